@@ -1,0 +1,195 @@
+"""The profile's own checker: would the provider accept this schema *as it is*?
+
+It judges any schema (ours, or another tool's output) by rules A3-A27 and B1-B5 of
+``../shared/reference/openai-rules.md``; counting follows S4 (J9): every key of every
+``properties`` map once, depth root=0 and +1 per ``properties/*``, ``items``, ``anyOf/*`` and
+``$defs/*``, refs not followed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._diagnostics import Diagnostic
+from ._paths import Location
+from ._profiles import Profile, get_profile
+
+__all__ = ["check_strict", "limit_usage"]
+
+_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
+_ANNOTATIONS = frozenset({"title", "description"})
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+class _Checker:
+    def __init__(self, schema: Any, profile: Profile) -> None:
+        self.root = schema
+        self.profile = profile
+        self.findings: list[Diagnostic] = []
+        self.n_properties = 0
+        self.n_enum_values = 0
+        self.string_size = 0
+        self.max_depth_seen = 0
+        self.defs: dict[str, Any] = {}
+
+    def error(self, loc: Location, code: str, message: str) -> None:
+        self.findings.append(Diagnostic.at(loc, code, "error", message))
+
+    def run(self) -> list[Diagnostic]:
+        root = self.root
+        if not isinstance(root, dict):
+            self.error((), "root_not_object", "root schema must be an object schema (A3)")
+            return self.findings
+        if root.get("type") != "object":
+            self.error((), "root_not_object",
+                       "root schema must have type 'object' (A3)")
+        if "anyOf" in root:
+            self.error((), "root_any_of", "root schema must not be an anyOf (A3)")
+        defs = root.get("$defs", {})
+        if not isinstance(defs, dict):
+            self.error(("$defs",), "invalid_defs", "$defs must be an object")
+            defs = {}
+        self.defs = defs
+        for name, sub in defs.items():
+            self.string_size += len(name)
+            self.node(sub, ("$defs", name), 1)
+        self.node(root, (), 0, is_root=True)
+        self.limits()
+        return self.findings
+
+    def node(self, node: Any, loc: Location, depth: int, is_root: bool = False) -> None:
+        p = self.profile
+        self.max_depth_seen = max(self.max_depth_seen, depth)
+        if depth > p.max_depth:
+            self.error(loc, "too_deep",
+                       f"nesting depth {depth} exceeds the limit of {p.max_depth} (B2)")
+            return
+        if isinstance(node, bool):
+            self.error(loc, "boolean_schema", "boolean schemas are not supported (A27)")
+            return
+        if not isinstance(node, dict):
+            self.error(loc, "invalid_schema", "a schema must be a JSON object")
+            return
+        allowed = p.keywords
+        for key in node:
+            if key == "$defs":
+                if not is_root:
+                    self.error(loc + (key,), "nested_defs", "$defs is only accepted at the root")
+            elif key in ("$schema", "$id") and is_root:
+                pass
+            elif key not in allowed:
+                self.error(loc + (key,), "unsupported_keyword",
+                           f"'{key}' is not permitted by profile {p.name}")
+        if "$ref" in node:
+            ref = node["$ref"]
+            others = set(node) - {"$ref"} - ({"$defs", "$schema", "$id"} if is_root else set())
+            if others:
+                self.error(loc, "ref_siblings",
+                           f"$ref cannot have keywords {sorted(others)} (A24)")
+            if ref != "#" and not (isinstance(ref, str) and ref.startswith("#/$defs/")
+                                   and ref[len("#/$defs/"):] in self.defs):
+                self.error(loc + ("$ref",), "unresolvable_ref",
+                           f"$ref {ref!r} must be '#' or name an entry of the root $defs (A22)")
+            return
+        if "anyOf" in node:
+            branches = node["anyOf"]
+            extra = set(node) - {"anyOf"} - _ANNOTATIONS
+            if extra:
+                self.error(loc, "any_of_siblings",
+                           f"anyOf must stand alone, found {sorted(extra)} beside it")
+            if not isinstance(branches, list) or not branches:
+                self.error(loc + ("anyOf",), "invalid_any_of", "anyOf must be a non-empty list")
+                return
+            for i, sub in enumerate(branches):
+                self.node(sub, loc + ("anyOf", i), depth + 1)
+            return
+        if "type" not in node:
+            self.error(loc, "untyped_schema", "every schema needs 'type', 'anyOf' or '$ref' (A27)")
+            return
+        types = node["type"]
+        if isinstance(types, str):
+            types = [types]
+        if (not isinstance(types, list) or not all(isinstance(t, str) for t in types)
+                or not set(types) <= _TYPES or len(set(types)) != len(types)):
+            self.error(loc + ("type",), "invalid_type", f"invalid type {node['type']!r}")
+            return
+        non_null = [t for t in types if t != "null"]
+        if len(non_null) > 1 or (len(types) > 1 and len(non_null) != 1):
+            self.error(loc + ("type",), "multi_type",
+                       "a type list may only be one type plus 'null' (A26)")
+        if "format" in node and node["format"] not in p.formats:
+            self.error(loc + ("format",), "unsupported_format",
+                       f"format {node['format']!r} is not accepted by profile {p.name} (A7)")
+        for kw in ("enum", "const"):
+            if kw in node:
+                values = node[kw] if kw == "enum" else [node[kw]]
+                if kw == "enum" and (not isinstance(values, list) or not values):
+                    self.error(loc + (kw,), "invalid_enum", "enum must be a non-empty list")
+                    continue
+                self.n_enum_values += len(values) if kw == "enum" else 0
+                for v in values:
+                    if isinstance(v, (dict, list)):
+                        self.error(loc + (kw,), "complex_enum",
+                                   f"{kw} values must be strings, numbers, booleans or null")
+                    self.string_size += len(_text(v))
+                if kw == "enum" and len(values) > p.large_enum_threshold and all(
+                    isinstance(v, str) for v in values
+                ):
+                    total = sum(len(v) for v in values)
+                    if total > p.large_enum_string_size:
+                        self.error(loc + (kw,), "enum_too_long",
+                                   f"an enum of {len(values)} strings totals {total} characters,"
+                                   f" over {p.large_enum_string_size} (B5)")
+        if "object" in types:
+            props = node.get("properties")
+            if not isinstance(props, dict):
+                self.error(loc, "missing_properties", "object schemas must declare 'properties' (A6)")
+                props = {}
+            if node.get("additionalProperties") is not False:
+                self.error(loc, "open_object", "object schemas need additionalProperties: false (A4)")
+            required = node.get("required")
+            if not isinstance(required, list) or set(required) != set(props) or len(required) != len(set(required)):
+                self.error(loc, "not_all_required",
+                           "every property must be listed in 'required', and only those (A5)")
+            for name, sub in props.items():
+                self.n_properties += 1
+                self.string_size += len(name)
+                self.node(sub, loc + ("properties", name), depth + 1)
+        if "array" in types:
+            if "items" not in node:
+                self.error(loc, "missing_items", "array schemas must declare 'items' (A10.1)")
+            else:
+                self.node(node["items"], loc + ("items",), depth + 1)
+
+    def limits(self) -> None:
+        p = self.profile
+        if self.n_properties > p.max_properties:
+            self.error((), "too_many_properties",
+                       f"{self.n_properties} object properties exceed the limit of {p.max_properties} (B1)")
+        if self.string_size > p.max_string_size:
+            self.error((), "strings_too_long",
+                       f"property names, definition names, enum and const values total "
+                       f"{self.string_size} characters, over {p.max_string_size} (B3)")
+        if self.n_enum_values > p.max_enum_values:
+            self.error((), "too_many_enum_values",
+                       f"{self.n_enum_values} enum values exceed the limit of {p.max_enum_values} (B4)")
+
+
+def check_strict(schema: Any, profile: str | Profile = "openai") -> list[Diagnostic]:
+    """Every reason the profile would reject ``schema`` as it is (empty list: accepted)."""
+    return _Checker(schema, get_profile(profile)).run()
+
+
+def limit_usage(schema: Any, profile: str | Profile = "openai") -> dict[str, int]:
+    """How much of each size limit ``schema`` uses (for reports)."""
+    c = _Checker(schema, get_profile(profile))
+    c.run()
+    return {"properties": c.n_properties, "depth": c.max_depth_seen,
+            "string_size": c.string_size, "enum_values": c.n_enum_values}

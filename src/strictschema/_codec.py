@@ -1,0 +1,350 @@
+"""The codec: maps data between the original schema's shape and the wire schema's shape.
+
+Each shape-changing transformation of the compiler contributes one node here; everything else
+is ``IDENTITY``. ``decode`` assumes its input already matches the wire schema (validate first);
+``encode`` assumes its input matches the original schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import orjson
+
+from ._errors import ErrorDetail, ValidationError
+from ._paths import Location
+
+__all__ = [
+    "IDENTITY",
+    "AnyOfCodec",
+    "ArrayCodec",
+    "Codec",
+    "JsonTextCodec",
+    "MapCodec",
+    "ObjectCodec",
+    "PropertySpec",
+    "RefCodec",
+    "TupleCodec",
+    "WrapCodec",
+]
+
+_MISSING = object()
+
+
+def _fail(loc: Location, keyword: str, message: str) -> ValidationError:
+    return ValidationError([ErrorDetail(tuple(loc), keyword, message)])
+
+
+class Codec:
+    identity = False
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def children(self) -> list[Codec]:
+        return []
+
+    def simplified(self) -> Codec:
+        return self
+
+
+class _Identity(Codec):
+    identity = True
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        return value
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        return value
+
+    def __repr__(self) -> str:
+        return "IDENTITY"
+
+
+IDENTITY = _Identity()
+
+
+class PropertySpec:
+    """How one property of an object maps.
+
+    ``mode`` is ``required`` (as is), ``optional`` (wire null <-> absent) or ``nullable``
+    (optional and already nullable: absent is sent as null, null stays null).
+    """
+
+    __slots__ = ("codec", "mode", "name", "wire_name")
+
+    def __init__(self, name: str, codec: Codec, mode: str = "required",
+                 wire_name: str | None = None) -> None:
+        self.name = name
+        self.wire_name = name if wire_name is None else wire_name
+        self.codec = codec
+        self.mode = mode
+
+    def __repr__(self) -> str:
+        return f"PropertySpec({self.name!r}, {self.codec!r}, mode={self.mode!r})"
+
+
+class ObjectCodec(Codec):
+    def __init__(self, props: list[PropertySpec]) -> None:
+        self.props = props
+
+    def children(self) -> list[Codec]:
+        return [p.codec for p in self.props]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[str, Any] = {}
+        for p in self.props:
+            v = value.get(p.name, _MISSING)
+            if v is _MISSING:
+                if p.mode == "required":
+                    raise _fail(loc, "required", f"'{p.name}' is a required property")
+                out[p.wire_name] = None
+            elif v is None and p.mode != "required":
+                out[p.wire_name] = None
+            else:
+                out[p.wire_name] = p.codec.encode(v, (*loc, p.name))
+        return out
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        for p in self.props:
+            v = value.get(p.wire_name, _MISSING)
+            if v is _MISSING:
+                continue
+            if v is None and p.mode == "optional":
+                continue
+            if v is None and p.mode == "nullable":
+                out[p.name] = None
+                continue
+            out[p.name] = p.codec.decode(v, (*loc, p.name))
+        return out
+
+    def __repr__(self) -> str:
+        return f"ObjectCodec({self.props!r})"
+
+
+class ArrayCodec(Codec):
+    def __init__(self, items: Codec) -> None:
+        self.items = items
+
+    def children(self) -> list[Codec]:
+        return [self.items]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [self.items.encode(v, (*loc, i)) for i, v in enumerate(value)]
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [self.items.decode(v, (*loc, i)) for i, v in enumerate(value)]
+
+    def __repr__(self) -> str:
+        return f"ArrayCodec({self.items!r})"
+
+
+class TupleCodec(Codec):
+    """A tuple (``prefixItems``) sent as an object with keys ``item_0``, ``item_1``, ..."""
+
+    def __init__(self, items: list[Codec], keys: list[str]) -> None:
+        self.items = items
+        self.keys = keys
+
+    def children(self) -> list[Codec]:
+        return list(self.items)
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, list):
+            return value
+        if len(value) != len(self.keys):
+            raise _fail(loc, "prefixItems",
+                        f"the wire schema carries exactly {len(self.keys)} items, got {len(value)}")
+        return {k: c.encode(v, (*loc, i))
+                for i, (k, c, v) in enumerate(zip(self.keys, self.items, value, strict=True))}
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return [c.decode(value[k], (*loc, i))
+                for i, (k, c) in enumerate(zip(self.keys, self.items, strict=True))]
+
+    def __repr__(self) -> str:
+        return f"TupleCodec({self.items!r})"
+
+
+class MapCodec(Codec):
+    """A free-form mapping sent as an array of ``{"key": ..., "value": ...}`` entries."""
+
+    def __init__(self, value: Codec) -> None:
+        self.value = value
+
+    def children(self) -> list[Codec]:
+        return [self.value]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        return [{"key": k, "value": self.value.encode(v, (*loc, k))} for k, v in value.items()]
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, list):
+            return value
+        out: dict[str, Any] = {}
+        for i, entry in enumerate(value):
+            key = entry["key"]
+            if key in out:
+                raise _fail((*loc, i, "key"), "uniqueKeys",
+                            f"duplicate key {key!r} in map entries")
+            out[key] = self.value.decode(entry["value"], (*loc, key))
+        return out
+
+    def __repr__(self) -> str:
+        return f"MapCodec({self.value!r})"
+
+
+class JsonTextCodec(Codec):
+    """A value the wire schema cannot type (any JSON value, a complex enum member) sent as
+    JSON text in a string."""
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        return orjson.dumps(value).decode()
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, str):
+            return value
+        from ._json import loads  # local: _json imports this package's errors only
+
+        try:
+            return loads(value)
+        except ValueError as exc:
+            raise _fail(loc, "contentMediaType", f"string is not JSON text: {exc}") from None
+
+    def __repr__(self) -> str:
+        return "JsonTextCodec()"
+
+
+class WrapCodec(Codec):
+    """A root that is not an object, carried in ``{"<key>": value}``."""
+
+    def __init__(self, key: str, inner: Codec) -> None:
+        self.key = key
+        self.inner = inner
+
+    def children(self) -> list[Codec]:
+        return [self.inner]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        return {self.key: self.inner.encode(value, loc)}
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, dict) or self.key not in value:
+            return value
+        return self.inner.decode(value[self.key], loc)
+
+    def __repr__(self) -> str:
+        return f"WrapCodec({self.key!r}, {self.inner!r})"
+
+
+class AnyOfCodec(Codec):
+    """Branches whose codecs differ: pick the branch by validating the value."""
+
+    def __init__(self, branches: list[tuple[Callable[[Any], bool], Callable[[Any], bool], Codec]]):
+        # (matches_wire, matches_original, codec) per branch
+        self.branches = branches
+
+    def children(self) -> list[Codec]:
+        return [c for _, _, c in self.branches]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        for _, matches_original, codec in self.branches:
+            if matches_original(value):
+                return codec.encode(value, loc)
+        raise _fail(loc, "anyOf", "value matches no branch of anyOf")
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        for matches_wire, _, codec in self.branches:
+            if matches_wire(value):
+                return codec.decode(value, loc)
+        raise _fail(loc, "anyOf", "value matches no branch of anyOf")
+
+    def __repr__(self) -> str:
+        return f"AnyOfCodec({[c for _, _, c in self.branches]!r})"
+
+
+class RefCodec(Codec):
+    """A named definition's codec, looked up late so recursion works."""
+
+    def __init__(self, table: dict[str, Codec], name: str) -> None:
+        self.table = table
+        self.name = name
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        return self.table[self.name].encode(value, loc)
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        return self.table[self.name].decode(value, loc)
+
+    def __repr__(self) -> str:
+        return f"RefCodec({self.name!r})"
+
+
+def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
+    """Collapse every subtree that changes nothing into IDENTITY (in place for the table).
+
+    A definition is identity unless its body (following refs, greatest fixpoint) is not.
+    """
+    non_identity: dict[str, bool] = {}
+
+    def changes(c: Codec, seen: frozenset[str]) -> bool:
+        if c.identity:
+            return False
+        if isinstance(c, RefCodec):
+            if c.name in non_identity:
+                return non_identity[c.name]
+            if c.name in seen:
+                return False
+            result = changes(table[c.name], seen | {c.name})
+            if not seen:
+                non_identity[c.name] = result
+            return result
+        if isinstance(c, (ObjectCodec, ArrayCodec, MapCodec, WrapCodec, AnyOfCodec, TupleCodec)):
+            if isinstance(c, (MapCodec, WrapCodec, TupleCodec, JsonTextCodec)):
+                return True
+            if isinstance(c, ObjectCodec) and any(p.mode != "required" for p in c.props):
+                return True
+            return any(changes(ch, seen) for ch in c.children())
+        return True
+
+    for name in table:
+        non_identity[name] = changes(table[name], frozenset({name}))
+
+    def rebuild(c: Codec) -> Codec:
+        if not changes(c, frozenset()):
+            return IDENTITY
+        if isinstance(c, ObjectCodec):
+            for p in c.props:
+                p.codec = rebuild(p.codec)
+        elif isinstance(c, ArrayCodec):
+            c.items = rebuild(c.items)
+        elif isinstance(c, MapCodec):
+            c.value = rebuild(c.value)
+        elif isinstance(c, WrapCodec):
+            c.inner = rebuild(c.inner)
+        elif isinstance(c, TupleCodec):
+            c.items = [rebuild(i) for i in c.items]
+        elif isinstance(c, AnyOfCodec):
+            c.branches = [(w, o, rebuild(b)) for w, o, b in c.branches]
+        return c
+
+    for name in list(table):
+        table[name] = rebuild(table[name])
+    return rebuild(root)

@@ -1,0 +1,205 @@
+"""``compile()`` and ``Compiled``: the wire schema, its diagnostics, the codec, the fragments."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, Literal
+
+import orjson
+
+from ._codec import Codec
+from ._compiler import compile_source
+from ._diagnostics import Diagnostic
+from ._errors import ErrorDetail, ValidationError
+from ._json import loads
+from ._load import Source, load_source
+from ._profiles import Profile, get_profile
+
+__all__ = ["Compiled", "compile", "check_name"]
+
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
+
+
+def check_name(name: Any, what: str = "name") -> str:
+    """B7: ``^[A-Za-z0-9_-]{1,64}$``, or ``ValueError`` saying how to fix it."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(
+            f"{what} {name!r} must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-' (B7)")
+    return name
+
+
+class Compiled:
+    """A schema compiled for one profile. Immutable; build one with ``strictschema.compile``.
+
+    ``schema`` is what is sent; ``source`` is what the user wrote; ``decode`` maps a wire
+    output back to the source's shape, ``encode`` the other way.
+    """
+
+    __slots__ = ("_codec", "_diagnostics", "_fast_path", "_profile", "_source", "_wire",
+                 "_wire_validator", "_source_validator")
+
+    def __init__(self, source: Source, profile: Profile, wire: dict, codec: Codec,
+                 diagnostics: tuple[Diagnostic, ...]) -> None:
+        self._source = source
+        self._profile = profile
+        self._wire = wire
+        self._codec = codec
+        self._wire_validator: Any = None
+        self._source_validator: Any = None
+        self._fast_path = codec.identity
+        self._diagnostics = diagnostics  # last: makes the instance immutable
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(self, "_diagnostics") and name not in ("_wire_validator",
+                                                           "_source_validator"):
+            raise AttributeError("Compiled is immutable")
+        object.__setattr__(self, name, value)
+
+    # -- what was compiled -------------------------------------------------------------
+    @property
+    def schema(self) -> dict:
+        """The wire schema (a fresh copy: mutating it changes nothing here)."""
+        return copy.deepcopy(self._wire)
+
+    @property
+    def source(self) -> Any:
+        """The original JSON Schema (for a Pydantic model, the one Pydantic generated)."""
+        return copy.deepcopy(self._source.schema)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return self._diagnostics
+
+    @property
+    def profile(self) -> Profile:
+        return self._profile
+
+    @property
+    def model(self) -> Any:
+        """The Pydantic type compiled from, or None."""
+        return self._source.model
+
+    @property
+    def name(self) -> str:
+        """The default format/tool name: the model's or the schema title's, sanitised."""
+        return self._source.name or "response"
+
+    @property
+    def exact(self) -> bool:
+        """True when nothing was lost: the wire schema carries every constraint."""
+        return not any(d.severity == "lossy" for d in self._diagnostics)
+
+    def __repr__(self) -> str:
+        lossy = sum(d.severity == "lossy" for d in self._diagnostics)
+        return (f"<Compiled {self.name!r} profile={self._profile.name!r} "
+                f"changes={len(self._diagnostics)} lossy={lossy}>")
+
+    # -- request fragments -------------------------------------------------------------
+    def _description(self, description: str | None) -> dict:
+        d = description if description is not None else self._source.description
+        return {"description": d} if d else {}
+
+    def text_format(self, name: str | None = None, description: str | None = None) -> dict:
+        """Responses API ``text.format`` (C2)."""
+        return {"type": "json_schema", "name": check_name(name or self.name),
+                **self._description(description), "schema": self.schema, "strict": True}
+
+    def response_format(self, name: str | None = None, description: str | None = None) -> dict:
+        """Chat Completions ``response_format`` (C3)."""
+        return {"type": "json_schema", "json_schema": {
+            "name": check_name(name or self.name), **self._description(description),
+            "schema": self.schema, "strict": True}}
+
+    def function_tool(self, name: str | None = None, *, description: str | None = None,
+                      api: Literal["responses", "chat"] = "responses") -> dict:
+        """A strict function tool whose parameters are this schema (C5); ``strict`` is always
+        sent explicitly (C4)."""
+        fn = {"name": check_name(name or self.name, "tool name"),
+              **self._description(description), "parameters": self.schema, "strict": True}
+        if api == "responses":
+            return {"type": "function", **fn}
+        if api == "chat":
+            return {"type": "function", "function": fn}
+        raise ValueError(f"api must be 'responses' or 'chat', got {api!r}")
+
+    # -- data ------------------------------------------------------------------------
+    def encode(self, data: Any) -> Any:
+        """Original-shaped data -> wire-shaped data."""
+        return self._codec.encode(data)
+
+    def decode(self, wire_data: Any) -> Any:
+        """Wire-shaped data (already valid under ``schema``) -> original-shaped data."""
+        return self._codec.decode(wire_data)
+
+    def _validators(self) -> tuple[Any, Any]:
+        if self._source_validator is None:
+            from ._validator import Validator
+
+            self._source_validator = Validator(self._source)
+            self._wire_validator = Validator(self._wire)
+        return self._wire_validator, self._source_validator
+
+    def validate(self, data: Any) -> Any:
+        """Check original-shaped data against the original schema (every constraint)."""
+        self._validators()[1].validate(data)
+        return data
+
+    def validate_wire(self, wire_data: Any) -> Any:
+        """Wire-shaped data -> original-shaped data, checked against both schemas."""
+        wire_v, source_v = self._validators()
+        if not self._fast_path:
+            wire_v.validate(wire_data)
+        data = self._codec.decode(wire_data)
+        source_v.validate(data)
+        return data
+
+    def validate_json(self, raw: bytes | bytearray | memoryview | str) -> Any:
+        """Model output text -> original-shaped data, or ``ValidationError``/``DecodeError``."""
+        return self.validate_wire(loads(raw))
+
+    def parse(self, raw: Any) -> Any:
+        """Like ``validate_json``; returns the Pydantic instance when compiled from a model.
+
+        ``raw`` may also be a Responses API ``Response`` (dict or SDK object)."""
+        if not isinstance(raw, (bytes, bytearray, memoryview, str)):
+            from .responses import parse_response
+
+            return parse_response(raw, self)
+        return self.to_model(self.validate_json(raw))
+
+    def to_model(self, data: Any) -> Any:
+        """Original-shaped data -> the model instance (data itself without a model)."""
+        adapter = self._source.adapter
+        if adapter is None:
+            return data
+        import pydantic
+
+        try:
+            return adapter.validate_json(orjson.dumps(data))
+        except pydantic.ValidationError as exc:
+            raise ValidationError(
+                ErrorDetail(tuple(e["loc"]), e["type"], e["msg"]) for e in exc.errors()
+            ) from None
+
+
+def compile(
+    source: Any,
+    *,
+    profile: str | Profile = "openai",
+    on_unsupported: Literal["describe", "drop", "error"] = "describe",
+    registry: Any = None,
+) -> Compiled:
+    """Compile a JSON Schema dict or a Pydantic-compatible type for ``profile``'s strict mode.
+
+    ``on_unsupported`` decides what happens to a constraint the profile cannot carry:
+    ``"describe"`` moves it into the description text, ``"drop"`` removes it (both report a
+    ``lossy`` diagnostic, and the validator still enforces it), ``"error"`` raises
+    ``UnsupportedSchemaError`` listing every problem. A schema that cannot be made strict at
+    all raises ``UnsupportedSchemaError`` whatever the policy. ``registry`` (a
+    ``referencing.Registry``) is the only way a non-local ``$ref`` resolves: nothing is fetched.
+    """
+    prof = get_profile(profile)
+    src = load_source(source, registry)
+    result = compile_source(src, prof, on_unsupported)
+    return Compiled(src, prof, result.wire, result.codec, tuple(result.diagnostics))

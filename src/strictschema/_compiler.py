@@ -1,0 +1,908 @@
+"""The compiler: source schema -> wire schema (the profile's strict subset) + codec + diagnostics.
+
+One pass over the (dereferenced on demand) source. Each node is normalised in a fixed order:
+legacy-draft keywords upgraded, ``$ref`` (with siblings) resolved, ``allOf`` merged,
+``oneOf`` turned into ``anyOf``, ``anyOf`` compiled branch by branch, and finally the node
+compiled for its one type (type lists are split into ``anyOf``). Every change produces a
+``Diagnostic``; every shape change produces a codec node (see ``_codec``).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import orjson
+
+from . import _codec as C
+from ._check import check_strict
+from ._diagnostics import Diagnostic, Severity
+from ._errors import SchemaError, UnsupportedSchemaError
+from ._load import Source, local_location, sanitize_name
+from ._merge import (
+    ARRAY_KW, NUMBER_KW, OBJECT_KW, STRING_KW, applicable, json_type, merge,
+    provably_disjoint,
+)
+from ._paths import Location
+from ._profiles import Profile
+
+__all__ = ["Compilation", "compile_source"]
+
+POLICIES = ("describe", "drop", "error")
+MAX_SCHEMA_DEPTH = 200
+
+_KEEP_ANNOTATIONS = ("title", "description")
+_DROP_ANNOTATIONS = frozenset({
+    "examples", "$comment", "readOnly", "writeOnly", "deprecated", "discriminator",
+    "$schema", "$id", "id", "$anchor", "$dynamicAnchor", "$vocabulary", "contentEncoding",
+    "contentMediaType", "contentSchema", "example", "nullable", "x-order",
+})
+_STRUCTURAL = frozenset({"$defs", "definitions", "$ref", "allOf", "anyOf", "oneOf", "type",
+                         "enum", "const", "default", "title", "description"})
+_GENERIC_LOSSY = frozenset({"not", "if", "then", "else", "$dynamicRef", "$recursiveRef",
+                            "$recursiveAnchor"})
+_KNOWN = STRING_KW | NUMBER_KW | OBJECT_KW | ARRAY_KW | _GENERIC_LOSSY
+_WIRE_BY_TYPE = {
+    "string": ("pattern", "format", "minLength", "maxLength"),
+    "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "integer": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "boolean": (),
+}
+_NULL = {"type": "null"}
+
+
+def _dump(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _is_nullable(wire: dict) -> bool:
+    t = wire.get("type")
+    if t == "null" or (isinstance(t, list) and "null" in t):
+        return True
+    return any(_is_nullable(b) for b in wire.get("anyOf", ()) if isinstance(b, dict))
+
+
+def make_nullable(wire: dict) -> tuple[dict, bool]:
+    """Let ``wire`` also accept null, with the least nesting. Returns (schema, was_nullable)."""
+    if _is_nullable(wire):
+        return wire, True
+    if "$ref" in wire:
+        return {"anyOf": [wire, _NULL]}, False
+    if "anyOf" in wire:
+        out = dict(wire)
+        out["anyOf"] = [*wire["anyOf"], _NULL]
+        return out, False
+    out = dict(wire)
+    out["type"] = [wire["type"], "null"]
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    if "const" in out:
+        out["enum"] = [out.pop("const"), None]
+    return out, False
+
+
+class Compilation:
+    """The result of one compile: everything ``Compiled`` is built from."""
+
+    def __init__(self, wire: dict, codec: C.Codec, diagnostics: list[Diagnostic]) -> None:
+        self.wire = wire
+        self.codec = codec
+        self.diagnostics = diagnostics
+
+
+class _Compiler:
+    def __init__(self, source: Source, profile: Profile, policy: str) -> None:
+        if policy not in POLICIES:
+            raise ValueError(f"on_unsupported must be one of {POLICIES}, got {policy!r}")
+        self.src = source
+        self.profile = profile
+        self.policy = policy
+        self.diags: list[Diagnostic] = []
+        self.defs: dict[str, dict | None] = {}
+        self.def_codecs: dict[str, C.Codec] = {}
+        self.def_by_target: dict[int, str] = {}
+        self.in_progress: set[str] = set()
+        self._keep: list[Any] = []  # keeps ref targets alive so id() stays unique
+        self._wire_validator: Any = None
+        self._source_validator: Any = None
+        self.final_wire: dict | None = None
+
+    # -- diagnostics -------------------------------------------------------------------
+    def diag(self, loc: Location, code: str, severity: Severity, message: str) -> None:
+        self.diags.append(Diagnostic.at(loc, code, severity, message))
+
+    def info(self, loc: Location, code: str, message: str) -> None:
+        self.diag(loc, code, "info", message)
+
+    def error(self, loc: Location, code: str, message: str) -> None:
+        self.diag(loc, code, "error", message)
+
+    def lose(self, loc: Location, kw: str, value: Any, notes: list[str], why: str = "") -> None:
+        """A constraint the wire schema cannot carry; handled per ``on_unsupported``."""
+        why = why or f"'{kw}' is not supported by profile {self.profile.name}"
+        if self.policy == "describe":
+            notes.append(f"{kw}: {_dump(value)}")
+            self.diag(loc + (kw,), "unsupported_keyword", "lossy",
+                      f"{why}; moved to the description, still enforced on validation")
+        else:
+            self.diag(loc + (kw,), "unsupported_keyword", "lossy",
+                      f"{why}; dropped, still enforced on validation")
+
+    # -- entry -------------------------------------------------------------------------
+    def run(self) -> Compilation:
+        root = self.src.schema
+        res = self.src.resolver()
+        root_name = self.def_name(self.src.name or "Root")
+        self.def_by_target[id(root)] = root_name
+        self._keep.append(root)
+        self.in_progress.add(root_name)
+        wire, codec = self.node(root, (), res, 0)
+        self.in_progress.discard(root_name)
+        self.defs[root_name] = wire
+        self.def_codecs[root_name] = codec
+        wire, codec = self.finish_root(root_name, wire, codec)
+        codec = C.simplify(codec, self.def_codecs)
+        self.final_wire = wire
+        self.post_checks(wire)
+        errors = [d for d in self.diags if d.severity == "error"]
+        lossy = [d for d in self.diags if d.severity == "lossy"]
+        if errors or (self.policy == "error" and lossy):
+            raise UnsupportedSchemaError(errors + (lossy if self.policy == "error" else []))
+        return Compilation(wire, codec, self.diags)
+
+    def def_name(self, hint: str) -> str:
+        base = sanitize_name(hint, "Def")
+        name, i = base, 2
+        while name in self.defs:
+            name = f"{base}_{i}"
+            i += 1
+        self.defs[name] = None
+        return name
+
+    def finish_root(self, root_name: str, wire: dict, codec: C.Codec) -> tuple[dict, C.Codec]:
+        # A3.1: a root that is only a $ref is replaced by its target.
+        seen = set()
+        while "$ref" in wire and set(wire) <= {"$ref", "title", "description"}:
+            target = wire["$ref"].removeprefix("#/$defs/")
+            if target in seen or self.defs.get(target) is None:
+                break
+            seen.add(target)
+            annotations = {k: wire[k] for k in _KEEP_ANNOTATIONS if k in wire}
+            wire = {**self.defs[target], **annotations}
+            codec = self.def_codecs[target]
+            self.info((), "root_ref_inlined", f"root $ref to definition {target!r} inlined (A3)")
+        if wire.get("type") == "object":
+            body = wire
+            root_is_def = True
+        else:
+            key = self.profile.wrapper_key
+            annotations = {k: wire.pop(k) for k in _KEEP_ANNOTATIONS if k in wire}
+            body = {"type": "object", **annotations, "properties": {key: wire},
+                    "required": [key], "additionalProperties": False}
+            codec = C.WrapCodec(key, codec)
+            root_is_def = False
+            what = "an anyOf" if "anyOf" in wire else "not an object"
+            self.info((), "root_wrapped",
+                      f"root schema is {what}; wrapped as property {key!r} of an object (A3)")
+        # Refs to the root: '#' when the body is the root itself, else its $defs entry.
+        refs = self.collect_refs(body, set())
+        if root_is_def and f"#/$defs/{root_name}" in refs:
+            body = self.retarget(body, f"#/$defs/{root_name}", "#")
+        defs = {n: self.retarget(w, f"#/$defs/{root_name}", "#") if root_is_def else w
+                for n, w in self.defs.items() if w is not None}
+        if root_is_def:
+            defs.pop(root_name, None)
+        # keep only definitions reachable from the root
+        reachable: set[str] = set()
+        stack = [body]
+        while stack:
+            node = stack.pop()
+            for ref in self.collect_refs(node, set()):
+                name = ref.removeprefix("#/$defs/")
+                if ref != "#" and name not in reachable and name in defs:
+                    reachable.add(name)
+                    stack.append(defs[name])
+        out = dict(body)
+        kept = {n: defs[n] for n in defs if n in reachable}
+        if kept:
+            out["$defs"] = kept
+        self.report_unused_defs(kept)
+        return out, codec
+
+    def report_unused_defs(self, kept: dict) -> None:
+        root = self.src.schema
+        if not isinstance(root, dict):
+            return
+        compiled = {id(t) for t in self._keep}
+        for container in ("$defs", "definitions"):
+            for name, sub in (root.get(container) or {}).items():
+                if id(sub) not in compiled:
+                    self.info((container, name), "unused_definition_dropped",
+                              f"definition {name!r} is never referenced; not sent")
+
+    @staticmethod
+    def collect_refs(node: Any, acc: set[str]) -> set[str]:
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, dict):
+                for k, v in n.items():
+                    if k == "$ref" and isinstance(v, str):
+                        acc.add(v)
+                    elif k == "$defs":
+                        continue
+                    else:
+                        stack.append(v)
+            elif isinstance(n, list):
+                stack.extend(n)
+        return acc
+
+    @classmethod
+    def retarget(cls, node: Any, old: str, new: str) -> Any:
+        if isinstance(node, dict):
+            if node.get("$ref") == old:
+                return {**node, "$ref": new}
+            return {k: cls.retarget(v, old, new) for k, v in node.items()}
+        if isinstance(node, list):
+            return [cls.retarget(v, old, new) for v in node]
+        return node
+
+    def post_checks(self, wire: dict) -> None:
+        if not self.inhabited(wire):
+            self.error((), "no_finite_value",
+                       "the schema describes no finite value (a required recursion never ends)")
+        for d in check_strict(wire, self.profile):
+            self.diags.append(Diagnostic(d.path, d.code, "error",
+                                         f"compiled schema exceeds the profile: {d.message}"))
+
+    def inhabited(self, wire: dict) -> bool:
+        """Least fixpoint: can each definition be satisfied by a finite value?"""
+        defs = wire.get("$defs", {})
+        ok: dict[str, bool] = {name: False for name in defs}
+        root_ok = False
+
+        def sat(n: Any) -> bool:
+            if not isinstance(n, dict):
+                return n is not False
+            if "$ref" in n:
+                return root_ok if n["$ref"] == "#" else ok.get(n["$ref"].removeprefix("#/$defs/"),
+                                                               False)
+            if "anyOf" in n:
+                return any(sat(b) for b in n["anyOf"])
+            t = n.get("type")
+            ts = t if isinstance(t, list) else [t]
+            if "null" in ts or "enum" in n and not n["enum"] == []:
+                if "null" in ts or n.get("enum"):
+                    return True
+            if "object" in ts:
+                return all(sat(p) for p in n.get("properties", {}).values())
+            if "array" in ts:
+                return n.get("minItems", 0) == 0 or sat(n.get("items", True))
+            return True
+
+        changed = True
+        while changed:
+            changed = False
+            for name, body in defs.items():
+                if not ok[name] and sat(body):
+                    ok[name] = changed = True
+            if not root_ok and sat(wire):
+                root_ok = changed = True
+        return root_ok
+
+    # -- matchers for anyOf codecs ---------------------------------------------------------
+    def wire_matcher(self, branch: dict):
+        def matches(value: Any) -> bool:
+            if self._wire_validator is None:
+                import jsonschema
+
+                self._wire_validator = jsonschema.Draft202012Validator(self.final_wire)
+            return self._wire_validator.evolve(schema=branch).is_valid(value)
+        return matches
+
+    def source_matcher(self, branch: Any):
+        def matches(value: Any) -> bool:
+            if self._source_validator is None:
+                from ._validator import Validator
+
+                self._source_validator = Validator(self.src)
+            return self._source_validator.is_valid_at(branch, value)
+        return matches
+
+    # -- nodes -------------------------------------------------------------------------
+    def node(self, s: Any, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        if depth > MAX_SCHEMA_DEPTH:
+            raise SchemaError(f"schema nested deeper than {MAX_SCHEMA_DEPTH} levels", loc)
+        if s is True:
+            return self.any_value(loc, {})
+        if s is False:
+            self.error(loc, "unsatisfiable", "the false schema accepts no value here")
+            return dict(_NULL), C.IDENTITY
+        if not isinstance(s, dict):
+            raise SchemaError("a schema must be a JSON object or boolean", loc)
+        s = dict(s)
+        if self.src.draft != "draft2020-12":
+            s = self.upgrade(s, loc)
+        if "default" in s:
+            self.info(loc + ("default",), "default_stripped",
+                      "'default' removed from the wire schema (A20)")
+        if "$ref" in s:
+            return self.ref_node(s, loc, res, depth)
+        if "allOf" in s:
+            s = self.merge_all_of(s, loc, res, depth)
+            if "$ref" in s or "allOf" in s:
+                return self.node(s, loc, res, depth + 1)
+        if "oneOf" in s:
+            s = self.one_of(s, loc, res)
+        if "anyOf" in s:
+            return self.any_of(s, loc, res, depth)
+        return self.typed(s, loc, res, depth)
+
+    def upgrade(self, s: dict, loc: Location) -> dict:
+        """Old-draft keywords in their 2020-12 form (meaning unchanged)."""
+        if isinstance(s.get("items"), list):
+            s["prefixItems"] = s.pop("items")
+            if "additionalItems" in s:
+                s["items"] = s.pop("additionalItems")
+        else:
+            s.pop("additionalItems", None)  # ignored when items is not a list
+        if "dependencies" in s:
+            deps = s.pop("dependencies")
+            req = {k: v for k, v in deps.items() if isinstance(v, list)}
+            sch = {k: v for k, v in deps.items() if not isinstance(v, list)}
+            if req:
+                s["dependentRequired"] = req
+            if sch:
+                s["dependentSchemas"] = sch
+        if self.src.draft == "draft4":
+            for ex, bound in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
+                if s.get(ex) is True and bound in s:
+                    s[ex] = s.pop(bound)
+                elif isinstance(s.get(ex), bool):
+                    s.pop(ex)
+        return s
+
+    def annotations(self, s: dict, loc: Location) -> dict:
+        out = {k: s[k] for k in _KEEP_ANNOTATIONS if isinstance(s.get(k), str)}
+        dropped = sorted(k for k in s if k in _DROP_ANNOTATIONS)
+        if dropped:
+            self.info(loc, "annotation_dropped",
+                      f"annotation{'s' if len(dropped) > 1 else ''} {', '.join(dropped)} "
+                      "not sent (A21)")
+        return out
+
+    def describe(self, wire: dict, notes: list[str]) -> dict:
+        if notes and self.policy == "describe":
+            text = "Constraints: " + "; ".join(notes) + "."
+            desc = wire.get("description")
+            wire["description"] = f"{desc} {text}" if desc else text
+        return wire
+
+    def any_value(self, loc: Location, s: dict) -> tuple[dict, C.Codec]:
+        self.info(loc, "any_as_json_text",
+                  "a schema that accepts any JSON value is sent as a string of JSON text; "
+                  "decoded back to the value")
+        wire = {"type": "string", **self.annotations(s, loc)}
+        hint = "JSON text of the value."
+        wire["description"] = f"{wire['description']} {hint}" if "description" in wire else hint
+        return wire, C.JsonTextCodec()
+
+    # -- $ref --------------------------------------------------------------------------
+    def ref_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        ref = s["$ref"]
+        annotations = self.annotations(s, loc)
+        siblings = {k: v for k, v in s.items()
+                    if k not in ("$ref", "$defs", "definitions", "default")
+                    and k not in _KEEP_ANNOTATIONS and k not in _DROP_ANNOTATIONS}
+        if siblings and self.src.legacy:
+            self.info(loc, "ref_siblings_ignored",
+                      f"keywords beside $ref ({', '.join(sorted(siblings))}) are ignored "
+                      f"in {self.src.draft}")
+            siblings = {}
+        resolved = self.src.lookup(ref, res, loc + ("$ref",))
+        target, tres = resolved.contents, resolved.resolver
+        if siblings:
+            name = self.def_by_target.get(id(target))
+            if name is None or name not in self.in_progress:
+                self.info(loc, "ref_siblings_merged",
+                          "keywords beside $ref merged into the referenced schema (A24)")
+                merged = {"allOf": [target, siblings], **annotations}
+                return self.node(merged, loc, tres, depth + 1)
+            notes: list[str] = []
+            for k, v in siblings.items():
+                self.lose(loc, k, v, notes,
+                          f"'{k}' beside a recursive $ref cannot be merged into it")
+            annotations = self.describe(annotations, notes)
+        name = self.def_for(target, tres, ref, loc, depth)
+        wire_ref = {"$ref": f"#/$defs/{name}"}
+        codec: C.Codec = C.RefCodec(self.def_codecs, name)
+        if not annotations:
+            return wire_ref, codec
+        body = self.defs.get(name)
+        if body is not None and name not in self.in_progress:
+            self.info(loc, "ref_inlined",
+                      "$ref with annotations replaced by a copy of its target (A24)")
+            return {**body, **annotations}, self.def_codecs[name]
+        self.info(loc, "ref_wrapped",
+                  "$ref with annotations wrapped in a one-branch anyOf (A24)")
+        return {"anyOf": [wire_ref], **annotations}, codec
+
+    def def_for(self, target: Any, tres: Any, ref: str, loc: Location,
+                depth: int) -> str:
+        key = id(target)
+        if key in self.def_by_target:
+            return self.def_by_target[key]
+        tloc = local_location(ref)
+        hint = (tloc[-1] if tloc else ref.rsplit("/", 1)[-1]) or "Def"
+        name = self.def_name(str(hint))
+        self.def_by_target[key] = name
+        self._keep.append(target)
+        self.in_progress.add(name)
+        wire, codec = self.node(target, tloc if tloc is not None else loc + ("$ref",), tres,
+                                depth + 1)
+        self.in_progress.discard(name)
+        self.defs[name] = wire
+        self.def_codecs[name] = codec
+        return name
+
+    # -- allOf / oneOf / anyOf ---------------------------------------------------------
+    def deref(self, part: Any, res: Any, loc: Location) -> Any:
+        """Follow a part's $ref (for merging) unless it is recursive."""
+        seen = 0
+        while isinstance(part, dict) and "$ref" in part and seen < 64:
+            seen += 1
+            target = self.src.lookup(part["$ref"], res, loc + ("$ref",)).contents
+            if self.def_by_target.get(id(target)) in self.in_progress:
+                return part
+            rest = {k: v for k, v in part.items() if k != "$ref"}
+            if self.src.legacy:
+                rest = {k: v for k, v in rest.items() if k in _KEEP_ANNOTATIONS}
+            if target is True:
+                target = {}
+            if target is False:
+                return False
+            part = {**rest, "allOf": [target]} if rest else target
+            if "allOf" in part and len(part) > 1 and part is not target:
+                base = {k: v for k, v in part.items() if k != "allOf"}
+                merged, _ = merge(base, self.deref(target, res, loc) or {})
+                part = merged
+        return part
+
+    def merge_all_of(self, s: dict, loc: Location, res: Any, depth: int) -> dict:
+        parts = s.pop("allOf")
+        merged = s
+        lost_all: list[tuple[str, Any]] = []
+        for i, part in enumerate(parts):
+            part = self.deref(part, res, loc + ("allOf", i))
+            if part is True or part == {}:
+                continue
+            if part is False:
+                self.error(loc + ("allOf", i), "unsatisfiable", "allOf contains the false schema")
+                return {"type": "null"}
+            if self.src.draft != "draft2020-12":
+                part = self.upgrade(dict(part), loc + ("allOf", i))
+            if "$ref" in part:  # a recursive ref cannot be merged: keep it, lose the rest
+                if len([k for k in merged if k not in _KEEP_ANNOTATIONS]) == 0:
+                    merged = {**part, **{k: merged[k] for k in merged}}
+                    continue
+                lost_all.append(("allOf", part))
+                continue
+            if "allOf" in part:
+                part = self.merge_all_of(dict(part), loc + ("allOf", i), res, depth)
+            merged, lost = merge(merged, part)
+            lost_all.extend(lost)
+        self.info(loc + ("allOf",), "all_of_merged", "allOf parts merged into one schema (A14)")
+        if lost_all:
+            notes: list[str] = []
+            for kw, value in lost_all:
+                self.lose(loc + ("allOf",), kw, value, notes,
+                          f"allOf part's '{kw}' cannot be merged exactly")
+            if notes:
+                d = merged.get("description")
+                text = "Also: " + "; ".join(notes) + "."
+                merged["description"] = f"{d} {text}" if isinstance(d, str) else text
+        return merged
+
+    def one_of(self, s: dict, loc: Location, res: Any) -> dict:
+        branches = s.pop("oneOf")
+        resolved = [self.deref(b, res, loc + ("oneOf", i)) for i, b in enumerate(branches)]
+        disjoint = all(provably_disjoint(resolved[i], resolved[j])
+                       for i in range(len(resolved)) for j in range(i + 1, len(resolved)))
+        if disjoint:
+            self.info(loc + ("oneOf",), "one_of_to_any_of",
+                      "oneOf branches are provably disjoint; sent as anyOf (A13)")
+        else:
+            notes: list[str] = []
+            self.lose(loc, "oneOf", "exactly one branch", notes,
+                      "oneOf branches may overlap; sent as anyOf, exclusivity is not sent")
+            if notes and self.policy == "describe":
+                d = s.get("description")
+                text = "Exactly one alternative must match."
+                s["description"] = f"{d} {text}" if isinstance(d, str) else text
+        if "anyOf" in s:
+            return {"allOf": [{"anyOf": s.pop("anyOf")}, {"anyOf": branches}], **s}
+        s["anyOf"] = branches
+        return s
+
+    def any_of(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        if "allOf" in s:  # produced by one_of when both anyOf and oneOf were present
+            s = self.merge_all_of(s, loc, res, depth)
+            if "anyOf" not in s:
+                return self.node(s, loc, res, depth + 1)
+        annotations = self.annotations(s, loc)
+        branches = s["anyOf"]
+        siblings = {k: v for k, v in s.items()
+                    if k not in ("anyOf", "$defs", "definitions", "default")
+                    and k not in _KEEP_ANNOTATIONS and k not in _DROP_ANNOTATIONS}
+        if siblings:
+            self.info(loc, "any_of_siblings_distributed",
+                      "keywords beside anyOf merged into each branch")
+            branches = [{"allOf": [siblings, b]} for b in branches]
+        wires: list[dict] = []
+        parts: list[tuple[Any, Any, C.Codec]] = []
+        for i, b in enumerate(branches):
+            bloc = loc + ("anyOf", i)
+            mark = len(self.diags)
+            w, c = self.node(b, bloc, res, depth + 1)
+            new = self.diags[mark:]
+            if any(d.severity == "error" and d.code == "unsatisfiable" for d in new):
+                # an unsatisfiable branch just drops out of the union
+                self.diags[mark:] = [d for d in new if d.severity != "error"]
+                self.info(bloc, "branch_dropped", "anyOf branch accepts no value; not sent")
+                continue
+            if set(w) == {"anyOf"} and isinstance(c, (C.AnyOfCodec, C._Identity)):
+                inner = c.branches if isinstance(c, C.AnyOfCodec) else [
+                    (self.wire_matcher(sw), self.source_matcher(b), C.IDENTITY)
+                    for sw in w["anyOf"]]
+                pairs = list(zip(w["anyOf"], inner, strict=True))
+            else:
+                pairs = [(w, (self.wire_matcher(w), self.source_matcher(b), c))]
+            for sw, part in pairs:
+                if sw not in wires:
+                    wires.append(sw)
+                    parts.append(part)
+        if not wires:
+            self.error(loc, "unsatisfiable", "no anyOf branch accepts any value")
+            return dict(_NULL), C.IDENTITY
+        if len(wires) == 1:
+            return {**wires[0], **annotations}, parts[0][2]
+        wire = {"anyOf": wires, **annotations}
+        codec: C.Codec = C.AnyOfCodec(list(parts))
+        return wire, codec
+
+    # -- typed nodes -------------------------------------------------------------------
+    def types_of(self, s: dict, loc: Location) -> list[str] | None:
+        t = s.get("type")
+        order = ["object", "array", "string", "number", "integer", "boolean", "null"]
+        if t is not None:
+            ts = [t] if isinstance(t, str) else list(dict.fromkeys(t))
+        else:
+            ts = None
+        values = None
+        if "const" in s:
+            values = [s["const"]]
+        elif "enum" in s:
+            values = s["enum"]
+        if values is not None:
+            vt = []
+            for v in values:
+                jt = json_type(v)
+                vt.append(jt)
+            vts = set(vt)
+            if ts is None:
+                ts = [x for x in order if x in vts or (x == "number" and "number" in vts)]
+                if "number" in ts and "integer" in ts:
+                    ts.remove("integer")
+            else:
+                allowed = set(ts) | ({"integer"} if "number" in ts else set())
+                keep = [x for x in ts if x in vts or (x == "number" and "integer" in vts)]
+                if len(keep) != len(ts) or not vts <= allowed:
+                    ts = keep
+            return ts
+        if ts is not None:
+            return ts
+        families = [("object", OBJECT_KW), ("array", ARRAY_KW), ("string", STRING_KW),
+                    ("number", NUMBER_KW)]
+        inferred = [t for t, fam in families if any(k in s for k in fam)]
+        if inferred:
+            self.info(loc, "type_inferred",
+                      f"no 'type'; sent as {' or '.join(inferred)} from its keywords (A27)")
+            return inferred
+        return None
+
+    def typed(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        types = self.types_of(s, loc)
+        if types is None:
+            return self.any_value(loc, s)
+        if not types:
+            self.error(loc, "unsatisfiable", "no value matches both 'type' and 'enum'/'const'")
+            return dict(_NULL), C.IDENTITY
+        non_null = [t for t in types if t != "null"]
+        if "number" in non_null and "integer" in non_null:
+            non_null.remove("integer")
+        nullable = "null" in types
+        if len(non_null) > 1:
+            self.info(loc + ("type",), "type_list_split",
+                      f"type list {types} sent as anyOf (A26)")
+            branches = [self.restrict(s, t) for t in non_null]
+            if nullable:
+                branches.append(self.restrict(s, "null"))
+            keep = {k: s[k] for k in (*_KEEP_ANNOTATIONS, *_DROP_ANNOTATIONS) if k in s}
+            return self.any_of({"anyOf": branches, **keep}, loc, res, depth)
+        if not non_null:
+            wire = {"type": "null", **self.annotations(s, loc)}
+            return wire, C.IDENTITY
+        t = non_null[0]
+        if "enum" in s or "const" in s:
+            s = self.restrict(s, t, keep_null=nullable)
+        wire, codec = self.compile_type(s, t, loc, res, depth)
+        if nullable:
+            wire, _ = make_nullable(wire)
+        return wire, codec
+
+    @staticmethod
+    def restrict(s: dict, t: str, keep_null: bool = False) -> dict:
+        out = {k: v for k, v in s.items()
+               if k not in _KEEP_ANNOTATIONS and (k in ("enum", "const") or applicable(k, t))}
+        out["type"] = t
+        ok = {t} | ({"integer"} if t == "number" else set()) | ({"null"} if keep_null else set())
+        if "enum" in out:
+            out["enum"] = [v for v in out["enum"] if json_type(v) in ok]
+        if "const" in out and json_type(out["const"]) not in ok:
+            out["enum"] = []
+            del out["const"]
+        return out
+
+    def leftovers(self, s: dict, t: str, handled: frozenset[str] | set[str], loc: Location,
+                  notes: list[str]) -> None:
+        for kw, v in s.items():
+            if kw in handled or kw in _STRUCTURAL or kw in _DROP_ANNOTATIONS:
+                continue
+            if kw in _KNOWN:
+                if applicable(kw, t) or kw in _GENERIC_LOSSY:
+                    self.lose(loc, kw, v, notes)
+                else:
+                    self.info(loc + (kw,), "inapplicable_keyword",
+                              f"'{kw}' does not apply to {t} values; not sent")
+            else:
+                self.info(loc + (kw,), "unknown_keyword_dropped",
+                          f"unknown keyword '{kw}' (an annotation in JSON Schema) not sent")
+
+    def compile_type(self, s: dict, t: str, loc: Location, res: Any,
+                     depth: int) -> tuple[dict, C.Codec]:
+        if "enum" in s and not s["enum"]:
+            self.error(loc, "unsatisfiable", f"no enum value is of type {t}")
+            return dict(_NULL), C.IDENTITY
+        values = [s["const"]] if "const" in s else s.get("enum")
+        if values is not None and any(isinstance(v, (dict, list)) for v in values):
+            notes: list[str] = []
+            wire: dict = {"type": "string", **self.annotations(s, loc),
+                          "enum": [_dump(v) for v in values]}
+            self.info(loc + ("enum" if "enum" in s else "const",), "enum_as_json_text",
+                      "object/array enum values sent as strings of JSON text; decoded back")
+            self.leftovers(s, t, {"enum", "const", "type"} | OBJECT_KW | ARRAY_KW, loc, notes)
+            return self.describe(wire, notes), C.JsonTextCodec()
+        if t == "object":
+            return self.object_node(s, loc, res, depth)
+        if t == "array":
+            return self.array_node(s, loc, res, depth)
+        notes = []
+        wire = {"type": t, **self.annotations(s, loc)}
+        if "const" in s:
+            wire["const"] = s["const"]
+        elif "enum" in s:
+            wire["enum"] = list(s["enum"])
+        handled = set(_WIRE_BY_TYPE.get(t, ()))
+        for kw in _WIRE_BY_TYPE.get(t, ()):
+            if kw not in s:
+                continue
+            v = s[kw]
+            if kw == "pattern":
+                self.check_pattern(v, loc + (kw,))
+            if kw not in self.profile.keywords:
+                self.lose(loc, kw, v, notes)
+            elif kw == "format" and v not in self.profile.formats:
+                self.lose(loc, kw, v, notes,
+                          f"format {v!r} is not accepted by profile {self.profile.name}")
+            else:
+                wire[kw] = v
+        self.leftovers(s, t, handled, loc, notes)
+        return self.describe(wire, notes), C.IDENTITY
+
+    def check_pattern(self, pattern: Any, loc: Location) -> None:
+        from ._regex import compile_pattern
+
+        try:
+            compile_pattern(pattern)
+        except ValueError as exc:
+            raise SchemaError(f"invalid ECMA-262 pattern {pattern!r}: {exc}", loc) from None
+
+    def object_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        notes: list[str] = []
+        props: dict[str, Any] = dict(s.get("properties") or {})
+        required = list(s.get("required") or [])
+        addl = s.get("additionalProperties", True)
+        unevaluated = s.get("unevaluatedProperties", True)
+        patterns = s.get("patternProperties") or {}
+        handled = {"properties", "required", "additionalProperties", "unevaluatedProperties"}
+        for name in required:
+            if name not in props:
+                sub = next((ps for p, ps in patterns.items() if self.key_matches(p, name)), None)
+                props[name] = sub if sub is not None else (
+                    addl if isinstance(addl, dict) else True)
+                self.info(loc + ("required",), "required_without_property",
+                          f"required key {name!r} has no entry in 'properties'; added (A5.2)")
+        if not props and addl is not False and unevaluated is not False:
+            return self.map_node(s, loc, res, depth)
+        wire_props: dict[str, Any] = {}
+        specs: list[C.PropertySpec] = []
+        for name, sub in props.items():
+            ploc = loc + ("properties", name)
+            if sub is False:
+                if name in required:
+                    self.error(ploc, "unsatisfiable", f"required property {name!r} is false")
+                else:
+                    self.info(ploc, "property_never_allowed",
+                              f"property {name!r} can never be present; not sent")
+                continue
+            w, c = self.node(sub, ploc, res, depth + 1)
+            mode = "required"
+            if name not in required:
+                w, was_nullable = make_nullable(w)
+                mode = "nullable" if was_nullable else "optional"
+                if was_nullable:
+                    self.info(ploc, "optional_nullable_merged",
+                              f"optional property {name!r} made required; it was already "
+                              "nullable, so an absent value is sent as null (A5.1)")
+                else:
+                    self.info(ploc, "optional_to_nullable",
+                              f"optional property {name!r} made required and nullable; "
+                              "null decodes to absent (A5.1)")
+            wire_props[name] = w
+            specs.append(C.PropertySpec(name, c, mode))
+        if addl is not False and unevaluated is not False:
+            self.info(loc, "object_closed",
+                      "additionalProperties: false added; extra keys cannot be produced (A4)")
+        for kw in ("patternProperties", "propertyNames", "minProperties", "maxProperties",
+                   "dependentRequired", "dependentSchemas"):
+            if kw in s:
+                self.lose(loc, kw, s[kw], notes)
+                handled.add(kw)
+        if not wire_props:
+            self.info(loc, "empty_object", "object with no properties (A6)")
+        wire = {"type": "object", **self.annotations(s, loc), "properties": wire_props,
+                "required": list(wire_props), "additionalProperties": False}
+        self.leftovers(s, "object", handled, loc, notes)
+        codec = C.ObjectCodec(specs)
+        return self.describe(wire, notes), codec
+
+    @staticmethod
+    def key_matches(pattern: str, key: str) -> bool:
+        from ._regex import compile_pattern
+
+        try:
+            return compile_pattern(pattern).search(key)
+        except ValueError:
+            return False
+
+    def map_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        notes: list[str] = []
+        addl = s.get("additionalProperties", True)
+        patterns = s.get("patternProperties") or {}
+        key_schema: dict = {"type": "string"}
+        handled = {"additionalProperties", "patternProperties", "properties", "required",
+                   "propertyNames", "minProperties", "maxProperties", "unevaluatedProperties"}
+        value_schema: Any = addl if addl is not None else True
+        value_loc = loc + ("additionalProperties",)
+        if len(patterns) == 1:
+            (pattern, value_schema), = patterns.items()
+            value_loc = loc + ("patternProperties", pattern)
+            key_schema["pattern"] = pattern
+            if addl is not False:
+                self.info(loc, "map_keys_narrowed",
+                          "only keys matching the patternProperties pattern can be produced")
+        elif len(patterns) > 1:
+            self.lose(loc, "patternProperties", patterns, notes,
+                      "several patternProperties cannot be sent")
+            if addl is False:
+                value_schema = True
+        if isinstance(s.get("propertyNames"), dict):
+            key_schema = {"allOf": [key_schema, s["propertyNames"]]}
+        elif s.get("propertyNames") is False:
+            # no key allowed: the empty object
+            self.info(loc, "empty_object", "propertyNames: false allows only the empty object")
+            return {"type": "object", **self.annotations(s, loc), "properties": {},
+                    "required": [], "additionalProperties": False}, C.IDENTITY
+        kw, kc = self.node(key_schema, loc + ("propertyNames",), res, depth + 1)
+        vw, vc = self.node(value_schema, value_loc, res, depth + 1)
+        if kc is not C.IDENTITY and not isinstance(kc, C._Identity):
+            raise SchemaError("map keys must be strings", loc + ("propertyNames",))
+        entry = {"type": "object", "properties": {"key": kw, "value": vw},
+                 "required": ["key", "value"], "additionalProperties": False}
+        wire = {"type": "array", **self.annotations(s, loc)}
+        hint = "A map as a list of {key, value} entries; each key at most once."
+        wire["description"] = f"{wire['description']} {hint}" if "description" in wire else hint
+        wire["items"] = entry
+        for src_kw, wire_kw in (("minProperties", "minItems"), ("maxProperties", "maxItems")):
+            if src_kw in s:
+                if wire_kw in self.profile.keywords:
+                    wire[wire_kw] = s[src_kw]
+                else:
+                    self.lose(loc, src_kw, s[src_kw], notes)
+        self.info(loc, "map_as_entries",
+                  "free-form object (additionalProperties) sent as an array of {key, value} "
+                  "entries; decoded back to an object (A4.1)")
+        self.leftovers(s, "object", handled, loc, notes)
+        return self.describe(wire, notes), C.MapCodec(vc)
+
+    def array_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        notes: list[str] = []
+        handled = {"items", "prefixItems", "minItems", "maxItems"}
+        if "prefixItems" in s:
+            return self.tuple_node(s, loc, res, depth)
+        items = s.get("items", True)
+        if items is True or items == {}:
+            self.info(loc + ("items",), "array_items_any", "array items of any type")
+        if items is False:
+            self.info(loc + ("items",), "array_always_empty", "items: false; only [] is valid")
+            wire = {"type": "array", **self.annotations(s, loc), "items": {"type": "null"},
+                    "maxItems": 0}
+            return wire, C.IDENTITY
+        iw, ic = self.node(items, loc + ("items",), res, depth + 1)
+        wire = {"type": "array", **self.annotations(s, loc), "items": iw}
+        for kw in ("minItems", "maxItems"):
+            if kw in s:
+                if kw in self.profile.keywords:
+                    wire[kw] = s[kw]
+                else:
+                    self.lose(loc, kw, s[kw], notes)
+        self.leftovers(s, "array", handled, loc, notes)
+        return self.describe(wire, notes), C.ArrayCodec(ic) if ic is not C.IDENTITY else ic
+
+    def tuple_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        notes: list[str] = []
+        prefix = s["prefixItems"]
+        n = len(prefix)
+        extra = s.get("items", True)
+        if extra is not False:
+            self.info(loc + ("items",), "tuple_closed",
+                      f"only the {n} tuple positions can be produced, no further items")
+        if s.get("minItems", 0) < n:
+            self.info(loc + ("prefixItems",), "tuple_all_positions",
+                      "every tuple position is sent as required; shorter arrays cannot be "
+                      "produced")
+        handled = {"items", "prefixItems", "minItems", "maxItems"}
+        homogeneous = all(p == prefix[0] for p in prefix)
+        if homogeneous and {"minItems", "maxItems"} <= self.profile.keywords and n:
+            iw, ic = self.node(prefix[0], loc + ("prefixItems", 0), res, depth + 1)
+            wire = {"type": "array", **self.annotations(s, loc), "items": iw,
+                    "minItems": n, "maxItems": n}
+            self.info(loc + ("prefixItems",), "tuple_as_fixed_array",
+                      f"homogeneous tuple sent as an array of exactly {n} items (A10.2)")
+            self.leftovers(s, "array", handled, loc, notes)
+            return self.describe(wire, notes), C.ArrayCodec(ic) if ic is not C.IDENTITY else ic
+        keys = [f"item_{i}" for i in range(n)]
+        wprops: dict[str, Any] = {}
+        codecs: list[C.Codec] = []
+        for i, (k, p) in enumerate(zip(keys, prefix, strict=True)):
+            w, c = self.node(p, loc + ("prefixItems", i), res, depth + 1)
+            wprops[k] = w
+            codecs.append(c)
+        wire = {"type": "object", **self.annotations(s, loc), "properties": wprops,
+                "required": keys, "additionalProperties": False}
+        self.info(loc + ("prefixItems",), "tuple_as_object",
+                  f"tuple of {n} positions sent as an object with keys item_0..item_{n - 1}; "
+                  "decoded back to an array (A10.2)")
+        self.leftovers(s, "array", handled, loc, notes)
+        return self.describe(wire, notes), C.TupleCodec(codecs, keys)
+
+
+def compile_source(source: Source, profile: Profile, policy: str) -> Compilation:
+    try:
+        return _Compiler(source, profile, policy).run()
+    except RecursionError:
+        raise SchemaError("schema is nested too deeply to compile") from None
+
+
+def deepcopy_json(value: Any) -> Any:
+    return copy.deepcopy(value)

@@ -1,0 +1,211 @@
+"""Load a schema source: a JSON Schema (2020-12, 2019-09, draft-07/06/04) or a Pydantic type.
+
+Checks it against its metaschema and prepares local-only ``$ref`` resolution with
+``referencing``. Nothing is ever fetched: a ``$ref`` outside the document resolves only
+through a registry the caller passed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ._errors import RefResolutionError, SchemaError
+from ._paths import Location, pointer_parts
+
+__all__ = ["Source", "load_source", "sanitize_name"]
+
+_DRAFTS = {
+    "draft2020-12": ("2020-12",),
+    "draft2019-09": ("2019-09",),
+    "draft7": ("draft-07",),
+    "draft6": ("draft-06",),
+    "draft4": ("draft-04",),
+}
+
+_ROOT_URI = "urn:strictschema:root"
+_NAME_BAD = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def sanitize_name(text: str, fallback: str = "response") -> str:
+    """A name matching ``^[A-Za-z0-9_-]{1,64}$`` derived from ``text`` (``Page[int]`` ->
+    ``Page_int``)."""
+    name = _NAME_BAD.sub("_", text).strip("_")[:64].strip("_")
+    return name or fallback
+
+
+def _draft_of(schema: Any) -> str:
+    uri = schema.get("$schema", "") if isinstance(schema, dict) else ""
+    if not isinstance(uri, str):
+        raise SchemaError("$schema must be a string", ("$schema",))
+    if "2020-12" in uri or not uri:
+        return "draft2020-12"
+    if "2019-09" in uri:
+        return "draft2019-09"
+    for tag, draft in (("draft-07", "draft7"), ("draft-06", "draft6"), ("draft-04", "draft4")):
+        if tag in uri:
+            return draft
+    if "draft-03" in uri:
+        raise SchemaError("draft-03 schemas are not supported; use draft-04 or later",
+                          ("$schema",))
+    # An unknown metaschema URI: treat as the current draft (what jsonschema does too).
+    return "draft2020-12"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Source:
+    """A loaded, checked schema source (never the caller's own object)."""
+
+    schema: Any
+    """The JSON Schema (deep copy of the input, or generated from the Pydantic type)."""
+    draft: str
+    """``draft2020-12``, ``draft2019-09``, ``draft7``, ``draft6`` or ``draft4``."""
+    model: Any = None
+    """The Pydantic type compiled from, if any."""
+    adapter: Any = None
+    """Its ``pydantic.TypeAdapter``."""
+    name: str | None = None
+    description: str | None = None
+    registry: Any = None
+    """The ``referencing.Registry`` holding the root resource (and the caller's)."""
+
+    @property
+    def legacy(self) -> bool:
+        """Drafts where ``$ref`` siblings are ignored and ``items`` may be a list."""
+        return self.draft in ("draft7", "draft6", "draft4")
+
+    def resolver(self) -> Any:
+        return self.registry.resolver(base_uri=self.base_uri)
+
+    @property
+    def base_uri(self) -> str:
+        if isinstance(self.schema, dict):
+            sid = self.schema.get("$id" if self.draft != "draft4" else "id")
+            if isinstance(sid, str) and sid:
+                return sid.split("#")[0] or _ROOT_URI
+        return _ROOT_URI
+
+    def lookup(self, ref: str, resolver: Any, location: Location) -> Any:
+        """Resolve ``ref`` locally -> ``referencing`` Resolved; typed error otherwise."""
+        import referencing.exceptions
+
+        try:
+            return resolver.lookup(ref)
+        except referencing.exceptions.Unresolvable as exc:
+            target = ref.split("#")[0]
+            if target and not isinstance(exc, referencing.exceptions.PointerToNowhere):
+                raise RefResolutionError(
+                    f"$ref {ref!r} points outside this document and nothing is fetched; "
+                    "pass registry= with that resource",
+                    location, ref) from None
+            raise RefResolutionError(f"$ref {ref!r} cannot be resolved", location, ref) from None
+        except Exception as exc:  # malformed pointers and the like
+            raise RefResolutionError(f"$ref {ref!r} cannot be resolved: {exc}",
+                                     location, ref) from None
+
+
+def _pydantic_source(obj: Any) -> tuple[Any, Any, str, str | None]:
+    try:
+        import pydantic
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise TypeError(
+            f"compiling {obj!r} needs pydantic: pip install 'strictschema[pydantic]'"
+        ) from None
+    try:
+        adapter = pydantic.TypeAdapter(obj)
+        schema = adapter.json_schema(mode="validation")
+    except pydantic.PydanticUserError as exc:
+        raise SchemaError(f"pydantic cannot build a JSON Schema for {obj!r}: {exc.message}") \
+            from None
+    except (pydantic.PydanticSchemaGenerationError, TypeError) as exc:
+        raise TypeError(f"expected a JSON Schema dict or a Pydantic-compatible type, got "
+                        f"{obj!r}: {str(exc).splitlines()[0]}") from None
+    raw_name = getattr(obj, "__name__", None) or schema.get("title") or repr(obj)
+    description = None
+    if isinstance(obj, type) and issubclass(obj, pydantic.BaseModel):
+        doc = obj.__doc__
+        if doc and doc is not pydantic.BaseModel.__doc__:
+            import inspect
+
+            description = inspect.cleandoc(doc)
+    return schema, adapter, sanitize_name(str(raw_name)), description
+
+
+def _metaschema_check(schema: Any, draft: str) -> None:
+    import jsonschema.validators
+    from jsonschema.exceptions import best_match
+
+    cls = {
+        "draft2020-12": jsonschema.Draft202012Validator,
+        "draft2019-09": jsonschema.Draft201909Validator,
+        "draft7": jsonschema.Draft7Validator,
+        "draft6": jsonschema.Draft6Validator,
+        "draft4": jsonschema.Draft4Validator,
+    }[draft]
+    try:
+        meta = cls(cls.META_SCHEMA)
+        error = best_match(meta.iter_errors(schema))
+    except RecursionError:
+        raise SchemaError("schema is nested too deeply to check") from None
+    if error is not None:
+        message = error.message.splitlines()[0]
+        if len(message) > 200:
+            message = message[:197] + "..."
+        raise SchemaError(f"invalid schema: {message}", tuple(error.absolute_path))
+
+
+def load_source(obj: Any, registry: Any = None) -> Source:
+    """Turn what the user passed into a checked ``Source``."""
+    import referencing
+    import referencing.jsonschema
+
+    model = adapter = name = description = None
+    if isinstance(obj, Source):
+        return obj
+    if isinstance(obj, (dict, bool)):
+        schema = copy.deepcopy(obj)
+    elif isinstance(obj, (str, bytes, list, int, float)) or obj is None:
+        raise SchemaError(f"a schema must be a JSON object or boolean, got {type(obj).__name__}")
+    else:
+        schema, adapter, name, description = _pydantic_source(obj)
+        model = obj
+    draft = _draft_of(schema)
+    _metaschema_check(schema, draft)
+    if isinstance(schema, dict) and name is None and isinstance(schema.get("title"), str):
+        name = sanitize_name(schema["title"])
+    if isinstance(schema, dict) and description is None and isinstance(
+            schema.get("description"), str):
+        description = schema["description"]
+    spec = {
+        "draft2020-12": referencing.jsonschema.DRAFT202012,
+        "draft2019-09": referencing.jsonschema.DRAFT201909,
+        "draft7": referencing.jsonschema.DRAFT7,
+        "draft6": referencing.jsonschema.DRAFT6,
+        "draft4": referencing.jsonschema.DRAFT4,
+    }[draft]
+    src = Source(schema, draft, model, adapter, name, description)
+    resource = spec.create_resource(schema)
+    base = registry if registry is not None else referencing.Registry()
+    if not isinstance(base, referencing.Registry):
+        raise TypeError("registry must be a referencing.Registry")
+    reg = base.with_resource(src.base_uri, resource)
+    if src.base_uri != _ROOT_URI:
+        reg = reg.with_resource(_ROOT_URI, resource)
+    try:
+        reg = reg.crawl()
+    except Exception as exc:
+        raise SchemaError(f"cannot index the schema's $id/$anchor values: {exc}") from None
+    object.__setattr__(src, "registry", reg)
+    return src
+
+
+def local_location(ref: str) -> Location | None:
+    """The source location of a same-document pointer ref (``#/$defs/A`` -> ``("$defs","A")``)."""
+    if ref.startswith("#/") or ref == "#":
+        try:
+            return pointer_parts(ref)
+        except ValueError:
+            return None
+    return None

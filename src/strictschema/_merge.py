@@ -1,0 +1,255 @@
+"""Schema algebra on source schemas: exact ``allOf`` merges and ``oneOf`` disjointness proofs.
+
+``merge(a, b)`` returns a schema accepting exactly the instances both accept, plus the list of
+``(keyword, value)`` constraints of ``b`` it could not fold in (those remain enforced by the
+validator, which always judges against the original schema).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = [
+    "ARRAY_KW", "NUMBER_KW", "OBJECT_KW", "STRING_KW",
+    "json_equal", "json_type", "merge", "provably_disjoint", "schema_types",
+]
+
+STRING_KW = frozenset({"pattern", "format", "minLength", "maxLength", "contentEncoding",
+                       "contentMediaType", "contentSchema"})
+NUMBER_KW = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                       "multipleOf"})
+OBJECT_KW = frozenset({"properties", "required", "additionalProperties", "patternProperties",
+                       "propertyNames", "minProperties", "maxProperties", "dependentRequired",
+                       "dependentSchemas", "unevaluatedProperties", "dependencies"})
+ARRAY_KW = frozenset({"items", "prefixItems", "additionalItems", "contains", "minContains",
+                      "maxContains", "minItems", "maxItems", "uniqueItems", "unevaluatedItems"})
+_FAMILY = {"string": STRING_KW, "number": NUMBER_KW, "integer": NUMBER_KW,
+           "object": OBJECT_KW, "array": ARRAY_KW}
+ALL_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null")
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a Python value (``1.0`` is an integer, ``True`` a boolean)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if math.isfinite(value) and value == int(value) else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """JSON equality: ``1 == 1.0``, ``True != 1``, objects unordered, arrays ordered."""
+    ta, tb = json_type(a), json_type(b)
+    numeric = {"integer", "number"}
+    if ta in numeric and tb in numeric:
+        return a == b
+    if ta != tb:
+        return False
+    if ta == "array":
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if ta == "object":
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    return a == b
+
+
+def _types(schema: dict) -> set[str] | None:
+    t = schema.get("type")
+    if t is None:
+        return None
+    ts = {t} if isinstance(t, str) else set(t)
+    if "number" in ts:
+        ts.add("integer")
+    return ts
+
+
+def schema_types(schema: Any) -> set[str]:
+    """Over-approximation of the JSON types a (dereferenced) schema accepts."""
+    if schema is True or not isinstance(schema, dict):
+        return set() if schema is False else set(ALL_TYPES)
+    result = set(ALL_TYPES)
+    declared = _types(schema)
+    if declared is not None:
+        result &= declared
+    if "const" in schema:
+        result &= {json_type(schema["const"])} | (
+            {"number"} if json_type(schema["const"]) == "integer" else set())
+    if isinstance(schema.get("enum"), list):
+        vt = {json_type(v) for v in schema["enum"]}
+        if "integer" in vt:
+            vt.add("number")
+        result &= vt
+    return result
+
+
+def _values(schema: dict) -> list | None:
+    if "const" in schema:
+        return [schema["const"]]
+    if isinstance(schema.get("enum"), list):
+        return schema["enum"]
+    return None
+
+
+def provably_disjoint(a: Any, b: Any) -> bool:
+    """True when no instance can match both (dereferenced) schemas. False means 'unknown'."""
+    if a is False or b is False:
+        return True
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return False
+    ta, tb = schema_types(a), schema_types(b)
+    if not (ta & tb):
+        return True
+    va, vb = _values(a), _values(b)
+    if va is not None and vb is not None and not any(json_equal(x, y) for x in va for y in vb):
+        return True
+    if ta & tb <= {"object"} or (ta & tb == {"object"}):
+        pa, pb = a.get("properties", {}), b.get("properties", {})
+        ra, rb = set(a.get("required", [])), set(b.get("required", []))
+        for name in ra & rb:
+            sa, sb = pa.get(name), pb.get(name)
+            if isinstance(sa, dict) and isinstance(sb, dict) and provably_disjoint(sa, sb):
+                return True
+        # a closed object cannot carry a key the other requires
+        for x, y, rx in ((a, b, ra), (b, a, rb)):
+            if x.get("additionalProperties") is False and not x.get("patternProperties"):
+                allowed = set(x.get("properties", {}))
+                if set(y.get("required", [])) - allowed and schema_types(x) <= {"object"} \
+                        and schema_types(y) <= {"object"}:
+                    return True
+    return False
+
+
+def _lcm_multiple(x: Any, y: Any) -> Any | None:
+    if isinstance(x, int) and isinstance(y, int):
+        return x * y // math.gcd(x, y)
+    if x == y:
+        return x
+    big, small = (x, y) if x >= y else (y, x)
+    ratio = big / small
+    return big if ratio == int(ratio) else None
+
+
+_TIGHTER_MAX = {"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties",
+                "minContains"}
+_TIGHTER_MIN = {"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties",
+                "maxContains"}
+_ANNOTATIONS = {"title", "description", "default", "examples", "$comment", "readOnly",
+                "writeOnly", "deprecated", "$id", "$schema", "$anchor", "discriminator"}
+
+
+def merge(a: dict, b: dict) -> tuple[dict, list[tuple[str, Any]]]:
+    """Merge two dereferenced source schemas (no ``$ref`` at top level) as ``allOf``."""
+    out = dict(a)
+    lost: list[tuple[str, Any]] = []
+    for kw, vb in b.items():
+        if kw not in out:
+            if kw == "additionalProperties" or kw == "unevaluatedProperties":
+                continue  # handled below with both sides' properties
+            out[kw] = vb
+            continue
+        va = out[kw]
+        if kw in _ANNOTATIONS:
+            continue  # first wins
+        if kw == "type":
+            ta = {va} if isinstance(va, str) else set(va)
+            tb = {vb} if isinstance(vb, str) else set(vb)
+            both = set()
+            for t in ta:
+                for u in tb:
+                    if t == u:
+                        both.add(t)
+                    elif {t, u} == {"integer", "number"}:
+                        both.add("integer")
+            out[kw] = sorted(both, key=ALL_TYPES.index) if len(both) != 1 else both.pop()
+            if out[kw] == []:
+                out[kw] = []  # empty: unsatisfiable, reported by the compiler
+        elif kw == "required":
+            out[kw] = list(dict.fromkeys([*va, *vb]))
+        elif kw in ("properties", "patternProperties", "dependentSchemas"):
+            merged = dict(va)
+            for name, sb in vb.items():
+                merged[name] = {"allOf": [merged[name], sb]} if name in merged else sb
+            out[kw] = merged
+        elif kw in ("items", "contains", "propertyNames", "additionalItems"):
+            out[kw] = va if va == vb else {"allOf": [va, vb]}
+        elif kw in ("anyOf", "oneOf"):
+            if va == vb:
+                continue
+            if len(va) * len(vb) <= 64:
+                out["anyOf" if kw == "anyOf" else kw] = [
+                    {"allOf": [x, y]} for x in va for y in vb]
+            else:
+                lost.append((kw, vb))
+        elif kw == "enum":
+            out[kw] = [x for x in va if any(json_equal(x, y) for y in vb)]
+        elif kw == "const":
+            if not json_equal(va, vb):
+                out["enum"] = []  # unsatisfiable
+                del out["const"]
+        elif kw in _TIGHTER_MAX:
+            out[kw] = max(va, vb)
+        elif kw in _TIGHTER_MIN:
+            out[kw] = min(va, vb)
+        elif kw == "multipleOf":
+            m = _lcm_multiple(va, vb)
+            if m is None:
+                lost.append((kw, vb))
+            else:
+                out[kw] = m
+        elif kw == "uniqueItems":
+            out[kw] = bool(va or vb)
+        elif kw == "dependentRequired":
+            merged = dict(va)
+            for k, v in vb.items():
+                merged[k] = list(dict.fromkeys([*merged.get(k, []), *v]))
+            out[kw] = merged
+        elif json_equal(va, vb):
+            continue
+        else:
+            lost.append((kw, vb))
+    if "enum" in out and "const" in out:
+        c = out.pop("const")
+        out["enum"] = [x for x in out["enum"] if json_equal(x, c)]
+    # additionalProperties: keys allowed by a closed side are only its own properties.
+    for kw in ("additionalProperties", "unevaluatedProperties"):
+        sides = [s for s in (a, b) if kw in s]
+        if not sides:
+            continue
+        closed = [s for s in sides if s[kw] is False]
+        if closed:
+            allowed = set.intersection(*(set(s.get("properties", {})) for s in closed))
+            props = dict(out.get("properties", {}))
+            for name in list(props):
+                if name not in allowed:
+                    props[name] = False
+            out["properties"] = props
+            if any(s.get("patternProperties") for s in (a, b)):
+                lost.append(("patternProperties", b.get("patternProperties")))
+            out[kw] = False
+        elif len(sides) == 1 and set(a.get("properties", {})) == set(b.get("properties", {})):
+            out[kw] = sides[0][kw]
+        elif len(sides) == 2 and sides[0][kw] == sides[1][kw] and set(
+                a.get("properties", {})) == set(b.get("properties", {})):
+            out[kw] = sides[0][kw]
+        else:
+            lost.append((kw, b.get(kw, a.get(kw))))
+    return out, lost
+
+
+def applicable(kw: str, t: str) -> bool:
+    """Whether a type-specific keyword constrains instances of JSON type ``t``."""
+    for family_type, family in _FAMILY.items():
+        if kw in family:
+            return t == family_type or (family_type in ("number", "integer")
+                                        and t in ("number", "integer"))
+    return True
