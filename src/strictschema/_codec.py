@@ -91,6 +91,7 @@ class PropertySpec:
 class ObjectCodec(Codec):
     def __init__(self, props: list[PropertySpec]) -> None:
         self.props = props
+        self._names = frozenset(p.name for p in props)
 
     def children(self) -> list[Codec]:
         return [p.codec for p in self.props]
@@ -98,6 +99,11 @@ class ObjectCodec(Codec):
     def encode(self, value: Any, loc: Location = ()) -> Any:
         if not isinstance(value, Mapping):
             return value
+        names = self._names
+        for key in value:
+            if key not in names:
+                raise _fail(loc, "additionalProperties",
+                            f"key {key!r} cannot be represented: the wire object is closed")
         out: dict[str, Any] = {}
         for p in self.props:
             v = value.get(p.name, _MISSING)

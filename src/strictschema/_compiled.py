@@ -125,8 +125,14 @@ class Compiled:
 
     # -- data ------------------------------------------------------------------------
     def encode(self, data: Any) -> Any:
-        """Original-shaped data -> wire-shaped data."""
-        return self._codec.encode(data)
+        """Original-shaped data -> wire-shaped data.
+
+        Raises ``ValidationError`` when the wire schema cannot represent ``data`` (keys an
+        object closed by the compiler cannot carry, a shorter tuple, ...: see the ``info``
+        diagnostics that narrow)."""
+        wire = self._codec.encode(data)
+        self._validators()[0].validate(wire)
+        return wire
 
     def decode(self, wire_data: Any) -> Any:
         """Wire-shaped data (already valid under ``schema``) -> original-shaped data."""

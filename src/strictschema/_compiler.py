@@ -103,9 +103,11 @@ class _Compiler:
         self.def_by_target: dict[int, str] = {}
         self.in_progress: set[str] = set()
         self._keep: list[Any] = []  # keeps ref targets alive so id() stays unique
+        self.expanding: list[int] = []  # ids of ref targets being inlined on this path
         self._wire_validator: Any = None
         self._source_validator: Any = None
         self.final_wire: dict | None = None
+        self.root_alias: tuple[str, str] | None = None  # ("#/$defs/Root", "#") after finish
 
     # -- diagnostics -------------------------------------------------------------------
     def diag(self, loc: Location, code: str, severity: Severity, message: str) -> None:
@@ -186,6 +188,8 @@ class _Compiler:
                       f"root schema is {what}; wrapped as property {key!r} of an object (A3)")
         # Refs to the root: '#' when the body is the root itself, else its $defs entry.
         refs = self.collect_refs(body, set())
+        if root_is_def:
+            self.root_alias = (f"#/$defs/{root_name}", "#")
         if root_is_def and f"#/$defs/{root_name}" in refs:
             body = self.retarget(body, f"#/$defs/{root_name}", "#")
         defs = {n: self.retarget(w, f"#/$defs/{root_name}", "#") if root_is_def else w
@@ -292,12 +296,19 @@ class _Compiler:
 
     # -- matchers for anyOf codecs ---------------------------------------------------------
     def wire_matcher(self, branch: dict):
-        def matches(value: Any) -> bool:
-            if self._wire_validator is None:
-                import jsonschema
+        cache: list[Any] = []
 
-                self._wire_validator = jsonschema.Draft202012Validator(self.final_wire)
-            return self._wire_validator.evolve(schema=branch).is_valid(value)
+        def matches(value: Any) -> bool:
+            if not cache:
+                from ._validator import Validator
+
+                if self._wire_validator is None:
+                    self._wire_validator = Validator(self.final_wire)
+                target = branch
+                if self.root_alias is not None:  # refs to the root became '#' in the wire
+                    target = self.retarget(branch, *self.root_alias)
+                cache.append(target)
+            return self._wire_validator.is_valid_at(cache[0], value)
         return matches
 
     def source_matcher(self, branch: Any):
@@ -329,9 +340,17 @@ class _Compiler:
         if "$ref" in s:
             return self.ref_node(s, loc, res, depth)
         if "allOf" in s:
-            s = self.merge_all_of(s, loc, res, depth)
-            if "$ref" in s or "allOf" in s:
-                return self.node(s, loc, res, depth + 1)
+            mark = len(self.expanding)
+            try:
+                s = self.merge_all_of(s, loc, res, depth)
+                if "$ref" in s or "allOf" in s:
+                    return self.node(s, loc, res, depth + 1)
+                return self.rest(s, loc, res, depth)
+            finally:
+                del self.expanding[mark:]
+        return self.rest(s, loc, res, depth)
+
+    def rest(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         if "oneOf" in s:
             s = self.one_of(s, loc, res)
         if "anyOf" in s:
@@ -371,6 +390,38 @@ class _Compiler:
                       "not sent (A21)")
         return out
 
+    def annotate(self, wire: dict, annotations: dict, loc: Location) -> dict:
+        """Put title/description on ``wire`` without giving a ``$ref`` siblings (A24)."""
+        if not annotations:
+            return wire
+        seen: set[str] = set()
+        target = wire
+        while "$ref" in target:  # follow alias definitions to a body that can carry them
+            name = target["$ref"].removeprefix("#/$defs/")
+            body = self.defs.get(name)
+            if body is None or name in self.in_progress or name in seen:
+                self.info(loc, "ref_wrapped",
+                          "$ref with annotations wrapped in a one-branch anyOf (A24)")
+                return {"anyOf": [target], **annotations}
+            seen.add(name)
+            target = body
+        if target is not wire:
+            self.info(loc, "ref_inlined",
+                      "$ref with annotations replaced by a copy of its target (A24)")
+        return {**target, **annotations}
+
+    def optional_node(self, s: Any, loc: Location, res: Any,
+                      depth: int) -> tuple[dict, C.Codec] | None:
+        """Compile a schema that may drop out (an anyOf branch, an optional property):
+        None when it accepts no value at all."""
+        mark = len(self.diags)
+        w, c = self.node(s, loc, res, depth)
+        new = self.diags[mark:]
+        if any(d.severity == "error" and d.code == "unsatisfiable" for d in new):
+            self.diags[mark:] = [d for d in new if d.severity != "error"]
+            return None
+        return w, c
+
     def describe(self, wire: dict, notes: list[str]) -> dict:
         if notes and self.policy == "describe":
             text = "Constraints: " + "; ".join(notes) + "."
@@ -403,11 +454,15 @@ class _Compiler:
         target, tres = resolved.contents, resolved.resolver
         if siblings:
             name = self.def_by_target.get(id(target))
-            if name is None or name not in self.in_progress:
+            if (name is None or name not in self.in_progress) and id(target) not in self.expanding:
                 self.info(loc, "ref_siblings_merged",
                           "keywords beside $ref merged into the referenced schema (A24)")
                 merged = {"allOf": [target, siblings], **annotations}
-                return self.node(merged, loc, tres, depth + 1)
+                self.expanding.append(id(target))
+                try:
+                    return self.node(merged, loc, tres, depth + 1)
+                finally:
+                    self.expanding.pop()
             notes: list[str] = []
             for k, v in siblings.items():
                 self.lose(loc, k, v, notes,
@@ -415,17 +470,9 @@ class _Compiler:
             annotations = self.describe(annotations, notes)
         name = self.def_for(target, tres, ref, loc, depth)
         wire_ref = {"$ref": f"#/$defs/{name}"}
-        codec: C.Codec = C.RefCodec(self.def_codecs, name)
-        if not annotations:
-            return wire_ref, codec
-        body = self.defs.get(name)
-        if body is not None and name not in self.in_progress:
-            self.info(loc, "ref_inlined",
-                      "$ref with annotations replaced by a copy of its target (A24)")
-            return {**body, **annotations}, self.def_codecs[name]
-        self.info(loc, "ref_wrapped",
-                  "$ref with annotations wrapped in a one-branch anyOf (A24)")
-        return {"anyOf": [wire_ref], **annotations}, codec
+        if annotations and self.defs.get(name) is not None and name not in self.in_progress:
+            return self.annotate(wire_ref, annotations, loc), self.def_codecs[name]
+        return self.annotate(wire_ref, annotations, loc), C.RefCodec(self.def_codecs, name)
 
     def def_for(self, target: Any, tres: Any, ref: str, loc: Location,
                 depth: int) -> str:
@@ -452,8 +499,10 @@ class _Compiler:
         while isinstance(part, dict) and "$ref" in part and seen < 64:
             seen += 1
             target = self.src.lookup(part["$ref"], res, loc + ("$ref",)).contents
-            if self.def_by_target.get(id(target)) in self.in_progress:
+            if self.def_by_target.get(id(target)) in self.in_progress or \
+                    id(target) in self.expanding:
                 return part
+            self.expanding.append(id(target))
             rest = {k: v for k, v in part.items() if k != "$ref"}
             if self.src.legacy:
                 rest = {k: v for k, v in rest.items() if k in _KEEP_ANNOTATIONS}
@@ -470,6 +519,13 @@ class _Compiler:
 
     def merge_all_of(self, s: dict, loc: Location, res: Any, depth: int) -> dict:
         parts = s.pop("allOf")
+        real = [p for p in parts if p is not True and p != {}]
+        rest = [k for k in s if k not in _KEEP_ANNOTATIONS and k not in _DROP_ANNOTATIONS
+                and k not in ("default", "$defs", "definitions")]
+        if len(real) == 1 and isinstance(real[0], dict) and set(real[0]) == {"$ref"} and not rest:
+            self.info(loc + ("allOf",), "all_of_flattened",
+                      "allOf of a single $ref replaced by the $ref (A14)")
+            return {**s, "$ref": real[0]["$ref"]}
         merged = s
         lost_all: list[tuple[str, Any]] = []
         for i, part in enumerate(parts):
@@ -542,14 +598,11 @@ class _Compiler:
         parts: list[tuple[Any, Any, C.Codec]] = []
         for i, b in enumerate(branches):
             bloc = loc + ("anyOf", i)
-            mark = len(self.diags)
-            w, c = self.node(b, bloc, res, depth + 1)
-            new = self.diags[mark:]
-            if any(d.severity == "error" and d.code == "unsatisfiable" for d in new):
-                # an unsatisfiable branch just drops out of the union
-                self.diags[mark:] = [d for d in new if d.severity != "error"]
+            compiled = self.optional_node(b, bloc, res, depth + 1)
+            if compiled is None:  # an unsatisfiable branch just drops out of the union
                 self.info(bloc, "branch_dropped", "anyOf branch accepts no value; not sent")
                 continue
+            w, c = compiled
             if set(w) == {"anyOf"} and isinstance(c, (C.AnyOfCodec, C._Identity)):
                 inner = c.branches if isinstance(c, C.AnyOfCodec) else [
                     (self.wire_matcher(sw), self.source_matcher(b), C.IDENTITY)
@@ -565,7 +618,7 @@ class _Compiler:
             self.error(loc, "unsatisfiable", "no anyOf branch accepts any value")
             return dict(_NULL), C.IDENTITY
         if len(wires) == 1:
-            return {**wires[0], **annotations}, parts[0][2]
+            return self.annotate(wires[0], annotations, loc), parts[0][2]
         wire = {"anyOf": wires, **annotations}
         codec: C.Codec = C.AnyOfCodec(list(parts))
         return wire, codec
@@ -745,7 +798,15 @@ class _Compiler:
                     self.info(ploc, "property_never_allowed",
                               f"property {name!r} can never be present; not sent")
                 continue
-            w, c = self.node(sub, ploc, res, depth + 1)
+            if name in required:
+                w, c = self.node(sub, ploc, res, depth + 1)
+            else:
+                compiled = self.optional_node(sub, ploc, res, depth + 1)
+                if compiled is None:
+                    self.info(ploc, "property_never_allowed",
+                              f"optional property {name!r} accepts no value; not sent")
+                    continue
+                w, c = compiled
             mode = "required"
             if name not in required:
                 w, was_nullable = make_nullable(w)
@@ -815,8 +876,8 @@ class _Compiler:
                     "required": [], "additionalProperties": False}, C.IDENTITY
         kw, kc = self.node(key_schema, loc + ("propertyNames",), res, depth + 1)
         vw, vc = self.node(value_schema, value_loc, res, depth + 1)
-        if kc is not C.IDENTITY and not isinstance(kc, C._Identity):
-            raise SchemaError("map keys must be strings", loc + ("propertyNames",))
+        # keys are strings on both sides (the key schema is an allOf with type string), so
+        # the key codec (``kc``) is the identity whatever refs it went through.
         entry = {"type": "object", "properties": {"key": kw, "value": vw},
                  "required": ["key", "value"], "additionalProperties": False}
         wire = {"type": "array", **self.annotations(s, loc)}

@@ -195,8 +195,10 @@ def load_source(obj: Any, registry: Any = None) -> Source:
         reg = reg.with_resource(_ROOT_URI, resource)
     try:
         reg = reg.crawl()
-    except Exception as exc:
-        raise SchemaError(f"cannot index the schema's $id/$anchor values: {exc}") from None
+    except Exception:  # noqa: BLE001 - referencing trips on odd-but-valid documents
+        # Without the crawl, JSON-pointer refs still resolve; only refs to embedded $id or
+        # $anchor values would not, and those then fail with a RefResolutionError.
+        pass
     object.__setattr__(src, "registry", reg)
     return src
 
