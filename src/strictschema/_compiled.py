@@ -102,20 +102,20 @@ class Compiled:
 
     def text_format(self, name: str | None = None, description: str | None = None) -> dict:
         """Responses API ``text.format`` (C2)."""
-        return {"type": "json_schema", "name": check_name(name or self.name),
+        return {"type": "json_schema", "name": check_name(self.name if name is None else name),
                 **self._description(description), "schema": self.schema, "strict": True}
 
     def response_format(self, name: str | None = None, description: str | None = None) -> dict:
         """Chat Completions ``response_format`` (C3)."""
         return {"type": "json_schema", "json_schema": {
-            "name": check_name(name or self.name), **self._description(description),
+            "name": check_name(self.name if name is None else name), **self._description(description),
             "schema": self.schema, "strict": True}}
 
     def function_tool(self, name: str | None = None, *, description: str | None = None,
                       api: Literal["responses", "chat"] = "responses") -> dict:
         """A strict function tool whose parameters are this schema (C5); ``strict`` is always
         sent explicitly (C4)."""
-        fn = {"name": check_name(name or self.name, "tool name"),
+        fn = {"name": check_name(self.name if name is None else name, "tool name"),
               **self._description(description), "parameters": self.schema, "strict": True}
         if api == "responses":
             return {"type": "function", **fn}

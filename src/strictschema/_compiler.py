@@ -107,7 +107,7 @@ class _Compiler:
         self._wire_validator: Any = None
         self._source_validator: Any = None
         self.final_wire: dict | None = None
-        self.root_alias: tuple[str, str] | None = None  # ("#/$defs/Root", "#") after finish
+        self.root_alias: tuple[str, ...] = ()  # $defs refs that became '#' after finish
 
     # -- diagnostics -------------------------------------------------------------------
     def diag(self, loc: Location, code: str, severity: Severity, message: str) -> None:
@@ -163,12 +163,12 @@ class _Compiler:
 
     def finish_root(self, root_name: str, wire: dict, codec: C.Codec) -> tuple[dict, C.Codec]:
         # A3.1: a root that is only a $ref is replaced by its target.
-        seen = set()
+        seen: list[str] = []
         while "$ref" in wire and set(wire) <= {"$ref", "title", "description"}:
             target = wire["$ref"].removeprefix("#/$defs/")
             if target in seen or self.defs.get(target) is None:
                 break
-            seen.add(target)
+            seen.append(target)
             annotations = {k: wire[k] for k in _KEEP_ANNOTATIONS if k in wire}
             wire = {**self.defs[target], **annotations}
             codec = self.def_codecs[target]
@@ -186,16 +186,16 @@ class _Compiler:
             what = "an anyOf" if "anyOf" in wire else "not an object"
             self.info((), "root_wrapped",
                       f"root schema is {what}; wrapped as property {key!r} of an object (A3)")
-        # Refs to the root: '#' when the body is the root itself, else its $defs entry.
-        refs = self.collect_refs(body, set())
-        if root_is_def:
-            self.root_alias = (f"#/$defs/{root_name}", "#")
-        if root_is_def and f"#/$defs/{root_name}" in refs:
-            body = self.retarget(body, f"#/$defs/{root_name}", "#")
-        defs = {n: self.retarget(w, f"#/$defs/{root_name}", "#") if root_is_def else w
-                for n, w in self.defs.items() if w is not None}
-        if root_is_def:
-            defs.pop(root_name, None)
+        # Refs to the root (and to a definition the root was inlined from) become '#' when
+        # the body is the root itself; otherwise they keep naming their $defs entry.
+        aliases = [root_name, *seen] if root_is_def else []
+        if aliases:
+            self.root_alias = tuple(f"#/$defs/{n}" for n in aliases)
+        defs = {n: w for n, w in self.defs.items() if w is not None}
+        for alias in aliases:
+            body = self.retarget(body, f"#/$defs/{alias}", "#")
+            defs = {n: self.retarget(w, f"#/$defs/{alias}", "#") for n, w in defs.items()}
+            defs.pop(alias, None)
         # keep only definitions reachable from the root
         reachable: set[str] = set()
         stack = [body]
@@ -305,8 +305,8 @@ class _Compiler:
                 if self._wire_validator is None:
                     self._wire_validator = Validator(self.final_wire)
                 target = branch
-                if self.root_alias is not None:  # refs to the root became '#' in the wire
-                    target = self.retarget(branch, *self.root_alias)
+                for alias in self.root_alias:  # refs to the root became '#' in the wire
+                    target = self.retarget(target, alias, "#")
                 cache.append(target)
             return self._wire_validator.is_valid_at(cache[0], value)
         return matches
@@ -664,6 +664,9 @@ class _Compiler:
         return None
 
     def typed(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        values = [s["const"]] if "const" in s else s.get("enum")
+        if values and any(isinstance(v, (dict, list)) for v in values):
+            return self.json_text_enum(s, values, loc)
         types = self.types_of(s, loc)
         if types is None:
             return self.any_value(loc, s)
@@ -726,15 +729,6 @@ class _Compiler:
         if "enum" in s and not s["enum"]:
             self.error(loc, "unsatisfiable", f"no enum value is of type {t}")
             return dict(_NULL), C.IDENTITY
-        values = [s["const"]] if "const" in s else s.get("enum")
-        if values is not None and any(isinstance(v, (dict, list)) for v in values):
-            notes: list[str] = []
-            wire: dict = {"type": "string", **self.annotations(s, loc),
-                          "enum": [_dump(v) for v in values]}
-            self.info(loc + ("enum" if "enum" in s else "const",), "enum_as_json_text",
-                      "object/array enum values sent as strings of JSON text; decoded back")
-            self.leftovers(s, t, {"enum", "const", "type"} | OBJECT_KW | ARRAY_KW, loc, notes)
-            return self.describe(wire, notes), C.JsonTextCodec()
         if t == "object":
             return self.object_node(s, loc, res, depth)
         if t == "array":
@@ -762,6 +756,28 @@ class _Compiler:
         self.leftovers(s, t, handled, loc, notes)
         return self.describe(wire, notes), C.IDENTITY
 
+    def json_text_enum(self, s: dict, values: list, loc: Location) -> tuple[dict, C.Codec]:
+        """enum/const with object or array members: one string enum of their JSON texts."""
+        declared = s.get("type")
+        ok = None if declared is None else (
+            {declared} if isinstance(declared, str) else set(declared))
+        if ok is not None:
+            ok |= {"integer"} if "number" in ok else set()
+            values = [v for v in values if json_type(v) in ok]
+        if not values:
+            self.error(loc, "unsatisfiable", "no value matches both 'type' and 'enum'/'const'")
+            return dict(_NULL), C.IDENTITY
+        notes: list[str] = []
+        wire: dict = {"type": "string", **self.annotations(s, loc),
+                      "enum": list(dict.fromkeys(_dump(v) for v in values))}
+        self.info(loc + ("enum" if "enum" in s else "const",), "enum_as_json_text",
+                  "enum/const with object or array values sent as strings of JSON text; "
+                  "decoded back")
+        t = "object" if any(isinstance(v, dict) for v in values) else "array"
+        self.leftovers(s, t, {"enum", "const", "type"} | OBJECT_KW | ARRAY_KW | STRING_KW |
+                       NUMBER_KW, loc, notes)
+        return self.describe(wire, notes), C.JsonTextCodec()
+
     def check_pattern(self, pattern: Any, loc: Location) -> None:
         from ._regex import compile_pattern
 
@@ -785,7 +801,7 @@ class _Compiler:
                     addl if isinstance(addl, dict) else True)
                 self.info(loc + ("required",), "required_without_property",
                           f"required key {name!r} has no entry in 'properties'; added (A5.2)")
-        if not props and addl is not False and unevaluated is not False:
+        if not props and ((addl is not False and unevaluated is not False) or patterns):
             return self.map_node(s, loc, res, depth)
         wire_props: dict[str, Any] = {}
         specs: list[C.PropertySpec] = []

@@ -116,12 +116,12 @@ def _pydantic_source(obj: Any) -> tuple[Any, Any, str, str | None]:
     try:
         adapter = pydantic.TypeAdapter(obj)
         schema = adapter.json_schema(mode="validation")
-    except pydantic.PydanticUserError as exc:
-        raise SchemaError(f"pydantic cannot build a JSON Schema for {obj!r}: {exc.message}") \
-            from None
     except (pydantic.PydanticSchemaGenerationError, TypeError) as exc:
         raise TypeError(f"expected a JSON Schema dict or a Pydantic-compatible type, got "
                         f"{obj!r}: {str(exc).splitlines()[0]}") from None
+    except pydantic.PydanticUserError as exc:
+        first = exc.message.splitlines()[0]
+        raise SchemaError(f"pydantic cannot build a JSON Schema for {obj!r}: {first}") from None
     raw_name = getattr(obj, "__name__", None) or schema.get("title") or repr(obj)
     description = None
     if isinstance(obj, type) and issubclass(obj, pydantic.BaseModel):
@@ -133,19 +133,26 @@ def _pydantic_source(obj: Any) -> tuple[Any, Any, str, str | None]:
     return schema, adapter, sanitize_name(str(raw_name)), description
 
 
+_META: dict[str, Any] = {}
+
+
 def _metaschema_check(schema: Any, draft: str) -> None:
-    import jsonschema.validators
+    import jsonschema
     from jsonschema.exceptions import best_match
 
-    cls = {
-        "draft2020-12": jsonschema.Draft202012Validator,
-        "draft2019-09": jsonschema.Draft201909Validator,
-        "draft7": jsonschema.Draft7Validator,
-        "draft6": jsonschema.Draft6Validator,
-        "draft4": jsonschema.Draft4Validator,
-    }[draft]
+    meta = _META.get(draft)
+    if meta is None:
+        cls = {
+            "draft2020-12": jsonschema.Draft202012Validator,
+            "draft2019-09": jsonschema.Draft201909Validator,
+            "draft7": jsonschema.Draft7Validator,
+            "draft6": jsonschema.Draft6Validator,
+            "draft4": jsonschema.Draft4Validator,
+        }[draft]
+        meta = _META[draft] = cls(cls.META_SCHEMA)
     try:
-        meta = cls(cls.META_SCHEMA)
+        if meta.is_valid(schema):
+            return
         error = best_match(meta.iter_errors(schema))
     except RecursionError:
         raise SchemaError("schema is nested too deeply to check") from None
@@ -154,6 +161,22 @@ def _metaschema_check(schema: Any, draft: str) -> None:
         if len(message) > 200:
             message = message[:197] + "..."
         raise SchemaError(f"invalid schema: {message}", tuple(error.absolute_path))
+
+
+MAX_INPUT_DEPTH = 400
+
+
+def _check_depth(obj: Any) -> None:
+    """Refuse documents nested deeper than any real schema, before recursing into them."""
+    stack = [(obj, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_INPUT_DEPTH:
+            raise SchemaError(f"schema nested deeper than {MAX_INPUT_DEPTH} levels")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
 
 
 def load_source(obj: Any, registry: Any = None) -> Source:
@@ -165,6 +188,7 @@ def load_source(obj: Any, registry: Any = None) -> Source:
     if isinstance(obj, Source):
         return obj
     if isinstance(obj, (dict, bool)):
+        _check_depth(obj)
         schema = copy.deepcopy(obj)
     elif isinstance(obj, (str, bytes, list, int, float)) or obj is None:
         raise SchemaError(f"a schema must be a JSON object or boolean, got {type(obj).__name__}")
