@@ -111,8 +111,10 @@ class ObjectCodec(Codec):
                 if p.mode == "required":
                     raise _fail(loc, "required", f"'{p.name}' is a required property")
                 out[p.wire_name] = None
-            elif v is None and p.mode != "required":
+            elif v is None and p.mode == "nullable":
                 out[p.wire_name] = None
+            # mode "optional": null is not the wire's "absent"; the inner codec decides
+            # (an any-value property sends it as the JSON text "null")
             else:
                 out[p.wire_name] = p.codec.encode(v, (*loc, p.name))
         return out

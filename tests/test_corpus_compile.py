@@ -1,0 +1,109 @@
+"""The compiler over the real-world JSONSchemaBench corpus (../shared/corpora/jsonschemabench).
+
+Default runs take every 10th schema; ``--run-slow`` takes all 9,557. Every schema must either
+compile to a schema the profile's checker accepts, or be refused with a typed error: no crash.
+For labelled valid LLM outputs: encode is refused (unrepresentable) or the wire schema accepts
+the encoded value and decoding gives the original back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import strictschema
+from strictschema._check import check_strict
+from strictschema._merge import json_equal
+
+SUBSETS = ["Github_trivial", "Github_easy", "Github_medium", "Github_hard", "Github_ultra",
+           "Glaiveai2K", "JsonSchemaStore", "Kubernetes", "Snowplow", "WashingtonPost"]
+
+
+def _schemas(corpus: Path, subset: str, every: int) -> list[tuple[str, object]]:
+    out = []
+    with open(corpus / "schemas" / f"{subset}.jsonl") as f:
+        for i, line in enumerate(f):
+            if i % every == 0:
+                rec = json.loads(line)
+                out.append((rec["id"], rec["schema"]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def every(request: pytest.FixtureRequest) -> int:
+    return 1 if request.config.getoption("--run-slow") else 10
+
+
+@pytest.mark.parametrize("subset", SUBSETS)
+def test_corpus_compiles_or_refuses_cleanly(corpus_dir: Path, every: int, subset: str) -> None:
+    stats: Counter[str] = Counter()
+    for sid, schema in _schemas(corpus_dir, subset, every):
+        try:
+            c = strictschema.compile(schema)
+        except strictschema.SchemaError:  # includes Unsupported/RefResolution: typed refusals
+            stats["refused"] += 1
+            continue
+        findings = check_strict(c.schema, c.profile)
+        assert findings == [], f"{sid}: {findings[0]}"
+        jsonschema.Draft202012Validator.check_schema(c.schema)
+        stats["exact" if c.exact else "lossy"] += 1
+    total = sum(stats.values())
+    # the issue's target is >= 90 % strict-clean over the corpus; hold every subset to 85 %
+    assert (stats["exact"] + stats["lossy"]) / total >= 0.85, stats
+
+
+def test_corpus_labelled_outputs_roundtrip(corpus_dir: Path, every: int) -> None:
+    schemas = {}
+    for subset in SUBSETS:
+        with open(corpus_dir / "schemas" / f"{subset}.jsonl") as f:
+            for line in f:
+                rec = json.loads(line)
+                schemas[rec["id"]] = rec["schema"]
+    stats: Counter[str] = Counter()
+    for subset in SUBSETS:
+        with open(corpus_dir / "instances" / f"{subset}.jsonl") as f:
+            for i, line in enumerate(f):
+                if i % every:
+                    continue
+                rec = json.loads(line)
+                try:
+                    c = strictschema.compile(schemas[rec["id"]])
+                except strictschema.SchemaError:
+                    continue
+                wire_validator = jsonschema.Draft202012Validator(c.schema)
+                for test in rec["tests"]:
+                    x = test["data"]
+                    if not test["valid"] or not c._validators()[1].is_valid(x):
+                        continue
+                    try:
+                        wire = c.encode(x)
+                    except strictschema.ValidationError:
+                        stats["unrepresentable"] += 1  # narrowed by the compiler, reported
+                        continue
+                    assert wire_validator.is_valid(wire), rec["id"]
+                    back = c.decode(wire)
+                    if json_equal(back, x):
+                        stats["exact"] += 1
+                    else:
+                        # the only documented difference: absent optional+nullable -> null
+                        assert _only_nulls_added(x, back), (rec["id"], x, back)
+                        stats["null_for_absent"] += 1
+    assert stats["exact"] > 0
+    assert stats["exact"] >= 5 * stats["null_for_absent"], stats
+
+
+def _only_nulls_added(orig: object, back: object) -> bool:
+    if isinstance(orig, dict) and isinstance(back, dict):
+        if set(orig) - set(back):
+            return False
+        if any(back[k] is not None for k in set(back) - set(orig)):
+            return False
+        return all(_only_nulls_added(orig[k], back[k]) for k in orig)
+    if isinstance(orig, list) and isinstance(back, list):
+        return len(orig) == len(back) and all(
+            _only_nulls_added(a, b) for a, b in zip(orig, back, strict=True))
+    return json_equal(orig, back)
