@@ -118,7 +118,7 @@ def wire_values(node: Any, root: dict, depth: int = 0) -> st.SearchStrategy:
     return st.one_of(options)
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=int(__import__("os").environ.get("SS_EXAMPLES", "300")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(schema=SCHEMAS, data=st.data())
 def test_compile_decode_encode_roundtrip(schema: dict, data: st.DataObject) -> None:

@@ -231,10 +231,13 @@ class JsonTextCodec(Codec):
             return value
         from ._json import loads  # local: _json imports this package's errors only
 
+        from ._errors import DecodeError
+
         try:
             return loads(value)
-        except ValueError as exc:
-            raise _fail(loc, "contentMediaType", f"string is not JSON text: {exc}") from None
+        except DecodeError as exc:
+            raise _fail(loc, "contentMediaType",
+                        f"string is not JSON text: {exc.message}") from None
 
     def __repr__(self) -> str:
         return "JsonTextCodec()"
@@ -273,16 +276,27 @@ class AnyOfCodec(Codec):
         return [c for _, _, c in self.branches]
 
     def encode(self, value: Any, loc: Location = ()) -> Any:
-        for _, matches_original, codec in self.branches:
+        error: ValidationError | None = None
+        for matches_wire, matches_original, codec in self.branches:
             if matches_original(value):
-                return codec.encode(value, loc)
-        raise _fail(loc, "anyOf", "value matches no branch of anyOf")
+                try:
+                    wire = codec.encode(value, loc)
+                except ValidationError as exc:  # this branch's wire form cannot carry it
+                    error = error or exc
+                    continue
+                if matches_wire(wire):
+                    return wire
+        raise error or _fail(loc, "anyOf", "value matches no branch of anyOf")
 
     def decode(self, value: Any, loc: Location = ()) -> Any:
+        error: ValidationError | None = None
         for matches_wire, _, codec in self.branches:
             if matches_wire(value):
-                return codec.decode(value, loc)
-        raise _fail(loc, "anyOf", "value matches no branch of anyOf")
+                try:
+                    return codec.decode(value, loc)
+                except ValidationError as exc:  # e.g. a string that is not JSON text
+                    error = error or exc
+        raise error or _fail(loc, "anyOf", "value matches no branch of anyOf")
 
     def __repr__(self) -> str:
         return f"AnyOfCodec({[c for _, _, c in self.branches]!r})"

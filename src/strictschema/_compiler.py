@@ -39,6 +39,7 @@ _DROP_ANNOTATIONS = frozenset({
 })
 _STRUCTURAL = frozenset({"$defs", "definitions", "$ref", "allOf", "anyOf", "oneOf", "type",
                          "enum", "const", "default", "title", "description"})
+_ANNOTATION_KEYS = frozenset({*_KEEP_ANNOTATIONS, *_DROP_ANNOTATIONS, "default"})
 _GENERIC_LOSSY = frozenset({"not", "if", "then", "else", "$dynamicRef", "$recursiveRef",
                             "$recursiveAnchor"})
 _KNOWN = STRING_KW | NUMBER_KW | OBJECT_KW | ARRAY_KW | _GENERIC_LOSSY
@@ -178,7 +179,7 @@ class _Compiler:
             root_is_def = True
         else:
             key = self.profile.wrapper_key
-            annotations = {k: wire.pop(k) for k in _KEEP_ANNOTATIONS if k in wire}
+            annotations = {k: wire[k] for k in _KEEP_ANNOTATIONS if k in wire}
             body = {"type": "object", **annotations, "properties": {key: wire},
                     "required": [key], "additionalProperties": False}
             codec = C.WrapCodec(key, codec)
@@ -192,7 +193,13 @@ class _Compiler:
         if aliases:
             self.root_alias = tuple(f"#/$defs/{n}" for n in aliases)
         defs = {n: w for n, w in self.defs.items() if w is not None}
+        used = self.collect_refs(body, set())
+        for w in defs.values():
+            self.collect_refs(w, used)
         for alias in aliases:
+            if f"#/$defs/{alias}" not in used:
+                defs.pop(alias, None)
+                continue
             body = self.retarget(body, f"#/$defs/{alias}", "#")
             defs = {n: self.retarget(w, f"#/$defs/{alias}", "#") for n, w in defs.items()}
             defs.pop(alias, None)
@@ -353,6 +360,8 @@ class _Compiler:
     def rest(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         if "oneOf" in s:
             s = self.one_of(s, loc, res)
+            if "allOf" in s:  # oneOf beside anyOf: both must hold
+                return self.node(s, loc, res, depth + 1)
         if "anyOf" in s:
             return self.any_of(s, loc, res, depth)
         return self.typed(s, loc, res, depth)
@@ -581,10 +590,6 @@ class _Compiler:
         return s
 
     def any_of(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
-        if "allOf" in s:  # produced by one_of when both anyOf and oneOf were present
-            s = self.merge_all_of(s, loc, res, depth)
-            if "anyOf" not in s:
-                return self.node(s, loc, res, depth + 1)
         annotations = self.annotations(s, loc)
         branches = s["anyOf"]
         siblings = {k: v for k, v in s.items()
@@ -594,6 +599,11 @@ class _Compiler:
             self.info(loc, "any_of_siblings_distributed",
                       "keywords beside anyOf merged into each branch")
             branches = [{"allOf": [siblings, b]} for b in branches]
+        if any(b is True or (isinstance(b, dict) and not (set(b) - _ANNOTATION_KEYS))
+               for b in branches):
+            self.info(loc + ("anyOf",), "any_of_accepts_anything",
+                      "an anyOf branch accepts any value, so the anyOf does")
+            return self.any_value(loc, {**annotations})
         wires: list[dict] = []
         parts: list[tuple[Any, Any, C.Codec]] = []
         for i, b in enumerate(branches):

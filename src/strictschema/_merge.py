@@ -152,9 +152,9 @@ def merge(a: dict, b: dict) -> tuple[dict, list[tuple[str, Any]]]:
     out = dict(a)
     lost: list[tuple[str, Any]] = []
     for kw, vb in b.items():
+        if kw in ("properties", "additionalProperties", "patternProperties"):
+            continue  # merged together below: each key gets what both sides apply to it
         if kw not in out:
-            if kw == "additionalProperties" or kw == "unevaluatedProperties":
-                continue  # handled below with both sides' properties
             out[kw] = vb
             continue
         va = out[kw]
@@ -175,7 +175,7 @@ def merge(a: dict, b: dict) -> tuple[dict, list[tuple[str, Any]]]:
                 out[kw] = []  # empty: unsatisfiable, reported by the compiler
         elif kw == "required":
             out[kw] = list(dict.fromkeys([*va, *vb]))
-        elif kw in ("properties", "patternProperties", "dependentSchemas"):
+        elif kw == "dependentSchemas":
             merged = dict(va)
             for name, sb in vb.items():
                 merged[name] = {"allOf": [merged[name], sb]} if name in merged else sb
@@ -220,30 +220,56 @@ def merge(a: dict, b: dict) -> tuple[dict, list[tuple[str, Any]]]:
     if "enum" in out and "const" in out:
         c = out.pop("const")
         out["enum"] = [x for x in out["enum"] if json_equal(x, c)]
-    # additionalProperties: keys allowed by a closed side are only its own properties.
-    for kw in ("additionalProperties", "unevaluatedProperties"):
-        sides = [s for s in (a, b) if kw in s]
-        if not sides:
-            continue
-        closed = [s for s in sides if s[kw] is False]
-        if closed:
-            allowed = set.intersection(*(set(s.get("properties", {})) for s in closed))
-            props = dict(out.get("properties", {}))
-            for name in list(props):
-                if name not in allowed:
-                    props[name] = False
-            out["properties"] = props
-            if any(s.get("patternProperties") for s in (a, b)):
-                lost.append(("patternProperties", b.get("patternProperties")))
-            out[kw] = False
-        elif len(sides) == 1 and set(a.get("properties", {})) == set(b.get("properties", {})):
-            out[kw] = sides[0][kw]
-        elif len(sides) == 2 and sides[0][kw] == sides[1][kw] and set(
-                a.get("properties", {})) == set(b.get("properties", {})):
-            out[kw] = sides[0][kw]
-        else:
-            lost.append((kw, b.get(kw, a.get(kw))))
+    if any(k in side for side in (a, b) for k in
+           ("properties", "additionalProperties", "patternProperties")):
+        _merge_object_members(a, b, out, lost)
     return out, lost
+
+
+def _both(x: Any, y: Any) -> Any:
+    """The schema for a value that must satisfy x and y (booleans folded)."""
+    if x is True or x == {}:
+        return y
+    if y is True or y == {}:
+        return x
+    if x is False or y is False:
+        return False
+    return x if x == y else {"allOf": [x, y]}
+
+
+def _merge_object_members(a: dict, b: dict, out: dict, lost: list) -> None:
+    """properties / patternProperties / additionalProperties of ``allOf[a, b]``.
+
+    A key named by either side's ``properties`` must satisfy what *each* side applies to it:
+    that side's property schema, or else its ``additionalProperties``. Keys named by neither
+    must satisfy both ``additionalProperties``.
+    """
+    pa, pb = a.get("properties") or {}, b.get("properties") or {}
+    xa, xb = a.get("additionalProperties", True), b.get("additionalProperties", True)
+    pat_a, pat_b = a.get("patternProperties") or {}, b.get("patternProperties") or {}
+    out.pop("patternProperties", None)
+    if pat_a or pat_b:
+        # Pattern keys interact with the other side's additionalProperties in ways one
+        # object cannot carry unless the other side leaves additional keys unconstrained.
+        if (pat_a and pat_b) or xa is not True or xb is not True:
+            out["properties"] = {**pa, **{k: _both(pa.get(k, True), v) for k, v in pb.items()}}
+            if pat_a:
+                out["patternProperties"] = pat_a
+            if xa is not True:
+                out["additionalProperties"] = xa
+            lost.append(("patternProperties", pat_b or pat_a))
+            return
+        out["patternProperties"] = pat_a or pat_b
+    props: dict[str, Any] = {}
+    for name in dict.fromkeys([*pa, *pb]):
+        props[name] = _both(pa.get(name, xa if not pat_a else True),
+                            pb.get(name, xb if not pat_b else True))
+    out["properties"] = props
+    extra = _both(xa, xb)
+    if extra is True:
+        out.pop("additionalProperties", None)
+    else:
+        out["additionalProperties"] = extra
 
 
 def applicable(kw: str, t: str) -> bool:

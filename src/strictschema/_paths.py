@@ -6,6 +6,7 @@ A location is a tuple of ``str`` (object key) and ``int`` (array index) parts.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 
 __all__ = ["Location", "json_path", "json_pointer", "pointer_parts"]
@@ -17,6 +18,11 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 def json_path(parts: Iterable[str | int]) -> str:
     """Render parts as a JSONPath: ``$.items[3].sku``, ``$['a b']``."""
+    return _json_path(tuple(parts))
+
+
+@lru_cache(maxsize=1 << 16)
+def _json_path(parts: tuple[str | int, ...]) -> str:
     out = ["$"]
     for part in parts:
         if isinstance(part, int):
