@@ -36,8 +36,14 @@ def test_all_is_exactly_the_public_surface() -> None:
 
 
 def test_exceptions_subclass_the_builtin_they_imitate() -> None:
-    from strictschema import (DecodeError, RefResolutionError, SchemaError, StrictSchemaError,
-                              UnsupportedSchemaError, ValidationError)
+    from strictschema import (
+        DecodeError,
+        RefResolutionError,
+        SchemaError,
+        StrictSchemaError,
+        UnsupportedSchemaError,
+        ValidationError,
+    )
 
     for exc in (SchemaError, UnsupportedSchemaError, ValidationError, DecodeError):
         assert issubclass(exc, StrictSchemaError) and issubclass(exc, ValueError)

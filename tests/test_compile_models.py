@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from typing import Annotated, Generic, Literal, TypeVar, Union
+from typing import Annotated, Generic, Literal, TypeVar
 
 import pytest
 from pydantic import BaseModel, Field
@@ -54,7 +54,7 @@ class Dog(BaseModel):
 
 
 class Owner(BaseModel):
-    pet: Annotated[Union[Cat, Dog], Field(discriminator="kind")]
+    pet: Annotated[Cat | Dog, Field(discriminator="kind")]
 
 
 class Tree(BaseModel):

@@ -34,11 +34,11 @@ from ._validator import Validator
 __version__ = "0.1.0"
 
 __all__ = [
+    "PROFILES",
     "Compiled",
     "DecodeError",
     "Diagnostic",
     "ErrorDetail",
-    "PROFILES",
     "Profile",
     "RefResolutionError",
     "SchemaError",

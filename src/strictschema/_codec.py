@@ -229,9 +229,8 @@ class JsonTextCodec(Codec):
     def decode(self, value: Any, loc: Location = ()) -> Any:
         if not isinstance(value, str):
             return value
-        from ._json import loads  # local: _json imports this package's errors only
-
         from ._errors import DecodeError
+        from ._json import loads  # local: _json imports this package's errors only
 
         try:
             return loads(value)
@@ -346,8 +345,8 @@ def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
             return any(changes(ch, seen) for ch in c.children())
         return True
 
-    for name in table:
-        non_identity[name] = changes(table[name], frozenset({name}))
+    for name, codec in table.items():
+        non_identity[name] = changes(codec, frozenset({name}))
 
     def rebuild(c: Codec) -> Codec:
         if not changes(c, frozenset()):

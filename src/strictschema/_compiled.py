@@ -16,7 +16,7 @@ from ._json import loads
 from ._load import Source, load_source
 from ._profiles import Profile, get_profile
 
-__all__ = ["Compiled", "compile", "check_name"]
+__all__ = ["Compiled", "check_name", "compile"]
 
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
@@ -36,8 +36,16 @@ class Compiled:
     output back to the source's shape, ``encode`` the other way.
     """
 
-    __slots__ = ("_codec", "_diagnostics", "_fast_path", "_profile", "_source", "_wire",
-                 "_wire_validator", "_source_validator")
+    __slots__ = (
+        "_codec",
+        "_diagnostics",
+        "_fast_path",
+        "_profile",
+        "_source",
+        "_source_validator",
+        "_wire",
+        "_wire_validator",
+    )
 
     def __init__(self, source: Source, profile: Profile, wire: dict, codec: Codec,
                  diagnostics: tuple[Diagnostic, ...]) -> None:

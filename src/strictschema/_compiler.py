@@ -20,7 +20,13 @@ from ._diagnostics import Diagnostic, Severity
 from ._errors import SchemaError, UnsupportedSchemaError
 from ._load import Source, local_location, sanitize_name
 from ._merge import (
-    ARRAY_KW, NUMBER_KW, OBJECT_KW, STRING_KW, applicable, json_type, merge,
+    ARRAY_KW,
+    NUMBER_KW,
+    OBJECT_KW,
+    STRING_KW,
+    applicable,
+    json_type,
+    merge,
     provably_disjoint,
 )
 from ._paths import Location
@@ -282,9 +288,8 @@ class _Compiler:
                 return any(sat(b) for b in n["anyOf"])
             t = n.get("type")
             ts = t if isinstance(t, list) else [t]
-            if "null" in ts or "enum" in n and not n["enum"] == []:
-                if "null" in ts or n.get("enum"):
-                    return True
+            if "null" in ts:
+                return True
             if "object" in ts:
                 return all(sat(p) for p in n.get("properties", {}).values())
             if "array" in ts:
@@ -900,10 +905,10 @@ class _Compiler:
             self.info(loc, "empty_object", "propertyNames: false allows only the empty object")
             return {"type": "object", **self.annotations(s, loc), "properties": {},
                     "required": [], "additionalProperties": False}, C.IDENTITY
-        kw, kc = self.node(key_schema, loc + ("propertyNames",), res, depth + 1)
+        kw, _ = self.node(key_schema, loc + ("propertyNames",), res, depth + 1)
         vw, vc = self.node(value_schema, value_loc, res, depth + 1)
         # keys are strings on both sides (the key schema is an allOf with type string), so
-        # the key codec (``kc``) is the identity whatever refs it went through.
+        # the key codec is the identity whatever refs it went through.
         entry = {"type": "object", "properties": {"key": kw, "value": vw},
                  "required": ["key", "value"], "additionalProperties": False}
         wire = {"type": "array", **self.annotations(s, loc)}

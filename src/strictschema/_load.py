@@ -101,7 +101,7 @@ class Source:
                     "pass registry= with that resource",
                     location, ref) from None
             raise RefResolutionError(f"$ref {ref!r} cannot be resolved", location, ref) from None
-        except Exception as exc:  # malformed pointers and the like
+        except Exception as exc:  # noqa: BLE001 - malformed pointers and the like
             raise RefResolutionError(f"$ref {ref!r} cannot be resolved: {exc}",
                                      location, ref) from None
 
@@ -219,7 +219,7 @@ def load_source(obj: Any, registry: Any = None) -> Source:
         reg = reg.with_resource(_ROOT_URI, resource)
     try:
         reg = reg.crawl()
-    except Exception:  # noqa: BLE001 - referencing trips on odd-but-valid documents
+    except Exception:  # noqa: BLE001, S110 - referencing trips on odd-but-valid documents
         # Without the crawl, JSON-pointer refs still resolve; only refs to embedded $id or
         # $anchor values would not, and those then fail with a RefResolutionError.
         pass

@@ -6,8 +6,8 @@ A location is a tuple of ``str`` (object key) and ``int`` (array index) parts.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["Location", "json_path", "json_pointer", "pointer_parts"]
 
@@ -44,8 +44,7 @@ def json_pointer(parts: Iterable[str | int]) -> str:
 
 def pointer_parts(pointer: str) -> tuple[str, ...]:
     """Split an RFC 6901 pointer (with or without a leading ``#``) into unescaped parts."""
-    if pointer.startswith("#"):
-        pointer = pointer[1:]
+    pointer = pointer.removeprefix("#")
     if not pointer:
         return ()
     if not pointer.startswith("/"):

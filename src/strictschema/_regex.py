@@ -33,7 +33,7 @@ def compile_pattern(source: str) -> Pattern:
     Raises ``ValueError`` for a pattern that is not ECMA-262.
     """
     if not isinstance(source, str):
-        raise ValueError("pattern must be a string")
+        raise ValueError("pattern must be a string")  # noqa: TRY004 - callers map ValueError
     try:
         return Pattern(source, regress.Regex(source, "u"))
     except regress.RegressError:
