@@ -25,9 +25,12 @@ from ._merge import (
     OBJECT_KW,
     STRING_KW,
     applicable,
+    json_equal,
     json_type,
     merge,
     provably_disjoint,
+    scalar_ok,
+    schema_types,
 )
 from ._paths import Location
 from ._profiles import Profile
@@ -477,6 +480,10 @@ class _Compiler:
                     return self.node(merged, loc, tres, depth + 1)
                 finally:
                     self.expanding.pop()
+            if not (schema_types(target) & schema_types(siblings)):
+                self.error(loc, "unsatisfiable",
+                           "keywords beside the recursive $ref allow none of its types")
+                return dict(_NULL), C.IDENTITY
             notes: list[str] = []
             for k, v in siblings.items():
                 self.lose(loc, k, v, notes,
@@ -626,7 +633,7 @@ class _Compiler:
             else:
                 pairs = [(w, (self.wire_matcher(w), self.source_matcher(b), c))]
             for sw, part in pairs:
-                if sw not in wires:
+                if not any(json_equal(sw, seen) for seen in wires):
                     wires.append(sw)
                     parts.append(part)
         if not wires:
@@ -706,6 +713,14 @@ class _Compiler:
         t = non_null[0]
         if "enum" in s or "const" in s:
             s = self.restrict(s, t, keep_null=nullable)
+            values = [s["const"]] if "const" in s else s.get("enum", [])
+            kept = [v for v in values if v is None or scalar_ok(s, v)]
+            if len(kept) != len(values):
+                self.info(loc, "enum_values_dropped",
+                          f"{len(values) - len(kept)} enum/const value(s) can never meet this "
+                          "schema's other keywords; not sent")
+                s.pop("const", None)
+                s["enum"] = kept
         wire, codec = self.compile_type(s, t, loc, res, depth)
         if nullable:
             wire, _ = make_nullable(wire)
@@ -742,7 +757,8 @@ class _Compiler:
     def compile_type(self, s: dict, t: str, loc: Location, res: Any,
                      depth: int) -> tuple[dict, C.Codec]:
         if "enum" in s and not s["enum"]:
-            self.error(loc, "unsatisfiable", f"no enum value is of type {t}")
+            self.error(loc, "unsatisfiable",
+                       f"no enum/const value is a {t} meeting this schema's keywords")
             return dict(_NULL), C.IDENTITY
         if t == "object":
             return self.object_node(s, loc, res, depth)
@@ -964,7 +980,7 @@ class _Compiler:
                       "every tuple position is sent as required; shorter arrays cannot be "
                       "produced")
         handled = {"items", "prefixItems", "minItems", "maxItems"}
-        homogeneous = all(p == prefix[0] for p in prefix)
+        homogeneous = all(json_equal(p, prefix[0]) for p in prefix)
         if homogeneous and {"minItems", "maxItems"} <= self.profile.keywords and n:
             iw, ic = self.node(prefix[0], loc + ("prefixItems", 0), res, depth + 1)
             wire = {"type": "array", **self.annotations(s, loc), "items": iw,

@@ -63,6 +63,43 @@ def json_equal(a: Any, b: Any) -> bool:
     return a == b
 
 
+def scalar_ok(schema: dict, value: Any) -> bool:
+    """Whether a scalar ``value`` meets ``schema``'s own string/number keywords (used to drop
+    enum/const members that can never be valid)."""
+    from ._formats import FORMAT_CHECKS
+    from ._regex import compile_pattern
+
+    t = json_type(value)
+    if t in ("integer", "number"):
+        if "minimum" in schema and value < schema["minimum"]:
+            return False
+        if "maximum" in schema and value > schema["maximum"]:
+            return False
+        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+            return False
+        if "exclusiveMaximum" in schema and value >= schema["exclusiveMaximum"]:
+            return False
+        m = schema.get("multipleOf")
+        if isinstance(m, (int, float)) and m > 0:
+            q = value / m
+            if math.isfinite(q) and q != int(q):
+                return False
+    elif t == "string":
+        if len(value) < schema.get("minLength", 0) or len(value) > schema.get(
+                "maxLength", math.inf):
+            return False
+        if "pattern" in schema:
+            try:
+                if not compile_pattern(schema["pattern"]).search(value):
+                    return False
+            except ValueError:
+                return True
+        check = FORMAT_CHECKS.get(schema.get("format", ""))
+        if check is not None and not check(value):
+            return False
+    return True
+
+
 def _types(schema: dict) -> set[str] | None:
     t = schema.get("type")
     if t is None:
@@ -181,9 +218,9 @@ def merge(a: dict, b: dict) -> tuple[dict, list[tuple[str, Any]]]:
                 merged[name] = {"allOf": [merged[name], sb]} if name in merged else sb
             out[kw] = merged
         elif kw in ("items", "contains", "propertyNames", "additionalItems"):
-            out[kw] = va if va == vb else {"allOf": [va, vb]}
+            out[kw] = va if json_equal(va, vb) else {"allOf": [va, vb]}
         elif kw in ("anyOf", "oneOf"):
-            if va == vb:
+            if json_equal(va, vb):
                 continue
             if len(va) * len(vb) <= 64:
                 out["anyOf" if kw == "anyOf" else kw] = [
@@ -234,7 +271,7 @@ def _both(x: Any, y: Any) -> Any:
         return x
     if x is False or y is False:
         return False
-    return x if x == y else {"allOf": [x, y]}
+    return x if json_equal(x, y) else {"allOf": [x, y]}
 
 
 def _merge_object_members(a: dict, b: dict, out: dict, lost: list) -> None:
