@@ -156,11 +156,32 @@ class _Compiler:
         codec = C.simplify(codec, self.def_codecs)
         self.final_wire = wire
         self.post_checks(wire)
+        self.diags = self.in_document_order(self.diags)
         errors = [d for d in self.diags if d.severity == "error"]
         lossy = [d for d in self.diags if d.severity == "lossy"]
         if errors or (self.policy == "error" and lossy):
             raise UnsupportedSchemaError(errors + (lossy if self.policy == "error" else []))
         return Compilation(wire, codec, self.diags)
+
+    def in_document_order(self, diags: list[Diagnostic]) -> list[Diagnostic]:
+        """Sort diagnostics by where they point in the source (pre-order), stably."""
+        order: dict[Location, int] = {}
+        stack: list[tuple[Location, Any]] = [((), self.src.schema)]
+        while stack:
+            loc, node = stack.pop()
+            order[loc] = len(order)
+            if isinstance(node, dict):
+                stack.extend((loc + (k,), v) for k, v in reversed(node.items()))
+            elif isinstance(node, list):
+                stack.extend((loc + (i,), v) for i, v in reversed(list(enumerate(node))))
+
+        def key(d: Diagnostic) -> int:
+            loc = d.location
+            while loc not in order:
+                loc = loc[:-1]
+            return order[loc]
+
+        return sorted(diags, key=key)
 
     def def_name(self, hint: str) -> str:
         base = sanitize_name(hint, "Def")
