@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 
 import strictschema
+from _helpers import only_nulls_added
 from strictschema._check import check_strict
 from strictschema._merge import json_equal
 
@@ -90,20 +91,8 @@ def test_corpus_labelled_outputs_roundtrip(corpus_dir: Path, every: int) -> None
                         stats["exact"] += 1
                     else:
                         # the only documented difference: absent optional+nullable -> null
-                        assert _only_nulls_added(x, back), (rec["id"], x, back)
+                        assert only_nulls_added(x, back), (rec["id"], x, back)
                         stats["null_for_absent"] += 1
     assert stats["exact"] > 0
     assert stats["exact"] >= 5 * stats["null_for_absent"], stats
 
-
-def _only_nulls_added(orig: object, back: object) -> bool:
-    if isinstance(orig, dict) and isinstance(back, dict):
-        if set(orig) - set(back):
-            return False
-        if any(back[k] is not None for k in set(back) - set(orig)):
-            return False
-        return all(_only_nulls_added(orig[k], back[k]) for k in orig)
-    if isinstance(orig, list) and isinstance(back, list):
-        return len(orig) == len(back) and all(
-            _only_nulls_added(a, b) for a, b in zip(orig, back, strict=True))
-    return json_equal(orig, back)
