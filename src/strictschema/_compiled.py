@@ -12,7 +12,6 @@ from ._codec import Codec
 from ._compiler import compile_source
 from ._diagnostics import Diagnostic
 from ._errors import ErrorDetail, ValidationError
-from ._json import loads
 from ._load import Source, load_source
 from ._profiles import Profile, get_profile
 
@@ -169,8 +168,22 @@ class Compiled:
         return data
 
     def validate_json(self, raw: bytes | bytearray | memoryview | str) -> Any:
-        """Model output text -> original-shaped data, or ``ValidationError``/``DecodeError``."""
-        return self.validate_wire(loads(raw))
+        """Model output text -> original-shaped data, or ``ValidationError``/``DecodeError``.
+
+        One pass when the codec is the identity (parse and check against the source schema
+        together); otherwise parse + wire check in one pass, decode, then the source check."""
+        wire_v, source_v = self._validators()
+        if self._fast_path:
+            value, ok = source_v.check_json(raw)
+            if not ok:
+                source_v.validate(value)
+            return value
+        value, ok = wire_v.check_json(raw)
+        if not ok:
+            wire_v.validate(value)
+        data = self._codec.decode(value)
+        source_v.validate(data)
+        return data
 
     def parse(self, raw: Any) -> Any:
         """Like ``validate_json``; returns the Pydantic instance when compiled from a model.

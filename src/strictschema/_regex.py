@@ -1,25 +1,520 @@
-"""ECMA-262 regular expressions for ``pattern`` / ``patternProperties``, via ``regress``."""
+"""ECMA-262 regular expressions for ``pattern`` / ``patternProperties``, safe against
+catastrophic backtracking.
+
+Two engines, one semantics:
+
+- ``regress`` (a real ECMA-262 engine, backtracking) runs patterns that cannot blow up
+  exponentially (no quantifier nested in a repeated group, no alternation under a
+  repetition) on short strings, where it is fastest.
+- Every other pattern, and long strings, run on RE2 (``google-re2``, linear time) after an
+  exact translation of the ECMA-262 syntax: ``.`` excludes the four ECMA line terminators,
+  ``^``/``$`` are input anchors (no ``m`` flag), ``\\s`` is ECMA white space (Unicode),
+  ``\\d``/``\\w``/``\\b`` are ASCII.
+- Legacy (non-``u``) patterns are translated too, matching code points (JSON Schema strings
+  are code points; only astral characters can tell the difference).
+- Lookarounds right after a leading ``^`` and a lookahead ending the pattern are split into
+  several RE2 searches (exact). Any other pattern RE2 cannot express (lookaround inside,
+  backreferences, repeat counts over 1000) runs on ``regress`` only when it is safe;
+  otherwise ``compile_pattern`` raises
+  ``UnsafePatternError`` (a ``SchemaError``), and a safe one given a string longer than
+  ``BACKTRACK_LIMIT`` raises it at search time: never a hang.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import regress
 
-__all__ = ["Pattern", "compile_pattern"]
+from ._errors import SchemaError
+
+__all__ = ["BACKTRACK_LIMIT", "Pattern", "UnsafePatternError", "compile_pattern", "translate_re2"]
+
+BACKTRACK_LIMIT = 2000
+"""Longest string (code points) a backtracking engine is given when no linear-time engine
+can run the pattern (polynomial worst cases stay in the milliseconds)."""
+_SHORT = 256  # below this, a safe pattern runs on regress even when RE2 could (it is faster)
+
+
+class UnsafePatternError(SchemaError):
+    """A ``pattern`` that could take exponential (or huge polynomial) time and has no
+    linear-time equivalent strictschema can run."""
+
+
+class Untranslatable(Exception):
+    pass
+
+
+# -- a small ECMA-262 (u-mode) parser -------------------------------------------------------
+# Nodes: ("seq", [n]), ("alt", [n]), ("char", cp), ("any",), ("class", neg, items),
+# ("group", n), ("look", kind, n), ("assert", c), ("rep", n, lo, hi|None), ("backref",),
+# items: (lo, hi) ranges or ("esc", letter) or ("prop", text, neg).
+
+_SYNTAX = set("^$\\.*+?()[]{}|/")
+_CONTROL = {"t": 9, "n": 10, "v": 11, "f": 12, "r": 13}
+
+
+class _Parser:
+    def __init__(self, src: str, *, legacy: bool = False) -> None:
+        self.s = src
+        self.i = 0
+        self.legacy = legacy  # Annex B leniency: only used to judge backtracking risk
+
+    def peek(self, k: int = 0) -> str:
+        j = self.i + k
+        return self.s[j] if j < len(self.s) else ""
+
+    def take(self) -> str:
+        c = self.s[self.i]
+        self.i += 1
+        return c
+
+    def parse(self) -> tuple:
+        node = self.disjunction()
+        if self.i != len(self.s):
+            raise Untranslatable("unexpected ')'")
+        return node
+
+    def disjunction(self) -> tuple:
+        alts = [self.alternative()]
+        while self.peek() == "|":
+            self.i += 1
+            alts.append(self.alternative())
+        return alts[0] if len(alts) == 1 else ("alt", alts)
+
+    def alternative(self) -> tuple:
+        items: list[tuple] = []
+        while self.i < len(self.s) and self.peek() not in "|)":
+            items.append(self.term())
+        return ("seq", items)
+
+    def term(self) -> tuple:
+        c = self.peek()
+        if c == "^" or c == "$":
+            self.i += 1
+            return ("assert", c)
+        if c == "\\" and self.peek(1) in ("b", "B"):
+            self.i += 2
+            return ("assert", self.s[self.i - 1])
+        if c == "(" and self.peek(1) == "?":
+            kind = None
+            for k in ("?=", "?!", "?<=", "?<!"):
+                if self.s.startswith(k, self.i + 1):
+                    kind = k
+                    break
+            if kind is not None:
+                self.i += 1 + len(kind)
+                inner = self.disjunction()
+                self.expect(")")
+                node: tuple = ("look", kind, inner)
+                return self.quantified(node) if kind in ("?=", "?!") else node
+        atom = self.atom()
+        return self.quantified(atom)
+
+    def expect(self, c: str) -> None:
+        if self.peek() != c:
+            raise Untranslatable(f"expected {c!r}")
+        self.i += 1
+
+    def quantified(self, atom: tuple) -> tuple:
+        c = self.peek()
+        lo: int
+        hi: int | None
+        if c == "*":
+            lo, hi = 0, None
+        elif c == "+":
+            lo, hi = 1, None
+        elif c == "?":
+            lo, hi = 0, 1
+        elif c == "{":
+            j = self.s.find("}", self.i)
+            body = self.s[self.i + 1:j] if j > 0 else ""
+            parts = body.split(",")
+            if j < 0 or len(parts) > 2 or not parts[0].isdigit() or not parts[0].isascii() or (
+                    len(parts) == 2 and parts[1] and not (parts[1].isdigit()
+                                                          and parts[1].isascii())):
+                if self.legacy:
+                    return atom
+                raise Untranslatable("bad quantifier")
+            lo = int(parts[0])
+            hi = lo if len(parts) == 1 else (int(parts[1]) if parts[1] else None)
+            self.i = j
+        else:
+            return atom
+        self.i += 1
+        if self.peek() == "?":
+            self.i += 1
+        return ("rep", atom, lo, hi)
+
+    def atom(self) -> tuple:
+        c = self.take()
+        if c == ".":
+            return ("any",)
+        if c == "(":
+            if self.peek() == "?":
+                if self.peek(1) == ":":
+                    self.i += 2
+                elif self.peek(1) == "<":
+                    j = self.s.index(">", self.i)
+                    self.i = j + 1
+                else:
+                    raise Untranslatable("group modifier")
+            inner = self.disjunction()
+            self.expect(")")
+            return ("group", inner)
+        if c == "[":
+            return self.char_class()
+        if c == "\\":
+            return self.atom_escape()
+        if c in "*+?{}])|" and not (self.legacy and c in "{}]"):
+            raise Untranslatable(f"unexpected {c!r}")
+        return ("char", ord(c))
+
+    def atom_escape(self) -> tuple:
+        c = self.peek()
+        if c.isdigit() and c != "0":
+            if self.legacy:
+                self.i += 1
+                return ("backref",)
+            raise Untranslatable("backreference")
+        if c == "k":
+            raise Untranslatable("named backreference")
+        item = self.class_escape(in_class=False)
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], int):
+            return ("char", item[0])
+        return ("class", False, [item])
+
+    def class_escape(self, *, in_class: bool) -> tuple:
+        c = self.take()
+        if c in "dDsSwW":
+            return ("esc", c)
+        if c in "pP":
+            if self.peek() != "{":
+                raise Untranslatable("bad property escape")
+            j = self.s.index("}", self.i)
+            text = self.s[self.i + 1:j]
+            self.i = j + 1
+            return ("prop", text, c == "P")
+        if c == "b" and in_class:
+            return (8, 8)
+        if c == "-" and in_class:
+            return (45, 45)
+        if c in _CONTROL:
+            return (_CONTROL[c], _CONTROL[c])
+        if c == "c":
+            letter = self.take()
+            if not letter.isascii() or not letter.isalpha():
+                raise Untranslatable("bad control escape")
+            v = ord(letter) % 32
+            return (v, v)
+        if c == "0":
+            if self.peek().isdigit():
+                raise Untranslatable("octal escape")
+            return (0, 0)
+        if c == "x":
+            h = self.s[self.i:self.i + 2]
+            self.i += 2
+            v = int(h, 16)
+            return (v, v)
+        if c == "u":
+            v = self.unicode_escape()
+            return (v, v)
+        if c in _SYNTAX or self.legacy:
+            v = ord(c)
+            return (v, v)
+        raise Untranslatable(f"identity escape \\{c}")
+
+    def unicode_escape(self) -> int:
+        if self.peek() == "{":
+            j = self.s.index("}", self.i)
+            v = int(self.s[self.i + 1:j], 16)
+            self.i = j + 1
+            return v
+        v = int(self.s[self.i:self.i + 4], 16)
+        self.i += 4
+        if 0xD800 <= v <= 0xDBFF and self.s.startswith("\\u", self.i):
+            w = int(self.s[self.i + 2:self.i + 6], 16)
+            if 0xDC00 <= w <= 0xDFFF:
+                self.i += 6
+                return 0x10000 + ((v - 0xD800) << 10) + (w - 0xDC00)
+        if 0xD800 <= v <= 0xDFFF:
+            raise Untranslatable("lone surrogate")
+        return v
+
+    def char_class(self) -> tuple:
+        neg = False
+        if self.peek() == "^":
+            neg = True
+            self.i += 1
+        items: list[tuple] = []
+        while True:
+            if self.i >= len(self.s):
+                raise Untranslatable("unterminated class")
+            if self.peek() == "]":
+                self.i += 1
+                return ("class", neg, items)
+            a = self.class_atom()
+            if self.peek() == "-" and self.peek(1) not in ("]", ""):
+                self.i += 1
+                b = self.class_atom()
+                if len(a) != 2 or len(b) != 2 or not isinstance(a[0], int) or not isinstance(
+                        b[0], int):
+                    raise Untranslatable("class range with a class escape")
+                items.append((a[0], b[0]))
+            else:
+                items.append(a)
+
+    def class_atom(self) -> tuple:
+        c = self.take()
+        if c == "\\":
+            return self.class_escape(in_class=True)
+        v = ord(c)
+        return (v, v)
+
+
+_WS = [(9, 13), (32, 32), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
+       (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF)]
+_DIGIT = [(48, 57)]
+_WORD = [(48, 57), (65, 90), (95, 95), (97, 122)]
+_LINE_TERMINATORS = [(10, 10), (13, 13), (0x2028, 0x2029)]
+_GC_LONG = {
+    "Letter": "L", "Cased_Letter": "LC", "Uppercase_Letter": "Lu", "Lowercase_Letter": "Ll",
+    "Titlecase_Letter": "Lt", "Modifier_Letter": "Lm", "Other_Letter": "Lo", "Mark": "M",
+    "Nonspacing_Mark": "Mn", "Spacing_Mark": "Mc", "Enclosing_Mark": "Me", "Number": "N",
+    "Decimal_Number": "Nd", "digit": "Nd", "Letter_Number": "Nl", "Other_Number": "No",
+    "Punctuation": "P", "punct": "P", "Connector_Punctuation": "Pc", "Dash_Punctuation": "Pd",
+    "Open_Punctuation": "Ps", "Close_Punctuation": "Pe", "Initial_Punctuation": "Pi",
+    "Final_Punctuation": "Pf", "Other_Punctuation": "Po", "Symbol": "S", "Math_Symbol": "Sm",
+    "Currency_Symbol": "Sc", "Modifier_Symbol": "Sk", "Other_Symbol": "So",
+    "Separator": "Z", "Space_Separator": "Zs", "Line_Separator": "Zl",
+    "Paragraph_Separator": "Zp", "Other": "C", "Control": "Cc", "cntrl": "Cc", "Format": "Cf",
+    "Private_Use": "Co", "Unassigned": "Cn",
+}
+_GC_SHORT = set(_GC_LONG.values()) - {"LC"}
+
+
+def _complement(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    lo = 0
+    for a, b in sorted(ranges):
+        if a > lo:
+            out.append((lo, a - 1))
+        lo = max(lo, b + 1)
+    if lo <= 0x10FFFF:
+        out.append((lo, 0x10FFFF))
+    # RE2 works on UTF-8: surrogates cannot occur in text; keep them out of ranges
+    fixed = []
+    for a, b in out:
+        if a <= 0xDFFF and b >= 0xD800:
+            if a < 0xD800:
+                fixed.append((a, 0xD7FF))
+            if b > 0xDFFF:
+                fixed.append((0xE000, b))
+        else:
+            fixed.append((a, b))
+    return fixed
+
+
+def _cp(v: int) -> str:
+    c = chr(v)
+    if c.isascii() and c.isalnum():
+        return c
+    return f"\\x{{{v:x}}}"
+
+
+def _ranges(rs: list[tuple[int, int]]) -> str:
+    return "".join(_cp(a) if a == b else f"{_cp(a)}-{_cp(b)}" for a, b in rs)
+
+
+def _prop(text: str, neg: bool) -> str:
+    name = text
+    if "=" in text:
+        key, _, name = text.partition("=")
+        if key in ("General_Category", "gc"):
+            name = _GC_LONG.get(name, name)
+        elif key not in ("Script", "sc"):
+            raise Untranslatable(f"property {text}")
+    else:
+        name = _GC_LONG.get(name, name)
+        if name not in _GC_SHORT and name != "Any":
+            raise Untranslatable(f"property {text}")
+    if name == "Any":
+        return "\\x{0}-\\x{d7ff}\\x{e000}-\\x{10ffff}" if not neg else ""
+    if not name.replace("_", "").isalnum():
+        raise Untranslatable(f"property {text}")
+    return f"\\{'P' if neg else 'p'}{{{name}}}"
+
+
+def _class_body(items: list[tuple]) -> str:
+    out = []
+    for it in items:
+        if it[0] == "esc":
+            letter = it[1]
+            base = {"d": _DIGIT, "s": _WS, "w": _WORD}[letter.lower()]
+            out.append(_ranges(base if letter.islower() else _complement(base)))
+        elif it[0] == "prop":
+            out.append(_prop(it[1], it[2]))
+        else:
+            a, b = it
+            if 0xD800 <= a <= 0xDFFF or 0xD800 <= b <= 0xDFFF:
+                raise Untranslatable("surrogate in class")
+            out.append(_cp(a) if a == b else f"{_cp(a)}-{_cp(b)}")
+    return "".join(out)
+
+
+def _to_re2(node: tuple) -> str:
+    kind = node[0]
+    if kind == "seq":
+        return "".join(_to_re2(n) for n in node[1])
+    if kind == "alt":
+        return "(?:" + "|".join(_to_re2(n) for n in node[1]) + ")"
+    if kind == "char":
+        if 0xD800 <= node[1] <= 0xDFFF:
+            raise Untranslatable("surrogate")
+        return _cp(node[1])
+    if kind == "any":
+        return "[^" + _ranges(_LINE_TERMINATORS) + "]"
+    if kind == "class":
+        body = _class_body(node[2])
+        if not body:
+            return "[^\\x{0}-\\x{10ffff}]" if not node[1] else "(?s:.)"
+        return "[" + ("^" if node[1] else "") + body + "]"
+    if kind == "group":
+        return "(?:" + _to_re2(node[1]) + ")"
+    if kind == "assert":
+        return {"^": "\\A", "$": "\\z", "b": "\\b", "B": "\\B"}[node[1]]
+    if kind == "rep":
+        lo, hi = node[2], node[3]
+        if lo > 1000 or (hi is not None and hi > 1000):
+            raise Untranslatable("repeat count over 1000")
+        if hi is not None and lo > hi:
+            raise Untranslatable("bad repeat")
+        q = f"{{{lo},{'' if hi is None else hi}}}"
+        return "(?:" + _to_re2(node[1]) + ")" + q
+    raise Untranslatable(kind)
+
+
+def _risky(node: tuple, under_repeat: bool = False) -> bool:
+    """Whether a backtracking engine could take super-linear time on this node."""
+    kind = node[0]
+    if kind in ("seq", "alt"):
+        if kind == "alt" and under_repeat and len(node[1]) > 1:
+            return True
+        return any(_risky(n, under_repeat) for n in node[1])
+    if kind in ("group", "look"):
+        return _risky(node[-1], under_repeat)
+    if kind == "rep":
+        many = node[3] is None or node[3] > 1
+        if many and under_repeat:
+            return True
+        return _risky(node[1], under_repeat or many)
+    return False
+
+
+def translate_re2(source: str) -> str:
+    """The RE2 pattern equivalent to the ECMA-262 (u-mode) ``source``; raises
+    ``Untranslatable`` for what RE2 cannot do (lookaround, backreferences, ...)."""
+    return _to_re2(_Parser(source).parse())
+
+
+_RE2: Any = None
+
+
+def _re2_compile(text: str) -> Any:
+    global _RE2
+    if _RE2 is None:
+        try:
+            import re2
+        except ImportError:  # pragma: no cover - depends on the environment
+            _RE2 = False
+        else:
+            _RE2 = re2
+    if _RE2 is False:
+        raise Untranslatable("google-re2 is not installed")
+    opts = _RE2.Options()
+    opts.log_errors = False
+    opts.max_mem = 64 << 20
+    try:
+        return _RE2.compile(text, opts)
+    except Exception as exc:  # noqa: BLE001 - re2.error and friends
+        raise Untranslatable(str(exc)) from None
+
+
+class _Composite:
+    """Lookarounds RE2 cannot run, rewritten where that is exact: assertions right after a
+    leading ``^`` (``^(?=A)(?!B)R`` matches iff ``^A`` matches, ``^B`` does not and ``^R``
+    does) and a positive lookahead ending the pattern (for a yes/no search, ``R(?=A)`` matches
+    iff ``RA`` does)."""
+
+    def __init__(self, tree: tuple) -> None:
+        items = list(tree[1]) if tree[0] == "seq" else [tree]
+        if items and items[-1][0] == "look" and items[-1][1] == "?=":
+            items[-1] = ("group", items[-1][2])
+        self.must: list[Any] = []
+        self.must_not: list[Any] = []
+        if items and items[0] == ("assert", "^"):
+            i = 1
+            while i < len(items) and items[i][0] == "look" and items[i][1] in ("?=", "?!"):
+                anchored = ("seq", [("assert", "^"), items[i][2]])
+                rx = _re2_compile(_to_re2(anchored))
+                (self.must if items[i][1] == "?=" else self.must_not).append(rx)
+                i += 1
+            items = [items[0], *items[i:]]
+        self.main = _re2_compile(_to_re2(("seq", items)))
+
+    def search(self, text: str) -> Any:
+        for rx in self.must_not:
+            if rx.search(text) is not None:
+                return None
+        for rx in self.must:
+            if rx.search(text) is None:
+                return None
+        return self.main.search(text)
 
 
 class Pattern:
     """A compiled ECMA-262 pattern; ``search`` is unanchored, as JSON Schema requires."""
 
-    __slots__ = ("_regex", "source")
+    __slots__ = ("_find", "_linear", "_regex", "risky", "search", "source")
 
-    def __init__(self, source: str, regex: regress.Regex) -> None:
+    def __init__(self, source: str, regex: Any, linear: Any, risky: bool) -> None:
         self.source = source
         self._regex = regex
+        self._linear = linear
+        self.risky = risky
+        self._find = regex.find if regex is not None else None
+        if regex is not None and not risky and linear is None:
+            self.search = self._search_bounded
+        elif regex is not None and not risky:
+            self.search = self._search_both
+        else:
+            self.search = self._search_linear
 
-    def search(self, text: str) -> bool:
-        return self._regex.find(text) is not None
+    def _search_both(self, text: str) -> bool:
+        if len(text) <= _SHORT:
+            return self._find(text) is not None
+        return self._linear_search(text)
+
+    def _search_linear(self, text: str) -> bool:
+        return self._linear_search(text)
+
+    def _linear_search(self, text: str) -> bool:
+        try:
+            return self._linear.search(text) is not None
+        except UnicodeEncodeError:  # lone surrogates (only from Python data, never JSON)
+            if self._regex is not None and not self.risky:
+                return self._find(text) is not None
+            raise UnsafePatternError(
+                f"cannot run pattern {self.source!r} on a string with lone surrogates") from None
+
+    def _search_bounded(self, text: str) -> bool:
+        if len(text) > BACKTRACK_LIMIT:
+            raise UnsafePatternError(
+                f"pattern {self.source!r} needs a backtracking engine (lookaround, "
+                f"backreference) and the string has {len(text)} characters, over the "
+                f"{BACKTRACK_LIMIT} such a pattern may be run on")
+        return self._find(text) is not None
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
@@ -30,15 +525,42 @@ def compile_pattern(source: str) -> Pattern:
     """Compile with the ``u`` flag (code points, as JSON Schema strings are), falling back to
     legacy (non-``u``) syntax for patterns only valid there, like ``\\_``.
 
-    Raises ``ValueError`` for a pattern that is not ECMA-262.
+    Raises ``ValueError`` for a pattern that is not ECMA-262, and ``UnsafePatternError`` (a
+    ``SchemaError``, so also a ``ValueError``) for one that cannot be run in bounded time.
     """
     if not isinstance(source, str):
         raise ValueError("pattern must be a string")  # noqa: TRY004 - callers map ValueError
+    unicode = True
     try:
-        return Pattern(source, regress.Regex(source, "u"))
+        regex = regress.Regex(source, "u")
     except regress.RegressError:
-        pass
+        unicode = False
+        try:
+            regex = regress.Regex(source)
+        except regress.RegressError as exc:
+            raise ValueError(str(exc)) from None
+    tree = None
     try:
-        return Pattern(source, regress.Regex(source))
-    except regress.RegressError as exc:
-        raise ValueError(str(exc)) from None
+        tree = _Parser(source, legacy=not unicode).parse()
+    except (Untranslatable, ValueError, IndexError):
+        try:
+            tree = _Parser(source, legacy=True).parse()
+        except (Untranslatable, ValueError, IndexError):
+            tree = None
+    risky = tree is None or _risky(tree)
+    linear = None
+    if tree is not None:
+        try:
+            linear = _re2_compile(_to_re2(tree))
+        except (Untranslatable, ValueError):
+            try:
+                linear = _Composite(tree)
+            except (Untranslatable, ValueError):
+                linear = None
+    if risky and linear is None:
+        raise UnsafePatternError(
+            f"pattern {source!r} can backtrack exponentially (a quantifier or alternation "
+            "inside a repeated group) and has no linear-time equivalent (lookaround inside "
+            "the pattern, or a backreference); rewrite it")
+    # a legacy pattern matches code points on RE2 but UTF-16 units on regress: one engine
+    return Pattern(source, regex, linear, risky or (not unicode and linear is not None))

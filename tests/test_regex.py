@@ -1,0 +1,206 @@
+"""ECMA-262 patterns: semantics, the RE2 translation agreeing with regress, and no hangs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import regress
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from strictschema import SchemaError, Validator
+from strictschema._regex import (
+    BACKTRACK_LIMIT,
+    UnsafePatternError,
+    _re2_compile,
+    compile_pattern,
+    translate_re2,
+)
+
+try:
+    import re2  # noqa: F401
+except ImportError:  # pragma: no cover
+    pytest.skip("google-re2 is not installed", allow_module_level=True)
+
+
+@pytest.mark.parametrize(("pattern", "text", "expected"), [
+    (r"^\d+$", "123", True),
+    (r"^\d+$", "١٢٣", False),            # \d is ASCII only in ECMA-262
+    (r"^\w+$", "héllo", False),          # so is \w
+    (r"\s", "\u3000", True),             # \s is Unicode white space
+    (r"\s", "\u0085", False),            # ... but not NEL
+    (r"\s", "\ufeff", True),
+    (r"^a$", "a\n", False),              # $ is the end of input (no m flag)
+    (r"^.$", "\n", False),               # . excludes line terminators
+    (r"^.$", "\u2028", False),
+    (r"^.$", "\U0001F600", True),        # one code point (u flag)
+    (r"^.{2}$", "\U0001F600", False),
+    (r"^[^a]$", "\U0001F600", True),
+    (r"\bfoo\b", "a foo b", True),
+    (r"\bfoo\b", "éfooé", True),         # \b is ASCII-word based
+    (r"^\p{L}+$", "Ωmega", True),
+    (r"^\p{Lu}", "ω", False),
+    (r"^[\u00e9]$", "é", True),
+    (r"^\u{1F600}$", "\U0001F600", True),
+    (r"a{2,3}", "aa", True),
+    (r"^(?:a|b)*c$", "ababc", True),
+    (r"^\x41$", "A", True),
+    (r"^\cJ$", "\n", True),
+    (r"[\b]", "\b", True),
+    (r"^\/$", "/", True),
+    (r"\_", "_", True),                  # legacy identity escape
+    (r"^[a-z-]+$", "a-b", True),
+])
+def test_ecma_semantics(pattern: str, text: str, expected: bool) -> None:
+    assert compile_pattern(pattern).search(text) is expected
+
+
+def test_pattern_keyword_uses_ecma_semantics() -> None:
+    v = Validator({"type": "string", "pattern": r"^\d{3}$"})
+    assert v.is_valid("123")
+    assert not v.is_valid("١٢٣")
+
+
+@pytest.mark.parametrize(("pattern", "fail", "match"), [
+    (r"^(a+)+$", "a{n}!", "a{n}"),
+    (r"^(a|a)*$", "a{n}!", "a{n}"),
+    (r"^(a|aa)+$", "a{n}!", "a{n}"),
+    (r"(x+x+)+y", "x{n}", "x{n}y"),
+    (r"^(\w+\s?)*$", "a{n}!", "a{n} a"),
+    (r"^([a-zA-Z0-9])(([\-.]|[_]+)?([a-zA-Z0-9]+))*$", "a{n}!", "a-{n}"),
+])
+@pytest.mark.parametrize("size", [30, 5_000, 200_000])
+def test_pathological_patterns_answer(pattern: str, fail: str, match: str, size: int) -> None:
+    """Exponential on a backtracking engine (regress needs seconds at size 30); linear here."""
+    rx = compile_pattern(pattern)
+
+    def expand(t: str) -> str:
+        unit = t[t.index("{") - 1]
+        head = t[:t.index("{") - 1]
+        tail = t[t.index("}") + 1:]
+        if t.endswith("-{n}"):
+            return "a" + "-a" * size
+        return head + unit * size + tail
+
+    assert rx.search(expand(fail)) is False
+    assert rx.search(expand(match)) is True
+
+
+def test_polynomial_patterns_on_long_strings_answer() -> None:
+    rx = compile_pattern(r"^\S+@\S+\.\S+$")
+    assert rx.search("@" * 300_000) is False
+    assert rx.search("a@b.c") is True
+
+
+def test_unrunnable_pattern_is_a_typed_error() -> None:
+    with pytest.raises(UnsafePatternError, match="backtrack"):
+        compile_pattern(r"b(?<=(a+)+b)")
+    assert compile_pattern(r"^(?=(a+)+b)a").search("a" * 40 + "b")  # split for RE2
+    assert issubclass(UnsafePatternError, SchemaError)
+    v = Validator({"type": "string", "pattern": r"(a+)+\1"})
+    with pytest.raises(SchemaError):
+        v.is_valid("aaaa")
+
+
+def test_lookbehind_pattern_is_bounded() -> None:
+    rx = compile_pattern(r"(?<=a)b")
+    assert rx.search("ab") is True
+    assert rx.search("b" * 100) is False
+    with pytest.raises(UnsafePatternError, match="characters"):
+        rx.search("b" * (BACKTRACK_LIMIT + 1))
+
+
+@pytest.mark.parametrize(("pattern", "yes", "no"), [
+    (r"^(?!org\.bukkit\.)([a-zA-Z_$][a-zA-Z\d_$]*\.)*[a-zA-Z_$][a-zA-Z\d_$]*$",
+     "com.example.Main", "org.bukkit.Main"),
+    (r"^(?=.*[A-Z])(?=.*\d).{8,}$", "Passw0rdX", "password1"),
+    (r"((?:[^/]*/)*)(?=\.(yaml|yml|json))", "a/b/.yaml", "a/b.txt"),
+])
+def test_lookarounds_split_for_re2(pattern: str, yes: str, no: str) -> None:
+    rx = compile_pattern(pattern)
+    for text in (yes, no, yes * 200):
+        assert rx.search(text) is (regress.Regex(pattern, "u").find(text) is not None)
+    assert rx._linear_search(yes) and not rx._linear_search(no) if rx._linear else True
+
+
+def test_invalid_pattern_is_value_error() -> None:
+    with pytest.raises(ValueError):
+        compile_pattern("(")
+    with pytest.raises(ValueError):
+        compile_pattern("[z-a]")
+
+
+# -- differential: RE2 translation vs regress on non-pathological patterns -------------------
+
+PATTERNS = [
+    r"^[A-Z]{3}-\d{4}$", r"^\d{5}(-\d{4})?$", r"^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$",
+    r"^https?://", r"\s", r"\S+", r"^\w+$", r"\bcat\b", r"^.*$", r"^.+\.json$", r"[^\d\s]",
+    r"^\p{L}[\p{L}\p{N}_]*$", r"^[\u0400-\u04FF]+$", r"^#[0-9a-fA-F]{6}$", r"^(\+|-)?\d+$",
+    r"a|b|c", r"^$", r"^(?:[a-z]+:)?//", r"[\s\S]", r"^\D+$", r"^\W", r"x*", r"^[^\n]*$",
+    r"^(\d{1,3}\.){3}\d{1,3}$", r"^[\x20-\x7e]*$", r"^[^\u2028]+$", r"\u00e9|e\u0301",
+    r"^(?:\d+|[a-f]+)$", r"^v\d+(\.\d+){0,2}$", r"^[A-Za-z]{2}\d{2}[A-Za-z0-9]{1,30}$",
+]
+ALPHABET = st.sampled_from(list("aAzZ09_-.@:/ \t\n\r\u00a0\u2028\u3000\u0400ЖéΩ١\U0001F600#+x$")
+                           + ["cat", "http://", "1.2.3", "SKU-1234", "ABC-1234"])
+TEXTS = st.lists(ALPHABET, max_size=12).map("".join)
+
+
+def _corpus_patterns() -> list[str]:
+    from pathlib import Path
+
+    path = (Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+            / "jsonschemabench" / "schemas" / "Github_easy.jsonl")
+    if not path.exists():
+        return []
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            p = node.get("pattern")
+            if isinstance(p, str):
+                found.append(p)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    with path.open() as fh:
+        for line in fh:
+            walk(json.loads(line)["schema"])
+    return sorted(set(found))[:300]
+
+
+ALL_PATTERNS = PATTERNS + _corpus_patterns()
+
+
+def _pair(pattern: str):
+    try:
+        ecma = regress.Regex(pattern, "u")
+    except regress.RegressError:
+        return None
+    try:
+        linear = _re2_compile(translate_re2(pattern))
+    except Exception:  # noqa: BLE001 - untranslatable: nothing to compare
+        return None
+    return ecma, linear
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(ALL_PATTERNS), TEXTS, TEXTS)
+def test_re2_translation_agrees_with_regress(pattern: str, a: str, b: str) -> None:
+    pair = _pair(pattern)
+    assume(pair is not None)
+    ecma, linear = pair
+    for text in (a, b, a + b, a * 3):
+        assert (linear.search(text) is not None) == (ecma.find(text) is not None), (
+            pattern, text)
+
+
+def test_most_corpus_patterns_translate() -> None:
+    pats = _corpus_patterns()
+    if not pats:
+        pytest.skip("corpus not found beside the repo (../shared/corpora)")
+    ok = sum(_pair(p) is not None for p in pats)
+    assert ok >= 0.9 * len(pats)

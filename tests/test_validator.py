@@ -1,0 +1,310 @@
+"""``strictschema.Validator``: exact semantics, errors, bytes in, and the compiled path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import strictschema
+from strictschema import DecodeError, ErrorDetail, SchemaError, ValidationError, Validator
+from strictschema._validator import best_match
+
+# -- the semantics that must be exact --------------------------------------------------------
+
+
+def test_one_point_zero_is_an_integer() -> None:
+    v = Validator({"type": "integer"})
+    assert v.is_valid(1.0)
+    assert v.is_valid(10**30)
+    assert not v.is_valid(1.5)
+    assert not v.is_valid(True)
+    assert v.validate_json(b"1.0") == 1.0
+
+
+def test_draft4_integer_excludes_floats() -> None:
+    v = Validator({"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer"})
+    assert not v.is_valid(1.0)
+    assert v.is_valid(1)
+
+
+def test_booleans_are_not_numbers() -> None:
+    v = Validator({"type": "number"})
+    assert not v.is_valid(True)
+    assert not v.is_valid(False)
+    assert v.is_valid(0)
+    assert not Validator({"minimum": 0, "type": ["number", "boolean"]}).is_valid(-1)
+    assert Validator({"minimum": 0, "type": ["number", "boolean"]}).is_valid(False)
+
+
+@pytest.mark.parametrize(("schema", "ok", "bad"), [
+    ({"enum": [1]}, [1, 1.0], [True, "1", [1]]),
+    ({"enum": [True]}, [True], [1, 1.0]),
+    ({"enum": [0]}, [0, 0.0, -0.0], [False, None]),
+    ({"const": [1, {"a": 1.0}]}, [[1.0, {"a": 1}]], [[True, {"a": 1}], [1, {"a": True}]]),
+    ({"const": None}, [None], [0, False, ""]),
+    ({"enum": [{"a": [1]}]}, [{"a": [1.0]}], [{"a": [True]}, {"a": [1], "b": 1}]),
+])
+def test_enum_and_const_use_json_equality(schema, ok, bad) -> None:
+    v = Validator(schema)
+    for x in ok:
+        assert v.is_valid(x), x
+    for x in bad:
+        assert not v.is_valid(x), x
+
+
+def test_unique_items_use_json_equality() -> None:
+    v = Validator({"uniqueItems": True})
+    assert not v.is_valid([1, 1.0])
+    assert v.is_valid([1, True])
+    assert v.is_valid([0, False])
+    assert not v.is_valid([{"a": 1}, {"a": 1.0}])
+    assert v.is_valid([[1], [True]])
+    assert not v.is_valid(["a", "a"])
+
+
+def test_lengths_count_code_points() -> None:
+    v = Validator({"type": "string", "minLength": 2, "maxLength": 2})
+    assert not v.is_valid("\U0001F600")  # one code point (two UTF-16 units)
+    assert v.is_valid("\U0001F600\U0001F600")
+    assert v.is_valid("é!")
+
+
+def test_multiple_of_uses_decimal_values() -> None:
+    v = Validator({"multipleOf": 0.01})
+    assert v.is_valid(19.99)
+    assert v.is_valid(0.07)
+    assert not v.is_valid(0.005)
+    assert Validator({"multipleOf": 3}).is_valid(10**40 * 3)
+    assert not Validator({"multipleOf": 0.1}).is_valid(0.15)
+
+
+def test_big_integers_compare_exactly() -> None:
+    v = Validator({"maximum": 18446744073709551615})
+    assert v.validate_json(b"18446744073709551615") == 18446744073709551615
+    with pytest.raises(ValidationError):
+        v.validate_json(b"18446744073709551616")
+    assert Validator({"const": 2**64 + 1}).is_valid(2**64 + 1)
+    assert not Validator({"const": 2**64 + 1}).is_valid(float(2**64 + 1))
+
+
+def test_pattern_is_ecma() -> None:
+    v = Validator({"patternProperties": {r"^\d+$": {"type": "integer"}},
+                   "additionalProperties": False})
+    assert v.is_valid({"12": 1})
+    assert not v.is_valid({"١٢": 1})
+    assert not v.is_valid({"12": "x"})
+
+
+def test_formats_are_asserted() -> None:
+    v = Validator({"type": "string", "format": "date-time"})
+    assert v.is_valid("2024-02-29T10:00:00Z")
+    assert not v.is_valid("2023-02-29T10:00:00Z")
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "items": {"type": "array", "items": {
+            "type": "object",
+            "properties": {"sku": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                           "qty": {"type": "integer", "minimum": 1}},
+            "required": ["sku", "qty"], "additionalProperties": False}},
+        "kind": {"oneOf": [{"const": "a"}, {"const": "b"}]},
+    },
+    "required": ["items", "kind"],
+}
+
+
+def test_every_error_with_paths() -> None:
+    v = Validator(SCHEMA)
+    instance = {"items": [{"sku": "ABC", "qty": 1}, {"sku": "abc", "qty": 0, "x": 1},
+                          {"sku": "ABC"}], "kind": "c"}
+    errors = list(v.iter_errors(instance))
+    got = {(e.json_path, e.keyword) for e in errors}
+    assert got == {("$.items[1].sku", "pattern"), ("$.items[1].qty", "minimum"),
+                   ("$.items[1]", "additionalProperties"), ("$.items[2]", "required"),
+                   ("$.kind", "oneOf")}
+    for e in errors:
+        assert isinstance(e, ErrorDetail)
+        assert "\n" not in e.message
+        assert e.schema_path.startswith("$")
+    sku = next(e for e in errors if e.keyword == "pattern")
+    assert sku.schema_location == ("properties", "items", "items", "properties", "sku",
+                                   "pattern")
+    with pytest.raises(ValidationError) as exc:
+        v.validate(instance)
+    assert len(exc.value.errors) == 5
+    assert str(exc.value).endswith("(and 4 more errors)")
+    assert " - at $" in str(exc.value)
+
+
+def test_best_match_prefers_shallow_specific_errors() -> None:
+    v = Validator(SCHEMA)
+    errors = list(v.iter_errors({"items": [{"sku": "abc", "qty": 1}], "kind": "c"}))
+    best = best_match(errors)
+    assert best is not None and best.keyword == "oneOf" and best.json_path == "$.kind"
+    errors = list(v.iter_errors({"items": [{"sku": "abc", "qty": 1}]}))
+    assert best_match(errors).keyword == "required"
+    assert best_match([]) is None
+
+
+def test_any_of_error_says_which_branch_was_closest() -> None:
+    v = Validator({"anyOf": [{"type": "object", "required": ["a"]}, {"type": "string"}]})
+    [error] = list(v.iter_errors({"b": 1}))
+    assert error.keyword == "anyOf"
+    assert "'a' is a required property" in error.message
+
+
+def test_validation_error_from_validate_json() -> None:
+    v = Validator(SCHEMA)
+    with pytest.raises(ValidationError) as exc:
+        v.validate_json(b'{"items": [{"sku": "AB", "qty": 2}], "kind": "a"}')
+    assert exc.value.json_path == "$.items[0].sku"
+    assert exc.value.keyword == "pattern"
+
+
+# -- bytes in -------------------------------------------------------------------------------
+
+
+def test_validate_json_returns_exact_data() -> None:
+    v = Validator({"type": "object", "additionalProperties": {"type": "integer"}})
+    assert v.validate_json(b'{"a": 123456789012345678901234567890}') == {
+        "a": 123456789012345678901234567890}
+    assert v.validate_json('{"a": 1}') == {"a": 1}
+    assert v.validate_json(bytearray(b'{"a": 1}')) == {"a": 1}
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": 1, "a": 2}', b'{"b": {"a": 1, "a": "x"}}', b'{"a": 1, "b": 2, "a": 1}',
+    b'{"a\\"": 1, "a\\"": 1}', b'{"s": "\\"", "s": "x"}',
+])
+def test_duplicate_keys_are_refused_on_the_fused_path(raw: bytes) -> None:
+    for schema in ({}, {"type": "object"},
+                   {"type": "object", "properties": {"a": {}, "b": {}, "s": {}}},
+                   {"type": "object", "additionalProperties": True}):
+        v = Validator(schema)
+        with pytest.raises(DecodeError, match="duplicate"):
+            v.validate_json(raw)
+        with pytest.raises(DecodeError, match="duplicate"):
+            v.check_json(raw)
+
+
+def test_closed_object_with_a_duplicate_is_refused() -> None:
+    v = Validator({"type": "object", "properties": {"a": {"type": "integer"},
+                                                    "b": {"type": "string"}},
+                   "required": ["a", "b"], "additionalProperties": False})
+    assert v.validate_json(b'{"a": 1, "b": "x"}') == {"a": 1, "b": "x"}
+    with pytest.raises(DecodeError, match="duplicate"):
+        v.validate_json(b'{"a": 1, "b": "x", "a": 2}')
+    with pytest.raises(DecodeError, match="duplicate"):
+        v.validate_json(b'{"a": 1, "b": "x", "b": "y"}')
+    assert v.validate_json(b'{"a": 1, "b": "say \\"hi\\": ok"}')["b"] == 'say "hi": ok'
+
+
+@pytest.mark.parametrize("raw", [b"NaN", b'{"a": Infinity}', b'"\\ud800"', b"[1e999]",
+                                 b'{"a": 1', b""])
+def test_not_json_is_a_decode_error(raw: bytes) -> None:
+    with pytest.raises(DecodeError):
+        Validator({}).validate_json(raw)
+
+
+def test_deep_instances_fail_cleanly() -> None:
+    tree = {"$defs": {"n": {"type": "array", "items": {"$ref": "#/$defs/n"}}},
+            "$ref": "#/$defs/n"}
+    v = Validator(tree)
+    deep: list = []
+    cur = deep
+    for _ in range(50_000):
+        nxt: list = []
+        cur.append(nxt)
+        cur = nxt
+    assert v.is_valid(deep) is False
+    [error] = list(v.iter_errors(deep))
+    assert error.keyword == "depth"
+    assert Validator({}).is_valid(deep)
+    with pytest.raises(DecodeError):
+        v.validate_json("[" * 100_000 + "]" * 100_000)
+    text = "[" * 400 + "]" * 400
+    assert v.validate_json(text) == json.loads(text)
+
+
+# -- structure ------------------------------------------------------------------------------
+
+
+def test_recursive_refs() -> None:
+    v = Validator({"$defs": {"node": {"type": "object", "properties": {
+        "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+        "v": {"type": "integer"}}, "additionalProperties": False}},
+        "$ref": "#/$defs/node"})
+    assert v.is_valid({"v": 1, "kids": [{"v": 2, "kids": [{"v": 3}]}]})
+    assert not v.is_valid({"v": 1, "kids": [{"v": 2, "kids": [{"v": "3"}]}]})
+    [error] = list(v.iter_errors({"kids": [{"kids": [{"v": "3"}]}]}))
+    assert error.json_path == "$.kids[0].kids[0].v"
+
+
+def test_is_valid_at_resolves_against_the_root() -> None:
+    schema = {"$defs": {"s": {"type": "string"}},
+              "properties": {"a": {"anyOf": [{"$ref": "#/$defs/s"}, {"type": "null"}]}}}
+    v = Validator(schema)
+    branch = v.schema["properties"]["a"]["anyOf"][0]
+    assert v.is_valid_at(branch, "x")
+    assert not v.is_valid_at(branch, 1)
+    assert v.is_valid_at({"$ref": "#/$defs/s"}, "y")
+
+
+def test_unsupported_keywords_fall_back_to_jsonschema() -> None:
+    v = Validator({"properties": {"a": {}}, "unevaluatedProperties": False})
+    assert not v.compiled
+    assert v.is_valid({"a": 1})
+    assert not v.is_valid({"a": 1, "b": 2})
+    assert [e.keyword for e in v.iter_errors({"b": 1})] == ["unevaluatedProperties"]
+    assert v.validate_json(b'{"a": 1}') == {"a": 1}
+    with pytest.raises(DecodeError):
+        v.validate_json(b'{"a": 1, "a": 1}')
+
+
+def test_dangling_ref_is_a_typed_error() -> None:
+    v = Validator({"anyOf": [{"type": "null"}, {"$ref": "#/$defs/missing"}]})
+    assert v.is_valid(None)
+    with pytest.raises(SchemaError):
+        v.is_valid(1)
+
+
+def test_python_data_of_other_types() -> None:
+    from collections import OrderedDict, defaultdict
+
+    v = Validator({"type": "object", "properties": {"a": {"type": "integer"}},
+                   "required": ["a"], "additionalProperties": False})
+    assert v.is_valid(OrderedDict(a=1))
+    dd: defaultdict = defaultdict(int)
+    assert not v.is_valid(dd)
+    assert dict(dd) == {}
+    assert not v.is_valid((1, 2))
+    assert not Validator({"type": "array"}).is_valid((1, 2))
+
+
+def test_compiled_validate_json_checks_dropped_constraints() -> None:
+    schema = {"type": "object", "properties": {
+        "name": {"type": "string", "minLength": 3},
+        "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True}},
+        "required": ["name", "tags"], "additionalProperties": False}
+    c = strictschema.compile(schema)
+    assert c.validate_json(b'{"name": "abc", "tags": ["x", "y"]}') == {"name": "abc",
+                                                                      "tags": ["x", "y"]}
+    with pytest.raises(ValidationError) as exc:
+        c.validate_json(b'{"name": "ab", "tags": ["x", "x"]}')
+    assert {e.keyword for e in exc.value.errors} == {"minLength", "uniqueItems"}
+    with pytest.raises(DecodeError):
+        c.validate_json(b'{"name": "abc", "tags": [], "name": "abd"}')
+
+
+def test_compiled_validate_json_with_a_codec() -> None:
+    c = strictschema.compile({"type": "object", "properties": {
+        "a": {"type": "integer"}, "b": {"type": "string", "default": "z"}},
+        "required": ["a"]})
+    assert c.validate_json(b'{"a": 1, "b": null}') in ({"a": 1}, {"a": 1, "b": "z"})
+    with pytest.raises(ValidationError):
+        c.validate_json(b'{"a": "x", "b": null}')

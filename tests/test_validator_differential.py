@@ -1,0 +1,150 @@
+"""Differential property tests: ``strictschema.Validator`` against ``jsonschema`` (the oracle).
+
+Random 2020-12 schemas (every keyword the compiler specialises, ``$ref`` recursion through
+``$defs`` included) and random instances; the verdicts must agree. Documented exceptions,
+kept out of the generated space on purpose:
+
+- regex dialect: ``jsonschema`` runs ``pattern`` with Python ``re``; strictschema is ECMA-262.
+  Patterns here only use syntax both read the same way on the generated alphabet.
+- format strictness: ``jsonschema``'s own format checkers differ (some need optional
+  packages); the oracle is given strictschema's nine checkers, so only the keyword plumbing
+  is compared (the checkers themselves are tested against the official suite).
+- ``multipleOf`` with a decimal divisor: strictschema divides the decimal values the JSON
+  text wrote (``19.99`` is a multiple of ``0.01``), ``jsonschema`` divides binary floats.
+  Divisors here are integers or powers of two, where both are exact.
+
+Each example also checks the fast path against the error path (``is_valid`` iff no errors)
+and the fused string count against a walk of the value.
+"""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strictschema import Validator
+from strictschema._formats import FORMAT_CHECKS
+from strictschema._json import count_strings
+
+ALPHABET = st.sampled_from(list("abcxyz019 -_:@.AZ") + ["é", "ж", "\U0001F600"])
+KEYS = st.sampled_from(["a", "b", "c", "ab", "x1", "é", "n"])
+PATTERNS = st.sampled_from(["^a", "b", "^[a-c]+$", "x|y", "^[0-9]{2}", "z$", "^(ab)+$",
+                            "[^a]", "é"])
+SCALARS = (st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from([0.0, 1.0, 2.5, -0.5])
+           | st.integers(2**63, 2**70) | st.text(ALPHABET, max_size=5))
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=12)
+TYPES = st.sampled_from(["null", "boolean", "integer", "number", "string", "array", "object"])
+
+LEAVES = st.one_of(
+    st.just({}), st.just(True), st.just(False),
+    TYPES.map(lambda t: {"type": t}),
+    st.lists(TYPES, min_size=1, max_size=3, unique=True).map(lambda ts: {"type": ts}),
+    st.lists(SCALARS | st.just([1]) | st.just({"a": 1}), min_size=1, max_size=4).map(
+        lambda vs: {"enum": vs}),
+    (SCALARS | st.just([1, True]) | st.just({"a": [1.0]})).map(lambda v: {"const": v}),
+    st.fixed_dictionaries({"type": st.just("string")}, optional={
+        "minLength": st.integers(0, 3), "maxLength": st.integers(0, 4), "pattern": PATTERNS,
+        "format": st.sampled_from(sorted(FORMAT_CHECKS))}),
+    st.fixed_dictionaries({}, optional={
+        "type": st.sampled_from(["integer", "number"]), "minimum": st.integers(-3, 3),
+        "maximum": st.sampled_from([0, 2, 2.5, 2**64]), "exclusiveMinimum": st.integers(-3, 3),
+        "exclusiveMaximum": st.sampled_from([1, 3.5]),
+        "multipleOf": st.sampled_from([1, 2, 3, 0.5, 0.25])}),
+    st.just({"$ref": "#/$defs/tree"}), st.just({"$ref": "#/$defs/leaf"}),
+)
+
+
+def _extend(inner):
+    obj = st.fixed_dictionaries({}, optional={
+        "type": st.just("object"),
+        "properties": st.dictionaries(KEYS, inner, max_size=3),
+        "required": st.lists(KEYS, max_size=3, unique=True),
+        "additionalProperties": inner,
+        "patternProperties": st.dictionaries(PATTERNS, inner, max_size=2),
+        "propertyNames": st.fixed_dictionaries({"maxLength": st.integers(1, 2)}),
+        "minProperties": st.integers(0, 2), "maxProperties": st.integers(0, 3),
+        "dependentRequired": st.dictionaries(KEYS, st.lists(KEYS, max_size=2, unique=True),
+                                             max_size=2),
+        "dependentSchemas": st.dictionaries(KEYS, inner, max_size=1),
+    })
+    arr = st.fixed_dictionaries({}, optional={
+        "type": st.just("array"), "items": inner,
+        "prefixItems": st.lists(inner, min_size=1, max_size=2), "contains": inner,
+        "minContains": st.integers(0, 2), "maxContains": st.integers(1, 3),
+        "minItems": st.integers(0, 2), "maxItems": st.integers(0, 4),
+        "uniqueItems": st.booleans(),
+    })
+    comb = st.one_of(
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"anyOf": xs}),
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"oneOf": xs}),
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"allOf": xs}),
+        inner.map(lambda x: {"not": x}),
+        st.tuples(inner, inner, inner).map(lambda t: {"if": t[0], "then": t[1], "else": t[2]}),
+        inner.map(lambda x: {"allOf": [x], "$ref": "#/$defs/leaf"}),
+    )
+    return obj | arr | comb
+
+
+SCHEMAS = st.recursive(LEAVES, _extend, max_leaves=8).map(lambda s: {
+    "$defs": {
+        "tree": {"type": "object", "properties": {
+            "v": {"type": ["integer", "string"]},
+            "kids": {"type": "array", "items": {"$ref": "#/$defs/tree"}}},
+            "required": ["v"], "additionalProperties": False},
+        "leaf": {"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}]},
+    },
+    **({"allOf": [s]} if not isinstance(s, dict) else s)})
+
+CHECKER = jsonschema.FormatChecker(formats=())
+for _name, _fn in FORMAT_CHECKS.items():
+    CHECKER.checks(_name)(_fn)
+
+
+def _instances(schema: dict):
+    tree = st.recursive(
+        st.fixed_dictionaries({"v": st.integers(0, 3) | st.text(ALPHABET, max_size=2)}),
+        lambda kids: st.fixed_dictionaries({"v": st.integers(0, 3),
+                                            "kids": st.lists(kids, max_size=3)}),
+        max_leaves=6)
+    return VALUES | tree | st.fixed_dictionaries({"a": VALUES}, optional={"b": tree})
+
+
+@settings(max_examples=1500, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(SCHEMAS, st.data())
+def test_agrees_with_jsonschema(schema: dict, data) -> None:
+    ours = Validator(schema)
+    oracle = jsonschema.Draft202012Validator(schema, format_checker=CHECKER)
+    for _ in range(4):
+        instance = data.draw(_instances(schema))
+        expected = oracle.is_valid(instance)
+        got = ours.is_valid(instance)
+        assert got == expected, (schema, instance, list(ours.iter_errors(instance)))
+        errors = list(ours.iter_errors(instance))
+        assert (not errors) == got
+        for e in errors:
+            assert e.keyword and e.message and "\n" not in e.message
+            assert e.json_path.startswith("$")
+        text = json.dumps(instance)
+        value, fused = ours.check_json(text)
+        assert fused == expected and value == instance
+        if got:
+            assert ours._counter()(instance) == count_strings(instance)
+        else:
+            assert ours._counter()(instance) < 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(SCHEMAS, st.data())
+def test_is_valid_at_agrees_with_a_validator_of_the_subschema(schema: dict, data) -> None:
+    ours = Validator(schema)
+    sub = schema["$defs"]["tree"]
+    instance = data.draw(_instances(schema))
+    assert ours.is_valid_at(sub, instance) == jsonschema.Draft202012Validator(
+        {**sub, "$defs": schema["$defs"]}).is_valid(instance)
