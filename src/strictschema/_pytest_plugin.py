@@ -1,0 +1,50 @@
+"""pytest plugin (registered through the ``pytest11`` entry point): strictschema's property
+checks in two lines of a test suite.
+
+    @pytest.mark.strictschema(Invoice)                 # a model, a JSON Schema or a Compiled
+    def test_invoice_schema(): ...
+
+    def test_invoice(strictschema_check):              # the fixture is check_roundtrip
+        strictschema_check(Invoice, max_examples=50)
+
+The marker takes ``check_roundtrip``'s arguments and runs it before the test body. This
+module is imported by every pytest run in an environment where strictschema is installed,
+so it imports nothing at module level: strictschema, Hypothesis and the checks are loaded
+only by a test that uses them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+_MARKER = ("strictschema(model_or_schema, **options): check the schema with "
+           "strictschema.testing.check_roundtrip (compiles, wire outputs accepted, mutants "
+           "rejected, encode/decode round trip) before the test runs")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", _MARKER)
+
+
+@pytest.fixture
+def strictschema_check() -> Any:
+    """``strictschema.testing.check_roundtrip``: call it with a model, schema or Compiled."""
+    from strictschema.testing import check_roundtrip
+
+    return check_roundtrip
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    markers = list(item.iter_markers("strictschema"))
+    if not markers:
+        return
+    from strictschema.testing import check_roundtrip
+
+    for marker in markers:
+        if not marker.args:
+            raise pytest.UsageError(
+                f"{item.nodeid}: @pytest.mark.strictschema needs the model or schema to check")
+        check_roundtrip(*marker.args, **marker.kwargs)
