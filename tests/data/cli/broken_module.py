@@ -1,0 +1,3 @@
+"""Importing this module fails (for the ``--model`` error test)."""
+
+raise RuntimeError("database not configured")
