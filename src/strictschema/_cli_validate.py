@@ -514,12 +514,16 @@ class Run:
         responses = _responses_module()
         stream = None
         start = 0
+        failed = False  # the current response was already reported: skip to the next one
         for line, event in events:
             if isinstance(event, BaseException):  # a line that is not JSON
                 self._one(label, line, _problems(event))
                 stream = None
                 continue
             etype = event.get("type") if isinstance(event, dict) else None
+            if failed and etype != "response.created":
+                continue
+            failed = False
             if stream is None or etype == "response.created":
                 if stream is not None:
                     self._finish_stream(stream, label, start)
@@ -530,6 +534,7 @@ class Run:
             except Exception as exc:  # noqa: BLE001
                 self._one(label, line, _problems(exc))
                 stream = None
+                failed = True  # an early failure (e.g. ValidationError on a delta)
                 continue
             if etype in _TERMINAL_EVENTS:
                 self._finish_stream(stream, label, line)
