@@ -258,7 +258,7 @@ def _defs_name(ref: str) -> str:
 
 def pydantic_type(schema: dict):
     """A pydantic type equivalent to one of the strict schemas above (formats unchecked)."""
-    from typing import Annotated, Literal, Optional, Union
+    from typing import Annotated, Literal, Union
 
     import pydantic
 
@@ -272,7 +272,7 @@ def pydantic_type(schema: dict):
             parts = [conv(b, hint) for b in s["anyOf"]]
             if any(p is type(None) for p in parts):
                 others = [p for p in parts if p is not type(None)]
-                return Optional[others[0]]
+                return Union[others[0], None]  # noqa: UP007
             return Union[tuple(parts)]  # noqa: UP007
         t = s.get("type")
         if "enum" in s or "const" in s:
@@ -282,7 +282,8 @@ def pydantic_type(schema: dict):
                 min_length=s.get("minLength"), max_length=s.get("maxLength"),
                 pattern=s.get("pattern"))]
         if t in ("integer", "number"):
-            return Annotated[int if t == "integer" else float, pydantic.Field(
+            num = int if t == "integer" else float
+            return Annotated[num, pydantic.Field(
                 ge=s.get("minimum"), le=s.get("maximum"), gt=s.get("exclusiveMinimum"),
                 lt=s.get("exclusiveMaximum"))]
         if t == "boolean":
@@ -319,7 +320,7 @@ def pydantic_type(schema: dict):
 def msgspec_type(schema: dict):
     """A msgspec Struct equivalent to one of the strict schemas above, or NotImplementedError
     (msgspec cannot express untagged unions of objects, like S3's tree)."""
-    from typing import Annotated, Literal, Optional
+    from typing import Annotated, Literal, Union
 
     import msgspec
 
@@ -331,7 +332,7 @@ def msgspec_type(schema: dict):
             others = [p for p in parts if p is not type(None)]
             if len(others) != 1:
                 raise NotImplementedError("union")
-            return Optional[others[0]]
+            return Union[others[0], None]  # noqa: UP007
         t = s.get("type")
         if "enum" in s:
             return Literal[tuple(s["enum"])]
@@ -340,7 +341,8 @@ def msgspec_type(schema: dict):
                                                max_length=s.get("maxLength"),
                                                pattern=s.get("pattern"))]
         if t in ("integer", "number"):
-            return Annotated[int if t == "integer" else float, msgspec.Meta(
+            num = int if t == "integer" else float
+            return Annotated[num, msgspec.Meta(
                 ge=s.get("minimum"), le=s.get("maximum"), gt=s.get("exclusiveMinimum"),
                 lt=s.get("exclusiveMaximum"))]
         if t == "boolean":

@@ -15,6 +15,7 @@ from strictschema._regex import (
     UnsafePatternError,
     _re2_compile,
     compile_pattern,
+    fixed_width,
     translate_re2,
 )
 
@@ -204,3 +205,27 @@ def test_most_corpus_patterns_translate() -> None:
         pytest.skip("corpus not found beside the repo (../shared/corpora)")
     ok = sum(_pair(p) is not None for p in pats)
     assert ok >= 0.9 * len(pats)
+
+
+FIXED = [r"^[A-Z]{3}-[0-9]{4}$", r"^INV-\d{6}$", r"^[a-f0-9]{2}:[a-f0-9]{2}$", r"^x$",
+         r"^[A-Za-z][0-9]$", r"^\d\d$"]
+FIXED_TEXTS = st.text(st.sampled_from(list("AZaf09-:xINV_\x00é") + ["\U0001F600", "\n"]),
+                      max_size=9)
+
+
+@pytest.mark.parametrize("pattern", [r"^a+$", r"^.$", r"[A-Z]", r"^[\s]$", r"^\w\d$",
+                                     r"^[^a]$", r"^(ab)$", r"^[A-Z][A-F]$", r"^é$"])
+def test_fixed_width_only_for_what_it_can_do_exactly(pattern: str) -> None:
+    assert fixed_width(pattern) is None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(FIXED), st.lists(FIXED_TEXTS | st.sampled_from(
+    ["ABC-1234", "INV-000123", "0a:ff", "x", "q7", "42"]), min_size=1, max_size=5))
+def test_fixed_width_column_check_agrees_with_search(pattern: str, texts: list[str]) -> None:
+    fixed = fixed_width(pattern)
+    assert fixed is not None
+    table, signature = fixed
+    column = ("\x00".join(texts) + "\x00").translate(table) == (signature + "\x00") * len(
+        texts)
+    assert column == all(compile_pattern(pattern).search(t) for t in texts)

@@ -308,3 +308,124 @@ def test_compiled_validate_json_with_a_codec() -> None:
     assert c.validate_json(b'{"a": 1, "b": null}') in ({"a": 1}, {"a": 1, "b": "z"})
     with pytest.raises(ValidationError):
         c.validate_json(b'{"a": "x", "b": null}')
+
+
+# -- the typed (msgspec) path for the strict subset -------------------------------------------
+
+_STRICT = {
+    "type": "object",
+    "properties": {
+        "i": {"type": "integer", "minimum": 0, "maximum": 150},
+        "n": {"type": "number", "exclusiveMaximum": 2.5},
+        "s": {"type": "string", "pattern": "^[A-Z]{2}-\\d$", "maxLength": 4},
+        "e": {"type": "string", "enum": ["a", "b", "é"]},
+        "f": {"type": "string", "format": "date"},
+        "o": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "t": {"type": ["integer", "null"], "multipleOf": 3},
+        "l": {"type": "array", "items": {"$ref": "#/$defs/kv"}, "maxItems": 2},
+        "b": {"type": "boolean"},
+    },
+    "required": ["i", "n", "s", "e", "f", "o", "t", "l", "b"],
+    "additionalProperties": False,
+    "$defs": {"kv": {"type": "object", "properties": {"k": {"type": "string"}},
+                     "required": ["k"], "additionalProperties": False}},
+}
+_OK = {"i": 1, "n": 2, "s": "AB-1", "e": "é", "f": "2024-02-29", "o": None, "t": 9,
+       "l": [{"k": "x"}], "b": True}
+
+
+def test_strict_subset_runs_on_the_typed_decoder() -> None:
+    v = Validator(_STRICT)
+    raw = json.dumps(_OK).encode()
+    assert v.check_json(raw) == (_OK, True)
+    assert v._typed
+    value = v.validate_json(raw)
+    assert value == _OK and type(value["n"]) is int  # the value the untyped decoder gives
+    assert v.validate_json(json.dumps(_OK)) == _OK
+    assert type(v.validate_json(raw.replace(b'"n": 2', b'"n": 2.0'))["n"]) is float
+
+
+@pytest.mark.parametrize(("change", "valid"), [
+    ({"i": 1.0}, True),  # an integer, refused by msgspec's int: the general path decides
+    ({"i": 151}, False), ({"i": True}, False), ({"i": 10**30}, False),
+    ({"n": 2.5}, False), ({"n": -(10**30)}, True), ({"n": "1"}, False),
+    ({"s": "AB-12"}, False), ({"s": "ab-1"}, False), ({"s": "AB-1\n"}, False),
+    ({"e": "c"}, False), ({"e": "E"}, False), ({"f": "2023-02-29"}, False),
+    ({"o": "x"}, True), ({"o": 1}, False), ({"t": None}, True), ({"t": 4}, False),
+    ({"t": 6.0}, True), ({"l": []}, True), ({"l": [{"k": "a"}] * 3}, False),
+    ({"l": [{"k": "a", "z": 1}]}, False), ({"l": [{}]}, False), ({"b": 0}, False),
+])
+def test_typed_path_agrees_with_the_general_path(change: dict, valid: bool) -> None:
+    v = Validator(_STRICT)
+    instance = {**_OK, **change}
+    raw = json.dumps(instance).encode()
+    assert v.check_json(raw) == (instance, valid)
+    assert v._check_general(raw) == (instance, valid)
+    assert v.is_valid(instance) is valid
+    if not valid:
+        with pytest.raises(ValidationError):
+            v.validate_json(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    (b'{"i": 1, "i": 2, "n": 2, "s": "AB-1", "e": "a", "f": "2024-01-01", "o": null, '
+    b'"t": 3, "l": [], "b": true}'),
+    (b'{"i": 1, "n": 2, "s": "AB-1", "e": "a", "f": "2024-01-01", "o": null, "t": 3, '
+    b'"l": [{"k": "x", "k": "y"}], "b": true}'),
+])
+def test_typed_path_refuses_duplicates(raw: bytes) -> None:
+    with pytest.raises(DecodeError, match="duplicate"):
+        Validator(_STRICT).validate_json(raw)
+
+
+def test_typed_path_sees_keys_msgspec_drops() -> None:
+    v = Validator(_STRICT)
+    extra = json.dumps({**_OK, "zz": 1}).encode()
+    assert v.check_json(extra) == ({**_OK, "zz": 1}, False)
+    with pytest.raises(ValidationError):
+        v.validate_json(extra)
+    quoted = json.dumps({**_OK, "o": 'say "hi"'}).encode()  # escaped quotes: exact path
+    assert v.validate_json(quoted)["o"] == 'say "hi"'
+
+
+@pytest.mark.parametrize("schema", [
+    {"$defs": {"n": {"type": "object", "properties": {"k": {"$ref": "#/$defs/n"}},
+                     "required": ["k"], "additionalProperties": False}},
+     "$ref": "#/$defs/n"},  # recursive
+    {"type": "object", "properties": {"a": {"type": "string"}}, "required": [],
+     "additionalProperties": False},  # optional property
+    {"anyOf": [{"type": "integer"}, {"type": "number"}]},  # overlapping branches
+    {"type": "string", "enum": ["a", 1]},
+])
+def test_outside_the_strict_subset_the_general_path_runs(schema: dict) -> None:
+    v = Validator(schema)
+    v.check_json(b"null")
+    assert not v._typed
+
+
+_LINES = {"type": "array", "items": {
+    "type": "object",
+    "properties": {"sku": {"type": "string", "pattern": "^[A-Z]{2}-\\d{3}$"},
+                   "who": {"type": "string", "format": "email"},
+                   "tag": {"type": "string", "pattern": "^t+$"}},
+    "required": ["sku", "who", "tag"], "additionalProperties": False}}
+
+
+@pytest.mark.parametrize(("skus", "who", "tags", "valid"), [
+    (["AB-123", "CD-456"], "a@b.co", ["t", "tt"], True),
+    (["AB-123", "CD-45"], "a@b.co", ["t", "t"], False),
+    (["AB-123", "CD-4567"], "a@b.co", ["t", "t"], False),
+    (["AB-1234", "CD-45"], "a@b.co", ["t", "t"], False),  # lengths that sum right
+    (["AB-123", "cd-456"], "a@b.co", ["t", "t"], False),
+    (["AB-123", "CD-45\u0663"], "a@b.co", ["t", "t"], False),  # \d is ASCII only
+    (["AB-123", "CD-456"], "a@@b.co", ["t", "t"], False),
+    (["AB-123", "CD-456"], "a@b.co", ["t", "tx"], False),
+    (["AB-123", "CD-456\n"], "a@b.co", ["t", "t"], False),
+])
+def test_typed_path_checks_array_columns(skus: list, who: str, tags: list, valid: bool) -> None:
+    v = Validator(_LINES)
+    instance = [{"sku": s, "who": who, "tag": t} for s, t in zip(skus, tags, strict=True)]
+    raw = json.dumps(instance).encode()
+    assert v.check_json(raw) == (instance, valid)
+    assert v._typed
+    assert v._check_general(raw) == (instance, valid)

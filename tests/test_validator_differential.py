@@ -22,10 +22,11 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strictschema import Validator
+from strictschema import DecodeError, Validator
 from strictschema._formats import FORMAT_CHECKS
 from strictschema._json import count_strings
 
@@ -148,3 +149,91 @@ def test_is_valid_at_agrees_with_a_validator_of_the_subschema(schema: dict, data
     instance = data.draw(_instances(schema))
     assert ours.is_valid_at(sub, instance) == jsonschema.Draft202012Validator(
         {**sub, "$defs": schema["$defs"]}).is_valid(instance)
+
+
+# -- the strict subset: the typed decoder path against the oracle and the general path -------
+
+STRICT_LEAVES = st.one_of(
+    st.sampled_from([{"type": "boolean"}, {"type": "null"}, {"type": "string"},
+                     {"type": ["string", "null"]}, {"type": ["integer", "null"]}]),
+    st.fixed_dictionaries({"type": st.just("string")}, optional={
+        "minLength": st.integers(0, 3), "maxLength": st.integers(0, 4), "pattern": PATTERNS,
+        "format": st.sampled_from(sorted(FORMAT_CHECKS))}),
+    st.lists(st.text(ALPHABET, max_size=3), min_size=1, max_size=4).map(
+        lambda vs: {"type": "string", "enum": vs}),
+    st.fixed_dictionaries({"type": st.sampled_from(["integer", "number"])}, optional={
+        "minimum": st.integers(-3, 3), "maximum": st.sampled_from([0, 2, 2.5, 2**64]),
+        "exclusiveMinimum": st.sampled_from([-1, 0.5]),
+        "exclusiveMaximum": st.sampled_from([1, 3.5]),
+        "multipleOf": st.sampled_from([1, 2, 0.5])}),
+    st.just({"$ref": "#/$defs/kv"}),
+)
+
+
+def _strict_extend(inner):
+    obj = st.dictionaries(KEYS, inner, min_size=1, max_size=3).map(lambda p: {
+        "type": "object", "properties": p, "required": list(p), "additionalProperties": False})
+    arr = st.fixed_dictionaries({"type": st.just("array"), "items": inner}, optional={
+        "minItems": st.integers(0, 2), "maxItems": st.integers(0, 3)})
+    nullable = inner.map(lambda s: {"anyOf": [s, {"type": "null"}]})
+    return obj | arr | nullable
+
+
+STRICT_SCHEMAS = st.recursive(STRICT_LEAVES, _strict_extend, max_leaves=6).map(lambda s: {
+    **s, "$defs": {"kv": {"type": "object", "properties": {"k": {"type": "string"}},
+                          "required": ["k"], "additionalProperties": False}}})
+
+
+def _near(schema: dict, defs: dict):
+    """Instances shaped like ``schema`` (often valid, often just off)."""
+    if "$ref" in schema:
+        return _near(defs["kv"], defs)
+    if "anyOf" in schema:
+        return st.one_of([_near(b, defs) for b in schema["anyOf"]])
+    t = schema.get("type")
+    if isinstance(t, list):
+        return st.one_of([_near({**schema, "type": one}, defs) for one in t])
+    if t == "object":
+        props = schema["properties"]
+        base = st.fixed_dictionaries({k: _near(v, defs) for k, v in props.items()})
+        return base | st.tuples(base, KEYS, SCALARS).map(lambda t: {**t[0], t[1]: t[2]})
+    if t == "array":
+        return st.lists(_near(schema["items"], defs), max_size=4)
+    if t == "string":
+        vals = schema.get("enum", [])
+        return st.sampled_from(vals) | st.text(ALPHABET, max_size=5) if vals else st.text(
+            ALPHABET, max_size=5) | st.sampled_from(["2024-02-29", "a@b.co", "AZ", "ab"])
+    if t in ("integer", "number"):
+        return st.integers(-4, 4) | st.sampled_from([0.5, 1.0, 2.5, -0.0, 2**64, 1e300])
+    return SCALARS
+
+
+def _dumps_variants(instance, data) -> str:
+    text = json.dumps(instance, ensure_ascii=data.draw(st.booleans()))
+    if data.draw(st.booleans()) and text.startswith("{") and len(text) > 2:  # a duplicate
+        key = data.draw(KEYS)
+        text = "{" + json.dumps(key) + ": 1, " + text[1:]
+    return text
+
+
+@settings(max_examples=1000, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(STRICT_SCHEMAS, st.data())
+def test_typed_path_agrees_with_the_oracle_and_the_general_path(schema: dict, data) -> None:
+    ours = Validator(schema)
+    oracle = jsonschema.Draft202012Validator(schema, format_checker=CHECKER)
+    for _ in range(4):
+        instance = data.draw(_near(schema, schema["$defs"]) | VALUES)
+        text = _dumps_variants(instance, data)
+        raw = text.encode() if data.draw(st.booleans()) else text
+        try:
+            expected = ours._check_general(raw)
+        except DecodeError as exc:
+            with pytest.raises(DecodeError):
+                ours.check_json(raw)
+            assert "duplicate" in str(exc)
+            continue
+        got = ours.check_json(raw)
+        assert got == expected
+        assert repr(got[0]) == repr(expected[0])  # same types: int stays int, 1.0 stays float
+        assert got[1] == oracle.is_valid(expected[0])

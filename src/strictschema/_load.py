@@ -136,19 +136,38 @@ def _pydantic_source(obj: Any) -> tuple[Any, Any, str, str | None]:
 _META: dict[str, Any] = {}
 
 
-def _metaschema_check(schema: Any, draft: str) -> None:
+def jsonschema_class(draft: str) -> Any:
+    """The ``jsonschema`` validator class for ``draft`` (one of ``Source.draft``'s values)."""
     import jsonschema
+
+    return {
+        "draft2020-12": jsonschema.Draft202012Validator,
+        "draft2019-09": jsonschema.Draft201909Validator,
+        "draft7": jsonschema.Draft7Validator,
+        "draft6": jsonschema.Draft6Validator,
+        "draft4": jsonschema.Draft4Validator,
+    }[draft]
+
+
+def referencing_spec(draft: str) -> Any:
+    """The ``referencing`` specification for ``draft``."""
+    import referencing.jsonschema
+
+    return {
+        "draft2020-12": referencing.jsonschema.DRAFT202012,
+        "draft2019-09": referencing.jsonschema.DRAFT201909,
+        "draft7": referencing.jsonschema.DRAFT7,
+        "draft6": referencing.jsonschema.DRAFT6,
+        "draft4": referencing.jsonschema.DRAFT4,
+    }[draft]
+
+
+def _metaschema_check(schema: Any, draft: str) -> None:
     from jsonschema.exceptions import best_match
 
     meta = _META.get(draft)
     if meta is None:
-        cls = {
-            "draft2020-12": jsonschema.Draft202012Validator,
-            "draft2019-09": jsonschema.Draft201909Validator,
-            "draft7": jsonschema.Draft7Validator,
-            "draft6": jsonschema.Draft6Validator,
-            "draft4": jsonschema.Draft4Validator,
-        }[draft]
+        cls = jsonschema_class(draft)
         meta = _META[draft] = cls(cls.META_SCHEMA)
     try:
         if meta.is_valid(schema):
@@ -202,13 +221,7 @@ def load_source(obj: Any, registry: Any = None) -> Source:
     if isinstance(schema, dict) and description is None and isinstance(
             schema.get("description"), str):
         description = schema["description"]
-    spec = {
-        "draft2020-12": referencing.jsonschema.DRAFT202012,
-        "draft2019-09": referencing.jsonschema.DRAFT201909,
-        "draft7": referencing.jsonschema.DRAFT7,
-        "draft6": referencing.jsonschema.DRAFT6,
-        "draft4": referencing.jsonschema.DRAFT4,
-    }[draft]
+    spec = referencing_spec(draft)
     src = Source(schema, draft, model, adapter, name, description)
     resource = spec.create_resource(schema)
     base = registry if registry is not None else referencing.Registry()

@@ -29,7 +29,8 @@ import regress
 
 from ._errors import SchemaError
 
-__all__ = ["BACKTRACK_LIMIT", "Pattern", "UnsafePatternError", "compile_pattern", "translate_re2"]
+__all__ = ["BACKTRACK_LIMIT", "Pattern", "UnsafePatternError", "compile_pattern", "fixed_width",
+           "translate_re2"]
 
 BACKTRACK_LIMIT = 2000
 """Longest string (code points) a backtracking engine is given when no linear-time engine
@@ -476,7 +477,7 @@ class _Composite:
 class Pattern:
     """A compiled ECMA-262 pattern; ``search`` is unanchored, as JSON Schema requires."""
 
-    __slots__ = ("_find", "_linear", "_regex", "risky", "search", "source")
+    __slots__ = ("_find", "_linear", "_regex", "risky", "search", "short", "source")
 
     def __init__(self, source: str, regex: Any, linear: Any, risky: bool) -> None:
         self.source = source
@@ -484,10 +485,15 @@ class Pattern:
         self._linear = linear
         self.risky = risky
         self._find = regex.find if regex is not None else None
+        self.short: tuple[Any, int] | None = None
+        """``(find, limit)``: for a string of at most ``limit`` code points, ``search(s)`` is
+        ``find(s) is not None`` (lets generated code skip a Python call); else None."""
         if regex is not None and not risky and linear is None:
             self.search = self._search_bounded
+            self.short = (self._find, BACKTRACK_LIMIT)
         elif regex is not None and not risky:
             self.search = self._search_both
+            self.short = (self._find, _SHORT)
         else:
             self.search = self._search_linear
 
@@ -518,6 +524,76 @@ class Pattern:
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
+
+
+def _fixed_atom(node: tuple) -> tuple[bool, tuple[tuple[int, int], ...]] | None:
+    """``(negated, ranges)`` of code points the one-character ECMA atom ``node`` matches,
+    or None."""
+    if node[0] == "char":
+        return False, ((node[1], node[1]),)
+    if node[0] != "class":
+        return None
+    ranges: list[tuple[int, int]] = []
+    for item in node[2]:
+        if len(item) == 2 and isinstance(item[0], int):
+            ranges.append((item[0], item[1]))
+        elif item == ("esc", "d"):
+            ranges.extend(_DIGIT)
+        elif item == ("esc", "w"):
+            ranges.extend(_WORD)
+        else:
+            return None
+    if not ranges:
+        return None
+    return node[1], tuple(sorted(set(ranges)))
+
+
+@lru_cache(maxsize=1024)
+def fixed_width(source: str) -> tuple[dict[int, int], str] | None:
+    """For a pattern ``^A$`` where ``A`` is a sequence of ASCII one-character atoms
+    (literal characters, classes of ranges, ``\\d``, ``\\w``; distinct classes disjoint)
+    repeated a fixed number of times: ``(table, signature)``, where ``table`` maps each
+    character of a class to that class's first character. A list of strings all match the
+    pattern iff ``(SEP.join(strings) + SEP).translate(table) == (signature + SEP) * len``
+    with ``SEP = "\\x00"`` (no class holds it, so separators cannot shift: each string has
+    exactly ``len(signature)`` characters, each in its offset's class). None for any other
+    pattern."""
+    try:
+        regress.Regex(source, "u")
+        tree = _Parser(source).parse()
+    except (regress.RegressError, Untranslatable, ValueError, IndexError):
+        return None
+    items = list(tree[1]) if tree[0] == "seq" else []
+    if len(items) < 3 or items[0] != ("assert", "^") or items[-1] != ("assert", "$"):
+        return None
+    sig: list[str] = []
+    table: dict[int, int] = {}
+    classes: dict[tuple, str] = {}
+    for node in items[1:-1]:
+        count = 1
+        if node[0] == "rep":
+            if node[2] != node[3] or node[2] > 256:
+                return None
+            node, count = node[1], node[2]
+        atom = _fixed_atom(node)
+        if atom is None or atom[0]:
+            return None
+        ranges = atom[1]
+        if any(lo < 1 or hi > 127 for lo, hi in ranges):
+            return None
+        code = classes.get(ranges)
+        if code is None:
+            members = {c for lo, hi in ranges for c in range(lo, hi + 1)}
+            if members & table.keys():
+                return None  # overlapping classes
+            code = chr(min(members))
+            classes[ranges] = code
+            table.update(dict.fromkeys(members, ord(code)))
+        sig.append(code * count)
+    signature = "".join(sig)
+    if not signature or len(signature) > 1024:
+        return None
+    return table, signature
 
 
 @lru_cache(maxsize=4096)

@@ -14,8 +14,14 @@ ECMA-262 (``strictschema._regex``), ``multipleOf`` divides the decimal values wr
 JSON text (``19.99`` is a multiple of ``0.01``).
 
 ``validate_json`` fuses parsing and validation: the counting variant of the compiled code
-returns how many strings (keys included) the value holds, which, compared with the quote
-count of the text, proves no duplicate key was dropped by the C decoder.
+(specialised for decoder output: exact builtin types only) returns how many strings (keys
+included) the value holds, which, compared with the quote count of the text, proves no
+duplicate key was dropped by the C decoder. For the strict subset (closed objects with every
+property required, typed leaves, arrays, ``anyOf`` over distinct JSON types, acyclic
+``$ref``) a typed ``msgspec`` decoder checks most keywords while it parses, and generated
+residual code checks the rest (ECMA patterns, a column of an array of objects at a time where
+it can; formats; inexact bounds) and counts the strings; anything it refuses goes through the
+general path, which decides.
 """
 
 from __future__ import annotations
@@ -28,9 +34,9 @@ from numbers import Number
 from typing import Any
 
 from ._errors import ErrorDetail, RefResolutionError, ValidationError
-from ._formats import FORMAT_CHECKS
+from ._formats import FAST_ACCEPT, FORMAT_CHECKS
 from ._json import _BIG_INTS_EXACT, _fast_decode, _has_bigint_float, count_strings, loads
-from ._load import Source, load_source
+from ._load import Source, jsonschema_class, load_source, referencing_spec
 from ._paths import Location
 
 __all__ = ["Validator", "best_match"]
@@ -130,7 +136,7 @@ def _multiple(x: Any, m: Any) -> bool:
     if type(x) is int and type(m) is int:
         return x % m == 0
     try:
-        if x != x or x in (float("inf"), float("-inf")):
+        if x != x or x in (float("inf"), float("-inf")):  # noqa: PLR0124 - NaN
             return False
         return (_decimal(x) / _decimal(m)).denominator == 1
     except (TypeError, ValueError, ArithmeticError):
@@ -221,15 +227,7 @@ class _Ctx:
         self.keywords = _DRAFT_KW[source.draft]
         self.id_key = "id" if self.draft4 else "$id"
         self.tuple_items = source.draft != "draft2020-12"
-        import referencing.jsonschema
-
-        self.spec = {
-            "draft2020-12": referencing.jsonschema.DRAFT202012,
-            "draft2019-09": referencing.jsonschema.DRAFT201909,
-            "draft7": referencing.jsonschema.DRAFT7,
-            "draft6": referencing.jsonschema.DRAFT6,
-            "draft4": referencing.jsonschema.DRAFT4,
-        }[source.draft]
+        self.spec = referencing_spec(source.draft)
 
     def enter(self, s: dict, res: Any) -> Any:
         sid = s.get(self.id_key)
@@ -295,13 +293,16 @@ class _Compiler:
     """Generates one module of functions ``f<N>(x) -> int`` (``-1`` invalid; in counting mode
     the number of strings in ``x``, keys included; else ``0``)."""
 
-    def __init__(self, ctx: _Ctx) -> None:
+    def __init__(self, ctx: _Ctx, json_only: bool = False) -> None:
         self.ctx = ctx
+        self.json = json_only
+        """Instances are decoder output (exact ``dict``/``list``/``str``/``int``/``float``/
+        ``bool``/``None``): no checks for subclasses or other number types."""
         self.ns: dict[str, Any] = {
             "_M": _M, "_isnum": _isnum, "_isint": _isint, "_isint4": _isint4,
             "_count": count_strings, "_unique": _unique, "_multiple": _multiple,
             "_json_eq": _json_eq, "_islice": itertools.islice, "_inf": float("inf"),
-            "_is_str": lambda v: type(v) is str,
+            "_is_str": lambda v: type(v) is str, "_neg": lambda v: -1,
         }
         self.consts: dict[Any, str] = {}
         self.funcs: dict[tuple, str] = {}
@@ -310,6 +311,8 @@ class _Compiler:
         self.source_lines: list[str] = []
         self.lazy: list[tuple[str, str]] = []
         self.lazy_names: set[str] = set()
+        self.tables: list[tuple[str, dict[str, str]]] = []
+        """Dispatch tables (value -> function name) filled in once the functions exist."""
 
     # names ---------------------------------------------------------------------------
     def const(self, value: Any, prefix: str = "c") -> str:
@@ -357,6 +360,9 @@ class _Compiler:
             text = "\n".join(out)
             self.source_lines.extend(out)
             exec(compile(text, "<strictschema validator>", "exec"), self.ns)  # noqa: S102
+        for name, mapping in self.tables:
+            self.ns[name].update({v: self.ns[f] for v, f in mapping.items()})
+        self.tables = []
 
     # nodes ---------------------------------------------------------------------------
     def child(self, fn: _Fn, s: Any, x: str, res: Any, sloc: Location, ind: int, count: bool,
@@ -393,7 +399,7 @@ class _Compiler:
             res = ctx.enter(s, res)
         kw = ctx.keywords
         if ctx.legacy and "$ref" in s:
-            self.ref(fn, s["$ref"], x, res, (*sloc, "$ref"), ind, count)
+            self.ref(fn, s["$ref"], x, res, (*sloc, "$ref"), ind, count, depth)
             return
         # who counts x: the node itself, or one applicator that covers it entirely
         own = count and (any(k in s and k in kw for k in _STRUCTURAL) or not any(
@@ -403,7 +409,7 @@ class _Compiler:
             delegate = next(k for k in ("$ref", "allOf", "anyOf", "oneOf") if k in s)
         self.typed(fn, s, x, res, sloc, ind, own, depth)
         if "$ref" in s:
-            self.ref(fn, s["$ref"], x, res, (*sloc, "$ref"), ind, delegate == "$ref")
+            self.ref(fn, s["$ref"], x, res, (*sloc, "$ref"), ind, delegate == "$ref", depth)
         if "allOf" in s:
             for i, sub in enumerate(s["allOf"]):
                 self.child(fn, sub, x, res, (*sloc, "allOf", i), ind,
@@ -427,11 +433,15 @@ class _Compiler:
                 fn.add(ind + 1, "pass")
 
     def ref(self, fn: _Fn, ref: Any, x: str, res: Any, sloc: Location, ind: int,
-            count: bool) -> None:
+            count: bool, depth: int = MAX_INLINE_DEPTH) -> None:
         try:
             target, tres = self.ctx.lookup(ref, res, sloc)
         except RefResolutionError as exc:
             fn.add(ind, f"raise {self.const(exc, 'err')}")
+            return
+        if self.json and depth < MAX_INLINE_DEPTH and _inlinable(target):
+            self.node(fn, target, x, tres, sloc, ind, count, depth + 1, True)
+            fn.add(ind, "pass")
             return
         r = fn.var("r")
         fn.add(ind, f"{r} = {self.function(target, tres, count, sloc, True)}({x})")
@@ -473,8 +483,8 @@ class _Compiler:
             if any(isinstance(e, (list, dict)) for e in values):
                 return None
             if values and all(type(e) is str for e in values):
-                parts.append(f"(type({v}) is str or isinstance({v}, str)) and "
-                             f"{v} in {self.const(frozenset(values), 'e')}")
+                parts.append(f"{self.is_str(v)} and {v} in "
+                             f"{self.const(frozenset(values), 'e')}")
             else:
                 parts.append(f"{v} in {self.const(_Enum(list(values)), 'e')}")
         if "const" in s and "const" in kw:
@@ -488,16 +498,13 @@ class _Compiler:
         if isinstance(mx, int):
             parts.append(f"len({v}) <= {mx}")
         if "pattern" in s:
-            from ._regex import compile_pattern
-
             try:
-                rx = compile_pattern(s["pattern"]).search
+                parts.append(self.pattern_test(s["pattern"], v))
             except ValueError:
                 return None
-            parts.append(f"{self.const(rx, 'rx')}({v})")
         f = s.get("format")
         if "format" in keys and f in _FORMATS:
-            parts.append(f"{self.const(_FORMATS[f], 'fmt')}({v})")
+            parts.append(self.format_test(f, v))
         lo, elo, hi, ehi = self.ctx.exclusive(s)
         for bound, op in ((lo, ">="), (elo, ">"), (hi, "<="), (ehi, "<")):
             if isinstance(bound, bool) or (bound is not None and not isinstance(
@@ -516,23 +523,131 @@ class _Compiler:
                 fn.add(ind, f"if type({x}) is str: n += 1" if all(_scalar_only(b) for b in subs)
                        else f"n += _count({x})")
             return
-        names = [self.function(sub, res, count, (*sloc, i)) for i, sub in enumerate(subs)]
+        if self.json and self.dispatch(fn, subs, x, res, sloc, ind, count):
+            return
         r = fn.var("r")
-        if len(names) <= 3:
-            cur = ind
-            for name in names:
-                fn.add(cur, f"{r} = {name}({x})")
-                fn.add(cur, f"if {r} < 0:")
-                cur += 1
-            fn.add(cur, _FAIL)
-        else:
-            g = fn.var("g")
-            fn.add(ind, f"for {g} in ({', '.join(names)},):")
-            fn.add(ind + 1, f"{r} = {g}({x})")
-            fn.add(ind + 1, f"if {r} >= 0: break")
-            fn.add(ind, f"else: {_FAIL}")
+        for i, sub in enumerate(subs):
+            target, tres, entered = self.follow(sub, res)
+            name = self.function(target, tres, count, (*sloc, i), entered)
+            guard = self.guard(target, tres, x, fn) if self.json else None
+            if i == 0:
+                if guard is None:
+                    fn.add(ind, f"{r} = {name}({x})")
+                else:
+                    fn.add(ind, f"{r} = {name}({x}) if {guard} else -1")
+            elif guard is None:
+                fn.add(ind, f"if {r} < 0: {r} = {name}({x})")
+            else:
+                fn.add(ind, f"if {r} < 0 and {guard}: {r} = {name}({x})")
+        fn.add(ind, f"if {r} < 0: {_FAIL}")
         if count:
             fn.add(ind, f"n += {r}")
+
+    def dispatch(self, fn: _Fn, subs: list, x: str, res: Any, sloc: Location, ind: int,
+                 count: bool) -> bool:
+        """An ``anyOf`` of closed objects told apart by one property's string ``enum`` /
+        ``const`` (disjoint between branches): look the branch up by that value. Emits
+        the code and returns True, or returns False when the branches are not like that."""
+        shapes = []
+        for i, sub in enumerate(subs):
+            target, tres, entered = self.follow(sub, res)
+            tags = self.tags(target)
+            if not tags:
+                return False
+            shapes.append((target, tres, entered, i, tags))
+        common = set.intersection(*(set(t) for *_, t in shapes))
+        for key in sorted(common):
+            seen: set[str] = set()
+            table: dict[str, tuple] = {}
+            for target, tres, entered, i, tags in shapes:
+                values = tags[key]
+                if seen & values:
+                    break
+                seen |= values
+                for v in values:
+                    table[v] = (target, tres, entered, i)
+            else:
+                mapping = {v: self.function(t, tr, count, (*sloc, i), e)
+                           for v, (t, tr, e, i) in table.items()}
+                name = f"_d{len(self.consts)}"
+                self.consts[(name,)] = name
+                self.ns[name] = {}
+                self.tables.append((name, mapping))
+                r, w = fn.var("r"), fn.var("w")
+                fn.add(ind, f"if type({x}) is dict and type({w} := {x}.get({_py(key)})) is str:")
+                fn.add(ind + 1, f"{r} = {name}.get({w}, _neg)({x})")
+                fn.add(ind, "else:")
+                fn.add(ind + 1, f"{r} = -1")
+                fn.add(ind, f"if {r} < 0: {_FAIL}")
+                if count:
+                    fn.add(ind, f"n += {r}")
+                return True
+        return False
+
+    def tags(self, s: Any) -> dict[str, set[str]]:
+        """For an object closed by ``additionalProperties: false`` with every property
+        required: the properties whose value must be one of a set of strings."""
+        if not isinstance(s, dict) or s.get("type") != "object" or (
+                self.ctx.legacy and "$ref" in s):
+            return {}
+        props, req = s.get("properties"), s.get("required")
+        if (s.get("additionalProperties") is not False or "patternProperties" in s
+                or not isinstance(props, dict) or not props or not isinstance(req, list)
+                or set(req) != set(props)):
+            return {}
+        out = {}
+        for k, sub in props.items():
+            if not isinstance(sub, dict):
+                continue
+            if "const" in sub and "const" in self.ctx.keywords:
+                if type(sub["const"]) is str:
+                    out[k] = {sub["const"]}
+                continue
+            values = sub.get("enum")
+            if isinstance(values, list) and values and all(type(v) is str for v in values):
+                out[k] = set(values)
+        return out
+
+    def follow(self, s: Any, res: Any) -> tuple[Any, Any, bool]:
+        """``s`` with ``$ref``-only wrappers followed: ``(schema, scope, entered)``."""
+        entered = False
+        for _ in range(8):
+            if not (isinstance(s, dict) and "$ref" in s and set(s) - _ANNOTATIONS == {"$ref"}):
+                break
+            try:
+                s, res = self.ctx.lookup(s["$ref"], res, ())
+            except RefResolutionError:
+                break
+            entered = True
+        return s, res, entered
+
+    def guard(self, s: Any, res: Any, x: str, fn: _Fn) -> str | None:
+        """A cheap condition every instance valid under ``s`` meets (so a branch of an
+        ``anyOf`` whose guard fails need not be tried): for an object closed by
+        ``additionalProperties: false`` with every property required, its key count, and
+        the string ``enum``/``const`` of one property; None when there is none."""
+        if not isinstance(s, dict) or s.get("type") != "object" or (
+                self.ctx.legacy and "$ref" in s):
+            return None
+        props, req = s.get("properties"), s.get("required")
+        if (s.get("additionalProperties") is not False or "patternProperties" in s
+                or not isinstance(props, dict) or not props or not isinstance(req, list)
+                or set(req) != set(props)):
+            return None
+        parts = [f"type({x}) is dict", f"len({x}) == {len(props)}"]
+        for k, sub in props.items():
+            if not isinstance(sub, dict):
+                continue
+            if "const" in sub and "const" in self.ctx.keywords and type(sub["const"]) is str:
+                parts.append(f"{x}.get({_py(k)}) == {_py(sub['const'])}")
+                break
+            values = sub.get("enum")
+            if isinstance(values, list) and values and all(type(v) is str for v in values):
+                w = fn.var("w")
+                parts.append(f"type({w} := {x}.get({_py(k)})) is str and {w} in "
+                             f"{self.const(frozenset(values), 'e')}")
+                break
+        return " and ".join(parts)
 
     def one_of(self, fn: _Fn, subs: list, x: str, res: Any, sloc: Location, ind: int,
                count: bool) -> None:
@@ -569,7 +684,11 @@ class _Compiler:
             tset.add("integer")
         t = None
         if tset is not None:
-            if tset == {"object"}:
+            if tset == {"object"} and self.json:
+                fn.add(ind, f"if type({x}) is not dict: {_FAIL}")
+            elif tset == {"array"} and self.json:
+                fn.add(ind, f"if type({x}) is not list: {_FAIL}")
+            elif tset == {"object"}:
                 fn.add(ind, f"if type({x}) is not dict:")
                 fn.add(ind + 1, f"if not isinstance({x}, dict): {_FAIL}")
                 fn.add(ind + 1, f"{x} = dict({x})")
@@ -584,16 +703,14 @@ class _Compiler:
             values = s["enum"]
             if values and all(type(v) is str for v in values):
                 e = self.const(frozenset(values), "e")
-                fn.add(ind, f"if not ((type({x}) is str or isinstance({x}, str)) and {x} in "
-                            f"{e}): {_FAIL}")
+                fn.add(ind, f"if not ({self.is_str(x)} and {x} in {e}): {_FAIL}")
             else:
                 e = self.const(_Enum(list(values)), "e")
                 fn.add(ind, f"if {x} not in {e}: {_FAIL}")
         if "const" in s and "const" in kw:
             c = s["const"]
             if type(c) is str:
-                fn.add(ind, f"if not ({x} == {_py(c)} and (type({x}) is str or "
-                            f"isinstance({x}, str))): {_FAIL}")
+                fn.add(ind, f"if not ({x} == {_py(c)} and {self.is_str(x)}): {_FAIL}")
             elif c is None:
                 fn.add(ind, f"if {x} is not None: {_FAIL}")
             elif type(c) is bool:
@@ -636,7 +753,8 @@ class _Compiler:
                     self.string(fn, s, x, ind, count)
                 else:
                     cond = f"{t} is str" if t else f"type({x}) is str"
-                    fn.add(ind, f"if {cond} or isinstance({x}, str):")
+                    fn.add(ind, f"if {cond}:" if self.json else
+                           f"if {cond} or isinstance({x}, str):")
                     self.string(fn, s, x, ind + 1, count)
                     fn.add(ind + 1, "pass")
             elif sec == "number":
@@ -644,7 +762,8 @@ class _Compiler:
                     self.number(fn, s, x, ind)
                 else:
                     tt = t or f"type({x})"
-                    fn.add(ind, f"if {tt} is int or {tt} is float or _isnum({x}):")
+                    fn.add(ind, f"if {tt} is int or {tt} is float:" if self.json else
+                           f"if {tt} is int or {tt} is float or _isnum({x}):")
                     self.number(fn, s, x, ind + 1)
                     fn.add(ind + 1, "pass")
             elif sec == "object":
@@ -652,17 +771,25 @@ class _Compiler:
                     self.obj(fn, s, x, res, sloc, ind, count, depth)
                 else:
                     cond = f"{t} is dict" if t else f"type({x}) is dict"
-                    fn.add(ind, f"if {cond} or isinstance({x}, dict):")
-                    fn.add(ind + 1, f"if type({x}) is not dict: {x} = dict({x})")
+                    if self.json:
+                        fn.add(ind, f"if {cond}:")
+                    else:
+                        fn.add(ind, f"if {cond} or isinstance({x}, dict):")
+                        fn.add(ind + 1, f"if type({x}) is not dict: {x} = dict({x})")
                     self.obj(fn, s, x, res, sloc, ind + 1, count, depth + 1)
+                    fn.add(ind + 1, "pass")
             elif sec == "array":
                 if only("array"):
                     self.arr(fn, s, x, res, sloc, ind, count, depth)
                 else:
                     cond = f"{t} is list" if t else f"type({x}) is list"
-                    fn.add(ind, f"if {cond} or isinstance({x}, list):")
-                    fn.add(ind + 1, f"if type({x}) is not list: {x} = list({x})")
+                    if self.json:
+                        fn.add(ind, f"if {cond}:")
+                    else:
+                        fn.add(ind, f"if {cond} or isinstance({x}, list):")
+                        fn.add(ind + 1, f"if type({x}) is not list: {x} = list({x})")
                     self.arr(fn, s, x, res, sloc, ind + 1, count, depth + 1)
+                    fn.add(ind + 1, "pass")
 
     def type_expr(self, x: str, tset: set[str]) -> str:
         parts = []
@@ -694,10 +821,13 @@ class _Compiler:
             slow.append(f"isinstance({x}, dict)")
         if "array" in tset:
             slow.append(f"isinstance({x}, list)")
-        if slow:
+        if slow and not self.json:
             parts.append(f"(type({x}) not in _BASIC and ({' or '.join(slow)}))")
             self.ns["_BASIC"] = _BASIC
         return " or ".join(parts) if parts else "False"
+
+    def is_str(self, x: str) -> str:
+        return f"type({x}) is str" if self.json else f"(type({x}) is str or isinstance({x}, str))"
 
     def string(self, fn: _Fn, s: dict, x: str, ind: int, count: bool) -> None:
         if count:
@@ -711,17 +841,35 @@ class _Compiler:
             if mx is not None:
                 fn.add(ind, f"if {ln} > {_py(mx)}: {_FAIL}")
         if "pattern" in s:
-            from ._regex import compile_pattern
-
             try:
-                rx = compile_pattern(s["pattern"]).search
+                test = self.pattern_test(s["pattern"], x)
             except ValueError as exc:
                 fn.add(ind, f"raise {self.const(_pattern_error(s['pattern'], exc), 'err')}")
             else:
-                fn.add(ind, f"if not {self.const(rx, 'rx')}({x}): {_FAIL}")
+                fn.add(ind, f"if not {test}: {_FAIL}")
         f = s.get("format")
         if f in _FORMATS:
-            fn.add(ind, f"if not {self.const(_FORMATS[f], 'fmt')}({x}): {_FAIL}")
+            fn.add(ind, f"if not {self.format_test(f, x)}: {_FAIL}")
+
+    def format_test(self, name: str, v: str) -> str:
+        """An expression truthy exactly when ``v`` (a string) is a valid ``name``."""
+        check = self.const(_FORMATS[name], "fmt")
+        fast = FAST_ACCEPT.get(name)
+        if fast is None:
+            return f"{check}({v})"
+        return f"({self.const(fast, 'ff')}({v}) or {check}({v}))"
+
+    def pattern_test(self, pattern: Any, v: str) -> str:
+        """An expression truthy exactly when ``v`` (a string) matches ``pattern`` (a match
+        object or a bool); ``ValueError`` for a pattern that cannot be compiled."""
+        from ._regex import compile_pattern
+
+        rx = compile_pattern(pattern)
+        if rx.short is None:
+            return f"{self.const(rx.search, 'rx')}({v})"
+        find, limit = rx.short
+        return (f"({self.const(find, 'rf')}({v}) if len({v}) <= {limit} "
+                f"else {self.const(rx.search, 'rx')}({v}))")
 
     def number(self, fn: _Fn, s: dict, x: str, ind: int) -> None:
         mn, emn, mx, emx = self.ctx.exclusive(s)
@@ -1037,6 +1185,376 @@ class _Compiler:
                 fn.add(ind, f"if {m} < {_py(mnc)}: {_FAIL}")
 
 
+# -- the typed fast path: msgspec checks the strict subset in C ----------------------------
+
+class _NotTyped(Exception):
+    pass
+
+
+_ANNOTATIONS = frozenset({"title", "description", "$comment", "examples", "default",
+                          "deprecated", "readOnly", "writeOnly"})
+_ROOT_ONLY = frozenset({"$schema", "$defs", "definitions", "$id", "id"})
+_EXACT_BOUND = 2**53
+_NUM_KW = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                     "multipleOf"})
+_TYPE_KW = {
+    "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
+    "number": _NUM_KW, "integer": _NUM_KW,
+    "object": frozenset({"properties", "required", "additionalProperties",
+                         "patternProperties", "minProperties", "maxProperties",
+                         "propertyNames", "dependentRequired", "dependentSchemas",
+                         "dependencies"}),
+    "array": frozenset({"items", "prefixItems", "additionalItems", "minItems", "maxItems",
+                        "uniqueItems", "contains", "minContains", "maxContains"}),
+}
+_TYPE_SPECIFIC = frozenset().union(*_TYPE_KW.values())
+"""Keywords that only constrain instances of one type (a ``type`` list splits on them)."""
+
+
+class _Typed:
+    """For the strict subset (closed objects with every property required, typed leaves,
+    arrays, ``anyOf`` over distinct JSON types, acyclic ``$ref``): a ``msgspec`` type whose
+    decoder accepts only instances valid for every keyword it encodes, plus generated
+    residual code for the rest (ECMA patterns, formats, inexact bounds, ``multipleOf``) that
+    also returns the value's string count (keys included). Decoding with it gives the same
+    Python value as the untyped decoder (key order, ``int`` vs ``float``); ``msgspec``
+    drops unknown keys and keeps the last duplicate, both of which the quote count exposes.
+    Whatever the decoder refuses goes through the general path, which decides (``1.0`` is
+    an integer there, for instance)."""
+
+    def __init__(self, ctx: _Ctx, res: Any) -> None:
+        self.ctx = ctx
+        self.comp = _Compiler(ctx)
+        self.fn = _Fn(True)
+        self.active: set[int] = set()
+        self.skip: dict[int, set[str]] = {}
+        self.names = 0
+        self.root = ctx.source.schema
+        self.res = res
+
+    def build(self, general: Any, validate_general: Any) -> tuple[Any, Any]:
+        """``(check_json, validate_json)``: decode with the typed decoder, run the residual
+        checks and the quote count inline; anything else goes to ``general`` (returns
+        ``(value, ok)``) or ``validate_general`` (returns the value or raises)."""
+        import msgspec
+
+        fn = self.fn
+        tp, static = self.conv(self.root, self.res, "x", 1, True)
+        ns = self.comp.ns
+        ns["_dec"] = msgspec.json.Decoder(tp).decode
+        ns["_general"] = general
+        ns["_vgeneral"] = validate_general
+        body = "\n".join(fn.lines)
+        out = []
+        for name, fallback, ok in (("check_json", "_general", "x, True"),
+                                   ("validate_json", "_vgeneral", "x")):
+            out.append(f"""def {name}(raw):
+    t = type(raw)
+    if t is not bytes and t is not str:
+        return {fallback}(raw)
+    try:
+        x = _dec(raw)
+    except Exception:
+        return {fallback}(raw)
+    n = {static}
+{body.replace(_FAIL, f"return {fallback}(raw)")}
+    if raw.count(b'"' if t is bytes else '"') != n + n:
+        return {fallback}(raw)
+    return {ok}
+""")
+        text = "\n".join(out)
+        self.comp.source_lines.append(text)
+        exec(compile(text, "<strictschema typed>", "exec"), ns)  # noqa: S102
+        return ns["check_json"], ns["validate_json"]
+
+    def conv(self, s: Any, res: Any, x: str, ind: int, root: bool = False) -> tuple[Any, int]:
+        """The msgspec type for ``s``; residual lines for ``x`` go to ``self.fn`` at ``ind``.
+        Returns ``(type, static string count)``; dynamic counts are added to ``n``."""
+        if not isinstance(s, dict):
+            raise _NotTyped
+        kw = self.ctx.keywords
+        keys = set(s) - _ANNOTATIONS
+        if root:
+            keys -= _ROOT_ONLY
+        elif keys & {"$id", "id", "$anchor", "$dynamicAnchor"}:
+            raise _NotTyped
+        if any(k not in kw for k in keys):
+            raise _NotTyped
+        if "$ref" in keys:
+            if keys != {"$ref"}:
+                raise _NotTyped
+            try:
+                target, tres = self.ctx.lookup(s["$ref"], res, ())
+            except RefResolutionError:
+                raise _NotTyped from None
+            if target is self.root or id(target) in self.active:
+                raise _NotTyped  # recursive: msgspec types cannot express it here
+            self.active.add(id(target))
+            try:
+                return self.conv(target, tres, x, ind)
+            finally:
+                self.active.discard(id(target))
+        if "anyOf" in keys:
+            if keys != {"anyOf"}:
+                raise _NotTyped
+            return self.union(list(s["anyOf"]), res, x, ind)
+        t = s.get("type")
+        if isinstance(t, list):
+            if keys & {"enum", "const"} or len(set(t)) != len(t):
+                raise _NotTyped
+            return self.union([{**{k: v for k, v in s.items() if k not in _TYPE_SPECIFIC
+                                    or k in _TYPE_KW.get(one, ())}, "type": one}
+                               for one in t], res, x, ind)
+        if t == "object":
+            return self.obj(s, keys, res, x, ind)
+        if t == "array":
+            return self.arr(s, keys, res, x, ind)
+        if t == "string":
+            return self.string(s, keys, x, ind)
+        if t in ("integer", "number"):
+            return self.number(s, keys, t, x, ind)
+        if t == "boolean" and keys == {"type"}:
+            return bool, 0
+        if t == "null" and keys == {"type"}:
+            return type(None), 0
+        raise _NotTyped
+
+    def kind(self, s: Any, res: Any) -> str:
+        """The one JSON type a branch accepts (``number`` covers ``integer``)."""
+        while isinstance(s, dict) and "$ref" in s:
+            try:
+                s, res = self.ctx.lookup(s["$ref"], res, ())
+            except RefResolutionError:
+                raise _NotTyped from None
+        t = s.get("type") if isinstance(s, dict) else None
+        if not isinstance(t, str):
+            raise _NotTyped
+        return "number" if t == "integer" else t
+
+    def union(self, subs: list, res: Any, x: str, ind: int) -> tuple[Any, int]:
+        from typing import Union
+
+        kinds = [self.kind(b, res) for b in subs]
+        if not subs or len(set(kinds)) != len(kinds):
+            raise _NotTyped
+        py = {"string": "str", "number": None, "boolean": "bool", "null": None,
+              "object": "dict", "array": "list"}
+        fn = self.fn
+        types = []
+        for b, k in zip(subs, kinds, strict=True):
+            mark = len(fn.lines)
+            if k == "null":
+                cond = f"{x} is None"
+            elif k == "number":
+                cond = f"type({x}) is int or type({x}) is float"
+            else:
+                cond = f"type({x}) is {py[k]}"
+            fn.add(ind, f"if {cond}:")
+            tp, static = self.conv(b, res, x, ind + 1)
+            if static:
+                fn.add(ind + 1, f"n += {static}")
+            if len(fn.lines) == mark + 1:
+                del fn.lines[mark:]
+            types.append(tp)
+        return Union[tuple(types)], 0  # noqa: UP007 - a runtime union of msgspec types
+
+    def obj(self, s: dict, keys: set, res: Any, x: str, ind: int) -> tuple[Any, int]:
+        from typing import TypedDict
+
+        props = s.get("properties")
+        req = s.get("required")
+        if (keys != {"type", "properties", "required", "additionalProperties"}
+                or s["additionalProperties"] is not False or not isinstance(props, dict)
+                or not props or not isinstance(req, list) or len(req) != len(props)
+                or set(req) != set(props)):
+            raise _NotTyped
+        fields = {}
+        static = len(props)
+        fn = self.fn
+        skip = self.skip.pop(id(s), ())
+        for k, sub in props.items():
+            v = fn.var()
+            mark = len(fn.lines)
+            fn.add(ind, f"{v} = {x}[{_py(k)}]")
+            fields[k], st = self.conv(sub, res, v, ind)
+            static += st
+            if len(fn.lines) == mark + 1 or k in skip:  # no checks, or checked by column
+                del fn.lines[mark:]
+        self.names += 1
+        return TypedDict(f"_Obj{self.names}", fields), static  # type: ignore[operator]
+
+    def arr(self, s: dict, keys: set, res: Any, x: str, ind: int) -> tuple[Any, int]:
+        from typing import Annotated
+
+        import msgspec
+
+        if not keys <= {"type", "items", "minItems", "maxItems"} or "items" not in keys:
+            raise _NotTyped
+        mn, mx = s.get("minItems"), s.get("maxItems")
+        for b in (mn, mx):
+            if b is not None and (type(b) is not int or b < 0):
+                raise _NotTyped
+        fn = self.fn
+        v = fn.var()
+        mark = len(fn.lines)
+        target, cols = self.columns(s["items"], res)
+        if cols:
+            self.skip[id(target)] = set(cols)
+        fn.add(ind, f"for {v} in {x}:")
+        item, static = self.conv(s["items"], res, v, ind + 1)
+        self.skip.pop(id(target), None)
+        if len(fn.lines) == mark + 1:
+            del fn.lines[mark:]
+        if static:
+            fn.add(ind, f"n += {static} * len({x})")
+        if cols:
+            self.column_checks(cols, x, ind)
+        tp: Any = list[item]  # type: ignore[valid-type]
+        if mn or mx is not None:
+            tp = Annotated[tp, msgspec.Meta(min_length=mn or None, max_length=mx)]
+        return tp, 0
+
+    def columns(self, items: Any, res: Any) -> tuple[Any, dict[str, dict]]:
+        """For an array of objects: ``(item schema, {property: string schema})`` for the
+        properties whose only residual checks are a ``pattern`` and/or a ``format``; they
+        are checked a column at a time (``map`` over C callables, no loop in Python)."""
+        target, tres, _ = self.comp.follow(items, res)
+        if not (isinstance(target, dict) and target.get("type") == "object"
+                and isinstance(target.get("properties"), dict)):
+            return target, {}
+        cols = {}
+        for k, sub in target["properties"].items():
+            ss, _, _ = self.comp.follow(sub, tres)
+            if (isinstance(ss, dict) and ss.get("type") == "string"
+                    and not set(ss) - _ANNOTATIONS - {"type", "pattern", "format", "minLength",
+                                                      "maxLength"}
+                    and ("pattern" in ss or ss.get("format") in _FORMATS)):
+                cols[k] = ss
+        return target, cols
+
+    def column_checks(self, cols: dict[str, dict], x: str, ind: int) -> None:
+        import operator
+
+        from ._regex import compile_pattern, fixed_width
+
+        fn, comp = self.fn, self.comp
+        fn.add(ind, f"if {x}:")
+        for k, ss in cols.items():
+            c = fn.var("c")
+            fn.add(ind + 1, f"{c} = list(map({comp.const(operator.itemgetter(k), 'ig')}, {x}))")
+            fixed = fixed_width(ss["pattern"]) if "pattern" in ss else None
+            if fixed is not None:  # the whole column in three C calls (see fixed_width)
+                table, signature = fixed
+                fn.add(ind + 1, f"if ('\\x00'.join({c}) + '\\x00').translate("
+                                f"{comp.const(table, 'tt')}) != {_py(signature + chr(0))} * "
+                                f"len({c}): {_FAIL}")
+            elif "pattern" in ss:
+                rx = compile_pattern(ss["pattern"])  # compiled by string() already
+                if rx.short is None:
+                    fn.add(ind + 1, f"if not all(map({comp.const(rx.search, 'rx')}, {c})): "
+                                    f"{_FAIL}")
+                else:
+                    find, limit = rx.short
+                    fn.add(ind + 1, f"if max(map(len, {c})) <= {limit}:")
+                    fn.add(ind + 2, f"if not all(map({comp.const(find, 'rf')}, {c})): {_FAIL}")
+                    fn.add(ind + 1, f"elif not all(map({comp.const(rx.search, 'rx')}, {c})): "
+                                    f"{_FAIL}")
+            f = ss.get("format")
+            if f in _FORMATS:
+                check = f"not all(map({comp.const(_FORMATS[f], 'fmt')}, {c}))"
+                fast = FAST_ACCEPT.get(f)
+                if fast is not None:
+                    check = f"not all(map({comp.const(fast, 'ff')}, {c})) and {check}"
+                fn.add(ind + 1, f"if {check}: {_FAIL}")
+
+    def string(self, s: dict, keys: set, x: str, ind: int) -> tuple[Any, int]:
+        from typing import Annotated, Literal
+
+        import msgspec
+
+        if not keys <= {"type", "minLength", "maxLength", "pattern", "format", "enum",
+                        "const"}:
+            raise _NotTyped
+        mn, mx = s.get("minLength"), s.get("maxLength")
+        for b in (mn, mx):
+            if b is not None and (type(b) is not int or b < 0):
+                raise _NotTyped
+        fmt = s.get("format")
+        check = _FORMATS.get(fmt) if "format" in keys else None
+        if "pattern" in keys:
+            try:
+                test = self.comp.pattern_test(s["pattern"], "__S__")
+            except ValueError:
+                raise _NotTyped from None
+        else:
+            test = None
+        if "enum" in keys or "const" in keys:
+            values = None
+            if "enum" in keys:
+                values = list(s["enum"])
+            if "const" in keys:
+                values = [v for v in (values if values is not None else [s["const"]])
+                          if _json_eq(v, s["const"])]
+            if not values or not all(type(v) is str for v in values):
+                raise _NotTyped
+            from ._regex import compile_pattern
+
+            allowed = [v for v in dict.fromkeys(values)
+                       if (mn is None or len(v) >= mn) and (mx is None or len(v) <= mx)
+                       and (check is None or check(v))
+                       and ("pattern" not in keys or compile_pattern(s["pattern"]).search(v))]
+            if not allowed:
+                raise _NotTyped
+            return Literal[tuple(allowed)], 1  # type: ignore[valid-type]
+        if test is not None:
+            self.fn.add(ind, f"if not {test.replace('__S__', x)}: {_FAIL}")
+        if check is not None:
+            self.fn.add(ind, f"if not {self.comp.format_test(fmt, x)}: {_FAIL}")
+        if mn or mx is not None:
+            return Annotated[str, msgspec.Meta(min_length=mn or None, max_length=mx)], 1
+        return str, 1
+
+    def number(self, s: dict, keys: set, t: str, x: str, ind: int) -> tuple[Any, int]:
+        from typing import Annotated, Union
+
+        import msgspec
+
+        if not keys <= {"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                        "multipleOf"}:
+            raise _NotTyped
+        mn, emn, mx, emx = self.ctx.exclusive(s)
+        meta: dict[str, Any] = {}
+        conds = []
+        for bound, name, op in ((mn, "ge", "<"), (emn, "gt", "<="), (mx, "le", ">"),
+                                (emx, "lt", ">=")):
+            if bound is None:
+                continue
+            if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                raise _NotTyped
+            lower = name in ("ge", "gt")
+            taken = any(k in meta for k in (("ge", "gt") if lower else ("le", "lt")))
+            if type(bound) is int and abs(bound) <= _EXACT_BOUND and not taken:
+                meta[name] = bound
+            else:
+                conds.append(f"{x} {op} {_py(bound)}")
+        if conds:
+            self.fn.add(ind, f"if {' or '.join(conds)}: {_FAIL}")
+        if "multipleOf" in keys:
+            m = s["multipleOf"]
+            if isinstance(m, bool) or not isinstance(m, (int, float)) or m <= 0:
+                raise _NotTyped
+            if type(m) is int:
+                self.fn.add(ind, f"if not ({x} % {m} == 0 if type({x}) is int else "
+                                 f"_multiple({x}, {m})): {_FAIL}")
+            else:
+                self.fn.add(ind, f"if not _multiple({x}, {self.comp.const(m, 'm')}): {_FAIL}")
+        it: Any = Annotated[int, msgspec.Meta(**meta)] if meta else int
+        if t == "integer":
+            return it, 0
+        ft: Any = Annotated[float, msgspec.Meta(**meta)] if meta else float
+        return Union[it, ft], 0  # noqa: UP007 - a runtime union of msgspec types
+
+
 _BASIC = frozenset({str, int, float, bool, type(None), list, dict})
 
 
@@ -1054,6 +1572,28 @@ def _scalar_only(s: Any) -> bool:
     if "const" in s:
         return not isinstance(s["const"], (list, dict))
     return False
+
+
+def _inlinable(s: Any) -> bool:
+    """A ``$ref`` target small enough to inline at the reference: an ``anyOf`` alone (its
+    branches become calls), or a schema of at most 24 subschemas with no reference inside
+    (so inlining always ends)."""
+    if not isinstance(s, dict):
+        return False
+    if set(s) - _ANNOTATIONS == {"anyOf"}:
+        return isinstance(s["anyOf"], list)
+    stack, seen = [s], 0
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            seen += 1
+            if seen > 24 or any(k in v for k in ("$ref", "$dynamicRef", "$recursiveRef",
+                                                  "$id", "id", "$anchor", "$dynamicAnchor")):
+                return False
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return True
 
 
 def _leaf(s: dict) -> bool:
@@ -1366,18 +1906,10 @@ _CLASSES: dict[str, Any] = {}
 
 def _validator_class(draft: str) -> Any:
     if draft not in _CLASSES:
-        import jsonschema
         from jsonschema import validators
 
-        base = {
-            "draft2020-12": jsonschema.Draft202012Validator,
-            "draft2019-09": jsonschema.Draft201909Validator,
-            "draft7": jsonschema.Draft7Validator,
-            "draft6": jsonschema.Draft6Validator,
-            "draft4": jsonschema.Draft4Validator,
-        }[draft]
         _CLASSES[draft] = validators.extend(
-            base, {"pattern": _pattern_keyword, "patternProperties": _pattern_properties})
+            jsonschema_class(draft), {"pattern": _pattern_keyword, "patternProperties": _pattern_properties})
     return _CLASSES[draft]
 
 
@@ -1433,6 +1965,7 @@ class Validator:
         self._jimpl: _JsonschemaImpl | None = None
         self._fast: Any = None
         self._counted: Any = None
+        self._typed = False  # whether validate_json runs on a typed msgspec decoder
         self._comp: _Compiler | None = None
         self._ccomp: _Compiler | None = None
         self._at: dict[int, tuple[Any, Any]] = {}
@@ -1490,25 +2023,54 @@ class Validator:
             raise ValidationError(errors)
 
     def validate_json(self, raw: bytes | str) -> Any:
-        value, ok = self.check_json(raw)
-        if not ok:
-            self.validate(value)
-        return value
+        """JSON text -> the value, or ``ValidationError`` / ``DecodeError``."""
+        self._install_json()
+        return self.validate_json(raw)
 
     def check_json(self, raw: bytes | bytearray | memoryview | str) -> tuple[Any, bool]:
         """Parse strictly and validate in one pass: ``(value, is_valid)``. Raises
         ``DecodeError`` for text that is not (acceptable) JSON.
 
-        The counting variant of the compiled code returns the number of strings (keys
-        included) in the value; the text holds ``2 * strings + escaped quotes`` quote
-        characters, and a dropped duplicate member only adds to the text's side, so equality
-        proves the C decoder lost nothing. Anything else goes through ``loads``."""
-        counted = self._counted
-        if counted is None:
-            if self._jimpl is not None:
-                value = loads(raw)
-                return value, self.is_valid(value)
-            counted = self._counter()
+        Duplicate keys are the one thing the C decoders hide (the last one wins): the
+        compiled code returns the number of strings (keys included) in the value, and the
+        text holds ``2 * strings + escaped quotes`` quote characters; a dropped member only
+        adds to the text's side, so equality proves nothing was lost. Anything else goes
+        through ``loads``. For the strict subset a typed ``msgspec`` decoder checks most
+        keywords while parsing (see ``_Typed``)."""
+        self._install_json()
+        return self.check_json(raw)
+
+    def _install_json(self) -> None:
+        """Build the bytes -> verdict code on first use and bind ``check_json`` and
+        ``validate_json`` on the instance to it (no per-call dispatch)."""
+        general = self._check_general
+        validate = self.validate
+
+        def validate_general(raw: Any) -> Any:
+            value, ok = general(raw)
+            if not ok:
+                validate(value)
+            return value
+
+        check, check_validate = general, validate_general
+        if self._jimpl is None:
+            self._counter()
+            if not _INEXACT_INTS:
+                try:
+                    check, check_validate = _Typed(self._ctx, self._root_res).build(
+                        general, validate_general)
+                    self._typed = True
+                except (_NotTyped, RecursionError):
+                    pass
+        self.check_json = check  # type: ignore[method-assign]
+        self.validate_json = check_validate  # type: ignore[method-assign]
+
+    def _check_general(self, raw: Any) -> tuple[Any, bool]:
+        """``check_json`` without the typed decoder."""
+        if self._jimpl is not None:
+            value = loads(raw)
+            return value, self.is_valid(value)
+        counted = self._counter()
         t = type(raw)
         if t is not bytes and t is not str:
             if not isinstance(raw, (bytes, bytearray, memoryview, str)):
@@ -1534,7 +2096,7 @@ class Validator:
 
     def _counter(self) -> Any:
         if self._counted is None:
-            comp = self._ccomp = _Compiler(self._ctx)
+            comp = self._ccomp = _Compiler(self._ctx, json_only=True)
             name = comp.function(self._source.schema, self._root_res, True, (), True)
             comp.flush()
             self._counted = comp.ns[name]
