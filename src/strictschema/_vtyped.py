@@ -1,0 +1,382 @@
+"""The typed fast path: a ``msgspec`` type for the strict subset checks most keywords in C
+while parsing; generated residual code checks the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import RefResolutionError
+from ._formats import FAST_ACCEPT
+from ._vcodegen import _FAIL, _Compiler, _Fn, _py
+from ._vruntime import _ANNOTATIONS, _FORMATS, _Ctx, _json_eq
+
+# -- the typed fast path: msgspec checks the strict subset in C ----------------------------
+
+class _NotTyped(Exception):
+    pass
+
+
+_ROOT_ONLY = frozenset({"$schema", "$defs", "definitions", "$id", "id"})
+_EXACT_BOUND = 2**53
+_NUM_KW = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                     "multipleOf"})
+_TYPE_KW = {
+    "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
+    "number": _NUM_KW, "integer": _NUM_KW,
+    "object": frozenset({"properties", "required", "additionalProperties",
+                         "patternProperties", "minProperties", "maxProperties",
+                         "propertyNames", "dependentRequired", "dependentSchemas",
+                         "dependencies"}),
+    "array": frozenset({"items", "prefixItems", "additionalItems", "minItems", "maxItems",
+                        "uniqueItems", "contains", "minContains", "maxContains"}),
+}
+_TYPE_SPECIFIC = frozenset().union(*_TYPE_KW.values())
+"""Keywords that only constrain instances of one type (a ``type`` list splits on them)."""
+
+
+class _Typed:
+    """For the strict subset (closed objects with every property required, typed leaves,
+    arrays, ``anyOf`` over distinct JSON types, acyclic ``$ref``): a ``msgspec`` type whose
+    decoder accepts only instances valid for every keyword it encodes, plus generated
+    residual code for the rest (ECMA patterns, formats, inexact bounds, ``multipleOf``) that
+    also returns the value's string count (keys included). Decoding with it gives the same
+    Python value as the untyped decoder (key order, ``int`` vs ``float``); ``msgspec``
+    drops unknown keys and keeps the last duplicate, both of which the quote count exposes.
+    Whatever the decoder refuses goes through the general path, which decides (``1.0`` is
+    an integer there, for instance)."""
+
+    def __init__(self, ctx: _Ctx, res: Any) -> None:
+        self.ctx = ctx
+        self.comp = _Compiler(ctx)
+        self.fn = _Fn(True)
+        self.active: set[int] = set()
+        self.skip: dict[int, set[str]] = {}
+        self.names = 0
+        self.root = ctx.source.schema
+        self.res = res
+
+    def build(self, general: Any, validate_general: Any) -> tuple[Any, Any]:
+        """``(check_json, validate_json)``: decode with the typed decoder, run the residual
+        checks and the quote count inline; anything else goes to ``general`` (returns
+        ``(value, ok)``) or ``validate_general`` (returns the value or raises)."""
+        import msgspec
+
+        fn = self.fn
+        tp, static = self.conv(self.root, self.res, "x", 1, True)
+        ns = self.comp.ns
+        ns["_dec"] = msgspec.json.Decoder(tp).decode
+        ns["_general"] = general
+        ns["_vgeneral"] = validate_general
+        body = "\n".join(fn.lines)
+        out = []
+        for name, fallback, ok in (("check_json", "_general", "x, True"),
+                                   ("validate_json", "_vgeneral", "x")):
+            out.append(f"""def {name}(raw):
+    t = type(raw)
+    if t is not bytes and t is not str:
+        return {fallback}(raw)
+    try:
+        x = _dec(raw)
+    except Exception:
+        return {fallback}(raw)
+    n = {static}
+{body.replace(_FAIL, f"return {fallback}(raw)")}
+    if raw.count(b'"' if t is bytes else '"') != n + n:
+        return {fallback}(raw)
+    return {ok}
+""")
+        text = "\n".join(out)
+        self.comp.source_lines.append(text)
+        exec(compile(text, "<strictschema typed>", "exec"), ns)  # noqa: S102
+        return ns["check_json"], ns["validate_json"]
+
+    def conv(self, s: Any, res: Any, x: str, ind: int, root: bool = False) -> tuple[Any, int]:
+        """The msgspec type for ``s``; residual lines for ``x`` go to ``self.fn`` at ``ind``.
+        Returns ``(type, static string count)``; dynamic counts are added to ``n``."""
+        if not isinstance(s, dict):
+            raise _NotTyped
+        kw = self.ctx.keywords
+        keys = set(s) - _ANNOTATIONS
+        if root:
+            keys -= _ROOT_ONLY
+        elif keys & {"$id", "id", "$anchor", "$dynamicAnchor"}:
+            raise _NotTyped
+        if any(k not in kw for k in keys):
+            raise _NotTyped
+        if "$ref" in keys:
+            if keys != {"$ref"}:
+                raise _NotTyped
+            try:
+                target, tres = self.ctx.lookup(s["$ref"], res, ())
+            except RefResolutionError:
+                raise _NotTyped from None
+            if target is self.root or id(target) in self.active:
+                raise _NotTyped  # recursive: msgspec types cannot express it here
+            self.active.add(id(target))
+            try:
+                return self.conv(target, tres, x, ind)
+            finally:
+                self.active.discard(id(target))
+        if "anyOf" in keys:
+            if keys != {"anyOf"}:
+                raise _NotTyped
+            return self.union(list(s["anyOf"]), res, x, ind)
+        t = s.get("type")
+        if isinstance(t, list):
+            if keys & {"enum", "const"} or len(set(t)) != len(t):
+                raise _NotTyped
+            return self.union([{**{k: v for k, v in s.items() if k not in _TYPE_SPECIFIC
+                                    or k in _TYPE_KW.get(one, ())}, "type": one}
+                               for one in t], res, x, ind)
+        if t == "object":
+            return self.obj(s, keys, res, x, ind)
+        if t == "array":
+            return self.arr(s, keys, res, x, ind)
+        if t == "string":
+            return self.string(s, keys, x, ind)
+        if t in ("integer", "number"):
+            return self.number(s, keys, t, x, ind)
+        if t == "boolean" and keys == {"type"}:
+            return bool, 0
+        if t == "null" and keys == {"type"}:
+            return type(None), 0
+        raise _NotTyped
+
+    def kind(self, s: Any, res: Any) -> str:
+        """The one JSON type a branch accepts (``number`` covers ``integer``)."""
+        while isinstance(s, dict) and "$ref" in s:
+            try:
+                s, res = self.ctx.lookup(s["$ref"], res, ())
+            except RefResolutionError:
+                raise _NotTyped from None
+        t = s.get("type") if isinstance(s, dict) else None
+        if not isinstance(t, str):
+            raise _NotTyped
+        return "number" if t == "integer" else t
+
+    def union(self, subs: list, res: Any, x: str, ind: int) -> tuple[Any, int]:
+        from typing import Union
+
+        kinds = [self.kind(b, res) for b in subs]
+        if not subs or len(set(kinds)) != len(kinds):
+            raise _NotTyped
+        py = {"string": "str", "number": None, "boolean": "bool", "null": None,
+              "object": "dict", "array": "list"}
+        fn = self.fn
+        types = []
+        for b, k in zip(subs, kinds, strict=True):
+            mark = len(fn.lines)
+            if k == "null":
+                cond = f"{x} is None"
+            elif k == "number":
+                cond = f"type({x}) is int or type({x}) is float"
+            else:
+                cond = f"type({x}) is {py[k]}"
+            fn.add(ind, f"if {cond}:")
+            tp, static = self.conv(b, res, x, ind + 1)
+            if static:
+                fn.add(ind + 1, f"n += {static}")
+            if len(fn.lines) == mark + 1:
+                del fn.lines[mark:]
+            types.append(tp)
+        return Union[tuple(types)], 0  # noqa: UP007 - a runtime union of msgspec types
+
+    def obj(self, s: dict, keys: set, res: Any, x: str, ind: int) -> tuple[Any, int]:
+        from typing import TypedDict
+
+        props = s.get("properties")
+        req = s.get("required")
+        if (keys != {"type", "properties", "required", "additionalProperties"}
+                or s["additionalProperties"] is not False or not isinstance(props, dict)
+                or not props or not isinstance(req, list) or len(req) != len(props)
+                or set(req) != set(props)):
+            raise _NotTyped
+        fields = {}
+        static = len(props)
+        fn = self.fn
+        skip = self.skip.pop(id(s), ())
+        for k, sub in props.items():
+            v = fn.var()
+            mark = len(fn.lines)
+            fn.add(ind, f"{v} = {x}[{_py(k)}]")
+            fields[k], st = self.conv(sub, res, v, ind)
+            static += st
+            if len(fn.lines) == mark + 1 or k in skip:  # no checks, or checked by column
+                del fn.lines[mark:]
+        self.names += 1
+        return TypedDict(f"_Obj{self.names}", fields), static  # type: ignore[operator]
+
+    def arr(self, s: dict, keys: set, res: Any, x: str, ind: int) -> tuple[Any, int]:
+        from typing import Annotated
+
+        import msgspec
+
+        if not keys <= {"type", "items", "minItems", "maxItems"} or "items" not in keys:
+            raise _NotTyped
+        mn, mx = s.get("minItems"), s.get("maxItems")
+        for b in (mn, mx):
+            if b is not None and (type(b) is not int or b < 0):
+                raise _NotTyped
+        fn = self.fn
+        v = fn.var()
+        mark = len(fn.lines)
+        target, cols = self.columns(s["items"], res)
+        if cols:
+            self.skip[id(target)] = set(cols)
+        fn.add(ind, f"for {v} in {x}:")
+        item, static = self.conv(s["items"], res, v, ind + 1)
+        self.skip.pop(id(target), None)
+        if len(fn.lines) == mark + 1:
+            del fn.lines[mark:]
+        if static:
+            fn.add(ind, f"n += {static} * len({x})")
+        if cols:
+            self.column_checks(cols, x, ind)
+        tp: Any = list[item]  # type: ignore[valid-type]
+        if mn or mx is not None:
+            tp = Annotated[tp, msgspec.Meta(min_length=mn or None, max_length=mx)]
+        return tp, 0
+
+    def columns(self, items: Any, res: Any) -> tuple[Any, dict[str, dict]]:
+        """For an array of objects: ``(item schema, {property: string schema})`` for the
+        properties whose only residual checks are a ``pattern`` and/or a ``format``; they
+        are checked a column at a time (``map`` over C callables, no loop in Python)."""
+        target, tres, _ = self.comp.follow(items, res)
+        if not (isinstance(target, dict) and target.get("type") == "object"
+                and isinstance(target.get("properties"), dict)):
+            return target, {}
+        cols = {}
+        for k, sub in target["properties"].items():
+            ss, _, _ = self.comp.follow(sub, tres)
+            if (isinstance(ss, dict) and ss.get("type") == "string"
+                    and not set(ss) - _ANNOTATIONS - {"type", "pattern", "format", "minLength",
+                                                      "maxLength"}
+                    and ("pattern" in ss or ss.get("format") in _FORMATS)):
+                cols[k] = ss
+        return target, cols
+
+    def column_checks(self, cols: dict[str, dict], x: str, ind: int) -> None:
+        import operator
+
+        from ._regex import compile_pattern, fixed_width
+
+        fn, comp = self.fn, self.comp
+        fn.add(ind, f"if {x}:")
+        for k, ss in cols.items():
+            c = fn.var("c")
+            fn.add(ind + 1, f"{c} = list(map({comp.const(operator.itemgetter(k), 'ig')}, {x}))")
+            fixed = fixed_width(ss["pattern"]) if "pattern" in ss else None
+            if fixed is not None:  # the whole column in three C calls (see fixed_width)
+                table, signature = fixed
+                fn.add(ind + 1, f"if ('\\x00'.join({c}) + '\\x00').translate("
+                                f"{comp.const(table, 'tt')}) != {_py(signature + chr(0))} * "
+                                f"len({c}): {_FAIL}")
+            elif "pattern" in ss:
+                rx = compile_pattern(ss["pattern"])  # compiled by string() already
+                if rx.short is None:
+                    fn.add(ind + 1, f"if not all(map({comp.const(rx.search, 'rx')}, {c})): "
+                                    f"{_FAIL}")
+                else:
+                    find, limit = rx.short
+                    fn.add(ind + 1, f"if max(map(len, {c})) <= {limit}:")
+                    fn.add(ind + 2, f"if not all(map({comp.const(find, 'rf')}, {c})): {_FAIL}")
+                    fn.add(ind + 1, f"elif not all(map({comp.const(rx.search, 'rx')}, {c})): "
+                                    f"{_FAIL}")
+            f = ss.get("format")
+            if f in _FORMATS:
+                check = f"not all(map({comp.const(_FORMATS[f], 'fmt')}, {c}))"
+                fast = FAST_ACCEPT.get(f)
+                if fast is not None:
+                    check = f"not all(map({comp.const(fast, 'ff')}, {c})) and {check}"
+                fn.add(ind + 1, f"if {check}: {_FAIL}")
+
+    def string(self, s: dict, keys: set, x: str, ind: int) -> tuple[Any, int]:
+        from typing import Annotated, Literal
+
+        import msgspec
+
+        if not keys <= {"type", "minLength", "maxLength", "pattern", "format", "enum",
+                        "const"}:
+            raise _NotTyped
+        mn, mx = s.get("minLength"), s.get("maxLength")
+        for b in (mn, mx):
+            if b is not None and (type(b) is not int or b < 0):
+                raise _NotTyped
+        fmt = s.get("format")
+        check = _FORMATS.get(fmt) if "format" in keys else None
+        if "pattern" in keys:
+            try:
+                test = self.comp.pattern_test(s["pattern"], "__S__")
+            except ValueError:
+                raise _NotTyped from None
+        else:
+            test = None
+        if "enum" in keys or "const" in keys:
+            values = None
+            if "enum" in keys:
+                values = list(s["enum"])
+            if "const" in keys:
+                values = [v for v in (values if values is not None else [s["const"]])
+                          if _json_eq(v, s["const"])]
+            if not values or not all(type(v) is str for v in values):
+                raise _NotTyped
+            from ._regex import compile_pattern
+
+            allowed = [v for v in dict.fromkeys(values)
+                       if (mn is None or len(v) >= mn) and (mx is None or len(v) <= mx)
+                       and (check is None or check(v))
+                       and ("pattern" not in keys or compile_pattern(s["pattern"]).search(v))]
+            if not allowed:
+                raise _NotTyped
+            return Literal[tuple(allowed)], 1  # type: ignore[valid-type]
+        if test is not None:
+            self.fn.add(ind, f"if not {test.replace('__S__', x)}: {_FAIL}")
+        if check is not None:
+            self.fn.add(ind, f"if not {self.comp.format_test(fmt, x)}: {_FAIL}")
+        if mn or mx is not None:
+            return Annotated[str, msgspec.Meta(min_length=mn or None, max_length=mx)], 1
+        return str, 1
+
+    def number(self, s: dict, keys: set, t: str, x: str, ind: int) -> tuple[Any, int]:
+        from typing import Annotated, Union
+
+        import msgspec
+
+        if not keys <= {"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                        "multipleOf"}:
+            raise _NotTyped
+        mn, emn, mx, emx = self.ctx.exclusive(s)
+        meta: dict[str, Any] = {}
+        conds = []
+        for bound, name, op in ((mn, "ge", "<"), (emn, "gt", "<="), (mx, "le", ">"),
+                                (emx, "lt", ">=")):
+            if bound is None:
+                continue
+            if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                raise _NotTyped
+            lower = name in ("ge", "gt")
+            taken = any(k in meta for k in (("ge", "gt") if lower else ("le", "lt")))
+            if type(bound) is int and abs(bound) <= _EXACT_BOUND and not taken:
+                meta[name] = bound
+            else:
+                conds.append(f"{x} {op} {_py(bound)}")
+        if conds:
+            self.fn.add(ind, f"if {' or '.join(conds)}: {_FAIL}")
+        if "multipleOf" in keys:
+            m = s["multipleOf"]
+            if isinstance(m, bool) or not isinstance(m, (int, float)) or m <= 0:
+                raise _NotTyped
+            if type(m) is int:
+                self.fn.add(ind, f"if not ({x} % {m} == 0 if type({x}) is int else "
+                                 f"_multiple({x}, {m})): {_FAIL}")
+            else:
+                self.fn.add(ind, f"if not _multiple({x}, {self.comp.const(m, 'm')}): {_FAIL}")
+        it: Any = Annotated[int, msgspec.Meta(**meta)] if meta else int
+        if t == "integer":
+            return it, 0
+        ft: Any = Annotated[float, msgspec.Meta(**meta)] if meta else float
+        return Union[it, ft], 0  # noqa: UP007 - a runtime union of msgspec types
+
+
+
+
