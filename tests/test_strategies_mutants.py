@@ -12,13 +12,13 @@ import pytest
 
 pytest.importorskip("hypothesis")
 
-from hypothesis import HealthCheck, find, given, settings  # noqa: E402
-from hypothesis.errors import InvalidArgument  # noqa: E402
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis.errors import InvalidArgument
 
-import strictschema  # noqa: E402
-from strictschema import DecodeError, Validator  # noqa: E402
-from strictschema._strategies_mutants import error_at  # noqa: E402
-from strictschema.strategies import MUTANT_KINDS, Mutant, mutants  # noqa: E402
+import strictschema
+from strictschema import DecodeError, Validator
+from strictschema._strategies_mutants import error_at
+from strictschema.strategies import MUTANT_KINDS, Mutant, mutants
 
 REPO = Path(__file__).resolve().parent.parent
 FEW = settings(max_examples=40, deadline=None, database=None,

@@ -9,11 +9,11 @@ import pytest
 
 pytest.importorskip("hypothesis")
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from strictschema._regex import compile_pattern  # noqa: E402
-from strictschema._strategies_regex import (  # noqa: E402
+from strictschema._regex import compile_pattern
+from strictschema._strategies_regex import (
     Untranslatable,
     fast_strategy,
     python_regex,

@@ -110,6 +110,13 @@ _FRIENDLY: dict[str, st.SearchStrategy[str]] = {
                            st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True), _HOSTNAME),
 }
 _FRIENDLY["url"] = _FRIENDLY["uri"]
+# ``format: regex`` (meta-schemas: ``pattern``, ``TestPattern``): patterns valid in ECMA-262
+# ``u`` mode and in the common dialects (Python ``re``), so checkers of either kind accept them
+_FRIENDLY["regex"] = st.one_of(
+    st.sampled_from(["^[a-z]+$", "^\\d{3}-\\d{4}$", "^(foo|bar)$", "[A-Z][a-z]*", ".*", "^$",
+                     "^[A-Za-z0-9_-]{1,32}$", "\\.json$"]),
+    st.text(_ALNUM, max_size=8),
+)
 _FRIENDLY["iri-reference"] = _FRIENDLY["uri-reference"]
 
 

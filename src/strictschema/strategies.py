@@ -194,8 +194,20 @@ class _Target:
                     except Exception:  # noqa: BLE001 - not representable (or a codec bug,
                         return _NO     # which strictschema.testing reports instead)
 
+                def carried(w: Any) -> bool:
+                    # encode() of a valid source instance must also pass validate_wire (a
+                    # lossy compile can encode what the decoder then refuses, e.g. an absent
+                    # property whose null decodes to a value the source forbids)
+                    if w is _NO:
+                        return False
+                    try:
+                        c.validate_wire(w)
+                    except Exception:  # noqa: BLE001 - refused (or a codec bug: see testing)
+                        return False
+                    return True
+
                 if shape == "wire":
-                    options.append(direct.map(encoded).filter(lambda w: w is not _NO))
+                    options.append(direct.map(encoded).filter(carried))
                 else:
                     options.append(direct.filter(lambda x: encoded(x) is not _NO))
             except InvalidArgument as exc:
