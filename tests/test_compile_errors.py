@@ -134,3 +134,11 @@ def test_input_is_never_mutated() -> None:
 def test_false_root_is_unsatisfiable() -> None:
     with pytest.raises(UnsupportedSchemaError, match="accepts no value"):
         strictschema.compile(False)
+
+
+def test_enum_with_big_integers_compiles_and_validates() -> None:
+    c = strictschema.compile({"type": "object", "properties": {"n": {"enum": [2**70, 1]}},
+                              "required": ["n"]})
+    assert c.validate_json(b'{"n": 1180591620717411303424}') == {"n": 2**70}
+    with pytest.raises(strictschema.ValidationError):
+        c.validate_json(b'{"n": 2}')

@@ -1,6 +1,6 @@
 """``strictschema.testing.check_roundtrip``: passes on good schemas and models, fails with a
-readable minimal example, and pins the compiler/codec bugs it found (``xfail(strict=True)``:
-these tests start passing, and then fail as XPASS, when the bug is fixed)."""
+readable minimal example; the compiler/codec bugs it found (B1-B5) stay here as regression
+tests."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 
 pytest.importorskip("hypothesis")
 
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
-import strictschema  # noqa: E402
-from strictschema.testing import CHECKS, CheckReport, check_roundtrip  # noqa: E402
+import strictschema
+from strictschema.testing import CHECKS, CheckReport, check_roundtrip
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = sorted(p.relative_to(REPO / "schemas").as_posix()
@@ -41,7 +41,6 @@ def test_shipped_schemas_pass(name: str) -> None:
 def test_pydantic_model_passes() -> None:
     pydantic = pytest.importorskip("pydantic")
 
-    # ints are bounded: unbounded ones hit bug B1 below (big integers crash to_model)
     class Line(pydantic.BaseModel):
         sku: str = pydantic.Field(pattern=r"^[A-Z]{3}-\d{3}$")
         quantity: int = pydantic.Field(ge=1, le=10**6)
@@ -97,16 +96,16 @@ def test_options() -> None:
 
 
 # -- bugs found by fuzzing (minimal reproductions) ---------------------------------------------
-@pytest.mark.xfail(strict=True, reason="B1: JsonTextCodec.encode and Compiled.to_model use "
-                   "orjson.dumps, which refuses integers beyond 64 bits (TypeError)")
 def test_bug_big_integer_in_any_value_encodes() -> None:
+    """B1 (fixed): JsonTextCodec.encode used ``orjson.dumps``, which refuses integers beyond
+    64 bits (TypeError); it now uses ``_json.dumps`` (exact at any width)."""
     c = strictschema.compile({"type": "object", "properties": {"a": {}}, "required": ["a"]})
     assert c.decode(c.encode({"a": 2**70})) == {"a": 2**70}
 
 
-@pytest.mark.xfail(strict=True, reason="B1: Compiled.parse/to_model crash (TypeError) on an "
-                   "output with an integer beyond 64 bits")
 def test_bug_big_integer_model_output_parses() -> None:
+    """B1 (fixed): Compiled.parse/to_model crashed (TypeError) on an output with an integer
+    beyond 64 bits."""
     pydantic = pytest.importorskip("pydantic")
 
     class M(pydantic.BaseModel):
@@ -115,36 +114,86 @@ def test_bug_big_integer_model_output_parses() -> None:
     assert strictschema.compile(M).parse('{"n": 1180591620717411303424}').n == 2**70
 
 
-@pytest.mark.xfail(strict=True, reason="B2: a required key missing from 'properties' under "
-                   "additionalProperties: false is added to the wire schema; the compile says "
-                   "exact, yet every output is refused (the schema is unsatisfiable)")
 def test_bug_required_key_forbidden_by_additional_properties() -> None:
-    with pytest.raises(strictschema.UnsupportedSchemaError):
+    """B2 (fixed): a required key missing from 'properties' under additionalProperties: false
+    was added to the wire schema; the compile said exact, yet every output was refused. The
+    node is unsatisfiable: an error at the required entry, and an anyOf branch drops out."""
+    with pytest.raises(strictschema.UnsupportedSchemaError) as info:
         strictschema.compile({"type": "object", "properties": {"a": {"type": "integer"}},
                               "required": ["a", "b"], "additionalProperties": False})
+    assert [(d.path, d.code) for d in info.value.diagnostics] == [
+        ("$.required[1]", "unsatisfiable")]
+    c = strictschema.compile({"anyOf": [
+        {"type": "object", "required": ["b"], "additionalProperties": False},
+        {"type": "integer"}]})
+    assert c.exact and c.decode(c.encode(3)) == 3
+    assert "branch_dropped" in {d.code for d in c.diagnostics}
 
 
-@pytest.mark.xfail(strict=True, reason="B3: an optional property whose $ref target is nullable "
-                   "is treated as non-nullable: an explicit null is lost on the round trip")
 def test_bug_null_through_ref_survives_roundtrip() -> None:
+    """B3 (fixed): an optional property whose $ref target is nullable was treated as
+    non-nullable: an explicit null was lost on the round trip. Nullability now follows refs,
+    so the documented merge (``optional_nullable_merged``) applies as for inline nullability."""
     c = strictschema.compile({"type": "object", "properties": {"a": {"$ref": "#/$defs/n"}},
                               "$defs": {"n": {"anyOf": [{"type": "string"}, {"type": "null"}]}}})
     assert c.decode(c.encode({"a": None})) == {"a": None}
+    assert c.decode(c.encode({})) == {"a": None}  # absent -> null, as documented
+    assert "optional_nullable_merged" in {d.code for d in c.diagnostics}
 
 
-@pytest.mark.xfail(strict=True, reason="B4: a $ref with a sibling description replaces the "
-                   "compiler's wire hints ('JSON text of the value.', map entries), so the model "
-                   "is not told the string must be JSON text")
+def test_bug_null_through_recursive_ref_survives_roundtrip() -> None:
+    """B3 (fixed) through a definition still being compiled when the property is reached."""
+    c = strictschema.compile({"$ref": "#/$defs/N", "$defs": {"N": {"anyOf": [
+        {"type": "null"},
+        {"type": "object", "required": ["v"],
+         "properties": {"v": {"type": "integer"}, "next": {"$ref": "#/$defs/N"}}}]}}})
+    for value in (None, {"v": 1, "next": None}, {"v": 1, "next": {"v": 2, "next": None}}):
+        assert c.decode(c.encode(value)) == value
+
+
 def test_bug_ref_description_keeps_wire_hints() -> None:
+    """B4 (fixed): a $ref with a sibling description replaced the compiler's wire hints ('JSON
+    text of the value.', map entries), so the model was not told the string must be JSON text.
+    The outer description now replaces only the target's own description."""
     c = strictschema.compile({"type": "object", "required": ["a"],
                               "properties": {"a": {"$ref": "#/$defs/A", "description": "Outer."}},
                               "$defs": {"A": {"description": "inner"}}})
     assert c.schema["properties"]["a"]["description"].endswith("JSON text of the value.")
 
 
-@pytest.mark.xfail(strict=True, reason="B5: a type list with 'array' and a free-form 'object' "
-                   "compiles to two anyOf array branches; {} encodes to [] and decodes as []")
 def test_bug_empty_object_vs_empty_array() -> None:
+    """B5 (fixed): a type list with 'array' and a free-form 'object' compiled to two anyOf
+    array branches; {} encoded to [] and decoded as []. The map branch is now wrapped in a
+    one-key object (``any_of_branch_wrapped``), so the wire tells the two apart."""
     c = strictschema.compile({"type": "object", "required": ["a"],
                               "properties": {"a": {"type": ["array", "object"]}}})
-    assert c.decode(c.encode({"a": {}})) == {"a": {}}
+    for value in ({}, [], {"k": [1]}, [{"k": 1}]):
+        assert c.decode(c.encode({"a": value})) == {"a": value}
+    assert "any_of_branch_wrapped" in {d.code for d in c.diagnostics}
+
+
+def test_bug_empty_object_vs_empty_array_at_the_depth_limit() -> None:
+    """Where the wrapper would exceed the profile's depth limit, the compile falls back to the
+    unwrapped branches and says the result is lossy (``any_of_ambiguous``)."""
+    def nest(n: int, inner: dict) -> dict:
+        for _ in range(n):
+            inner = {"type": "object", "required": ["x"], "properties": {"x": inner}}
+        return inner
+
+    leaf = {"type": ["array", "object"], "items": {"type": "integer"},
+            "additionalProperties": {"type": "integer"}}
+    c = strictschema.compile(nest(6, leaf))
+    assert c.exact and "any_of_branch_wrapped" in {d.code for d in c.diagnostics}
+    c = strictschema.compile(nest(7, leaf))
+    assert not c.exact
+    assert [d.code for d in c.diagnostics if d.severity == "lossy"] == ["any_of_ambiguous"]
+
+
+def test_bug_json_text_branch_vs_string_branch() -> None:
+    """The same ambiguity with a JSON-text branch: the string '{"a":1}' decoded as {"a": 1}."""
+    c = strictschema.compile({"anyOf": [{"enum": [{"a": 1}]}, {"type": "string"}]})
+    for value in ({"a": 1}, '{"a":1}', "x"):
+        assert c.decode(c.encode(value)) == value
+    # disjoint branches are not wrapped
+    c = strictschema.compile({"anyOf": [{"enum": [{"a": 1}]}, {"enum": ["x", "y"]}]})
+    assert "any_of_branch_wrapped" not in {d.code for d in c.diagnostics}

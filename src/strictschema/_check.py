@@ -23,9 +23,9 @@ _ANNOTATIONS = frozenset({"title", "description"})
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
-    import orjson
+    from ._json import dumps
 
-    return orjson.dumps(value).decode()
+    return dumps(value)
 
 
 class _Checker:

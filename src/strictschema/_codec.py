@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import orjson
-
 from ._errors import ErrorDetail, ValidationError
+from ._json import dumps
 from ._paths import Location
 
 __all__ = [
@@ -224,7 +223,7 @@ class JsonTextCodec(Codec):
     JSON text in a string."""
 
     def encode(self, value: Any, loc: Location = ()) -> Any:
-        return orjson.dumps(value).decode()
+        return dumps(value)
 
     def decode(self, value: Any, loc: Location = ()) -> Any:
         if not isinstance(value, str):

@@ -6,12 +6,11 @@ import copy
 import re
 from typing import Any, Literal
 
-import orjson
-
 from ._codec import Codec
 from ._compiler import compile_source
 from ._diagnostics import Diagnostic
 from ._errors import ErrorDetail, ValidationError
+from ._json import dumps
 from ._load import Source, load_source
 from ._profiles import Profile, get_profile
 
@@ -174,10 +173,7 @@ class Compiled:
         together); otherwise parse + wire check in one pass, decode, then the source check."""
         wire_v, source_v = self._validators()
         if self._fast_path:
-            value, ok = source_v.check_json(raw)
-            if not ok:
-                source_v.validate(value)
-            return value
+            return source_v.validate_json(raw)
         value, ok = wire_v.check_json(raw)
         if not ok:
             wire_v.validate(value)
@@ -203,7 +199,7 @@ class Compiled:
         import pydantic
 
         try:
-            return adapter.validate_json(orjson.dumps(data))
+            return adapter.validate_json(dumps(data))
         except pydantic.ValidationError as exc:
             raise ValidationError(
                 ErrorDetail(tuple(e["loc"]), e["type"], e["msg"]) for e in exc.errors()

@@ -12,12 +12,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import orjson
-
 from . import _codec as C
 from ._check import check_strict
 from ._diagnostics import Diagnostic, Severity
 from ._errors import SchemaError, UnsupportedSchemaError
+from ._json import dumps as _json_dumps
 from ._load import Source, local_location, sanitize_name
 from ._merge import (
     ARRAY_KW,
@@ -59,29 +58,54 @@ _WIRE_BY_TYPE = {
     "boolean": (),
 }
 _NULL = {"type": "null"}
+# key of the one-key object wrapping an anyOf branch of each kind (see ``disambiguate``)
+_WRAP_KEYS = {"map": "map_entries", "json": "json_text", "tuple": "tuple_items"}
 
 
 def _dump(value: Any) -> str:
-    return orjson.dumps(value).decode()
+    return _json_dumps(value)
 
 
-def _is_nullable(wire: dict) -> bool:
+def _is_nullable(wire: dict, defs: dict[str, dict | None] | None = None,
+                 seen: frozenset[str] = frozenset()) -> bool | None:
+    """Does ``wire`` accept null? ``$ref``s are followed through ``defs`` (B3: a nullable
+    target makes the ref nullable); None when that depends on a definition still being
+    compiled."""
     t = wire.get("type")
     if t == "null" or (isinstance(t, list) and "null" in t):
         return True
-    return any(_is_nullable(b) for b in wire.get("anyOf", ()) if isinstance(b, dict))
+    ref = wire.get("$ref")
+    if isinstance(ref, str) and defs is not None:
+        name = ref.removeprefix("#/$defs/")
+        if name in seen:
+            return False
+        body = defs.get(name)
+        if body is None:
+            return None
+        return _is_nullable(body, defs, seen | {name})
+    unknown = False
+    for b in wire.get("anyOf", ()):
+        if isinstance(b, dict):
+            r = _is_nullable(b, defs, seen)
+            if r:
+                return True
+            unknown = unknown or r is None
+    return None if unknown else False
 
 
-def make_nullable(wire: dict) -> tuple[dict, bool]:
-    """Let ``wire`` also accept null, with the least nesting. Returns (schema, was_nullable)."""
-    if _is_nullable(wire):
+def make_nullable(wire: dict, defs: dict[str, dict | None] | None = None
+                  ) -> tuple[dict, bool | None]:
+    """Let ``wire`` also accept null, with the least nesting. Returns (schema, was_nullable);
+    was_nullable is None when a definition still being compiled decides it."""
+    known = _is_nullable(wire, defs)
+    if known:
         return wire, True
     if "$ref" in wire:
-        return {"anyOf": [wire, _NULL]}, False
+        return {"anyOf": [wire, _NULL]}, known
     if "anyOf" in wire:
         out = dict(wire)
         out["anyOf"] = [*wire["anyOf"], _NULL]
-        return out, False
+        return out, known
     out = dict(wire)
     out["type"] = [wire["type"], "null"]
     if "enum" in out:
@@ -89,6 +113,26 @@ def make_nullable(wire: dict) -> tuple[dict, bool]:
     if "const" in out:
         out["enum"] = [out.pop("const"), None]
     return out, False
+
+
+def _own_description(s: Any) -> str | None:
+    d = s.get("description") if isinstance(s, dict) else None
+    return d if isinstance(d, str) else None
+
+
+def with_annotations(body: dict, annotations: dict, own: str | None) -> dict:
+    """``body`` with ``annotations`` (title/description) put on it (B4).
+
+    The new description replaces ``own`` (the description ``body`` was compiled from) but keeps
+    the text the compiler appended to it, which tells the model about the wire form."""
+    out = {**body, **annotations}
+    inner = body.get("description")
+    outer = annotations.get("description")
+    if isinstance(inner, str) and isinstance(outer, str) and inner != outer:
+        rest = inner[len(own):].lstrip() if own and inner.startswith(own) else inner
+        if rest and not outer.endswith(rest):
+            out["description"] = f"{outer} {rest}"
+    return out
 
 
 class Compilation:
@@ -101,7 +145,8 @@ class Compilation:
 
 
 class _Compiler:
-    def __init__(self, source: Source, profile: Profile, policy: str) -> None:
+    def __init__(self, source: Source, profile: Profile, policy: str,
+                 wrap_ambiguous: bool = True) -> None:
         if policy not in POLICIES:
             raise ValueError(f"on_unsupported must be one of {POLICIES}, got {policy!r}")
         self.src = source
@@ -118,6 +163,11 @@ class _Compiler:
         self._source_validator: Any = None
         self.final_wire: dict | None = None
         self.root_alias: tuple[str, ...] = ()  # $defs refs that became '#' after finish
+        self.def_desc: dict[str, str | None] = {}  # each definition's own source description
+        # optional properties whose nullability waits for a recursive definition (B3)
+        self.pending_nullable: list[tuple[C.PropertySpec, dict, Location]] = []
+        self.wrap_ambiguous = wrap_ambiguous  # see disambiguate
+        self.wrapped = 0
 
     # -- diagnostics -------------------------------------------------------------------
     def diag(self, loc: Location, code: str, severity: Severity, message: str) -> None:
@@ -146,12 +196,14 @@ class _Compiler:
         res = self.src.resolver()
         root_name = self.def_name(self.src.name or "Root")
         self.def_by_target[id(root)] = root_name
+        self.def_desc[root_name] = _own_description(root)
         self._keep.append(root)
         self.in_progress.add(root_name)
         wire, codec = self.node(root, (), res, 0)
         self.in_progress.discard(root_name)
         self.defs[root_name] = wire
         self.def_codecs[root_name] = codec
+        self.resolve_pending_nullable()
         wire, codec = self.finish_root(root_name, wire, codec)
         codec = C.simplify(codec, self.def_codecs)
         self.final_wire = wire
@@ -201,7 +253,7 @@ class _Compiler:
                 break
             seen.append(target)
             annotations = {k: wire[k] for k in _KEEP_ANNOTATIONS if k in wire}
-            wire = {**self.defs[target], **annotations}
+            wire = with_annotations(self.defs[target], annotations, self.def_desc.get(target))
             codec = self.def_codecs[target]
             self.info((), "root_ref_inlined", f"root $ref to definition {target!r} inlined (A3)")
         if wire.get("type") == "object":
@@ -428,8 +480,13 @@ class _Compiler:
                       "not sent (A21)")
         return out
 
-    def annotate(self, wire: dict, annotations: dict, loc: Location) -> dict:
-        """Put title/description on ``wire`` without giving a ``$ref`` siblings (A24)."""
+    def annotate(self, wire: dict, annotations: dict, loc: Location,
+                 own: str | None = None) -> dict:
+        """Put title/description on ``wire`` without giving a ``$ref`` siblings (A24).
+
+        ``own`` is the description ``wire`` was compiled from; the new description replaces
+        it, and whatever the compiler added after it (wire hints such as "JSON text of the
+        value.", constraints moved into the text) is kept."""
         if not annotations:
             return wire
         seen: set[str] = set()
@@ -443,10 +500,11 @@ class _Compiler:
                 return {"anyOf": [target], **annotations}
             seen.add(name)
             target = body
+            own = self.def_desc.get(name)
         if target is not wire:
             self.info(loc, "ref_inlined",
                       "$ref with annotations replaced by a copy of its target (A24)")
-        return {**target, **annotations}
+        return with_annotations(target, annotations, own)
 
     def optional_node(self, s: Any, loc: Location, res: Any,
                       depth: int) -> tuple[dict, C.Codec] | None:
@@ -525,6 +583,7 @@ class _Compiler:
         hint = (tloc[-1] if tloc else ref.rsplit("/", 1)[-1]) or "Def"
         name = self.def_name(str(hint))
         self.def_by_target[key] = name
+        self.def_desc[name] = _own_description(target)
         self._keep.append(target)
         self.in_progress.add(name)
         wire, codec = self.node(target, tloc if tloc is not None else loc + ("$ref",), tres,
@@ -638,6 +697,7 @@ class _Compiler:
                       "an anyOf branch accepts any value, so the anyOf does")
             return self.any_value(loc, {**annotations})
         wires: list[dict] = []
+        owners: list[str | None] = []  # the source description each wire was compiled from
         parts: list[tuple[Any, Any, C.Codec]] = []
         for i, b in enumerate(branches):
             bloc = loc + ("anyOf", i)
@@ -656,15 +716,131 @@ class _Compiler:
             for sw, part in pairs:
                 if not any(json_equal(sw, seen) for seen in wires):
                     wires.append(sw)
+                    owners.append(_own_description(b) if len(pairs) == 1 else None)
                     parts.append(part)
         if not wires:
             self.error(loc, "unsatisfiable", "no anyOf branch accepts any value")
             return dict(_NULL), C.IDENTITY
         if len(wires) == 1:
-            return self.annotate(wires[0], annotations, loc), parts[0][2]
+            return self.annotate(wires[0], annotations, loc, owners[0]), parts[0][2]
+        self.disambiguate(wires, parts, loc)
         wire = {"anyOf": wires, **annotations}
         codec: C.Codec = C.AnyOfCodec(list(parts))
         return wire, codec
+
+    def codec_kind(self, c: C.Codec, seen: frozenset[str] = frozenset()) -> str:
+        """``map``/``json``/``tuple`` for a codec whose wire value has another JSON type than
+        the value it carries; ``other`` otherwise."""
+        if isinstance(c, C.RefCodec):
+            inner = self.def_codecs.get(c.name)
+            if inner is None or c.name in seen:
+                return "other"
+            return self.codec_kind(inner, seen | {c.name})
+        if isinstance(c, C.MapCodec):
+            return "map"
+        if isinstance(c, C.JsonTextCodec):
+            return "json"
+        if isinstance(c, C.TupleCodec):
+            return "tuple"
+        return "other"
+
+    def wire_types(self, w: Any, seen: frozenset[str] = frozenset()) -> set[str] | None:
+        """JSON types a wire schema accepts; None when unknown (a definition in progress)."""
+        if not isinstance(w, dict):
+            return None
+        ref = w.get("$ref")
+        if isinstance(ref, str):
+            name = ref.removeprefix("#/$defs/")
+            body = self.defs.get(name)
+            if body is None or name in seen:
+                return None
+            return self.wire_types(body, seen | {name})
+        if "anyOf" in w:
+            out: set[str] = set()
+            for b in w["anyOf"]:
+                t = self.wire_types(b, seen)
+                if t is None:
+                    return None
+                out |= t
+            return out
+        t = w.get("type")
+        if isinstance(t, str):
+            return {t} | ({"integer"} if t == "number" else set())
+        if isinstance(t, list):
+            return set(t) | ({"integer"} if "number" in t else set())
+        return None
+
+    def deref_wire(self, w: Any) -> Any:
+        seen: set[str] = set()
+        while isinstance(w, dict) and isinstance(w.get("$ref"), str):
+            name = w["$ref"].removeprefix("#/$defs/")
+            if name in seen or self.defs.get(name) is None:
+                return None
+            seen.add(name)
+            w = self.defs[name]
+        return w
+
+    def provably_apart(self, a: Any, b: Any) -> bool:
+        """Two wire branches no value satisfies both of: closed objects with other key sets,
+        or strings with disjoint enum/const values."""
+        a, b = self.deref_wire(a), self.deref_wire(b)
+        if not isinstance(a, dict) or not isinstance(b, dict) or "anyOf" in a or "anyOf" in b:
+            return False
+        if a.get("type") == "object" == b.get("type") and \
+                a.get("additionalProperties") is False is b.get("additionalProperties"):
+            return not set(a.get("required") or ()) <= set(b.get("properties") or ()) or \
+                not set(b.get("required") or ()) <= set(a.get("properties") or ())
+
+        def values(w: dict) -> list | None:
+            if w.get("type") != "string":
+                return None
+            return [w["const"]] if "const" in w else w.get("enum")
+
+        va, vb = values(a), values(b)
+        if va is None or vb is None:
+            return False
+        return not any(x == y for x in va for y in vb)
+
+    def disambiguate(self, wires: list[dict], parts: list[tuple[Any, Any, C.Codec]],
+                     loc: Location) -> None:
+        """B5: a branch whose wire value has another JSON type than its data (a map sent as an
+        array of entries, a value sent as JSON text, a tuple sent as an object) must not share
+        wire values with a branch of another kind (``{}`` as entries is ``[]``, which an array
+        branch also accepts), or decoding picks the wrong one. Such a branch is wrapped in a
+        one-key object, which no other branch accepts (their objects are closed)."""
+        kinds = [self.codec_kind(c) for _, _, c in parts]
+        types = [self.wire_types(w) for w in wires]
+        taken = {k for w in wires for k in (w.get("properties") or {})}
+        for i, kind in enumerate(kinds):
+            if kind == "other":
+                continue
+            clash = any(
+                j != i and kinds[j] != kind and (
+                    types[i] is None or types[j] is None or types[i] & types[j])
+                and not self.provably_apart(wires[i], wires[j])
+                for j in range(len(wires)))
+            if not clash:
+                continue
+            if not self.wrap_ambiguous:
+                self.diag(loc + ("anyOf",), "any_of_ambiguous", "lossy",
+                          "an anyOf branch's wire values can be mistaken for another branch's "
+                          "(e.g. {} sent as [] map entries); wrapping it would exceed the "
+                          "profile's limits, so decoding may pick the wrong branch")
+                continue
+            self.wrapped += 1
+            key, n = _WRAP_KEYS[kind], 2
+            while key in taken:
+                key, n = f"{_WRAP_KEYS[kind]}_{n}", n + 1
+            taken.add(key)
+            wrapped = {"type": "object", "properties": {key: wires[i]}, "required": [key],
+                       "additionalProperties": False}
+            wires[i] = wrapped
+            types[i] = {"object"}
+            _, source_matches, codec = parts[i]
+            parts[i] = (self.wire_matcher(wrapped), source_matches, C.WrapCodec(key, codec))
+            self.info(loc + ("anyOf",), "any_of_branch_wrapped",
+                      f"an anyOf branch sent as {{{key!r}: ...}} so that its wire values "
+                      "cannot be mistaken for another branch's")
 
     # -- typed nodes -------------------------------------------------------------------
     def types_of(self, s: dict, loc: Location) -> list[str] | None:
@@ -846,13 +1022,22 @@ class _Compiler:
         unevaluated = s.get("unevaluatedProperties", True)
         patterns = s.get("patternProperties") or {}
         handled = {"properties", "required", "additionalProperties", "unevaluatedProperties"}
-        for name in required:
+        forbidden = False
+        for i, name in enumerate(required):
             if name not in props:
                 sub = next((ps for p, ps in patterns.items() if self.key_matches(p, name)), None)
+                if sub is None and addl is False:  # B2: required, yet never allowed
+                    self.error(loc + ("required", i), "unsatisfiable",
+                               f"required key {name!r} is not in 'properties' and "
+                               "additionalProperties is false: no object is valid here")
+                    forbidden = True
+                    continue
                 props[name] = sub if sub is not None else (
                     addl if isinstance(addl, dict) else True)
                 self.info(loc + ("required",), "required_without_property",
                           f"required key {name!r} has no entry in 'properties'; added (A5.2)")
+        if forbidden:
+            return dict(_NULL), C.IDENTITY
         if not props and ((addl is not False and unevaluated is not False) or patterns):
             return self.map_node(s, loc, res, depth)
         wire_props: dict[str, Any] = {}
@@ -875,20 +1060,17 @@ class _Compiler:
                               f"optional property {name!r} accepts no value; not sent")
                     continue
                 w, c = compiled
-            mode = "required"
+            spec = C.PropertySpec(name, c)
             if name not in required:
-                w, was_nullable = make_nullable(w)
-                mode = "nullable" if was_nullable else "optional"
-                if was_nullable:
-                    self.info(ploc, "optional_nullable_merged",
-                              f"optional property {name!r} made required; it was already "
-                              "nullable, so an absent value is sent as null (A5.1)")
+                before = w
+                w, was_nullable = make_nullable(w, self.defs)
+                if was_nullable is None:  # a recursive definition decides: see run()
+                    spec.mode = "optional"
+                    self.pending_nullable.append((spec, before, ploc))
                 else:
-                    self.info(ploc, "optional_to_nullable",
-                              f"optional property {name!r} made required and nullable; "
-                              "null decodes to absent (A5.1)")
+                    self.optional_mode(spec, bool(was_nullable), ploc)
             wire_props[name] = w
-            specs.append(C.PropertySpec(name, c, mode))
+            specs.append(spec)
         if addl is not False and unevaluated is not False:
             self.info(loc, "object_closed",
                       "additionalProperties: false added; extra keys cannot be produced (A4)")
@@ -904,6 +1086,24 @@ class _Compiler:
         self.leftovers(s, "object", handled, loc, notes)
         codec = C.ObjectCodec(specs)
         return self.describe(wire, notes), codec
+
+    def optional_mode(self, spec: C.PropertySpec, was_nullable: bool, ploc: Location) -> None:
+        spec.mode = "nullable" if was_nullable else "optional"
+        if was_nullable:
+            self.info(ploc, "optional_nullable_merged",
+                      f"optional property {spec.name!r} made required; it was already "
+                      "nullable, so an absent value is sent as null (A5.1)")
+        else:
+            self.info(ploc, "optional_to_nullable",
+                      f"optional property {spec.name!r} made required and nullable; "
+                      "null decodes to absent (A5.1)")
+
+    def resolve_pending_nullable(self) -> None:
+        """Every definition is compiled now: settle the optional properties whose nullability
+        depended on a recursive one (the wire keeps its redundant null branch)."""
+        for spec, wire, ploc in self.pending_nullable:
+            self.optional_mode(spec, bool(_is_nullable(wire, self.defs)), ploc)
+        self.pending_nullable.clear()
 
     @staticmethod
     def key_matches(pattern: str, key: str) -> bool:
@@ -942,8 +1142,18 @@ class _Compiler:
             self.info(loc, "empty_object", "propertyNames: false allows only the empty object")
             return {"type": "object", **self.annotations(s, loc), "properties": {},
                     "required": [], "additionalProperties": False}, C.IDENTITY
+        value = self.optional_node(value_schema, value_loc, res, depth + 1)
+        if value is None:  # no value is valid, so no key can be present
+            if s.get("minProperties", 0) > 0:
+                self.error(loc, "unsatisfiable",
+                           "the map's values accept no value, yet minProperties > 0")
+                return dict(_NULL), C.IDENTITY
+            self.info(loc, "empty_object",
+                      "the map's values accept no value; only the empty object is valid")
+            return {"type": "object", **self.annotations(s, loc), "properties": {},
+                    "required": [], "additionalProperties": False}, C.IDENTITY
+        vw, vc = value
         kw, _ = self.node(key_schema, loc + ("propertyNames",), res, depth + 1)
-        vw, vc = self.node(value_schema, value_loc, res, depth + 1)
         # keys are strings on both sides (the key schema is an allOf with type string), so
         # the key codec is the identity whatever refs it went through.
         entry = {"type": "object", "properties": {"key": kw, "value": vw},
@@ -977,7 +1187,17 @@ class _Compiler:
             wire = {"type": "array", **self.annotations(s, loc), "items": {"type": "null"},
                     "maxItems": 0}
             return wire, C.IDENTITY
-        iw, ic = self.node(items, loc + ("items",), res, depth + 1)
+        compiled = self.optional_node(items, loc + ("items",), res, depth + 1)
+        if compiled is None:  # like items: false
+            if s.get("minItems", 0) > 0:
+                self.error(loc + ("items",), "unsatisfiable",
+                           "items accept no value, yet minItems > 0")
+                return dict(_NULL), C.IDENTITY
+            self.info(loc + ("items",), "array_always_empty",
+                      "items accept no value; only [] is valid")
+            return {"type": "array", **self.annotations(s, loc), "items": {"type": "null"},
+                    "maxItems": 0}, C.IDENTITY
+        iw, ic = compiled
         wire = {"type": "array", **self.annotations(s, loc), "items": iw}
         for kw in ("minItems", "maxItems"):
             if kw in s:
@@ -1028,7 +1248,19 @@ class _Compiler:
 
 def compile_source(source: Source, profile: Profile, policy: str) -> Compilation:
     try:
-        return _Compiler(source, profile, policy).run()
+        compiler = _Compiler(source, profile, policy)
+        try:
+            return compiler.run()
+        except UnsupportedSchemaError:
+            if not compiler.wrapped:
+                raise
+            # the wrappers that tell anyOf branches apart may be what exceeds a limit (depth):
+            # without them the branches stay ambiguous, reported as lossy
+            try:
+                return _Compiler(source, profile, policy, wrap_ambiguous=False).run()
+            except UnsupportedSchemaError:
+                pass
+            raise
     except RecursionError:
         raise SchemaError("schema is nested too deeply to compile") from None
 

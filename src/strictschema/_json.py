@@ -19,9 +19,11 @@ import json
 import math
 from typing import Any
 
+from orjson import dumps as _orjson_dumps
+
 from ._errors import DecodeError
 
-__all__ = ["MAX_DEPTH", "count_strings", "loads", "loads_exact"]
+__all__ = ["MAX_DEPTH", "count_strings", "dumps", "loads", "loads_exact"]
 
 MAX_DEPTH = 512
 """Nesting depth always accepted; deeper documents may fail with ``DecodeError``."""
@@ -207,3 +209,16 @@ def count_strings(value: Any) -> int:
         elif t is list:
             push(v)
     return n
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text of ``value``; integers of any width stay exact.
+
+    ``orjson`` first (fast); it refuses integers beyond 64 bits, and only then the stdlib
+    encoder writes the value (same compact separators, non-ASCII kept as is)."""
+    try:
+        return _orjson_dumps(value).decode()
+    except TypeError as exc:
+        if "64-bit" not in str(exc):
+            raise
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
