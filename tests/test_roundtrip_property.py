@@ -154,6 +154,11 @@ def test_compile_decode_encode_roundtrip(schema: dict, data: st.DataObject) -> N
         assert {d.code for d in exc.diagnostics} <= {"unsatisfiable", "no_finite_value"}, exc
         event("refused: unsatisfiable")
         return
+    except strictschema.SchemaError as exc:
+        # a $ref that loops back without consuming the instance is undefined in JSON Schema
+        assert "never end" in str(exc), exc
+        event("refused: $ref loop")
+        return
     wire_schema = c.schema
     for code in sorted({d.code for d in c.diagnostics}):
         event(code)

@@ -399,6 +399,19 @@ class _Compiler:
             return self._wire_validator.is_valid_at(cache[0], value)
         return matches
 
+    def member_ok(self, s: dict, value: Any, *, typed: bool = False) -> bool:
+        """Whether enum/const member ``value`` can meet the rest of node ``s`` (scalars are
+        checked against the string/number keywords only unless ``typed``)."""
+        if not scalar_ok(s, value):
+            return False
+        if not typed and not isinstance(value, (dict, list)):
+            return True
+        rest = {k: v for k, v in s.items() if k not in ("enum", "const")}
+        try:
+            return self.source_matcher(rest)(value)
+        except Exception:  # noqa: BLE001 - undecidable here: keep the member
+            return True
+
     def source_matcher(self, branch: Any):
         def matches(value: Any) -> bool:
             if self._source_validator is None:
@@ -885,7 +898,16 @@ class _Compiler:
     def typed(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         values = [s["const"]] if "const" in s else s.get("enum")
         if values and any(isinstance(v, (dict, list)) for v in values):
-            return self.json_text_enum(s, values, loc)
+            rest = {k: v for k, v in s.items() if k not in ("enum", "const")}
+            kept = [v for v in values if self.member_ok(rest, v, typed=True)]
+            if len(kept) != len(values):
+                self.info(loc, "enum_values_dropped",
+                          f"{len(values) - len(kept)} enum/const value(s) can never meet this "
+                          "schema's other keywords; not sent")
+                s = {**rest, "enum": kept}
+                values = kept
+            if any(isinstance(v, (dict, list)) for v in values):
+                return self.json_text_enum(s, values, loc)
         types = self.types_of(s, loc)
         if types is None:
             return self.any_value(loc, s)
@@ -911,7 +933,7 @@ class _Compiler:
         if "enum" in s or "const" in s:
             s = self.restrict(s, t, keep_null=nullable)
             values = [s["const"]] if "const" in s else s.get("enum", [])
-            kept = [v for v in values if v is None or scalar_ok(s, v)]
+            kept = [v for v in values if v is None or self.member_ok(s, v)]
             if len(kept) != len(values):
                 self.info(loc, "enum_values_dropped",
                           f"{len(values) - len(kept)} enum/const value(s) can never meet this "

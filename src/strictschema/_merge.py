@@ -188,9 +188,12 @@ def merge(a: dict, b: dict) -> tuple[dict, list[tuple[str, Any]]]:
     """Merge two dereferenced source schemas (no ``$ref`` at top level) as ``allOf``."""
     out = dict(a)
     lost: list[tuple[str, Any]] = []
+    tuples = "prefixItems" in a or "prefixItems" in b
     for kw, vb in b.items():
         if kw in ("properties", "additionalProperties", "patternProperties"):
             continue  # merged together below: each key gets what both sides apply to it
+        if tuples and kw in ("prefixItems", "items"):
+            continue  # merged together below: each position gets what both sides apply
         if kw not in out:
             out[kw] = vb
             continue
@@ -260,7 +263,36 @@ def merge(a: dict, b: dict) -> tuple[dict, list[tuple[str, Any]]]:
     if any(k in side for side in (a, b) for k in
            ("properties", "additionalProperties", "patternProperties")):
         _merge_object_members(a, b, out, lost)
+    if tuples:
+        _merge_array_members(a, b, out)
     return out, lost
+
+
+def _merge_array_members(a: dict, b: dict, out: dict) -> None:
+    """prefixItems / items of ``allOf[a, b]``: position ``i`` must satisfy each side's
+    ``prefixItems[i]``, or else that side's ``items``; later positions both ``items``. A
+    position no value satisfies (``false``) caps the length there."""
+    pa, pb = a.get("prefixItems") or [], b.get("prefixItems") or []
+    ia, ib = a.get("items", True), b.get("items", True)
+    def meet(x: Any, y: Any) -> Any:
+        if isinstance(x, dict) and isinstance(y, dict) and provably_disjoint(x, y):
+            return False
+        return _both(x, y)
+
+    prefix = [meet(pa[i] if i < len(pa) else ia, pb[i] if i < len(pb) else ib)
+              for i in range(max(len(pa), len(pb)))]
+    rest = meet(ia, ib)
+    if False in prefix:
+        cut = prefix.index(False)
+        prefix, rest = prefix[:cut], False
+    if rest is False:
+        out["maxItems"] = min(out.get("maxItems", len(prefix)), len(prefix))
+    out.pop("items", None)
+    out.pop("prefixItems", None)
+    if prefix:
+        out["prefixItems"] = prefix
+    if rest is not True and rest != {}:
+        out["items"] = rest
 
 
 def _both(x: Any, y: Any) -> Any:

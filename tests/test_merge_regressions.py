@@ -1,0 +1,36 @@
+"""Regressions found by the round-trip property test (tests/test_roundtrip_property.py)."""
+
+from __future__ import annotations
+
+import jsonschema
+
+import strictschema
+
+
+def test_allof_tuple_positions_meet_the_other_sides_items() -> None:
+    # position 1 must be a string (left items) and an integer (right prefixItems): impossible,
+    # so arrays stop after position 0
+    schema = {"allOf": [
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}],
+         "items": False}]}
+    c = strictschema.compile({"type": "object", "properties": {"a": schema}, "required": ["a"]})
+    oracle = jsonschema.Draft202012Validator(c.source)
+    for wire in ({"a": {"item_0": "x"}}, {"a": ["x"]}, {"a": []}):
+        if jsonschema.Draft202012Validator(c.schema).is_valid(wire):
+            assert oracle.is_valid(c.decode(wire))
+    assert strictschema.Validator(schema).is_valid(["x"])
+    assert not strictschema.Validator(schema).is_valid(["x", 1])
+
+
+def test_object_enum_members_must_meet_the_nodes_keywords() -> None:
+    schema = {"allOf": [
+        {"type": "object", "properties": {"a": {"type": "object",
+                                                "additionalProperties": {"type": "string"}}},
+         "required": ["a"]},
+        {"properties": {"a": {"enum": [{"k": 1}, {"k": "v"}, [1, 2], "s"]}}}]}
+    c = strictschema.compile(schema)
+    assert "enum_values_dropped" in {d.code for d in c.diagnostics}
+    wire_enum = c.schema["properties"]["a"]["enum"]
+    assert wire_enum == ['{"k":"v"}']
+    assert c.decode({"a": '{"k":"v"}'}) == {"a": {"k": "v"}}
