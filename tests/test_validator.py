@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import strictschema
 from strictschema import DecodeError, ErrorDetail, SchemaError, ValidationError, Validator
@@ -429,3 +431,170 @@ def test_typed_path_checks_array_columns(skus: list, who: str, tags: list, valid
     assert v.check_json(raw) == (instance, valid)
     assert v._typed
     assert v._check_general(raw) == (instance, valid)
+
+
+def test_typed_path_takes_any_bytes_like_and_refuses_other_types() -> None:
+    v = Validator(_STRICT)
+    raw = json.dumps(_OK).encode()
+    assert v.check_json(bytearray(raw)) == (_OK, True)
+    assert v.check_json(memoryview(raw)) == (_OK, True)
+    assert v.validate_json(bytearray(raw)) == _OK
+    assert v.check_json(raw.decode()) == (_OK, True)
+    with pytest.raises(TypeError):
+        v.check_json(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        v.validate_json([raw])  # type: ignore[arg-type]
+
+
+_EMAIL_SCHEMA = {"type": "object", "properties": {"who": {"type": "string", "format": "email"}},
+                 "required": ["who"], "additionalProperties": False}
+_EMAIL_ALPHABET = list("abAZ19") * 6 + list(".-_+@[]\"1:é ~!") + ["\n", "\u0663"]
+
+
+@pytest.mark.parametrize("who", [
+    "ada@example.com", "billing1@company1.example.com", "first.last+tag@sub-domain.co.uk",
+    "a@b", "a--b@c", "a@b--c", "a@-b", "a@b-", "a@b.", "a@.b", ".a@b", "a.@b", "a..b@c",
+    "a@b..c", "\"a b\"@c", "a@[1.2.3.4]", "a@b@c", "@b", "a@", "é@b", "a@é", "a@b\n",
+    "a" * 60 + "@bcd", "a" * 60 + "@bcde", "a" * 64 + "@" + "b" * 63, "a" * 65 + "@b",
+    "a@" + "b" * 64, "a@" + "b" * 63 + ".c",
+])
+def test_email_fast_accept_agrees_with_the_full_check(who: str) -> None:
+    from strictschema._formats import _EMAIL_SHORT, is_email
+
+    v = Validator(_EMAIL_SCHEMA)
+    raw = json.dumps({"who": who}).encode()
+    valid = is_email(who)
+    assert not _EMAIL_SHORT(who) or valid
+    assert v.check_json(raw) == ({"who": who}, valid)
+    assert v._check_general(raw) == ({"who": who}, valid)
+
+
+_EMAIL_PART = st.lists(st.tuples(
+    st.text("aZ9", min_size=1, max_size=12) | st.text(st.sampled_from(_EMAIL_ALPHABET),
+                                                       max_size=3),
+    st.sampled_from(["", ".", "-", "@", "--", "..", "_"])), min_size=1, max_size=4).map(
+    lambda parts: "".join(a + b for a, b in parts))
+_EMAIL_LIKE = st.builds(lambda a, b: f"{a}@{b}", _EMAIL_PART, _EMAIL_PART)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_EMAIL_LIKE)
+def test_email_fast_accept_is_sound(text: str) -> None:
+    from strictschema._formats import _EMAIL_LOCAL, _EMAIL_SHORT, is_hostname
+
+    if _EMAIL_SHORT(text):  # only valid emails, checked without any fast path
+        local, _, domain = text.rpartition("@")
+        assert len(local) <= 64 and _EMAIL_LOCAL.match(local) and is_hostname(domain)
+
+
+# -- tagged unions on the typed path ------------------------------------------------------------
+
+_TREE = {
+    "type": "object", "properties": {"root": {"$ref": "#/$defs/node"}}, "required": ["root"],
+    "additionalProperties": False,
+    "$defs": {
+        "attr": {"type": "object", "properties": {"k": {"type": "string"}},
+                 "required": ["k"], "additionalProperties": False},
+        "box": {"type": "object", "properties": {
+            "type": {"type": "string", "enum": ["div", "list"]}, "id": {"type": "string"},
+            "attrs": {"type": "array", "items": {"$ref": "#/$defs/attr"}},
+            "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+            "required": ["type", "id", "attrs", "kids"], "additionalProperties": False},
+        "text": {"type": "object", "properties": {
+            "type": {"const": "text"}, "id": {"type": "string"},
+            "body": {"type": "string", "pattern": "^[a-z ]*$"}},
+            "required": ["type", "id", "body"], "additionalProperties": False},
+        "field": {"type": "object", "properties": {
+            "type": {"type": "string", "enum": ["input"]}, "id": {"type": "string"},
+            "label": {"type": "string", "format": "email"},
+            "attrs": {"type": "array", "items": {"$ref": "#/$defs/attr"}}},
+            "required": ["type", "id", "label", "attrs"], "additionalProperties": False},
+        "node": {"anyOf": [{"$ref": "#/$defs/box"}, {"$ref": "#/$defs/text"},
+                           {"$ref": "#/$defs/field"}]},
+    },
+}
+_TEXT = {"type": "text", "id": "t", "body": "hi there"}
+_FIELD = {"type": "input", "id": "f", "label": "a@b.co", "attrs": [{"k": "x"}]}
+_TREE_OK = {"root": {"type": "div", "id": "r", "attrs": [{"k": "a"}, {"k": "b"}],
+                     "kids": [_TEXT, {"type": "list", "id": "l", "attrs": [],
+                                      "kids": [_FIELD, _TEXT]}, _FIELD]}}
+
+
+def _with_kid(kid: object) -> dict:
+    return {"root": {**_TREE_OK["root"], "kids": [*_TREE_OK["root"]["kids"], kid]}}
+
+
+@pytest.mark.parametrize(("instance", "valid"), [
+    (_TREE_OK, True),
+    ({"root": _TEXT}, True),
+    ({"root": {"id": "t", "body": "x", "type": "text"}}, True),  # another key order
+    (_with_kid({**_TEXT, "type": "div"}), False),  # a box tag on a text's keys
+    (_with_kid({**_TEXT, "type": "span"}), False),  # an unknown tag
+    (_with_kid({**_TEXT, "type": 1}), False),
+    (_with_kid({"type": "text", "id": "t"}), False),  # a missing key
+    (_with_kid({**_TEXT, "label": "a@b.co"}), False),  # a key of another branch
+    (_with_kid({**_TEXT, "zz": 1}), False),  # an unknown key (msgspec drops it)
+    (_with_kid({**_TEXT, "body": "Hi"}), False),  # the pattern (residual, in the walker)
+    (_with_kid({**_FIELD, "label": "a@@b"}), False),  # the format
+    (_with_kid({**_FIELD, "attrs": [{"k": 1}]}), False),
+    (_with_kid({**_FIELD, "type": "text"}), False),
+    (_with_kid(None), False), (_with_kid([]), False),
+    (_with_kid({"type": "list", "id": "x", "attrs": [], "kids": [{"type": "div"}]}), False),
+    (_with_kid({"type": "list", "id": "x", "attrs": [], "kids": [_TEXT] * 3}), True),
+])
+def test_tagged_union_typed_path_agrees_with_the_general_path(instance: dict,
+                                                              valid: bool) -> None:
+    v = Validator(_TREE)
+    raw = json.dumps(instance).encode()
+    assert v.check_json(raw) == (instance, valid)
+    assert v._typed
+    assert repr(v.check_json(raw)[0]) == repr(instance)
+    assert v._check_general(raw) == (instance, valid)
+    assert v.is_valid(instance) is valid
+    assert v.check_json(raw.decode()) == (instance, valid)
+
+
+def test_tagged_union_typed_path_refuses_nested_duplicates() -> None:
+    v = Validator(_TREE)
+    raw = json.dumps(_TREE_OK).encode().replace(b'"body": "hi there"',
+                                                 b'"body": "hi", "body": "hi there"', 1)
+    with pytest.raises(DecodeError, match="duplicate"):
+        v.validate_json(raw)
+    quoted = json.dumps(_with_kid({**_TEXT, "id": 'say "hi"'})).encode()
+    assert v.validate_json(quoted)["root"]["kids"][-1]["id"] == 'say "hi"'
+
+
+@pytest.mark.parametrize("schema", [
+    {**_TREE, "$defs": {**_TREE["$defs"], "text": {**_TREE["$defs"]["text"], "properties": {
+        **_TREE["$defs"]["text"]["properties"], "type": {"enum": ["text", "div"]}}}}},
+    {**_TREE, "$defs": {**_TREE["$defs"], "text": {**_TREE["$defs"]["text"], "properties": {
+        **_TREE["$defs"]["text"]["properties"], "id": {"type": "string", "minLength": 1}}}}},
+    {**_TREE, "$defs": {**_TREE["$defs"], "node": {"anyOf": [
+        *_TREE["$defs"]["node"]["anyOf"], {"type": "null"}]}}},
+])
+def test_tagged_unions_it_cannot_type_run_on_the_general_path(schema: dict) -> None:
+    """Overlapping tags; a shared property typed differently; recursion through a union with
+    a non-object branch."""
+    v = Validator(schema)
+    raw = json.dumps(_TREE_OK).encode()
+    assert v.check_json(raw) == (_TREE_OK, True)
+    assert not v._typed
+
+
+def test_tagged_union_recursion_through_a_json_pointer_uses_the_walker_stack() -> None:
+    def branch(tag: str, extra: dict) -> dict:
+        return {"type": "object", "properties": {"k": {"const": tag}, **extra},
+                "required": ["k", *extra], "additionalProperties": False}
+
+    v = Validator({"type": "object", "properties": {"root": {"anyOf": [
+        branch("a", {"kids": {"type": "array", "items": {"$ref": "#/properties/root"}}}),
+        branch("b", {})]}}, "required": ["root"], "additionalProperties": False})
+    deep: dict = {"k": "b"}
+    for _ in range(200):
+        deep = {"k": "a", "kids": [{"k": "b"}, deep]}
+    for instance, valid in (({"root": deep}, True), ({"root": {"k": "a", "kids": [{}]}}, False),
+                            ({"root": {"k": "b", "kids": []}}, False)):
+        raw = json.dumps(instance).encode()
+        assert v.check_json(raw) == (instance, valid)
+        assert v._typed
+        assert v._check_general(raw) == (instance, valid)

@@ -129,6 +129,16 @@ _EMAIL_FAST = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z", re.ASCII).match
 
 
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_EMAIL_SHORT = re.compile(
+    r"(?=.{1,64}\Z)" + _ATEXT + r"++(?:\." + _ATEXT + r"++)*+"
+    r"@[A-Za-z0-9]++(?:[.-][A-Za-z0-9]++)*+", re.ASCII).fullmatch
+"""The commonest emails in fewer regex steps than ``_EMAIL_FAST`` (generated validators try
+it first): at most 64 characters, so every length limit holds; a dot-atom local part; a
+domain of alphanumeric runs joined by single dots or hyphens (so no label starts or ends
+with ``-``). Possessive runs over disjoint classes never backtrack."""
+
+
 def is_email(s: Any) -> bool:
     if type(s) is str and _EMAIL_FAST(s):
         return True
@@ -151,7 +161,7 @@ def is_email(s: Any) -> bool:
 
 FAST_ACCEPT: dict[str, Callable[[str], Any]] = {
     "date-time": _DATE_TIME_FAST,
-    "email": _EMAIL_FAST,
+    "email": _EMAIL_SHORT,
     "uuid": _UUID.match,
     "duration": _DURATION.match,
 }

@@ -115,8 +115,6 @@ class _JsonschemaImpl:
 _DEPTH = ErrorDetail((), "depth", "instance is nested too deeply to validate")
 
 
-
-
 class Validator:
     """Validate instances against a JSON Schema (never fetches remote ``$ref``)."""
 

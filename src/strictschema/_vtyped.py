@@ -54,6 +54,11 @@ class _Typed:
         self.names = 0
         self.root = ctx.source.schema
         self.res = res
+        self.types: dict[int, Any] = {}  # $ref target -> its msgspec type (one class each)
+        self.unions: dict[int, tuple[Any, str]] = {}  # tagged union -> (type, walker)
+        self.walking: int | None = None  # the tagged union whose walker is being generated
+        self.building: set[int] = set()  # the tagged unions whose walkers are being generated
+        self.walkers: list[str] = []
 
     def build(self, general: Any, validate_general: Any) -> tuple[Any, Any]:
         """``(check_json, validate_json)``: decode with the typed decoder, run the residual
@@ -68,24 +73,29 @@ class _Typed:
         ns["_general"] = general
         ns["_vgeneral"] = validate_general
         body = "\n".join(fn.lines)
+        # msgspec decodes any bytes-like or str (anything else raises: the general path
+        # says what is wrong); only exact bytes and str go on to the quote count.
+        dynamic = any(line.lstrip().startswith("n +=") for line in fn.lines)
+        quotes = "n + n" if dynamic else str(2 * static)
         out = []
         for name, fallback, ok in (("check_json", "_general", "x, True"),
                                    ("validate_json", "_vgeneral", "x")):
             out.append(f"""def {name}(raw):
-    t = type(raw)
-    if t is not bytes and t is not str:
-        return {fallback}(raw)
     try:
         x = _dec(raw)
     except Exception:
         return {fallback}(raw)
-    n = {static}
+{f"    n = {static}" if dynamic else ""}
 {body.replace(_FAIL, f"return {fallback}(raw)")}
-    if raw.count(b'"' if t is bytes else '"') != n + n:
-        return {fallback}(raw)
-    return {ok}
+    t = type(raw)
+    if t is bytes:
+        if raw.count(b'"') == {quotes}:
+            return {ok}
+    elif t is str and raw.count('"') == {quotes}:
+        return {ok}
+    return {fallback}(raw)
 """)
-        text = "\n".join(out)
+        text = "\n".join(self.walkers + out)
         self.comp.source_lines.append(text)
         exec(compile(text, "<strictschema typed>", "exec"), ns)  # noqa: S102
         return ns["check_json"], ns["validate_json"]
@@ -110,17 +120,21 @@ class _Typed:
                 target, tres = self.ctx.lookup(s["$ref"], res, ())
             except RefResolutionError:
                 raise _NotTyped from None
+            if target is not self.root and id(target) == self.walking:
+                self.fn.add(ind, f"st.append({x})")  # the walker visits it in turn
+                return self.unions[id(target)][0], 0
             if target is self.root or id(target) in self.active:
                 raise _NotTyped  # recursive: msgspec types cannot express it here
             self.active.add(id(target))
             try:
-                return self.conv(target, tres, x, ind)
+                tp, static = self.conv(target, tres, x, ind)
             finally:
                 self.active.discard(id(target))
+            return self.types.setdefault(id(target), tp), static
         if "anyOf" in keys:
             if keys != {"anyOf"}:
                 raise _NotTyped
-            return self.union(list(s["anyOf"]), res, x, ind)
+            return self.union(list(s["anyOf"]), res, x, ind, s)
         t = s.get("type")
         if isinstance(t, list):
             if keys & {"enum", "const"} or len(set(t)) != len(t):
@@ -154,10 +168,19 @@ class _Typed:
             raise _NotTyped
         return "number" if t == "integer" else t
 
-    def union(self, subs: list, res: Any, x: str, ind: int) -> tuple[Any, int]:
+    def union(self, subs: list, res: Any, x: str, ind: int,
+              owner: Any = None) -> tuple[Any, int]:
         from typing import Union
 
         kinds = [self.kind(b, res) for b in subs]
+        objects = [b for b, k in zip(subs, kinds, strict=True) if k == "object"]
+        if len(objects) > 1 and owner is not None:  # told apart by a discriminator
+            subs = [b for b, k in zip(subs, kinds, strict=True) if k != "object"]
+            kinds = [k for k in kinds if k != "object"]
+            if not subs:
+                return self.tagged(owner, objects, res, x, ind, True)
+            subs.append({"anyOf": objects, "$__tagged__": owner})
+            kinds.append("object")
         if not subs or len(set(kinds)) != len(kinds):
             raise _NotTyped
         py = {"string": "str", "number": None, "boolean": "bool", "null": None,
@@ -173,13 +196,133 @@ class _Typed:
             else:
                 cond = f"type({x}) is {py[k]}"
             fn.add(ind, f"if {cond}:")
-            tp, static = self.conv(b, res, x, ind + 1)
+            if isinstance(b, dict) and "$__tagged__" in b:
+                tp, static = self.tagged(b["$__tagged__"], b["anyOf"], res, x, ind + 1,
+                                         False)
+            else:
+                tp, static = self.conv(b, res, x, ind + 1)
             if static:
                 fn.add(ind + 1, f"n += {static}")
             if len(fn.lines) == mark + 1:
                 del fn.lines[mark:]
             types.append(tp)
         return Union[tuple(types)], 0  # noqa: UP007 - a runtime union of msgspec types
+
+    def tag_values(self, s: Any, res: Any) -> list[str] | None:
+        """The strings a discriminator property allows (``enum``/``const`` of strings)."""
+        s, _, _ = self.comp.follow(s, res)
+        if not isinstance(s, dict):
+            return None
+        keys = set(s) - _ANNOTATIONS
+        if not keys & {"enum", "const"} or not keys <= {"type", "enum", "const"} or (
+                "type" in keys and s["type"] != "string"):
+            return None
+        values = list(s["enum"]) if "enum" in keys else [s["const"]]
+        if "const" in keys:
+            values = [v for v in values if _json_eq(v, s["const"])]
+        if not values or not all(type(v) is str for v in values):
+            return None
+        return list(dict.fromkeys(values))
+
+    def tagged(self, owner: Any, subs: list, res: Any, x: str, ind: int,
+               pure: bool) -> tuple[Any, int]:
+        """``anyOf`` over closed objects (every property required) told apart by a
+        discriminator (a property of all of them whose ``enum``/``const`` strings are
+        disjoint): one ``TypedDict`` with every property (the shared ones required, typed
+        alike in every branch) checks the values in C; a generated walker checks each node's
+        key set against its discriminator's branch and counts its strings. Nodes nested in
+        the union itself (through ``$ref``) go on the walker's stack, not the call stack;
+        only when ``owner`` has no other branch (``pure``: a nested value is then an object
+        of the union), else recursion is refused."""
+        from typing import Literal, TypedDict
+
+        if id(owner) in self.unions:  # walker already generated (a recursive use comes
+            # through ``$ref`` and goes on the stack of its own walker, or is refused: no
+            # recursion through the call stack at run time)
+            if id(owner) in self.building:
+                raise _NotTyped
+            td, name = self.unions[id(owner)]
+            self.call(td, name, x, ind)
+            return td, 0
+        branches = []
+        for b in subs:
+            t, tres, _ = self.comp.follow(b, res)
+            if not isinstance(t, dict):
+                raise _NotTyped
+            props, req = t.get("properties"), t.get("required")
+            if (set(t) - _ANNOTATIONS != {"type", "properties", "required",
+                                          "additionalProperties"}
+                    or t["type"] != "object" or t["additionalProperties"] is not False
+                    or not isinstance(props, dict) or not props or not isinstance(req, list)
+                    or len(req) != len(props) or set(req) != set(props)):
+                raise _NotTyped
+            branches.append((t, tres))
+        common = set.intersection(*(set(t["properties"]) for t, _ in branches))
+        disc, tags = None, {}
+        for k in branches[0][0]["properties"]:
+            if k not in common:
+                continue
+            values = [self.tag_values(t["properties"][k], tres) for t, tres in branches]
+            if all(v is not None for v in values) and (
+                    sum(map(len, values)) == len(set().union(*values))):
+                disc = k
+                tags = {v: i for i, vs in enumerate(values) for v in vs}
+                break
+        if disc is None:
+            raise _NotTyped
+        self.names += 1
+        td: Any = TypedDict(f"_Union{self.names}", {})  # type: ignore[operator]
+        name = self.comp.const(object(), "u")
+        self.unions[id(owner)] = (td, name)
+        saved, saved_walking = self.fn, self.walking
+        w = self.fn = _Fn(True)
+        self.walking = id(owner) if pure else None
+        self.building.add(id(owner))
+        fields: dict[str, Any] = {disc: Literal[tuple(tags)]}  # type: ignore[valid-type]
+        try:
+            w.add(1, "n = 0")
+            w.add(1, "st = [x]")
+            w.add(1, "for d in st:")
+            w.add(2, f"b = {self.comp.const(tags, 'tag')}[d[{_py(disc)}]]")
+            for i, (t, tres) in enumerate(branches):
+                props = t["properties"]
+                w.add(2, "else:" if i == len(branches) - 1 else
+                      f"{'if' if i == 0 else 'elif'} b == {i}:")
+                conds = [f"len(d) != {len(props)}"] + [f"{_py(k)} not in d" for k in props
+                                                       if k not in common]
+                w.add(3, f"if {' or '.join(conds)}: {_FAIL}")
+                static = len(props)
+                for k, sub in props.items():
+                    if k == disc:
+                        static += 1
+                        continue
+                    v = w.var()
+                    mark = len(w.lines)
+                    w.add(3, f"{v} = d[{_py(k)}]")
+                    tp, st = self.conv(sub, tres, v, 3)
+                    static += st
+                    if len(w.lines) == mark + 1:
+                        del w.lines[mark:]
+                    if k in fields and fields[k] != tp:
+                        raise _NotTyped  # typed differently in two branches
+                    fields[k] = tp
+                w.add(3, f"n += {static}")
+            w.add(1, "return n")
+        finally:
+            self.fn, self.walking = saved, saved_walking
+            self.building.discard(id(owner))
+        td.__annotations__.update(fields)
+        td.__required_keys__ = frozenset(common)
+        td.__optional_keys__ = frozenset(fields) - common
+        self.walkers.append(f"def {name}(x):\n" + "\n".join(w.lines) + "\n")
+        self.call(td, name, x, ind)
+        return td, 0
+
+    def call(self, td: Any, name: str, x: str, ind: int) -> None:
+        r = self.fn.var("r")
+        self.fn.add(ind, f"{r} = {name}({x})")
+        self.fn.add(ind, f"if {r} < 0: {_FAIL}")
+        self.fn.add(ind, f"n += {r}")
 
     def obj(self, s: dict, keys: set, res: Any, x: str, ind: int) -> tuple[Any, int]:
         from typing import TypedDict
@@ -228,6 +371,8 @@ class _Typed:
         self.skip.pop(id(target), None)
         if len(fn.lines) == mark + 1:
             del fn.lines[mark:]
+        elif fn.lines[mark + 1:] == ["    " * (ind + 1) + f"st.append({v})"]:
+            fn.lines[mark:] = ["    " * ind + f"st += {x}"]
         if static:
             fn.add(ind, f"n += {static} * len({x})")
         if cols:
