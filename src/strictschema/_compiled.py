@@ -41,6 +41,7 @@ class Compiled:
         "_profile",
         "_source",
         "_source_validator",
+        "_vj",
         "_wire",
         "_wire_validator",
     )
@@ -53,12 +54,13 @@ class Compiled:
         self._codec = codec
         self._wire_validator: Any = None
         self._source_validator: Any = None
+        self._vj: Any = None  # validate_json of the source validator, once built (fast path)
         self._fast_path = codec.identity
         self._diagnostics = diagnostics  # last: makes the instance immutable
 
     def __setattr__(self, name: str, value: Any) -> None:
         if hasattr(self, "_diagnostics") and name not in ("_wire_validator",
-                                                           "_source_validator"):
+                                                           "_source_validator", "_vj"):
             raise AttributeError("Compiled is immutable")
         object.__setattr__(self, name, value)
 
@@ -171,9 +173,15 @@ class Compiled:
 
         One pass when the codec is the identity (parse and check against the source schema
         together); otherwise parse + wire check in one pass, decode, then the source check."""
+        vj = self._vj
+        if vj is not None:
+            return vj(raw)
         wire_v, source_v = self._validators()
         if self._fast_path:
-            return source_v.validate_json(raw)
+            try:
+                return source_v.validate_json(raw)
+            finally:  # the first call binds the generated function on the validator
+                self._vj = source_v.validate_json
         value, ok = wire_v.check_json(raw)
         if not ok:
             wire_v.validate(value)
