@@ -154,3 +154,10 @@ def test_any_duplicate_is_found(obj, data) -> None:
     text = "{" + body + ", " + json.dumps(key) + ": " + json.dumps(extra) + "}"
     with pytest.raises(DecodeError, match="duplicate"):
         loads(text)
+
+
+@pytest.mark.parametrize("raw", [b'{"a":1,"a":2}', b"NaN", b'[1, Infinity]'])
+def test_decode_error_message_names_the_path_once(raw: bytes) -> None:
+    with pytest.raises(DecodeError) as info:
+        loads(raw)
+    assert str(info.value).count(" - at ") == 1

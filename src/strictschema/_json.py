@@ -122,6 +122,8 @@ def loads_exact(data: bytes | bytearray | memoryview | str) -> Any:
         raise DecodeError(exc.msg, exc.pos) from None
     except RecursionError:
         raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    except DecodeError:  # from the strict hooks (NaN, duplicate keys, ...)
+        raise
     except ValueError as exc:  # e.g. an integer over Python's digit limit
         raise DecodeError(str(exc).splitlines()[0]) from None
     rest = text[end:]
