@@ -114,13 +114,9 @@ def _registry(remotes: dict[str, object], draft: str):
     import referencing.jsonschema
     from jsonschema_specifications import REGISTRY
 
-    default = {
-        "draft2020-12": referencing.jsonschema.DRAFT202012,
-        "draft2019-09": referencing.jsonschema.DRAFT201909,
-        "draft7": referencing.jsonschema.DRAFT7,
-        "draft6": referencing.jsonschema.DRAFT6,
-        "draft4": referencing.jsonschema.DRAFT4,
-    }[draft]
+    from strictschema._load import referencing_spec
+
+    default = referencing_spec(draft)
     others = {f"http://localhost:1234/{d}/" for d in ("draft3", "draft4", "draft6", "draft7",
                                                        "draft2019-09", "draft2020-12",
                                                        "draft-next")}

@@ -41,23 +41,32 @@ class BadInput(Exception):
 # --------------------------------------------------------------------------------------
 # reading schemas and models
 # --------------------------------------------------------------------------------------
-def _label(path: str) -> str:
+def input_label(path: str) -> str:
+    """How findings name ``path`` (``-`` is ``<stdin>``)."""
     return "<stdin>" if path == STDIN else path
 
 
-def read_bytes(path: str) -> bytes:
-    """The bytes of ``path`` (``-``: standard input), or ``BadInput`` saying why not."""
-    if path == STDIN:
-        return sys.stdin.buffer.read()
+def open_input(path: str) -> IO[bytes]:
+    """``path`` opened for binary reading, or ``BadInput`` saying why not."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return open(path, "rb")
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None
     except IsADirectoryError:
         raise BadInput(f"{path}: is a directory, expected a file") from None
     except OSError as exc:
         raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of ``path`` (``-``: standard input), or ``BadInput`` saying why not."""
+    if path == STDIN:
+        return sys.stdin.buffer.read()
+    with open_input(path) as f:
+        try:
+            return f.read()
+        except OSError as exc:
+            raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def parse_json_text(data: bytes, label: str) -> Any:
@@ -77,7 +86,7 @@ def parse_json_text(data: bytes, label: str) -> Any:
 
 def load_schema_file(path: str) -> Any:
     """A schema from a JSON file (or YAML, when PyYAML is installed)."""
-    label = _label(path)
+    label = input_label(path)
     data = read_bytes(path)
     if path.lower().endswith((".yaml", ".yml")):
         try:
@@ -168,7 +177,7 @@ class Target:
 
 
 def schema_target(path: str) -> Target:
-    return Target(_label(path), "schema", path, None if path == STDIN else path)
+    return Target(input_label(path), "schema", path, None if path == STDIN else path)
 
 
 def model_target(spec: str) -> Target:

@@ -33,8 +33,10 @@ from ._cli_common import (
     Reporter,
     finding_from_diagnostic,
     import_model,
+    input_label,
     make_reporter,
     model_target,
+    open_input,
     plural,
     schema_target,
 )
@@ -320,21 +322,12 @@ class Run:
 
     # -- one file ------------------------------------------------------------------------
     def file(self, path: str) -> None:
-        label = "<stdin>" if path == STDIN else path
         if path == STDIN:
-            self._stream(sys.stdin.buffer, label, None)
+            self._stream(sys.stdin.buffer, input_label(path), None)
             return
-        try:
-            f = open(path, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            raise BadInput(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise BadInput(f"{path}: is a directory, expected a file") from None
-        except OSError as exc:
-            raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
-        with f:
+        with open_input(path) as f:
             size = os.fstat(f.fileno()).st_size
-            self._stream(f, label, (path, size))
+            self._stream(f, path, (path, size))
 
     def _stream(self, f: IO[bytes], label: str, sized: tuple[str, int] | None) -> None:
         head: list[bytes] = []

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from ._formats import FORMAT_CHECKS
 from ._merge import json_equal, json_type
 from ._paths import Location, json_path
+from ._strategies_plan import common_types, common_values
 
 __all__ = ["KINDS", "Mutant", "Site", "SiteFinder", "error_at", "mutate", "possible_kinds"]
 
@@ -87,29 +88,10 @@ class _At:
         self.nodes = nodes
 
     def types(self) -> set[str] | None:
-        result: set[str] | None = None
-        for n, _ in self.nodes:
-            t = n.get("type")
-            if t is None:
-                continue
-            ts = {t} if isinstance(t, str) else set(t)
-            if "number" in ts:
-                ts.add("integer")
-            result = ts if result is None else result & ts
-        return result
+        return common_types([n for n, _ in self.nodes])
 
     def values(self) -> list | None:
-        result: list | None = None
-        for n, _ in self.nodes:
-            if "const" in n:
-                vals = [n["const"]]
-            elif isinstance(n.get("enum"), list):
-                vals = n["enum"]
-            else:
-                continue
-            result = vals if result is None else [
-                v for v in result if any(json_equal(v, w) for w in vals)]
-        return result
+        return common_values([n for n, _ in self.nodes])
 
     def get_all(self, kw: str) -> list:
         return [n[kw] for n, _ in self.nodes if kw in n]

@@ -179,6 +179,37 @@ class PRef(Plan):
         return self._plan
 
 
+
+def common_types(nodes: list[dict]) -> set[str] | None:
+    """The JSON types every node's ``type`` allows (``number`` includes ``integer``), or None
+    when no node names a type."""
+    types: set[str] | None = None
+    for n in nodes:
+        t = n.get("type")
+        if t is None:
+            continue
+        ts = {t} if isinstance(t, str) else {x for x in t if isinstance(x, str)}
+        if "number" in ts:
+            ts.add("integer")
+        types = ts if types is None else types & ts
+    return types
+
+
+def common_values(nodes: list[dict]) -> list | None:
+    """The values every node's ``enum``/``const`` allows (JSON equality), or None when no
+    node has one."""
+    values: list | None = None
+    for n in nodes:
+        if "const" in n:
+            vals = [n["const"]]
+        elif isinstance(n.get("enum"), list):
+            vals = n["enum"]
+        else:
+            continue
+        values = vals if values is None else [
+            v for v in values if any(json_equal(v, w) for w in vals)]
+    return values
+
 @dataclass(slots=True)
 class _M:
     """One member of a conjunction: keywords to read, where refs resolve, the node to check."""
@@ -482,25 +513,8 @@ class Planner:
     # -- by type ---------------------------------------------------------------------------
     def typed(self, flat: list[_M], depth: tuple, loc: Location) -> Plan:
         nodes = [m.node for m in flat]
-        types: set[str] | None = None
-        for n in nodes:
-            t = n.get("type")
-            if t is None:
-                continue
-            ts = {t} if isinstance(t, str) else {x for x in t if isinstance(x, str)}
-            if "number" in ts:
-                ts.add("integer")
-            types = ts if types is None else types & ts
-        values: list | None = None
-        for n in nodes:
-            if "const" in n:
-                vals = [n["const"]]
-            elif isinstance(n.get("enum"), list):
-                vals = n["enum"]
-            else:
-                continue
-            values = vals if values is None else [
-                v for v in values if any(json_equal(v, w) for w in vals)]
+        types = common_types(nodes)
+        values = common_values(nodes)
         if values is not None:
             return self.constants(values, types, flat, loc)
         if types is None:

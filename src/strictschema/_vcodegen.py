@@ -534,29 +534,18 @@ class _Compiler:
                            f"if {tt} is int or {tt} is float or _isnum({x}):")
                     self.number(fn, s, x, ind + 1)
                     fn.add(ind + 1, "pass")
-            elif sec == "object":
-                if only("object"):
-                    self.obj(fn, s, x, res, sloc, ind, count, depth)
+            elif sec in ("object", "array"):
+                walk, kind = (self.obj, "dict") if sec == "object" else (self.arr, "list")
+                if only(sec):
+                    walk(fn, s, x, res, sloc, ind, count, depth)
                 else:
-                    cond = f"{t} is dict" if t else f"type({x}) is dict"
+                    cond = f"{t} is {kind}" if t else f"type({x}) is {kind}"
                     if self.json:
                         fn.add(ind, f"if {cond}:")
                     else:
-                        fn.add(ind, f"if {cond} or isinstance({x}, dict):")
-                        fn.add(ind + 1, f"if type({x}) is not dict: {x} = dict({x})")
-                    self.obj(fn, s, x, res, sloc, ind + 1, count, depth + 1)
-                    fn.add(ind + 1, "pass")
-            elif sec == "array":
-                if only("array"):
-                    self.arr(fn, s, x, res, sloc, ind, count, depth)
-                else:
-                    cond = f"{t} is list" if t else f"type({x}) is list"
-                    if self.json:
-                        fn.add(ind, f"if {cond}:")
-                    else:
-                        fn.add(ind, f"if {cond} or isinstance({x}, list):")
-                        fn.add(ind + 1, f"if type({x}) is not list: {x} = list({x})")
-                    self.arr(fn, s, x, res, sloc, ind + 1, count, depth + 1)
+                        fn.add(ind, f"if {cond} or isinstance({x}, {kind}):")
+                        fn.add(ind + 1, f"if type({x}) is not {kind}: {x} = {kind}({x})")
+                    walk(fn, s, x, res, sloc, ind + 1, count, depth + 1)
                     fn.add(ind + 1, "pass")
 
     def type_expr(self, x: str, tset: set[str]) -> str:
