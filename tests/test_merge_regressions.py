@@ -16,9 +16,11 @@ def test_allof_tuple_positions_meet_the_other_sides_items() -> None:
          "items": False}]}
     c = strictschema.compile({"type": "object", "properties": {"a": schema}, "required": ["a"]})
     oracle = jsonschema.Draft202012Validator(c.source)
-    for wire in ({"a": {"item_0": "x"}}, {"a": ["x"]}, {"a": []}):
-        if jsonschema.Draft202012Validator(c.schema).is_valid(wire):
-            assert oracle.is_valid(c.decode(wire))
+    wire = jsonschema.Draft202012Validator(c.schema)
+    assert wire.is_valid({"a": ["x"]})
+    assert oracle.is_valid(c.decode({"a": ["x"]}))
+    assert not wire.is_valid({"a": ["x", 1]})
+    assert not wire.is_valid({"a": {"item_0": "x", "item_1": 1}})
     assert strictschema.Validator(schema).is_valid(["x"])
     assert not strictschema.Validator(schema).is_valid(["x", 1])
 

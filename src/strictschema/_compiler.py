@@ -400,15 +400,16 @@ class _Compiler:
         return matches
 
     def member_ok(self, s: dict, value: Any, *, typed: bool = False) -> bool:
-        """Whether enum/const member ``value`` can meet the rest of node ``s`` (scalars are
-        checked against the string/number keywords only unless ``typed``)."""
+        """Whether enum/const member ``value`` of node ``s`` meets the node's other keywords
+        (scalars are checked against the string/number keywords only unless ``typed``). The
+        whole node is validated (a member always meets its own enum), so one compiled check
+        of ``s`` serves every member."""
         if not scalar_ok(s, value):
             return False
         if not typed and not isinstance(value, (dict, list)):
             return True
-        rest = {k: v for k, v in s.items() if k not in ("enum", "const")}
         try:
-            return self.source_matcher(rest)(value)
+            return self.source_matcher(s)(value)
         except Exception:  # noqa: BLE001 - undecidable here: keep the member
             return True
 
@@ -898,13 +899,12 @@ class _Compiler:
     def typed(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         values = [s["const"]] if "const" in s else s.get("enum")
         if values and any(isinstance(v, (dict, list)) for v in values):
-            rest = {k: v for k, v in s.items() if k not in ("enum", "const")}
-            kept = [v for v in values if self.member_ok(rest, v, typed=True)]
+            kept = [v for v in values if self.member_ok(s, v, typed=True)]
             if len(kept) != len(values):
                 self.info(loc, "enum_values_dropped",
                           f"{len(values) - len(kept)} enum/const value(s) can never meet this "
                           "schema's other keywords; not sent")
-                s = {**rest, "enum": kept}
+                s = {**{k: v for k, v in s.items() if k != "const"}, "enum": kept}
                 values = kept
             if any(isinstance(v, (dict, list)) for v in values):
                 return self.json_text_enum(s, values, loc)
