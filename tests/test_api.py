@@ -35,6 +35,27 @@ def test_all_is_exactly_the_public_surface() -> None:
     assert public_names - set(PUBLIC) - submodules == set()
 
 
+SUBMODULES = {
+    "responses": ["TERMINAL_EVENTS", "IncompleteOutput", "NoStructuredOutput", "Refusal",
+                  "ResponseFailed", "ResponseNotFinished", "Stream", "StreamGap", "ToolCall",
+                  "UnknownTool", "build_request", "cancel", "create", "parse_function_call",
+                  "parse_response", "parse_tool_calls", "partial_json", "poll", "resume",
+                  "stream_response"],
+    "strategies": ["MUTANT_KINDS", "Mutant", "from_schema", "mutants"],
+    "testing": ["CHECKS", "CheckReport", "check_roundtrip"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SUBMODULES))
+def test_submodule_surfaces_are_pinned(name: str) -> None:
+    import importlib
+
+    module = importlib.import_module(f"strictschema.{name}")
+    assert module.__all__ == SUBMODULES[name]
+    for attr in module.__all__:
+        assert getattr(module, attr) is not None
+
+
 def test_exceptions_subclass_the_builtin_they_imitate() -> None:
     from strictschema import (
         DecodeError,
