@@ -598,3 +598,19 @@ def test_tagged_union_recursion_through_a_json_pointer_uses_the_walker_stack() -
         assert v.check_json(raw) == (instance, valid)
         assert v._typed
         assert v._check_general(raw) == (instance, valid)
+
+
+@pytest.mark.parametrize(("schema", "where"), [
+    ({"type": "object", "properties": {"a": {"type": "string", "pattern": "(a+)+\\1$"}}},
+     "$.properties.a.pattern"),
+    ({"type": "object", "properties": {"a": {"type": "string", "pattern": "[z-a]"}}},
+     "$.properties.a.pattern"),
+    ({"type": "object", "patternProperties": {"(x+)+\\1": {}}}, "$.patternProperties['(x+)+\\\\1']"),
+])
+def test_unusable_pattern_is_a_schema_error_at_its_keyword(schema: dict, where: str) -> None:
+    v = Validator(schema)
+    for check in (lambda: v.validate_json(b'{"a": "aaa", "xx": 1}'),
+                  lambda: list(v.iter_errors({"a": "aaa", "xx": 1}))):
+        with pytest.raises(SchemaError) as info:
+            check()
+        assert info.value.json_path == where

@@ -518,12 +518,12 @@ class _Compiler:
         for sec in sections:
             if sec == "string":
                 if only("string"):
-                    self.string(fn, s, x, ind, count)
+                    self.string(fn, s, x, sloc, ind, count)
                 else:
                     cond = f"{t} is str" if t else f"type({x}) is str"
                     fn.add(ind, f"if {cond}:" if self.json else
                            f"if {cond} or isinstance({x}, str):")
-                    self.string(fn, s, x, ind + 1, count)
+                    self.string(fn, s, x, sloc, ind + 1, count)
                     fn.add(ind + 1, "pass")
             elif sec == "number":
                 if only("number") or only("integer"):
@@ -586,7 +586,8 @@ class _Compiler:
     def is_str(self, x: str) -> str:
         return f"type({x}) is str" if self.json else f"(type({x}) is str or isinstance({x}, str))"
 
-    def string(self, fn: _Fn, s: dict, x: str, ind: int, count: bool) -> None:
+    def string(self, fn: _Fn, s: dict, x: str, sloc: Location, ind: int,
+               count: bool) -> None:
         if count:
             fn.add(ind, "n += 1")
         mn, mx = s.get("minLength"), s.get("maxLength")
@@ -601,7 +602,8 @@ class _Compiler:
             try:
                 test = self.pattern_test(s["pattern"], x)
             except ValueError as exc:
-                fn.add(ind, f"raise {self.const(_pattern_error(s['pattern'], exc), 'err')}")
+                err = _pattern_error(s["pattern"], exc, (*sloc, "pattern"))
+                fn.add(ind, f"raise {self.const(err, 'err')}")
             else:
                 fn.add(ind, f"if not {test}: {_FAIL}")
         f = s.get("format")
@@ -861,7 +863,8 @@ class _Compiler:
                 try:
                     rx = compile_pattern(p).search
                 except ValueError as exc:
-                    fn.add(inner, f"raise {self.const(_pattern_error(p, exc), 'err')}")
+                    err = _pattern_error(p, exc, (*sloc, "patternProperties", p))
+                    fn.add(inner, f"raise {self.const(err, 'err')}")
                     continue
                 fn.add(inner, f"if {self.const(rx, 'rx')}({k}):")
                 fn.add(inner + 1, f"{matched} = True")
@@ -989,9 +992,10 @@ def _leaf(s: dict) -> bool:
         k in s for k in ("allOf", "anyOf", "oneOf", "$ref", "not", "if"))
 
 
-def _pattern_error(pattern: Any, exc: Exception) -> Exception:
+def _pattern_error(pattern: Any, exc: Exception, location: Location) -> Exception:
+    """The typed error for a pattern that cannot be compiled, at its place in the schema."""
     from ._errors import SchemaError
 
-    if isinstance(exc, SchemaError):
-        return exc
-    return SchemaError(f"invalid ECMA-262 pattern {pattern!r}: {exc}")
+    if isinstance(exc, SchemaError):  # UnsafePatternError: same type, now with its location
+        return type(exc)(exc.message, location)
+    return SchemaError(f"invalid ECMA-262 pattern {pattern!r}: {exc}", location)

@@ -120,7 +120,7 @@ class _Errors:
             try:
                 rx = compile_pattern(s["pattern"])
             except ValueError as exc:
-                raise _pattern_error(s["pattern"], exc) from None
+                raise _pattern_error(s["pattern"], exc, (*sloc, "pattern")) from None
             if not rx.search(x):
                 yield ErrorDetail(loc, "pattern", f"{_short(x)} does not match "
                                   f"{_short(s['pattern'])}", (*sloc, "pattern"))
@@ -171,7 +171,7 @@ class _Errors:
                 try:
                     compiled.append((p, compile_pattern(p)))
                 except ValueError as exc:
-                    raise _pattern_error(p, exc) from None
+                    raise _pattern_error(p, exc, (*sloc, "patternProperties", p)) from None
             extras = []
             for k, v in x.items():
                 matched = k in props
