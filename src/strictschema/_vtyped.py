@@ -228,7 +228,7 @@ class _Typed:
                pure: bool) -> tuple[Any, int]:
         """``anyOf`` over closed objects (every property required) told apart by a
         discriminator (a property of all of them whose ``enum``/``const`` strings are
-        disjoint): one ``TypedDict`` with every property (the shared ones required, typed
+        disjoint) or else by their key sets (all distinct): one ``TypedDict`` with every property (the shared ones required, typed
         alike in every branch) checks the values in C; a generated walker checks each node's
         key set against its discriminator's branch and counts its strings. Nodes nested in
         the union itself (through ``$ref``) go on the walker's stack, not the call stack;
@@ -268,55 +268,84 @@ class _Typed:
                 disc = k
                 tags = {v: i for i, vs in enumerate(values) for v in vs}
                 break
-        if disc is None:
-            raise _NotTyped
+        if disc is None:  # told apart by their key sets (each closed, all required)
+            keysets = [frozenset(t["properties"]) for t, _ in branches]
+            if len(set(keysets)) != len(keysets):
+                raise _NotTyped
+            tags = {ks: i for i, ks in enumerate(keysets)}
         self.names += 1
         td: Any = TypedDict(f"_Union{self.names}", {})  # type: ignore[operator]
+        fields: dict[str, Any] = {} if disc is None else {
+            disc: Literal[tuple(tags)]}  # type: ignore[valid-type]
+        tag_table = self.comp.const(tags, "tag")
+        if not pure:  # no recursion through it: checked inline, in the caller's code
+            self.building.add(id(owner))
+            try:
+                self.branches(self.fn, x, ind, branches, common, disc, tag_table, fields)
+            finally:
+                self.building.discard(id(owner))
+            self.finish(td, fields, common)
+            return td, 0
         name = self.comp.const(object(), "u")
         self.unions[id(owner)] = (td, name)
         saved, saved_walking = self.fn, self.walking
         w = self.fn = _Fn(True)
-        self.walking = id(owner) if pure else None
+        self.walking = id(owner)
         self.building.add(id(owner))
-        fields: dict[str, Any] = {disc: Literal[tuple(tags)]}  # type: ignore[valid-type]
         try:
             w.add(1, "n = 0")
             w.add(1, "st = [x]")
             w.add(1, "for d in st:")
-            w.add(2, f"b = {self.comp.const(tags, 'tag')}[d[{_py(disc)}]]")
-            for i, (t, tres) in enumerate(branches):
-                props = t["properties"]
-                w.add(2, "else:" if i == len(branches) - 1 else
-                      f"{'if' if i == 0 else 'elif'} b == {i}:")
-                conds = [f"len(d) != {len(props)}"] + [f"{_py(k)} not in d" for k in props
-                                                       if k not in common]
-                w.add(3, f"if {' or '.join(conds)}: {_FAIL}")
-                static = len(props)
-                for k, sub in props.items():
-                    if k == disc:
-                        static += 1
-                        continue
-                    v = w.var()
-                    mark = len(w.lines)
-                    w.add(3, f"{v} = d[{_py(k)}]")
-                    tp, st = self.conv(sub, tres, v, 3)
-                    static += st
-                    if len(w.lines) == mark + 1:
-                        del w.lines[mark:]
-                    if k in fields and fields[k] != tp:
-                        raise _NotTyped  # typed differently in two branches
-                    fields[k] = tp
-                w.add(3, f"n += {static}")
+            self.branches(w, "d", 2, branches, common, disc, tag_table, fields)
             w.add(1, "return n")
         finally:
             self.fn, self.walking = saved, saved_walking
             self.building.discard(id(owner))
-        td.__annotations__.update(fields)
-        td.__required_keys__ = frozenset(common)
-        td.__optional_keys__ = frozenset(fields) - common
+        self.finish(td, fields, common)
         self.walkers.append(f"def {name}(x):\n" + "\n".join(w.lines) + "\n")
         self.call(td, name, x, ind)
         return td, 0
+
+    @staticmethod
+    def finish(td: Any, fields: dict[str, Any], common: set[str]) -> None:
+        td.__annotations__.update(fields)
+        td.__required_keys__ = frozenset(common)
+        td.__optional_keys__ = frozenset(fields) - common
+
+    def branches(self, w: _Fn, d: str, ind: int, branches: list, common: set[str],
+                 disc: str | None, tag_table: str, fields: dict[str, Any]) -> None:
+        """The checks of a tagged union's object ``d`` into ``w`` (the current function) at
+        ``ind``: pick the branch by its tag or key set, check its key set and values."""
+        b = w.var("b")
+        if disc is None:
+            w.add(ind, f"{b} = {tag_table}.get(frozenset({d}), -1)")
+            w.add(ind, f"if {b} < 0: {_FAIL}")
+        else:
+            w.add(ind, f"{b} = {tag_table}[{d}[{_py(disc)}]]")
+        for i, (t, tres) in enumerate(branches):
+            props = t["properties"]
+            w.add(ind, "else:" if i == len(branches) - 1 else
+                  f"{'if' if i == 0 else 'elif'} {b} == {i}:")
+            if disc is not None:  # a key set picks its branch only if it is that branch's
+                conds = [f"len({d}) != {len(props)}"] + [
+                    f"{_py(k)} not in {d}" for k in props if k not in common]
+                w.add(ind + 1, f"if {' or '.join(conds)}: {_FAIL}")
+            static = len(props)
+            for k, sub in props.items():
+                if k == disc:
+                    static += 1
+                    continue
+                v = w.var()
+                mark = len(w.lines)
+                w.add(ind + 1, f"{v} = {d}[{_py(k)}]")
+                tp, st = self.conv(sub, tres, v, ind + 1)
+                static += st
+                if len(w.lines) == mark + 1:
+                    del w.lines[mark:]
+                if k in fields and fields[k] != tp:
+                    raise _NotTyped  # typed differently in two branches
+                fields[k] = tp
+            w.add(ind + 1, f"n += {static}")
 
     def call(self, td: Any, name: str, x: str, ind: int) -> None:
         r = self.fn.var("r")
