@@ -35,7 +35,7 @@ from ._json import loads
 from ._load import Source, jsonschema_class, load_source
 from ._vcodegen import _Compiler
 from ._verrors import _Errors, best_match
-from ._vruntime import _INEXACT_INTS, _Ctx, _decode, _inexact, _short, _Unsupported
+from ._vruntime import _INEXACT_INTS, _base, _Ctx, _decode, _inexact, _short, _Unsupported
 from ._vtyped import _NotTyped, _Typed
 
 __all__ = ["Validator", "best_match"]
@@ -129,6 +129,7 @@ class Validator:
         self._comp: _Compiler | None = None
         self._ccomp: _Compiler | None = None
         self._at: dict[int, tuple[Any, Any]] = {}
+        self._sub: dict[tuple, Any] = {}  # (id(s), base URI, entered) -> x -> bool
         try:
             self._comp = _Compiler(self._ctx)
             name = self._comp.function(self._source.schema, self._root_res, False, (), True)
@@ -166,7 +167,7 @@ class Validator:
             if self._fast(instance) >= 0:
                 return
             found = False
-            for e in _Errors(self._ctx).iter(self._source.schema, instance, self._root_res,
+            for e in _Errors(self._ctx, self._fast_at).iter(self._source.schema, instance, self._root_res,
                                              (), (), True):
                 found = True
                 yield e
@@ -261,6 +262,31 @@ class Validator:
             comp.flush()
             self._counted = comp.ns[name]
         return self._counted
+
+    def _fast_at(self, s: Any, res: Any, entered: bool) -> Any:
+        """The generated check of subschema ``s`` in scope ``res``, as ``x -> bool``."""
+        key = (id(s), _base(res), entered)
+        fn = self._sub.get(key)
+        if fn is None:
+            assert self._comp is not None
+            name = self._comp.function(s, res, False, (), entered)
+            self._comp.flush()
+            f = self._comp.ns[name]
+
+            def fn(x: Any) -> bool:
+                try:
+                    return f(x) >= 0
+                except RecursionError:
+                    return False
+            self._sub[key] = fn
+        return fn
+
+    def checker_at(self, subschema: Any) -> Any:
+        """``instance -> bool`` for ``subschema`` (an object of this validator's schema, refs
+        resolved against its root), bound once: no per-call lookup."""
+        if self._jimpl is not None:
+            return lambda x: self.is_valid_at(subschema, x)
+        return self._fast_at(subschema, self._root_res, False)
 
     def is_valid_at(self, subschema: Any, instance: Any) -> bool:
         """Whether ``instance`` matches ``subschema`` with refs resolved against this root."""

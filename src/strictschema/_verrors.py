@@ -15,13 +15,17 @@ from ._vruntime import _FORMATS, _Ctx, _Enum, _is_type, _isnum, _json_eq, _multi
 # -- the error interpreter ----------------------------------------------------------------
 
 _WEAK = frozenset({"anyOf", "oneOf"})
+_CONTAINERS = (dict, list)
 
 
 class _Errors:
     """Collects every error (with instance and schema paths) for an invalid instance."""
 
-    def __init__(self, ctx: _Ctx) -> None:
+    def __init__(self, ctx: _Ctx, fast: Any = None) -> None:
         self.ctx = ctx
+        # fast(s, res, entered) -> (x -> bool): the generated check of a subschema, used to
+        # skip objects and arrays that are valid (only the invalid paths are interpreted)
+        self.fast = fast
 
     def valid(self, s: Any, x: Any, res: Any) -> bool:
         return next(self.iter(s, x, res, (), ()), None) is None
@@ -35,6 +39,8 @@ class _Errors:
             yield ErrorDetail(loc, "false", "False schema does not allow " + _short(x), sloc)
             return
         if not isinstance(s, dict):
+            return
+        if self.fast is not None and type(x) in _CONTAINERS and self.fast(s, res, entered)(x):
             return
         if not entered:
             res = ctx.enter(s, res)
