@@ -368,3 +368,88 @@ def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
     for name in list(table):
         table[name] = rebuild(table[name])
     return rebuild(root)
+
+
+def fast_decoder(root: Codec) -> Callable[[Any], Any]:
+    """``root.decode`` as generated code, for values that already match the wire schema.
+
+    Objects, arrays, maps, tuples, wrappers and references become inline Python (no
+    per-node method call, no location tuple); JSON text and anyOf branches call their codec.
+    Where decoding refuses a value (a map key given twice, a string that is not JSON text,
+    no anyOf branch), the generic ``decode`` runs again from the root for the error with its
+    location."""
+    if root.identity:
+        return lambda value: value
+    ns: dict[str, Any] = {"_M": _MISSING}
+    fns: dict[int, str] = {}
+    lines: list[str] = []
+
+    def fn(c: Codec) -> str:
+        while isinstance(c, RefCodec):
+            c = c.table[c.name]
+        if c.identity:
+            return ""
+        key = id(c)
+        if key in fns:
+            return fns[key]
+        name = fns[key] = f"_d{len(fns)}"
+        body: list[str] = []
+        if isinstance(c, ObjectCodec):
+            body += ["    if not isinstance(v, dict):", "        return v", "    o = {}"]
+            for p in c.props:
+                wn, sn = repr(p.wire_name), repr(p.name)
+                inner = fn(p.codec)
+                val = f"{inner}(x)" if inner else "x"
+                body += [f"    x = v.get({wn}, _M)"]
+                if p.mode == "required":
+                    body += ["    if x is not _M:", f"        o[{sn}] = {val}"]
+                else:
+                    null = "pass" if p.mode == "optional" else f"o[{sn}] = None"
+                    body += ["    if x is None:", f"        {null}",
+                             "    elif x is not _M:", f"        o[{sn}] = {val}"]
+            body += ["    return o"]
+        elif isinstance(c, ArrayCodec):
+            inner = fn(c.items)
+            body += ["    if not isinstance(v, list):", "        return v",
+                     f"    return [{inner}(x) for x in v]" if inner else "    return v"]
+        elif isinstance(c, MapCodec):
+            inner = fn(c.value)
+            val = f"{inner}(e['value'])" if inner else "e['value']"
+            body += ["    if not isinstance(v, list):", "        return v",
+                     f"    o = {{e['key']: {val} for e in v}}",
+                     "    if len(o) != len(v):", "        raise _Retry",
+                     "    return o"]
+        elif isinstance(c, TupleCodec):
+            parts = []
+            for k, ic in zip(c.keys, c.items, strict=True):
+                inner = fn(ic)
+                parts.append(f"{inner}(v[{k!r}])" if inner else f"v[{k!r}]")
+            body += ["    if not isinstance(v, dict):", "        return v",
+                     f"    return [{', '.join(parts)}]"]
+        elif isinstance(c, WrapCodec):
+            inner = fn(c.inner)
+            body += [f"    if not isinstance(v, dict) or {c.key!r} not in v:", "        return v",
+                     f"    return {inner}(v[{c.key!r}])" if inner else f"    return v[{c.key!r}]"]
+        else:  # JSON text, anyOf: the codec itself
+            ns[f"_c{key}"] = c.decode
+            body += [f"    return _c{key}(v)"]
+        lines.append(f"def {name}(v):\n" + "\n".join(body))
+        return name
+
+    top = fn(root)
+
+    class _Retry(Exception):
+        pass
+
+    ns["_Retry"] = _Retry
+    exec(compile("\n\n".join(lines), "<strictschema decoder>", "exec"), ns)  # noqa: S102
+    fast = ns[top]
+    slow = root.decode
+
+    def decode(value: Any) -> Any:
+        try:
+            return fast(value)
+        except (ValidationError, _Retry, KeyError, TypeError):
+            return slow(value)
+
+    return decode

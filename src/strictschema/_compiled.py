@@ -6,7 +6,7 @@ import copy
 import re
 from typing import Any, Literal
 
-from ._codec import Codec
+from ._codec import Codec, fast_decoder
 from ._compiler import compile_source
 from ._diagnostics import Diagnostic
 from ._errors import ErrorDetail, ValidationError
@@ -16,6 +16,7 @@ from ._profiles import Profile, get_profile
 
 __all__ = ["Compiled", "check_name", "compile"]
 
+_UNSET: Any = object()
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
 
@@ -35,10 +36,12 @@ class Compiled:
     """
 
     __slots__ = (
+        "_accepts",
         "_codec",
         "_diagnostics",
-        "_fast_path",
+        "_fast_decode",
         "_profile",
+        "_residual",
         "_source",
         "_source_validator",
         "_vj",
@@ -54,13 +57,15 @@ class Compiled:
         self._codec = codec
         self._wire_validator: Any = None
         self._source_validator: Any = None
-        self._vj: Any = None  # validate_json of the source validator, once built (fast path)
-        self._fast_path = codec.identity
+        self._vj: Any = None  # validate_json, once built (bound, no per-call dispatch)
+        self._residual: Any = _UNSET
+        self._accepts: Any = None
         self._diagnostics = diagnostics  # last: makes the instance immutable
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if hasattr(self, "_diagnostics") and name not in ("_wire_validator",
-                                                           "_source_validator", "_vj"):
+        if hasattr(self, "_diagnostics") and name not in (
+                "_wire_validator", "_source_validator", "_vj", "_residual", "_fast_decode",
+                "_accepts"):
             raise AttributeError("Compiled is immutable")
         object.__setattr__(self, name, value)
 
@@ -154,40 +159,113 @@ class Compiled:
             self._wire_validator = Validator(self._wire)
         return self._wire_validator, self._source_validator
 
+    def _residual_validator(self) -> Any:
+        """What a decoded wire-valid output still needs checking against (``_residual``):
+        None when the wire schema proves everything, the source validator when no residual
+        can be proven sound."""
+        if self._residual is _UNSET:
+            from ._residual import residual_schema
+            from ._validator import Validator
+
+            source_v = self._validators()[1]
+            doc = residual_schema(self._source.schema, self._source.draft, self._wire,
+                                  self._codec)
+            residual = (None if doc is True else source_v if doc is None
+                        else Validator(doc, registry=self._source.registry))
+            self._fast_decode = fast_decoder(self._codec)
+            self._residual = residual
+        return self._residual
+
+    def _acceptor(self) -> Any:
+        """``raw -> bool``: whether ``validate_json(raw)`` would succeed, without decoding
+        more of the output than the residual looks at (for verdicts: the CLI). It never
+        raises; callers run ``validate_json`` for the errors of what it refuses."""
+        if self._accepts is None:
+            from ._residual import residual_check
+
+            wire_v = self._validators()[0]
+            wire_v._install_json()
+            residual = self._residual_validator()
+            if residual is None:
+                plan = None
+            elif residual is self._source_validator:
+                decode, is_valid = self._fast_decode, residual.is_valid
+                plan = lambda v: is_valid(decode(v))
+            else:
+                plan = residual_check(residual.schema, self._codec, residual.checker_at,
+                                      fast_decoder)
+            check_json = wire_v.check_json
+
+            def accepts(raw: bytes | bytearray | memoryview | str) -> bool:
+                try:
+                    value, ok = check_json(raw)
+                    return ok and (plan is None or plan(value))
+                except Exception:  # noqa: BLE001 - not JSON, too deep, ...: validate_json says
+                    return False
+            self._accepts = accepts
+        return self._accepts
+
     def validate(self, data: Any) -> Any:
         """Check original-shaped data against the original schema (every constraint)."""
         self._validators()[1].validate(data)
         return data
 
+    def _checked(self, value: Any) -> Any:
+        """A wire-valid value -> original-shaped data checked against the original schema
+        (only its residual; the whole of it, for the exact errors, when that fails)."""
+        residual = self._residual_validator()
+        data = self._fast_decode(value)
+        if residual is not None and not residual.is_valid(data):
+            self._validators()[1].validate(data)
+        return data
+
+    def _wire_failed(self, value: Any) -> ValidationError:
+        """The errors of a value the wire schema refuses: the wire schema's, and those of
+        the original schema's residual on what it decodes to (where it decodes), one per
+        place and keyword. The residual leaves out only keywords that a wire keyword at the
+        same place implies value by value, so a broken one of those shows up as the wire
+        keyword's error; together the two lists name every constraint the output breaks."""
+        wire_v = self._validators()[0]
+        errors = {(e.location, e.keyword): e for e in wire_v.iter_errors(value)}
+        residual = self._residual_validator()
+        try:
+            data = self._codec.decode(value) if residual is not None else None
+        except Exception:  # noqa: BLE001 - not decodable: the wire errors say why
+            residual = None
+        if residual is not None:
+            for e in residual.iter_errors(data):
+                errors.setdefault((e.location, e.keyword), e)
+        return ValidationError(sorted(errors.values(),
+                                      key=lambda e: (len(e.location), e.keyword)))
+
     def validate_wire(self, wire_data: Any) -> Any:
         """Wire-shaped data -> original-shaped data, checked against both schemas."""
-        wire_v, source_v = self._validators()
-        if not self._fast_path:
-            wire_v.validate(wire_data)
-        data = self._codec.decode(wire_data)
-        source_v.validate(data)
-        return data
+        if not self._validators()[0].is_valid(wire_data):
+            raise self._wire_failed(wire_data)
+        return self._checked(wire_data)
 
     def validate_json(self, raw: bytes | bytearray | memoryview | str) -> Any:
         """Model output text -> original-shaped data, or ``ValidationError``/``DecodeError``.
 
-        One pass when the codec is the identity (parse and check against the source schema
-        together); otherwise parse + wire check in one pass, decode, then the source check."""
+        Parse and check against the wire schema in one pass; then, unless the wire schema
+        proves the rest (an exact compile whose codec changes nothing: that is all), decode
+        and check what the wire schema could not carry."""
         vj = self._vj
-        if vj is not None:
-            return vj(raw)
-        wire_v, source_v = self._validators()
-        if self._fast_path:
-            try:
-                return source_v.validate_json(raw)
-            finally:  # the first call binds the generated function on the validator
-                self._vj = source_v.validate_json
-        value, ok = wire_v.check_json(raw)
-        if not ok:
-            wire_v.validate(value)
-        data = self._codec.decode(value)
-        source_v.validate(data)
-        return data
+        if vj is None:
+            wire_v = self._validators()[0]
+            wire_v._install_json()  # binds check_json/validate_json on the instance
+            if self._codec.identity and self._residual_validator() is None:
+                vj = wire_v.validate_json
+            else:
+                check_json, failed, checked = wire_v.check_json, self._wire_failed, self._checked
+
+                def vj(raw: bytes | bytearray | memoryview | str) -> Any:
+                    value, ok = check_json(raw)
+                    if not ok:
+                        raise failed(value)
+                    return checked(value)
+            self._vj = vj
+        return vj(raw)
 
     def parse(self, raw: Any) -> Any:
         """Like ``validate_json``; returns the Pydantic instance when compiled from a model.
