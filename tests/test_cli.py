@@ -770,8 +770,23 @@ def test_validate_carries_on_in_process_when_the_worker_pool_fails(tmp_path: Pat
     bad = _many_outputs(big, 400)
     r = strictschema("validate", "--model", "main_only_model:WEATHER", str(big), "-j", "2",
                      env={"STRICTSCHEMA_PARALLEL_MIN_BYTES": "1",
-                          "STRICTSCHEMA_CHUNK_BYTES": "2000"})
+                          "STRICTSCHEMA_CHUNK_BYTES": "2000",
+                          "STRICTSCHEMA_START_METHOD": "spawn"})
     assert r.returncode == 1
     assert [int(VALIDATE_LINE.match(line)["line"]) for line in r.stdout.splitlines()] == bad
     assert "the worker processes failed" in r.stderr
     assert f"checked 400 outputs in 1 file: {400 - len(bad)} valid" in r.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+def test_forked_workers_inherit_a_model_they_could_not_import(tmp_path: Path) -> None:
+    big = tmp_path / "many.jsonl"
+    bad = _many_outputs(big, 400)
+    r = strictschema("validate", "--model", "main_only_model:WEATHER", str(big), "-j", "2",
+                     env={"STRICTSCHEMA_PARALLEL_MIN_BYTES": "1",
+                          "STRICTSCHEMA_CHUNK_BYTES": "2000"})
+    assert r.returncode == 1
+    assert [int(VALIDATE_LINE.match(line)["line"]) for line in r.stdout.splitlines()] == bad
+    assert "worker" not in r.stderr
+    assert r.stderr.strip() == (f"checked 400 outputs in 1 file: {400 - len(bad)} valid, "
+                                f"{len(bad)} invalid (3 not JSON)")
