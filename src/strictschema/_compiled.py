@@ -156,7 +156,7 @@ class Compiled:
             from ._validator import Validator
 
             self._source_validator = Validator(self._source)
-            self._wire_validator = Validator(self._wire)
+            self._wire_validator = Validator._trusted(self._wire)
         return self._wire_validator, self._source_validator
 
     def _residual_validator(self) -> Any:
@@ -171,7 +171,7 @@ class Compiled:
             doc = residual_schema(self._source.schema, self._source.draft, self._wire,
                                   self._codec)
             residual = (None if doc is True else source_v if doc is None
-                        else Validator(doc, registry=self._source.registry))
+                        else Validator._trusted(doc, registry=self._source.registry))
             self._fast_decode = fast_decoder(self._codec)
             self._residual = residual
         return self._residual

@@ -391,7 +391,7 @@ class _Compiler:
                 from ._validator import Validator
 
                 if self._wire_validator is None:
-                    self._wire_validator = Validator(self.final_wire)
+                    self._wire_validator = Validator._trusted(self.final_wire)
                 target = branch
                 for alias in self.root_alias:  # refs to the root became '#' in the wire
                     target = self.retarget(target, alias, "#")

@@ -198,8 +198,11 @@ def _check_depth(obj: Any) -> None:
             stack.extend((v, depth + 1) for v in node)
 
 
-def load_source(obj: Any, registry: Any = None) -> Source:
-    """Turn what the user passed into a checked ``Source``."""
+def load_source(obj: Any, registry: Any = None, *, trusted: bool = False) -> Source:
+    """Turn what the user passed into a checked ``Source``.
+
+    ``trusted``: a schema strictschema built itself from a checked one (the wire schema, a
+    residual): the metaschema check and the reference-loop scan are skipped."""
     import referencing
     import referencing.jsonschema
 
@@ -215,7 +218,8 @@ def load_source(obj: Any, registry: Any = None) -> Source:
         schema, adapter, name, description = _pydantic_source(obj)
         model = obj
     draft = _draft_of(schema)
-    _metaschema_check(schema, draft)
+    if not trusted:
+        _metaschema_check(schema, draft)
     if isinstance(schema, dict) and name is None and isinstance(schema.get("title"), str):
         name = sanitize_name(schema["title"])
     if isinstance(schema, dict) and description is None and isinstance(
@@ -237,7 +241,8 @@ def load_source(obj: Any, registry: Any = None) -> Source:
         # $anchor values would not, and those then fail with a RefResolutionError.
         pass
     object.__setattr__(src, "registry", reg)
-    _check_ref_loops(src)
+    if not trusted:
+        _check_ref_loops(src)
     return src
 
 

@@ -119,7 +119,18 @@ class Validator:
     """Validate instances against a JSON Schema (never fetches remote ``$ref``)."""
 
     def __init__(self, schema: Any, *, registry: Any = None) -> None:
-        self._source = load_source(schema, registry)
+        self._setup(load_source(schema, registry))
+
+    @classmethod
+    def _trusted(cls, schema: Any, registry: Any = None) -> Validator:
+        """For a schema strictschema built from a checked one (wire schema, residual): no
+        metaschema check or reference-loop scan again."""
+        self = cls.__new__(cls)
+        self._setup(load_source(schema, registry, trusted=True))
+        return self
+
+    def _setup(self, source: Any) -> None:
+        self._source = source
         self._ctx = _Ctx(self._source)
         self._root_res = self._source.resolver()
         self._jimpl: _JsonschemaImpl | None = None

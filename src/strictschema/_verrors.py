@@ -40,7 +40,7 @@ class _Errors:
             return
         if not isinstance(s, dict):
             return
-        if self.fast is not None and type(x) in _CONTAINERS and self.fast(s, res, entered)(x):
+        if self.fast is not None and self.fast(s, res, entered)(x):
             return
         if not entered:
             res = ctx.enter(s, res)
