@@ -104,7 +104,7 @@ def test_one_of_that_may_match_twice_is_kept() -> None:
         c.validate_json(b'{"v": 1}')
     assert {e.keyword for e in exc.value.errors} == {"oneOf"}
     assert c.validate_json(b'{"v": 1.5}') == {"v": 1.5}
-    assert not c._acceptor()(b'{"v": 1}')
+    assert c._acceptor()(b'{"v": 1}') is not True
 
 
 def test_recursive_residual_follows_the_recursion() -> None:
@@ -120,7 +120,8 @@ def test_recursive_residual_follows_the_recursion() -> None:
     with pytest.raises(ValidationError) as exc:
         c.validate_json(deep_dup)
     assert [e.json_path for e in exc.value.errors] == ["$.children[0].tags"]
-    assert c._acceptor()(ok) and not c._acceptor()(deep_dup)
+    assert c._acceptor()(ok) is True
+    assert c._acceptor()(deep_dup) is not True
 
 
 def test_map_values_keep_what_the_wire_drops() -> None:
@@ -136,8 +137,8 @@ def test_map_values_keep_what_the_wire_drops() -> None:
                 b'{"m": [{"key": "a", "value": "xy"}, {"key": "a", "value": "zz"}]}'):
         with pytest.raises(ValidationError):
             c.validate_json(bad)
-        assert not c._acceptor()(bad)
-    assert c._acceptor()(good)
+        assert c._acceptor()(bad) is not True
+    assert c._acceptor()(good) is True
 
 
 @pytest.mark.parametrize("schema", [
@@ -210,7 +211,7 @@ def _agree(c: Any, examples: int, seconds: int = 30) -> int:
         full = source_v.is_valid(data)
         assert (res is None or res.is_valid(data)) == full, (w, data)
         raw = json.dumps(w).encode()
-        assert accepts(raw) == full, (w, data)
+        assert (accepts(raw) is True) == full, (w, data)
         checked[0] += 1
 
     strategy = _target(c, "openai", 3, 4).wire_outputs(checked=False)

@@ -126,8 +126,15 @@ def _first_line(exc: BaseException) -> str:
 
 def check_output(compiled: Any, raw: bytes | str) -> Problems | None:
     """Problems of one output text, or None when it is valid."""
+    return _explain(compiled._acceptor()(raw))
+
+
+def _explain(verdict: Any) -> Problems | None:
+    """The problems behind an acceptor's verdict (``True``: none)."""
+    if verdict is True:
+        return None
     try:
-        compiled.validate_json(raw)
+        verdict()  # raises what validate_json raises, from the value already parsed
     except Exception as exc:  # noqa: BLE001 - every failure is reported, not raised
         return _problems(exc)
     return None
@@ -170,16 +177,21 @@ def check_lines(lines: list[bytes], mode: str) -> tuple[int, int, int, list]:
     Returns ``(lines, outputs, valid, bad)`` where ``bad`` lists ``(index, problems)`` with
     the line's index in the block; blank lines are skipped (not outputs)."""
     compiled = _STATE["compiled"]
-    accepts = compiled._acceptor()  # verdict only; validate_json below for the errors
+    accepts = compiled._acceptor()  # True, or what explains the refusal
     bad = []
     outputs = valid = 0
     output = mode != "response"
+    verdict: Any = None
     for i, raw in enumerate(lines):
-        if output and accepts(raw):  # JSON allows the line's trailing whitespace
-            outputs += 1
-            valid += 1
-            continue
-        raw = raw.rstrip(b"\r\n")
+        if output:
+            verdict = accepts(raw)  # JSON allows the line's trailing whitespace
+            if verdict is True:
+                outputs += 1
+                valid += 1
+                continue
+        stripped = raw.rstrip(b"\r\n")
+        if len(stripped) != len(raw):  # positions in the errors count from the line alone
+            raw, verdict = stripped, None
         if not raw or raw.isspace():
             continue
         outputs += 1
@@ -191,7 +203,7 @@ def check_lines(lines: list[bytes], mode: str) -> tuple[int, int, int, list]:
             except Exception as exc:  # noqa: BLE001 - not JSON
                 problems = _problems(exc)
         else:
-            problems = check_output(compiled, raw)
+            problems = _explain(verdict) if verdict is not None else check_output(compiled, raw)
         if problems is None:
             valid += 1
         else:

@@ -177,9 +177,10 @@ class Compiled:
         return self._residual
 
     def _acceptor(self) -> Any:
-        """``raw -> bool``: whether ``validate_json(raw)`` would succeed, without decoding
-        more of the output than the residual looks at (for verdicts: the CLI). It never
-        raises; callers run ``validate_json`` for the errors of what it refuses."""
+        """``raw -> True | explain``: ``True`` when ``validate_json(raw)`` would succeed,
+        found without decoding more of the output than the residual looks at (verdicts: the
+        CLI); otherwise a function that raises what ``validate_json`` raises, from the value
+        already parsed. It never raises itself."""
         if self._accepts is None:
             from ._residual import residual_check
 
@@ -194,14 +195,21 @@ class Compiled:
             else:
                 plan = residual_check(residual.schema, self._codec, residual.checker_at,
                                       fast_decoder)
-            check_json = wire_v.check_json
+            check_json, failed, checked = wire_v.check_json, self._wire_failed, self._checked
+            validate_json = self.validate_json
 
-            def accepts(raw: bytes | bytearray | memoryview | str) -> bool:
+            def accepts(raw: bytes | bytearray | memoryview | str) -> Any:
                 try:
                     value, ok = check_json(raw)
-                    return ok and (plan is None or plan(value))
+                    if ok and (plan is None or plan(value)):
+                        return True
                 except Exception:  # noqa: BLE001 - not JSON, too deep, ...: validate_json says
-                    return False
+                    return lambda: validate_json(raw)
+                if not ok:
+                    def explain() -> None:
+                        raise failed(value)
+                    return explain
+                return lambda: checked(value)
             self._accepts = accepts
         return self._accepts
 
