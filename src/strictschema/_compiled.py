@@ -36,6 +36,7 @@ class Compiled:
     """
 
     __slots__ = (
+        "__dict__",  # holds the generated validate_json once built (shadows the method)
         "_accepts",
         "_codec",
         "_diagnostics",
@@ -193,7 +194,7 @@ class Compiled:
                 decode, is_valid = self._fast_decode, residual.is_valid
                 plan = lambda v: is_valid(decode(v))
             else:
-                plan = residual_check(residual.schema, self._codec, residual.checker_at,
+                plan = residual_check(residual.schema, self._codec, residual._raw_at,
                                       fast_decoder)
             check_json, failed, checked = wire_v.check_json, self._wire_failed, self._checked
             validate_json = self.validate_json
@@ -259,7 +260,7 @@ class Compiled:
         proves the rest (an exact compile whose codec changes nothing: that is all), decode
         and check what the wire schema could not carry."""
         vj = self._vj
-        if vj is None:
+        if vj is None:  # the first call builds it and binds it on the instance
             wire_v = self._validators()[0]
             wire_v._install_json()  # binds check_json/validate_json on the instance
             if self._codec.identity and self._residual_validator() is None:
@@ -273,6 +274,7 @@ class Compiled:
                         raise failed(value)
                     return checked(value)
             self._vj = vj
+            object.__setattr__(self, "validate_json", vj)
         return vj(raw)
 
     def parse(self, raw: Any) -> Any:

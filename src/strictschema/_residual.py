@@ -95,9 +95,16 @@ def _is_null_only(s: Any) -> bool:
 
 
 class _Residual:
-    def __init__(self, source: dict, wire: dict, legacy: bool) -> None:
+    def __init__(self, source: dict, wire: dict, legacy: bool,
+                 pessimistic: frozenset[tuple] = frozenset()) -> None:
         self.source = source
         self.wire = wire
+        # A definition met again while it is being built (recursion: always one instance
+        # level deeper, since the loader refuses $ref loops that do not descend) is assumed
+        # to check nothing; ``assumed`` records where. An assumption its finished
+        # definition does not bear out goes into ``pessimistic`` for the next pass.
+        self.pessimistic = pessimistic
+        self.assumed: set[tuple] = set()
         self.legacy = legacy  # draft-06/07: keywords beside $ref are ignored
         self.defs: dict[str, Any] = {}
         self.memo: dict[tuple, str] = {}
@@ -275,6 +282,9 @@ class _Residual:
             name = self.memo[key] = next(self.names)
             self.defs[name] = _BUILDING  # a reference back to it while it is being built
             self.defs[name] = self.node(target, facts, codec, nonnull)
+        elif self.defs[name] is _BUILDING and key not in self.pessimistic:
+            self.assumed.add(key)
+            return True
         # a finished definition that checks nothing is left out; references made while it
         # was being built stay (to a definition that is then `true`)
         return True if self.defs[name] is True else f"#/$defs/{name}"
@@ -391,17 +401,23 @@ def residual_schema(source: Any, draft: str, wire: dict, codec: Codec) -> Any:
     schema proves everything."""
     if draft not in _DRAFTS or not isinstance(source, dict) or not _usable(source):
         return None
-    r = _Residual(source, wire, draft in ("draft7", "draft6"))
     facts_of = wire
     if isinstance(codec, WrapCodec):
         props = wire.get("properties", {})
         if not isinstance(props, dict) or codec.key not in props:
             return None
         facts_of, codec = props[codec.key], codec.inner
-    try:
-        root = r.node(source, r.facts(facts_of, False), codec, False)
-    except (_Bail, RecursionError):
-        return None
+    pessimistic: frozenset[tuple] = frozenset()
+    while True:  # to the fixpoint: every assumption made holds (at most one pass per def)
+        r = _Residual(source, wire, draft in ("draft7", "draft6"), pessimistic)
+        try:
+            root = r.node(source, r.facts(facts_of, False), codec, False)
+        except (_Bail, RecursionError):
+            return None
+        wrong = {k for k in r.assumed if r.defs[r.memo[k]] is not True}
+        if not wrong:
+            break
+        pessimistic |= wrong
     if root is True:
         return True
     doc = dict(root) if isinstance(root, dict) else ({} if root is True else {"not": {}})
@@ -413,78 +429,108 @@ def residual_schema(source: Any, draft: str, wire: dict, codec: Codec) -> Any:
     return doc
 
 
-def residual_check(doc: Any, codec: Codec, checker_at: Any, decoder: Any) -> Any:
-    """``wire value -> bool``: whether a wire-valid value decodes to data the residual
-    ``doc`` accepts, without decoding more than the residual looks at. Objects and arrays
-    whose residual only descends (``properties``, ``items``, ``$ref``) are walked in their
-    wire form; any other residual node decodes its value (``decoder(codec)``) and checks it
-    with ``checker_at(node)``. None when the residual is ``True``."""
-    defs = doc.get("$defs", {}) if isinstance(doc, dict) else {}
-    memo: dict[tuple[int, int], Any] = {}
+def residual_check(doc: Any, codec: Codec, raw_at: Any, decoder: Any) -> Any:
+    """``wire value -> bool``: whether a value that ``check_json`` parsed and found
+    wire-valid decodes to data the residual ``doc`` accepts, without decoding more than the
+    residual looks at. Generated code: objects and arrays whose residual only descends
+    (``properties``, ``items``, ``$ref``) are walked in their wire form; any other residual
+    node decodes its value (``decoder(codec)``) and runs the residual validator's generated
+    check for it (``raw_at(node)``: ``x -> int``, negative when invalid). None when the
+    residual is ``True``."""
+    if doc is True:
+        return None
+    gen = _PlanCode(doc, raw_at, decoder)
+    name = gen.function(doc, codec)
+    text = "\n".join(gen.lines)
+    exec(compile(text, "<strictschema residual>", "exec"), gen.ns)  # noqa: S102
+    return gen.ns[name]
 
-    def plan(r: Any, c: Codec) -> Any:
+
+class _PlanCode:
+    def __init__(self, doc: Any, raw_at: Any, decoder: Any) -> None:
+        self.defs = doc.get("$defs", {}) if isinstance(doc, dict) else {}
+        self.raw_at = raw_at
+        self.decoder = decoder
+        self.ns: dict[str, Any] = {"_A": _ABSENT}
+        self.names: dict[tuple[int, int], str] = {}
+        self.lines: list[str] = []
+        self.nvar = 0
+
+    def const(self, value: Any, prefix: str) -> str:
+        name = f"_{prefix}{len(self.ns)}"
+        self.ns[name] = value
+        return name
+
+    def function(self, r: Any, c: Codec) -> str:
+        key = (id(r), id(c))
+        name = self.names.get(key)
+        if name is None:
+            name = self.names[key] = f"p{len(self.names)}"
+            body: list[str] = []
+            self.emit(r, c, "v", 1, body)
+            self.lines += [f"def {name}(v):", *body, "    return True", ""]
+        return name
+
+    def emit(self, r: Any, c: Codec, x: str, ind: int, out: list[str]) -> None:
+        """Lines at ``ind`` that ``return False`` unless ``x`` (wire form, codec ``c``)
+        decodes to data ``r`` accepts; none when ``r`` checks nothing."""
         for _ in range(64):
             if not isinstance(c, RefCodec):
                 break
             c = c.table[c.name]
+        pad = "    " * ind
         if r is True:
-            return None
+            return
         if isinstance(r, dict):
             keys = set(r) - {"$defs", "$schema"}
             ref = r.get("$ref")
             if keys == {"$ref"} and isinstance(ref, str) and ref.startswith("#/$defs/") \
-                    and ref[8:] in defs:
-                key = (id(defs[ref[8:]]), id(c))
-                if key not in memo:
-                    cell: list[Any] = [None]
-                    memo[key] = (lambda v: cell[0](v)), cell
-                    cell[0] = plan(defs[ref[8:]], c) or (lambda v: True)
-                return memo[key][0]
+                    and ref[8:] in self.defs:
+                target = self.defs[ref[8:]]
+                if target is not True:
+                    out.append(f"{pad}if not {self.function(target, c)}({x}): return False")
+                return
             if keys == {"properties"} and isinstance(r["properties"], dict) and (
                     c is IDENTITY or isinstance(c, ObjectCodec)):
-                return _walk_object(r["properties"], c, plan)
+                self.walk(r["properties"], c, x, ind, out)
+                return
             if keys == {"items"} and (c is IDENTITY or isinstance(c, ArrayCodec)):
-                item = plan(r["items"], c.items if isinstance(c, ArrayCodec) else IDENTITY)
-                if item is None:
-                    return None
-                return lambda v: not isinstance(v, list) or all(map(item, v))
-        check = checker_at(r)
-        if c.identity:
-            return check
-        decode = decoder(c)
-        return lambda v: check(decode(v))
+                self.nvar += 1
+                item = f"i{self.nvar}"
+                inner: list[str] = []
+                self.emit(r["items"], c.items if isinstance(c, ArrayCodec) else IDENTITY,
+                          item, ind + 2, inner)
+                if inner:
+                    out += [f"{pad}if type({x}) is list:", f"{pad}    for {item} in {x}:",
+                            *inner]
+                return
+        check = self.const(self.raw_at(r), "f")
+        value = x if c.identity else f"{self.const(self.decoder(c), 'd')}({x})"
+        out.append(f"{pad}if {check}({value}) < 0: return False")
 
-    return plan(doc, codec)
-
-
-def _walk_object(props: dict, c: Codec, plan: Any) -> Any:
-    specs = {p.name: p for p in c.props} if isinstance(c, ObjectCodec) else None
-    checks = []
-    for name, sub in props.items():
-        if specs is None:
-            wire_name, mode, child = name, "required", plan(sub, IDENTITY)
-        else:
-            spec = specs.get(name)
-            if spec is None:  # never in the decoded object
-                continue
-            wire_name, mode, child = spec.wire_name, spec.mode, plan(sub, spec.codec)
-        if child is not None:
-            checks.append((wire_name, mode == "optional", child))
-    if not checks:
-        return None
-
-    def walk(v: Any) -> bool:
-        if not isinstance(v, dict):
-            return True
-        for wire_name, optional, child in checks:
-            x = v.get(wire_name, _ABSENT)
-            if x is _ABSENT or (optional and x is None):
-                continue
-            if not child(x):
-                return False
-        return True
-
-    return walk
+    def walk(self, props: dict, c: Codec, x: str, ind: int, out: list[str]) -> None:
+        specs = {p.name: p for p in c.props} if isinstance(c, ObjectCodec) else None
+        pad = "    " * ind
+        body: list[str] = []
+        for name, sub in props.items():
+            if specs is None:
+                wire_name, optional, child_codec = name, False, IDENTITY
+            else:
+                spec = specs.get(name)
+                if spec is None:  # never in the decoded object
+                    continue
+                wire_name, optional = spec.wire_name, spec.mode == "optional"
+                child_codec = spec.codec
+            self.nvar += 1
+            var = f"x{self.nvar}"
+            inner: list[str] = []
+            self.emit(sub, child_codec, var, ind + 2, inner)
+            if inner:
+                present = f"{var} is not _A" + (f" and {var} is not None" if optional else "")
+                body += [f"{pad}    {var} = {x}.get({wire_name!r}, _A)",
+                         f"{pad}    if {present}:", *inner]
+        if body:
+            out += [f"{pad}if type({x}) is dict:", *body]
 
 
 _ABSENT: Any = object()

@@ -292,12 +292,16 @@ class Validator:
             self._sub[key] = fn
         return fn
 
-    def checker_at(self, subschema: Any) -> Any:
-        """``instance -> bool`` for ``subschema`` (an object of this validator's schema, refs
-        resolved against its root), bound once: no per-call lookup."""
+    def _raw_at(self, subschema: Any) -> Any:
+        """The generated check of ``subschema`` (an object of this validator's schema, refs
+        resolved against its root) as ``instance -> int``, negative when invalid; it may
+        raise ``RecursionError`` on very deep instances."""
         if self._jimpl is not None:
-            return lambda x: self.is_valid_at(subschema, x)
-        return self._fast_at(subschema, self._root_res, False)
+            return lambda x: 0 if self.is_valid_at(subschema, x) else -1
+        assert self._comp is not None
+        name = self._comp.function(subschema, self._root_res, False, ())
+        self._comp.flush()
+        return self._comp.ns[name]
 
     def is_valid_at(self, subschema: Any, instance: Any) -> bool:
         """Whether ``instance`` matches ``subschema`` with refs resolved against this root."""

@@ -88,9 +88,14 @@ def _freeze(v: Any) -> Any:
 
 
 def _unique(x: list) -> bool:
+    # JSON-equal hashable values are equal in Python too (Python only adds true == 1 and
+    # false == 0), so items Python tells apart are unique; anything else is settled exactly
     try:
-        if all(type(v) is str for v in x):
-            return len(set(x)) == len(x)
+        if len(set(x)) == len(x):
+            return True
+    except TypeError:  # objects or arrays among the items
+        pass
+    try:
         return len({_freeze(v) for v in x}) == len(x)
     except TypeError:  # unhashable exotic values: quadratic but exact
         return not any(_json_eq(a, b) for a, b in itertools.combinations(x, 2))
