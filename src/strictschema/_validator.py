@@ -275,21 +275,15 @@ class Validator:
         return self._counted
 
     def _fast_at(self, s: Any, res: Any, entered: bool) -> Any:
-        """The generated check of subschema ``s`` in scope ``res``, as ``x -> bool``."""
+        """The generated check of subschema ``s`` in scope ``res``: ``x -> int``, negative
+        when invalid (``RecursionError`` on very deep instances)."""
         key = (id(s), _base(res), entered)
         fn = self._sub.get(key)
         if fn is None:
             assert self._comp is not None
             name = self._comp.function(s, res, False, (), entered)
             self._comp.flush()
-            f = self._comp.ns[name]
-
-            def fn(x: Any) -> bool:
-                try:
-                    return f(x) >= 0
-                except RecursionError:
-                    return False
-            self._sub[key] = fn
+            fn = self._sub[key] = self._comp.ns[name]
         return fn
 
     def _raw_at(self, subschema: Any) -> Any:

@@ -15,7 +15,6 @@ from ._vruntime import _FORMATS, _Ctx, _Enum, _is_type, _isnum, _json_eq, _multi
 # -- the error interpreter ----------------------------------------------------------------
 
 _WEAK = frozenset({"anyOf", "oneOf"})
-_CONTAINERS = (dict, list)
 
 
 class _Errors:
@@ -23,8 +22,8 @@ class _Errors:
 
     def __init__(self, ctx: _Ctx, fast: Any = None) -> None:
         self.ctx = ctx
-        # fast(s, res, entered) -> (x -> bool): the generated check of a subschema, used to
-        # skip objects and arrays that are valid (only the invalid paths are interpreted)
+        # fast(s, res, entered) -> (x -> int, negative when invalid): the generated check of
+        # a subschema, used to skip every valid subtree (only invalid paths are interpreted)
         self.fast = fast
 
     def valid(self, s: Any, x: Any, res: Any) -> bool:
@@ -40,7 +39,7 @@ class _Errors:
             return
         if not isinstance(s, dict):
             return
-        if self.fast is not None and self.fast(s, res, entered)(x):
+        if self.fast is not None and self.fast(s, res, entered)(x) >= 0:
             return
         if not entered:
             res = ctx.enter(s, res)
