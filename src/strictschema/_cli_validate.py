@@ -471,7 +471,10 @@ class Run:
             if _can_fork(self.progress):
                 # the workers inherit the compiled schema and its generated code (nothing
                 # to rebuild: a spawned worker spends ~0.3 s importing and compiling)
+                import gc
+
                 self.compiled._acceptor()
+                gc.freeze()  # the collector leaves the inherited objects alone (no copying)
                 ctx, init, args = multiprocessing.get_context("fork"), None, ()
             else:
                 ctx, init, args = (multiprocessing.get_context("spawn"), _init_worker,

@@ -214,7 +214,9 @@ class Validator:
 
     def _install_json(self) -> None:
         """Build the bytes -> verdict code on first use and bind ``check_json`` and
-        ``validate_json`` on the instance to it (no per-call dispatch)."""
+        ``validate_json`` on the instance to it (no per-call dispatch). Once."""
+        if "check_json" in self.__dict__:
+            return
         general = self._check_general
         validate = self.validate
 
