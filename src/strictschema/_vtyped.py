@@ -295,8 +295,11 @@ class _Typed:
         try:
             w.add(1, "n = 0")
             w.add(1, "st = [x]")
-            w.add(1, "for d in st:")
-            self.branches(w, "d", 2, branches, common, disc, tag_table, fields)
+            w.add(1, "try:")
+            w.add(2, "for d in st:")
+            self.branches(w, "d", 3, branches, common, disc, tag_table, fields, True)
+            w.add(1, "except KeyError:")  # a key the branch reads is missing
+            w.add(2, _FAIL)
             w.add(1, "return n")
         finally:
             self.fn, self.walking = saved, saved_walking
@@ -313,9 +316,12 @@ class _Typed:
         td.__optional_keys__ = frozenset(fields) - common
 
     def branches(self, w: _Fn, d: str, ind: int, branches: list, common: set[str],
-                 disc: str | None, tag_table: str, fields: dict[str, Any]) -> None:
+                 disc: str | None, tag_table: str, fields: dict[str, Any],
+                 reads_prove: bool = False) -> None:
         """The checks of a tagged union's object ``d`` into ``w`` (the current function) at
-        ``ind``: pick the branch by its tag or key set, check its key set and values."""
+        ``ind``: pick the branch by its tag or key set, check its key set and values. With
+        ``reads_prove`` (a walker, whose ``KeyError`` means invalid) a key the branch reads
+        anyway needs no ``in`` test."""
         b = w.var("b")
         if disc is None:
             w.add(ind, f"{b} = {tag_table}.get(frozenset({d}), -1)")
@@ -326,10 +332,7 @@ class _Typed:
             props = t["properties"]
             w.add(ind, "else:" if i == len(branches) - 1 else
                   f"{'if' if i == 0 else 'elif'} {b} == {i}:")
-            if disc is not None:  # a key set picks its branch only if it is that branch's
-                conds = [f"len({d}) != {len(props)}"] + [
-                    f"{_py(k)} not in {d}" for k in props if k not in common]
-                w.add(ind + 1, f"if {' or '.join(conds)}: {_FAIL}")
+            check_at = len(w.lines)
             static = len(props)
             for k, sub in props.items():
                 if k == disc:
@@ -345,7 +348,19 @@ class _Typed:
                 if k in fields and fields[k] != tp:
                     raise _NotTyped  # typed differently in two branches
                 fields[k] = tp
-            w.add(ind + 1, f"n += {static}")
+            # the branch's unconditional string counts in one addition (n is read at the end)
+            top = "    " * (ind + 1)
+            body = w.lines[check_at:]
+            adds = [ln[len(top) + 5:] for ln in body if ln.startswith(top + "n += ")]
+            w.lines[check_at:] = [ln for ln in body if not ln.startswith(top + "n += ")]
+            w.add(ind + 1, f"n += {' + '.join([*adds, str(static)])}")
+            if disc is not None:  # a key set picks its branch only if it is that branch's
+                read = [ln[len(top):] for ln in w.lines[check_at:]
+                        if ln.startswith(top) and not ln.startswith(top + " ")]
+                conds = [f"len({d}) != {len(props)}"] + [
+                    f"{_py(k)} not in {d}" for k in props if k not in common and not (
+                        reads_prove and any(r.endswith(f" = {d}[{_py(k)}]") for r in read))]
+                w.lines.insert(check_at, top + f"if {' or '.join(conds)}: {_FAIL}")
 
     def call(self, td: Any, name: str, x: str, ind: int) -> None:
         r = self.fn.var("r")
@@ -367,6 +382,7 @@ class _Typed:
         static = len(props)
         fn = self.fn
         skip = self.skip.pop(id(s), ())
+        nullable: list[tuple[str, list[str]]] = []  # string-or-null values, nothing else
         for k, sub in props.items():
             v = fn.var()
             mark = len(fn.lines)
@@ -375,6 +391,17 @@ class _Typed:
             static += st
             if len(fn.lines) == mark + 1 or k in skip:  # no checks, or checked by column
                 del fn.lines[mark:]
+            elif fn.lines[mark + 1:] == ["    " * ind + f"if type({v}) is str:",
+                                         "    " * (ind + 1) + "n += 1"]:
+                nullable.append((k, fn.lines[mark:]))
+                del fn.lines[mark:]
+        if len(nullable) == 1:
+            fn.lines.extend(nullable[0][1])
+        elif nullable:  # each is a string or None: count the Nones in one C call
+            import operator
+
+            get = self.comp.const(operator.itemgetter(*(k for k, _ in nullable)), "ig")
+            fn.add(ind, f"n += {len(nullable)} - {get}({x}).count(None)")
         self.names += 1
         return TypedDict(f"_Obj{self.names}", fields), static  # type: ignore[operator]
 
@@ -440,11 +467,14 @@ class _Typed:
             c = fn.var("c")
             fn.add(ind + 1, f"{c} = list(map({comp.const(operator.itemgetter(k), 'ig')}, {x}))")
             fixed = fixed_width(ss["pattern"]) if "pattern" in ss else None
-            if fixed is not None:  # the whole column in three C calls (see fixed_width)
+            if fixed is not None:  # the whole column in a few C calls (see fixed_width):
+                # as UTF-8 bytes (a 256-byte table is quicker than a dict); every byte of a
+                # non-ASCII character is >= 128, which no class or separator holds
                 table, signature = fixed
-                fn.add(ind + 1, f"if ('\\x00'.join({c}) + '\\x00').translate("
-                                f"{comp.const(table, 'tt')}) != {_py(signature + chr(0))} * "
-                                f"len({c}): {_FAIL}")
+                btable = bytes(table.get(i, i) for i in range(256))
+                fn.add(ind + 1, f"if ('\\x00'.join({c}) + '\\x00').encode('utf-8', "
+                                f"'surrogatepass').translate({comp.const(btable, 'tt')}) != "
+                                f"{(signature + chr(0)).encode()!r} * len({c}): {_FAIL}")
             elif "pattern" in ss:
                 rx = compile_pattern(ss["pattern"])  # compiled by string() already
                 if rx.short is None:
