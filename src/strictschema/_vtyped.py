@@ -359,7 +359,9 @@ class _Typed:
                         if ln.startswith(top) and not ln.startswith(top + " ")]
                 conds = [f"len({d}) != {len(props)}"] + [
                     f"{_py(k)} not in {d}" for k in props if k not in common and not (
-                        reads_prove and any(r.endswith(f" = {d}[{_py(k)}]") for r in read))]
+                        reads_prove and any(r.partition(" = ")[0].isidentifier()
+                                            and r.partition(" = ")[2] == f"{d}[{_py(k)}]"
+                                            for r in read))]
                 w.lines.insert(check_at, top + f"if {' or '.join(conds)}: {_FAIL}")
 
     def call(self, td: Any, name: str, x: str, ind: int) -> None:
