@@ -433,6 +433,27 @@ def test_validate_broken_json_document_reports_its_line(tmp_path: Path) -> None:
     assert r.stdout.startswith(f"{bad}:3::$: not JSON: Expecting value")
 
 
+def test_validate_empty_or_bom_document_is_a_finding_but_empty_jsonl_holds_no_output(
+        tmp_path: Path) -> None:
+    empty, blank, bom, lines = (tmp_path / n for n in ("a.json", "b.json", "c.json", "d.jsonl"))
+    empty.write_bytes(b"")
+    blank.write_bytes(b"  \n\n")
+    bom.write_bytes(b'\xef\xbb\xbf{"city": "Oslo"}')
+    lines.write_bytes(b"")
+    schema = str(DATA / "strict_clean.json")
+    r = strictschema("validate", "--schema", schema, str(empty), str(blank), str(bom))
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == [
+        f"{empty}:1::$: not JSON: empty text: no JSON value (char 0) [json]",
+        f"{blank}:1::$: not JSON: empty text: no JSON value (char 0) [json]",
+        (f"{bom}:1::$: not JSON: a byte order mark (U+FEFF) before the JSON value (char 0) "
+         "[json]"),
+    ]
+    r = strictschema("validate", "--schema", schema, str(lines))
+    assert r.returncode == 0
+    assert "checked 0 outputs in 1 file" in r.stderr
+
+
 def test_validate_json_output_parses() -> None:
     r = strictschema("validate", "--schema", "strict_clean.json", "-o", "json",
                      "weather_outputs.jsonl")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -47,6 +48,17 @@ def test_big_integers_exact_without_msgspec(monkeypatch) -> None:
 def test_duplicate_keys_are_an_error(text) -> None:
     with pytest.raises(DecodeError, match="duplicate object key"):
         loads(text)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (b"", "empty text: no JSON value"), (b" \n\t", "empty text: no JSON value"),
+    (b"\xef\xbb\xbf[1]", "a byte order mark (U+FEFF) before the JSON value"),
+    ("\ufeff{}", "a byte order mark (U+FEFF) before the JSON value"),
+])
+def test_empty_text_and_byte_order_mark_say_so(text, message) -> None:
+    for fn in (loads, loads_exact):
+        with pytest.raises(DecodeError, match=re.escape(message)):
+            fn(text)
 
 
 @pytest.mark.parametrize("text", [

@@ -490,8 +490,6 @@ class Run:
 
     # -- whole documents ---------------------------------------------------------------
     def _document(self, data: bytes, label: str) -> None:
-        if not data.strip():
-            return  # an empty file holds no output
         value: Any = None
         parsed = True
         try:
@@ -517,7 +515,8 @@ class Run:
             pos = _char_position(problems[0][2])
             if pos is not None:
                 text = data.decode("utf-8", "replace")
-                while pos < len(text) and text[pos] in " \t\r\n":
+                while ("extra data" in problems[0][2] and pos < len(text)
+                       and text[pos] in " \t\r\n"):
                     pos += 1  # "extra data" points at the whitespace before it
                 line = 1 + text[:pos].count("\n")
         self._one(label, line, problems)

@@ -119,6 +119,10 @@ def loads_exact(data: bytes | bytearray | memoryview | str) -> Any:
     try:
         value, end = _decoder.raw_decode(text, len(text) - len(text.lstrip(" \t\n\r")))
     except json.JSONDecodeError as exc:
+        if text.startswith("\ufeff"):  # RFC 8259 8.1: senders must not add one
+            raise DecodeError("a byte order mark (U+FEFF) before the JSON value", 0) from None
+        if not text.strip(" \t\n\r"):
+            raise DecodeError("empty text: no JSON value", 0) from None
         raise DecodeError(exc.msg, exc.pos) from None
     except RecursionError:
         raise DecodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
