@@ -1,6 +1,6 @@
 """bytes -> verdict: strictschema's validator against its peers, as ratios to ``orjson.loads``.
 
-    python benchmarks/bench_validate.py [--quick]
+    python benchmarks/bench_validate.py [--quick] [--case PREFIX] [--breakdown]
 
 Four realistic strict schemas and a 1 MB instance (``schemas_validate.py``), each timed in
 one process on the same valid, compact bytes:
@@ -142,13 +142,46 @@ def _case(schema: dict, raw: bytes, budget: float, checker: object) -> tuple:
     return base, {k: t / base for k, t in times.items()}, compile_ms, full_ms
 
 
+def _breakdown(name: str, schema: dict, raw: bytes, budget: float) -> None:
+    """Where ``Validator.validate_json`` spends its time on one valid instance: the typed
+    decode, the quote count that exposes duplicate and dropped keys, and the rest (generated
+    residual checks and walkers, call overhead), beside the two halves of the rs route.
+    Reads the generated code's globals: a diagnostic for developers, not an API."""
+    v = strictschema.Validator(schema)
+    v.validate_json(raw)
+    dec = v.validate_json.__globals__.get("_dec")
+    if dec is None:
+        print(f"{name}: no typed fast path")
+        return
+    value = orjson.loads(raw)
+    rs = jsonschema_rs.validator_for(schema)
+    times = _time_all({
+        "validate_json": lambda: v.validate_json(raw),
+        "typed decode": lambda: dec(raw),
+        "quote count": lambda: raw.count(b'"'),
+        "orjson.loads": lambda: orjson.loads(raw),
+        "rs is_valid(value)": lambda: rs.is_valid(value),
+    }, dict.fromkeys(("validate_json", "typed decode", "quote count", "orjson.loads",
+                      "rs is_valid(value)"), budget))
+    rest = times["validate_json"] - times["typed decode"] - times["quote count"]
+    cells = ", ".join(f"{k} {t * 1e6:.2f}" for k, t in times.items())
+    print(f"{name} (us): {cells}; residual checks and the rest {rest * 1e6:.2f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="shorter timing loops")
     ap.add_argument("--case", action="append", default=[], metavar="PREFIX",
                     help="only the cases whose name starts with PREFIX (e.g. S3); repeatable")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="instead of the table: where validate_json's time goes, per case")
     args = ap.parse_args()
     budget = 0.2 if args.quick else 1.0
+    if args.breakdown:
+        for name, schema, raw in CASES:
+            if not args.case or any(name.startswith(c) for c in args.case):
+                _breakdown(name, schema, raw, budget)
+        return 0
     checker = jsonschema.FormatChecker(formats=())
     for name, fn in FORMAT_CHECKS.items():
         checker.checks(name)(fn)
