@@ -355,13 +355,14 @@ class _Typed:
             w.lines[check_at:] = [ln for ln in body if not ln.startswith(top + "n += ")]
             w.add(ind + 1, f"n += {' + '.join([*adds, str(static)])}")
             if disc is not None:  # a key set picks its branch only if it is that branch's
-                read = [ln[len(top):] for ln in w.lines[check_at:]
-                        if ln.startswith(top) and not ln.startswith(top + " ")]
+                # the right-hand sides of the branch's plain top-level assignments
+                plain = [ln[len(top):] for ln in w.lines[check_at:]
+                         if ln.startswith(top) and not ln.startswith(top + " ")]
+                reads = {rhs for lhs, _, rhs in (ln.partition(" = ") for ln in plain)
+                         if lhs.isidentifier()} if reads_prove else set()
                 conds = [f"len({d}) != {len(props)}"] + [
-                    f"{_py(k)} not in {d}" for k in props if k not in common and not (
-                        reads_prove and any(r.partition(" = ")[0].isidentifier()
-                                            and r.partition(" = ")[2] == f"{d}[{_py(k)}]"
-                                            for r in read))]
+                    f"{_py(k)} not in {d}" for k in props
+                    if k not in common and f"{d}[{_py(k)}]" not in reads]
                 w.lines.insert(check_at, top + f"if {' or '.join(conds)}: {_FAIL}")
 
     def call(self, td: Any, name: str, x: str, ind: int) -> None:
