@@ -226,6 +226,6 @@ def test_fixed_width_column_check_agrees_with_search(pattern: str, texts: list[s
     fixed = fixed_width(pattern)
     assert fixed is not None
     table, signature = fixed
-    column = ("\x00".join(texts) + "\x00").translate(table) == (signature + "\x00") * len(
-        texts)
+    column = ("\x00".join(texts) + "\x00").encode("utf-8", "surrogatepass").translate(
+        table) == (signature + b"\x00") * len(texts)
     assert column == all(compile_pattern(pattern).search(t) for t in texts)

@@ -549,15 +549,17 @@ def _fixed_atom(node: tuple) -> tuple[bool, tuple[tuple[int, int], ...]] | None:
 
 
 @lru_cache(maxsize=1024)
-def fixed_width(source: str) -> tuple[dict[int, int], str] | None:
+def fixed_width(source: str) -> tuple[bytes, bytes] | None:
     """For a pattern ``^A$`` where ``A`` is a sequence of ASCII one-character atoms
     (literal characters, classes of ranges, ``\\d``, ``\\w``; distinct classes disjoint)
-    repeated a fixed number of times: ``(table, signature)``, where ``table`` maps each
-    character of a class to that class's first character. A list of strings all match the
-    pattern iff ``(SEP.join(strings) + SEP).translate(table) == (signature + SEP) * len``
-    with ``SEP = "\\x00"`` (no class holds it, so separators cannot shift: each string has
-    exactly ``len(signature)`` characters, each in its offset's class). None for any other
-    pattern."""
+    repeated a fixed number of times: ``(table, signature)``, where ``table`` (a
+    ``bytes.translate`` table) maps each byte of a class to that class's first character and
+    leaves every other byte alone. A list of strings all match the pattern iff
+    ``(SEP.join(strings) + SEP).encode("utf-8", "surrogatepass").translate(table) ==
+    (signature + b"\\x00") * len`` with ``SEP = "\\x00"``: no class holds the separator, so
+    separators cannot shift (each string has exactly ``len(signature)`` characters, each in
+    its offset's class), and every byte of a non-ASCII character is >= 128, in no class.
+    None for any other pattern."""
     try:
         regress.Regex(source, "u")
         tree = _Parser(source).parse()
@@ -593,7 +595,7 @@ def fixed_width(source: str) -> tuple[dict[int, int], str] | None:
     signature = "".join(sig)
     if not signature or len(signature) > 1024:
         return None
-    return table, signature
+    return bytes(table.get(i, i) for i in range(256)), signature.encode()
 
 
 @lru_cache(maxsize=4096)

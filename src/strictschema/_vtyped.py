@@ -470,14 +470,11 @@ class _Typed:
             c = fn.var("c")
             fn.add(ind + 1, f"{c} = list(map({comp.const(operator.itemgetter(k), 'ig')}, {x}))")
             fixed = fixed_width(ss["pattern"]) if "pattern" in ss else None
-            if fixed is not None:  # the whole column in a few C calls (see fixed_width):
-                # as UTF-8 bytes (a 256-byte table is quicker than a dict); every byte of a
-                # non-ASCII character is >= 128, which no class or separator holds
+            if fixed is not None:  # the whole column in a few C calls (see fixed_width)
                 table, signature = fixed
-                btable = bytes(table.get(i, i) for i in range(256))
                 fn.add(ind + 1, f"if ('\\x00'.join({c}) + '\\x00').encode('utf-8', "
-                                f"'surrogatepass').translate({comp.const(btable, 'tt')}) != "
-                                f"{(signature + chr(0)).encode()!r} * len({c}): {_FAIL}")
+                                f"'surrogatepass').translate({comp.const(table, 'tt')}) != "
+                                f"{signature + bytes(1)!r} * len({c}): {_FAIL}")
             elif "pattern" in ss:
                 rx = compile_pattern(ss["pattern"])  # compiled by string() already
                 if rx.short is None:
