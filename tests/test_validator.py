@@ -533,6 +533,11 @@ def _with_kid(kid: object) -> dict:
     (_with_kid({**_TEXT, "type": 1}), False),
     (_with_kid({"type": "text", "id": "t"}), False),  # a missing key
     (_with_kid({**_TEXT, "label": "a@b.co"}), False),  # a key of another branch
+    # keys of another branch with no strings in their values: only the key's own quotes
+    # tell the count (the walker does not test a node's size)
+    (_with_kid({**_TEXT, "attrs": []}), False),
+    (_with_kid({**_TEXT, "kids": []}), False),
+    ({"root": {**_TREE_OK["root"], "body": "x"}}, False),
     (_with_kid({**_TEXT, "zz": 1}), False),  # an unknown key (msgspec drops it)
     (_with_kid({**_TEXT, "body": "Hi"}), False),  # the pattern (residual, in the walker)
     (_with_kid({**_FIELD, "label": "a@@b"}), False),  # the format
@@ -552,6 +557,40 @@ def test_tagged_union_typed_path_agrees_with_the_general_path(instance: dict,
     assert v._check_general(raw) == (instance, valid)
     assert v.is_valid(instance) is valid
     assert v.check_json(raw.decode()) == (instance, valid)
+
+
+def _plain_union(recursive: bool) -> dict:
+    """Branches whose own keys hold plain strings: nothing reads them, so a test of their
+    presence is all that stands between a missing key and the count. Recursive, the union
+    is checked by a walker; else, with a ``null`` branch, inline."""
+    def branch(tag: str, own: str) -> dict:
+        props = {"t": {"const": tag}, own: {"type": "string"}}
+        if recursive:
+            props["kids"] = {"type": "array", "items": {"$ref": "#/$defs/node"}}
+        return {"type": "object", "properties": props, "required": list(props),
+                "additionalProperties": False}
+
+    return {"type": "object", "properties": {"root": {"type": "array", "items": {
+        "$ref": "#/$defs/node"}}}, "required": ["root"], "additionalProperties": False,
+        "$defs": {"node": {"anyOf": [branch("a", "x"), branch("b", "y"),
+                                     *([] if recursive else [{"type": "null"}])]}}}
+
+
+@pytest.mark.parametrize("recursive", [True, False])
+def test_tagged_union_a_missing_key_cannot_balance_a_key_too_many(recursive: bool) -> None:
+    """One node short of its key and another with a key too many hold as many strings as
+    two valid nodes: the quote count balances, the key test must refuse."""
+    v = Validator(_plain_union(recursive))
+    kids = {"kids": []} if recursive else {}
+    ok = [{"t": "a", "x": "1", **kids}, {"t": "b", "y": "2", **kids}, *([] if recursive
+                                                                     else [None])]
+    bad = [{"t": "a", **kids}, {"t": "b", "y": "2", "x": "1", **kids}]
+    for nodes, valid in ((ok, True), (bad, False), (bad[::-1], False)):
+        instance = {"root": nodes}
+        raw = json.dumps(instance).encode()
+        assert v.check_json(raw) == (instance, valid)
+        assert v._typed
+        assert v._check_general(raw) == (instance, valid)
 
 
 def test_tagged_union_typed_path_refuses_nested_duplicates() -> None:

@@ -297,10 +297,10 @@ class _Typed:
             w.add(1, "st = [x]")
             w.add(1, "try:")
             w.add(2, "for d in st:")
-            self.branches(w, "d", 3, branches, common, disc, tag_table, fields, True)
+            base = self.branches(w, "d", 3, branches, common, disc, tag_table, fields, True)
             w.add(1, "except KeyError:")  # a key the branch reads is missing
             w.add(2, _FAIL)
-            w.add(1, "return n")
+            w.add(1, f"return n + {base} * len(st)" if base else "return n")
         finally:
             self.fn, self.walking = saved, saved_walking
             self.building.discard(id(owner))
@@ -317,17 +317,28 @@ class _Typed:
 
     def branches(self, w: _Fn, d: str, ind: int, branches: list, common: set[str],
                  disc: str | None, tag_table: str, fields: dict[str, Any],
-                 reads_prove: bool = False) -> None:
+                 walker: bool = False) -> int:
         """The checks of a tagged union's object ``d`` into ``w`` (the current function) at
-        ``ind``: pick the branch by its tag or key set, check its key set and values. With
-        ``reads_prove`` (a walker, whose ``KeyError`` means invalid) a key the branch reads
-        anyway needs no ``in`` test."""
+        ``ind``: pick the branch by its tag or key set, check that the branch's keys are
+        there and its values, count its strings.
+
+        No test that ``d`` holds *only* the branch's keys: the count does that. The branch
+        adds exactly the strings of its own (present, typed) members to ``n``, never more;
+        a member outside the branch that the decoder kept adds at least its key's two quotes
+        to the text but nothing to ``n``, so the quote count (``2 * n``) fails and the
+        general path decides.
+
+        In a ``walker`` (whose ``KeyError`` means invalid) a key the branch reads anyway
+        needs no ``in`` test, and the static count most branches share is left out: the
+        walker adds ``base * len(st)`` once for all its nodes. Returns that ``base``."""
         b = w.var("b")
         if disc is None:
             w.add(ind, f"{b} = {tag_table}.get(frozenset({d}), -1)")
             w.add(ind, f"if {b} < 0: {_FAIL}")
         else:
             w.add(ind, f"{b} = {tag_table}[{d}[{_py(disc)}]]")
+        top = "    " * (ind + 1)
+        counts = []  # per branch: (index of its count line, the dynamic terms, the static)
         for i, (t, tres) in enumerate(branches):
             props = t["properties"]
             w.add(ind, "else:" if i == len(branches) - 1 else
@@ -349,21 +360,32 @@ class _Typed:
                     raise _NotTyped  # typed differently in two branches
                 fields[k] = tp
             # the branch's unconditional string counts in one addition (n is read at the end)
-            top = "    " * (ind + 1)
             body = w.lines[check_at:]
             adds = [ln[len(top) + 5:] for ln in body if ln.startswith(top + "n += ")]
             w.lines[check_at:] = [ln for ln in body if not ln.startswith(top + "n += ")]
-            w.add(ind + 1, f"n += {' + '.join([*adds, str(static)])}")
-            if disc is not None:  # a key set picks its branch only if it is that branch's
+            if disc is not None:  # the keys outside the shared (required) ones are there
                 # the right-hand sides of the branch's plain top-level assignments
                 plain = [ln[len(top):] for ln in w.lines[check_at:]
                          if ln.startswith(top) and not ln.startswith(top + " ")]
                 reads = {rhs for lhs, _, rhs in (ln.partition(" = ") for ln in plain)
-                         if lhs.isidentifier()} if reads_prove else set()
-                conds = [f"len({d}) != {len(props)}"] + [
-                    f"{_py(k)} not in {d}" for k in props
-                    if k not in common and f"{d}[{_py(k)}]" not in reads]
-                w.lines.insert(check_at, top + f"if {' or '.join(conds)}: {_FAIL}")
+                         if lhs.isidentifier()} if walker else set()
+                conds = [f"{_py(k)} not in {d}" for k in props
+                         if k not in common and f"{d}[{_py(k)}]" not in reads]
+                if conds:
+                    w.lines.insert(check_at, top + f"if {' or '.join(conds)}: {_FAIL}")
+            counts.append((check_at, len(w.lines), adds, static))
+            w.add(ind + 1, "")  # the count, written once the base is known
+        statics = [st for _, _, _, st in counts]
+        base = max(statics, key=statics.count) if walker else 0
+        for start, at, adds, static in reversed(counts):
+            terms = [*adds, str(static - base)] if static != base else adds
+            if terms:
+                w.lines[at] = top + f"n += {' + '.join(terms)}"
+            elif at > start:  # the branch has checks of its own
+                del w.lines[at]
+            else:
+                w.lines[at] = top + "pass"
+        return base
 
     def call(self, td: Any, name: str, x: str, ind: int) -> None:
         r = self.fn.var("r")
