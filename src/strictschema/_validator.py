@@ -137,6 +137,7 @@ class Validator:
         self._fast: Any = None
         self._counted: Any = None
         self._typed = False  # whether validate_json runs on a typed msgspec decoder
+        self._typed_source = ""
         self._comp: _Compiler | None = None
         self._ccomp: _Compiler | None = None
         self._at: dict[int, tuple[Any, Any]] = {}
@@ -231,9 +232,10 @@ class Validator:
             self._counter()
             if not _INEXACT_INTS:
                 try:
-                    check, check_validate = _Typed(self._ctx, self._root_res).build(
-                        general, validate_general)
+                    typed = _Typed(self._ctx, self._root_res)
+                    check, check_validate = typed.build(general, validate_general)
                     self._typed = True
+                    self._typed_source = "\n".join(typed.comp.source_lines)
                 except (_NotTyped, RecursionError):
                     pass
         self.check_json = check  # type: ignore[method-assign]
@@ -320,8 +322,10 @@ class Validator:
             return False
 
     def source_code(self) -> str:
-        """The generated Python source (for debugging and tests)."""
-        return "\n".join(self._comp.source_lines) if self._comp else ""
+        """The generated Python source (for debugging and tests): the checks of parsed
+        values, then the bytes -> verdict code once ``validate_json`` has built it."""
+        general = "\n".join(self._comp.source_lines) if self._comp else ""
+        return "\n".join(filter(None, (general, self._typed_source)))
 
     def __repr__(self) -> str:
         return f"Validator({self._source.schema!r})"[:200]

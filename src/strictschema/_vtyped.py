@@ -3,17 +3,63 @@ while parsing; generated residual code checks the rest."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import RefResolutionError
 from ._formats import FAST_ACCEPT
-from ._vcodegen import _FAIL, _Compiler, _Fn, _py
+from ._vcodegen import _FAIL, _Compiler, _py
 from ._vruntime import _ANNOTATIONS, _FORMATS, _Ctx, _json_eq
 
 # -- the typed fast path: msgspec checks the strict subset in C ----------------------------
 
 class _NotTyped(Exception):
     pass
+
+
+class _Line(NamedTuple):
+    """One generated statement: ``text`` at indent ``ind``, and what it does where later
+    passes rewrite code: ``count`` the term of ``n += term``; ``read`` the source of a plain
+    read ``var = source``; ``push`` the value a walker puts on its stack; ``nullable`` the
+    variable (a string or ``None``) whose string adds one to ``n``."""
+
+    ind: int
+    text: str
+    count: str | None = None
+    read: str | None = None
+    push: str | None = None
+    nullable: str | None = None
+
+
+class _Code:
+    """The statements of one generated function, as ``_Line`` data until rendered."""
+
+    __slots__ = ("lines", "nvar")
+
+    def __init__(self) -> None:
+        self.lines: list[_Line] = []
+        self.nvar = 0
+
+    def var(self, prefix: str = "v") -> str:
+        self.nvar += 1
+        return f"{prefix}{self.nvar}"
+
+    def add(self, ind: int, text: str) -> None:
+        self.lines.append(_Line(ind, text))
+
+    def count(self, ind: int, term: str) -> None:
+        self.lines.append(_Line(ind, f"n += {term}", count=term))
+
+    def read(self, ind: int, var: str, source: str) -> None:
+        self.lines.append(_Line(ind, f"{var} = {source}", read=source))
+
+    def push(self, ind: int, value: str) -> None:
+        self.lines.append(_Line(ind, f"st.append({value})", push=value))
+
+    def mark(self) -> int:
+        return len(self.lines)
+
+    def render(self) -> str:
+        return "\n".join("    " * line.ind + line.text for line in self.lines)
 
 
 _ROOT_ONLY = frozenset({"$schema", "$defs", "definitions", "$id", "id"})
@@ -48,7 +94,7 @@ class _Typed:
     def __init__(self, ctx: _Ctx, res: Any) -> None:
         self.ctx = ctx
         self.comp = _Compiler(ctx)
-        self.fn = _Fn(True)
+        self.fn = _Code()
         self.active: set[int] = set()
         self.skip: dict[int, set[str]] = {}
         self.names = 0
@@ -72,10 +118,11 @@ class _Typed:
         ns["_dec"] = msgspec.json.Decoder(tp).decode
         ns["_general"] = general
         ns["_vgeneral"] = validate_general
-        body = "\n".join(fn.lines)
+        body = fn.render()
         # msgspec decodes any bytes-like or str (anything else raises: the general path
         # says what is wrong); only exact bytes and str go on to the quote count.
-        dynamic = any(line.lstrip().startswith("n +=") for line in fn.lines)
+        dynamic = any(line.count is not None or line.nullable is not None
+                      for line in fn.lines)
         quotes = "n + n" if dynamic else str(2 * static)
         out = []
         for name, fallback, ok in (("check_json", "_general", "x, True"),
@@ -121,7 +168,7 @@ class _Typed:
             except RefResolutionError:
                 raise _NotTyped from None
             if target is not self.root and id(target) == self.walking:
-                self.fn.add(ind, f"st.append({x})")  # the walker visits it in turn
+                self.fn.push(ind, x)  # the walker visits it in turn
                 return self.unions[id(target)][0], 0
             if target is self.root or id(target) in self.active:
                 raise _NotTyped  # recursive: msgspec types cannot express it here
@@ -187,8 +234,10 @@ class _Typed:
               "object": "dict", "array": "list"}
         fn = self.fn
         types = []
+        start = fn.mark()
+        plain_string = False  # the string branch has no check but its count
         for b, k in zip(subs, kinds, strict=True):
-            mark = len(fn.lines)
+            mark = fn.mark()
             if k == "null":
                 cond = f"{x} is None"
             elif k == "number":
@@ -201,11 +250,15 @@ class _Typed:
                                          False)
             else:
                 tp, static = self.conv(b, res, x, ind + 1)
+            if k == "string":
+                plain_string = fn.mark() == mark + 1 and static == 1
             if static:
-                fn.add(ind + 1, f"n += {static}")
-            if len(fn.lines) == mark + 1:
+                fn.count(ind + 1, str(static))
+            if fn.mark() == mark + 1:
                 del fn.lines[mark:]
             types.append(tp)
+        if plain_string and sorted(kinds) == ["null", "string"]:
+            fn.lines[start:] = [_Line(ind, f"if type({x}) is str: n += 1", nullable=x)]
         return Union[tuple(types)], 0  # noqa: UP007 - a runtime union of msgspec types
 
     def tag_values(self, s: Any, res: Any) -> list[str] | None:
@@ -289,7 +342,7 @@ class _Typed:
         name = self.comp.const(object(), "u")
         self.unions[id(owner)] = (td, name)
         saved, saved_walking = self.fn, self.walking
-        w = self.fn = _Fn(True)
+        w = self.fn = _Code()
         self.walking = id(owner)
         self.building.add(id(owner))
         try:
@@ -305,7 +358,7 @@ class _Typed:
             self.fn, self.walking = saved, saved_walking
             self.building.discard(id(owner))
         self.finish(td, fields, common)
-        self.walkers.append(f"def {name}(x):\n" + "\n".join(w.lines) + "\n")
+        self.walkers.append(f"def {name}(x):\n" + w.render() + "\n")
         self.call(td, name, x, ind)
         return td, 0
 
@@ -315,7 +368,7 @@ class _Typed:
         td.__required_keys__ = frozenset(common)
         td.__optional_keys__ = frozenset(fields) - common
 
-    def branches(self, w: _Fn, d: str, ind: int, branches: list, common: set[str],
+    def branches(self, w: _Code, d: str, ind: int, branches: list, common: set[str],
                  disc: str | None, tag_table: str, fields: dict[str, Any],
                  walker: bool = False) -> int:
         """The checks of a tagged union's object ``d`` into ``w`` (the current function) at
@@ -337,61 +390,57 @@ class _Typed:
             w.add(ind, f"if {b} < 0: {_FAIL}")
         else:
             w.add(ind, f"{b} = {tag_table}[{d}[{_py(disc)}]]")
-        top = "    " * (ind + 1)
         counts = []  # per branch: (index of its count line, the dynamic terms, the static)
         for i, (t, tres) in enumerate(branches):
             props = t["properties"]
             w.add(ind, "else:" if i == len(branches) - 1 else
                   f"{'if' if i == 0 else 'elif'} {b} == {i}:")
-            check_at = len(w.lines)
+            check_at = w.mark()
             static = len(props)
             for k, sub in props.items():
                 if k == disc:
                     static += 1
                     continue
                 v = w.var()
-                mark = len(w.lines)
-                w.add(ind + 1, f"{v} = {d}[{_py(k)}]")
+                mark = w.mark()
+                w.read(ind + 1, v, f"{d}[{_py(k)}]")
                 tp, st = self.conv(sub, tres, v, ind + 1)
                 static += st
-                if len(w.lines) == mark + 1:
+                if w.mark() == mark + 1:
                     del w.lines[mark:]
                 if k in fields and fields[k] != tp:
                     raise _NotTyped  # typed differently in two branches
                 fields[k] = tp
             # the branch's unconditional string counts in one addition (n is read at the end)
             body = w.lines[check_at:]
-            adds = [ln[len(top) + 5:] for ln in body if ln.startswith(top + "n += ")]
-            w.lines[check_at:] = [ln for ln in body if not ln.startswith(top + "n += ")]
+            adds = [ln.count for ln in body if ln.count is not None and ln.ind == ind + 1]
+            w.lines[check_at:] = [ln for ln in body
+                                  if ln.count is None or ln.ind != ind + 1]
             if disc is not None:  # the keys outside the shared (required) ones are there
-                # the right-hand sides of the branch's plain top-level assignments
-                plain = [ln[len(top):] for ln in w.lines[check_at:]
-                         if ln.startswith(top) and not ln.startswith(top + " ")]
-                reads = {rhs for lhs, _, rhs in (ln.partition(" = ") for ln in plain)
-                         if lhs.isidentifier()} if walker else set()
+                reads = {ln.read for ln in w.lines[check_at:]
+                         if ln.read is not None and ln.ind == ind + 1} if walker else set()
                 conds = [f"{_py(k)} not in {d}" for k in props
                          if k not in common and f"{d}[{_py(k)}]" not in reads]
                 if conds:
-                    w.lines.insert(check_at, top + f"if {' or '.join(conds)}: {_FAIL}")
-            counts.append((check_at, len(w.lines), adds, static))
-            w.add(ind + 1, "")  # the count, written once the base is known
+                    w.lines.insert(check_at, _Line(ind + 1, f"if {' or '.join(conds)}: {_FAIL}"))
+            counts.append((check_at, w.mark(), adds, static))
+            w.add(ind + 1, "pass")  # the count, written once the base is known
         statics = [st for _, _, _, st in counts]
         base = max(statics, key=statics.count) if walker else 0
         for start, at, adds, static in reversed(counts):
             terms = [*adds, str(static - base)] if static != base else adds
             if terms:
-                w.lines[at] = top + f"n += {' + '.join(terms)}"
+                w.lines[at] = _Line(ind + 1, f"n += {' + '.join(terms)}",
+                                    count=" + ".join(terms))
             elif at > start:  # the branch has checks of its own
                 del w.lines[at]
-            else:
-                w.lines[at] = top + "pass"
         return base
 
     def call(self, td: Any, name: str, x: str, ind: int) -> None:
         r = self.fn.var("r")
         self.fn.add(ind, f"{r} = {name}({x})")
         self.fn.add(ind, f"if {r} < 0: {_FAIL}")
-        self.fn.add(ind, f"n += {r}")
+        self.fn.count(ind, r)
 
     def obj(self, s: dict, keys: set, res: Any, x: str, ind: int) -> tuple[Any, int]:
         from typing import TypedDict
@@ -407,17 +456,17 @@ class _Typed:
         static = len(props)
         fn = self.fn
         skip = self.skip.pop(id(s), ())
-        nullable: list[tuple[str, list[str]]] = []  # string-or-null values, nothing else
+        nullable: list[tuple[str, list[_Line]]] = []  # string-or-null values, nothing else
         for k, sub in props.items():
             v = fn.var()
-            mark = len(fn.lines)
-            fn.add(ind, f"{v} = {x}[{_py(k)}]")
+            mark = fn.mark()
+            fn.read(ind, v, f"{x}[{_py(k)}]")
             fields[k], st = self.conv(sub, res, v, ind)
             static += st
-            if len(fn.lines) == mark + 1 or k in skip:  # no checks, or checked by column
+            checks = fn.lines[mark + 1:]
+            if not checks or k in skip:  # no checks, or checked by column
                 del fn.lines[mark:]
-            elif fn.lines[mark + 1:] == ["    " * ind + f"if type({v}) is str:",
-                                         "    " * (ind + 1) + "n += 1"]:
+            elif len(checks) == 1 and checks[0].nullable == v:
                 nullable.append((k, fn.lines[mark:]))
                 del fn.lines[mark:]
         if len(nullable) == 1:
@@ -426,7 +475,7 @@ class _Typed:
             import operator
 
             get = self.comp.const(operator.itemgetter(*(k for k, _ in nullable)), "ig")
-            fn.add(ind, f"n += {len(nullable)} - {get}({x}).count(None)")
+            fn.count(ind, f"{len(nullable)} - {get}({x}).count(None)")
         self.names += 1
         return TypedDict(f"_Obj{self.names}", fields), static  # type: ignore[operator]
 
@@ -443,19 +492,20 @@ class _Typed:
                 raise _NotTyped
         fn = self.fn
         v = fn.var()
-        mark = len(fn.lines)
+        mark = fn.mark()
         target, cols = self.columns(s["items"], res)
         if cols:
             self.skip[id(target)] = set(cols)
         fn.add(ind, f"for {v} in {x}:")
         item, static = self.conv(s["items"], res, v, ind + 1)
         self.skip.pop(id(target), None)
-        if len(fn.lines) == mark + 1:
+        body = fn.lines[mark + 1:]
+        if not body:
             del fn.lines[mark:]
-        elif fn.lines[mark + 1:] == ["    " * (ind + 1) + f"st.append({v})"]:
-            fn.lines[mark:] = ["    " * ind + f"st += {x}"]
+        elif len(body) == 1 and body[0].push == v:  # each item onto the walker's stack
+            fn.lines[mark:] = [_Line(ind, f"st += {x}")]
         if static:
-            fn.add(ind, f"n += {static} * len({x})")
+            fn.count(ind, f"{static} * len({x})")
         if cols:
             self.column_checks(cols, x, ind)
         tp: Any = list[item]  # type: ignore[valid-type]
