@@ -233,6 +233,36 @@ def test_deep_instances_fail_cleanly() -> None:
     assert v.validate_json(text) == json.loads(text)
 
 
+@pytest.mark.slow
+def test_a_100_mb_output_passes_or_fails_cleanly() -> None:
+    """A 100 MB output (1,120,000 invoice lines) through both bytes -> value routes: the
+    typed path when it is valid; every error, with its path, when two lines deep inside are
+    not."""
+    line = {"sku": "AKZ-1490", "description": "Stainless steel widget", "quantity": 24,
+            "unit_price": 4.82}
+    item = {"type": "object", "properties": {
+        "sku": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"},
+        "description": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1},
+        "unit_price": {"type": "number", "minimum": 0}},
+        "required": list(line), "additionalProperties": False}
+    schema = {"type": "object", "properties": {"lines": {"type": "array", "items": item}},
+              "required": ["lines"], "additionalProperties": False}
+    n = 1_120_000
+    raw = json.dumps({"lines": [line] * n}, separators=(",", ":")).encode()
+    assert len(raw) > 100_000_000
+    v = Validator(schema)
+    assert len(v.validate_json(raw)["lines"]) == n
+    assert v._typed
+    assert len(strictschema.compile(schema).validate_json(raw)["lines"]) == n
+    at = raw.index(b'"quantity":24', len(raw) // 2)
+    bad = raw[:at] + b'"quantity":0' + raw[at + len(b'"quantity":24'):]
+    bad = bad.replace(b'"AKZ-1490"', b'"AKZ-149"', 1)
+    with pytest.raises(ValidationError) as caught:
+        v.validate_json(bad)
+    assert sorted(e.json_path for e in caught.value.errors) == [
+        "$.lines[0].sku", f"$.lines[{raw.count(b'{', 0, at) - 2}].quantity"]
+
+
 # -- structure ------------------------------------------------------------------------------
 
 
