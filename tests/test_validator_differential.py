@@ -153,7 +153,17 @@ def test_is_valid_at_agrees_with_a_validator_of_the_subschema(schema: dict, data
 
 # -- the strict subset: the typed decoder path against the oracle and the general path -------
 
+ENUM_POOL = ["a", "b", "", None, True, False, 0, 1, 1.0, -1, 2**63, 0.5, [1], {"a": 1}]
+ENUM_LEAVES = st.fixed_dictionaries(
+    {"enum": st.lists(st.sampled_from(ENUM_POOL), min_size=1, max_size=4)}, optional={
+        "type": st.sampled_from(["string", "null", "boolean", "integer", "number",
+                                 ["string", "null"], ["integer", "null"],
+                                 ["boolean", "null"], ["number", "string"]]),
+        "const": st.sampled_from(ENUM_POOL)})
+"""``enum`` (and ``const``) of mixed values under a type, a type list or none."""
+
 STRICT_LEAVES = st.one_of(
+    ENUM_LEAVES,
     st.sampled_from([{"type": "boolean"}, {"type": "null"}, {"type": "string"},
                      {"type": ["string", "null"]}, {"type": ["integer", "null"]}]),
     st.fixed_dictionaries({"type": st.just("string")}, optional={
@@ -190,6 +200,8 @@ def _near(schema: dict, defs: dict):
         return _near(defs["kv"], defs)
     if "anyOf" in schema:
         return st.one_of([_near(b, defs) for b in schema["anyOf"]])
+    if "enum" in schema:
+        return st.sampled_from(ENUM_POOL) | st.sampled_from([1.5, "c", -0.0, 2**64])
     t = schema.get("type")
     if isinstance(t, list):
         return st.one_of([_near({**schema, "type": one}, defs) for one in t])

@@ -28,6 +28,8 @@ class _Line(NamedTuple):
     read: str | None = None
     push: str | None = None
     nullable: str | None = None
+    counts: bool = False
+    """Whether it changes ``n`` (every ``count`` and ``nullable`` line does)."""
 
 
 class _Code:
@@ -47,7 +49,12 @@ class _Code:
         self.lines.append(_Line(ind, text))
 
     def count(self, ind: int, term: str) -> None:
-        self.lines.append(_Line(ind, f"n += {term}", count=term))
+        self.lines.append(_Line(ind, f"n += {term}", count=term, counts=True))
+
+    def count_strings(self, ind: int, x: str, nullable: bool) -> None:
+        """One string when ``x`` is a string (``nullable``: else it is ``None``)."""
+        self.lines.append(_Line(ind, f"if type({x}) is str: n += 1",
+                                nullable=x if nullable else None, counts=True))
 
     def read(self, ind: int, var: str, source: str) -> None:
         self.lines.append(_Line(ind, f"{var} = {source}", read=source))
@@ -121,8 +128,7 @@ class _Typed:
         body = fn.render()
         # msgspec decodes any bytes-like or str (anything else raises: the general path
         # says what is wrong); only exact bytes and str go on to the quote count.
-        dynamic = any(line.count is not None or line.nullable is not None
-                      for line in fn.lines)
+        dynamic = any(line.counts for line in fn.lines)
         quotes = "n + n" if dynamic else str(2 * static)
         out = []
         for name, fallback, ok in (("check_json", "_general", "x, True"),
@@ -183,8 +189,10 @@ class _Typed:
                 raise _NotTyped
             return self.union(list(s["anyOf"]), res, x, ind, s)
         t = s.get("type")
+        if keys & {"enum", "const"} and t != "string":
+            return self.literal(s, keys, x, ind)
         if isinstance(t, list):
-            if keys & {"enum", "const"} or len(set(t)) != len(t):
+            if len(set(t)) != len(t):
                 raise _NotTyped
             return self.union([{**{k: v for k, v in s.items() if k not in _TYPE_SPECIFIC
                                     or k in _TYPE_KW.get(one, ())}, "type": one}
@@ -202,6 +210,51 @@ class _Typed:
         if t == "null" and keys == {"type"}:
             return type(None), 0
         raise _NotTyped
+
+    def literal(self, s: dict, keys: set, x: str, ind: int) -> tuple[Any, int]:
+        """``enum``/``const`` (with a ``type`` or a list of them, or none) as a ``Literal``
+        of the values that pass the type: strings, ``None``, booleans and integers that fit
+        64 bits (an integral float as its integer: ``1.0`` in the text then goes the general
+        way, which accepts it). msgspec tells ``true`` from ``1``, and refuses what the
+        ``Literal`` does not hold; anything else (a non-integral number, an array, an
+        object) is not typed."""
+        from typing import Literal
+
+        if not keys <= {"type", "enum", "const"}:
+            raise _NotTyped
+        t = s.get("type", list(_TYPE_KW) + ["boolean", "null"])
+        types = set(t) if isinstance(t, list) else {t}
+        if isinstance(t, list) and len(types) != len(t):
+            raise _NotTyped
+        values = list(s["enum"]) if "enum" in keys else [s["const"]]
+        if "const" in keys:
+            values = [v for v in values if _json_eq(v, s["const"])]
+        allowed: dict[tuple[type, Any], Any] = {}
+        for v in values:
+            if v is None:
+                ok = "null" in types
+            elif type(v) is bool:
+                ok = "boolean" in types
+            elif type(v) is str:
+                ok = "string" in types
+            elif type(v) is int or (type(v) is float and v.is_integer()):
+                v = int(v)
+                ok = bool(types & {"integer", "number"})
+                if ok and not -(2**63) <= v < 2**63:
+                    raise _NotTyped
+            else:
+                raise _NotTyped
+            if ok:
+                allowed[(type(v), v)] = v
+        if not allowed:
+            raise _NotTyped  # nothing is valid: the general path says why
+        strings = sum(type(v) is str for v in allowed.values())
+        if strings == len(allowed):
+            return Literal[tuple(allowed.values())], 1  # type: ignore[valid-type]
+        if strings:
+            self.fn.count_strings(ind, x, all(type(v) is str or v is None
+                                              for v in allowed.values()))
+        return Literal[tuple(allowed.values())], 0  # type: ignore[valid-type]
 
     def kind(self, s: Any, res: Any) -> str:
         """The one JSON type a branch accepts (``number`` covers ``integer``)."""
@@ -258,7 +311,8 @@ class _Typed:
                 del fn.lines[mark:]
             types.append(tp)
         if plain_string and sorted(kinds) == ["null", "string"]:
-            fn.lines[start:] = [_Line(ind, f"if type({x}) is str: n += 1", nullable=x)]
+            del fn.lines[start:]
+            fn.count_strings(ind, x, True)
         return Union[tuple(types)], 0  # noqa: UP007 - a runtime union of msgspec types
 
     def tag_values(self, s: Any, res: Any) -> list[str] | None:
@@ -431,7 +485,7 @@ class _Typed:
             terms = [*adds, str(static - base)] if static != base else adds
             if terms:
                 w.lines[at] = _Line(ind + 1, f"n += {' + '.join(terms)}",
-                                    count=" + ".join(terms))
+                                    count=" + ".join(terms), counts=True)
             elif at > start:  # the branch has checks of its own
                 del w.lines[at]
         return base
