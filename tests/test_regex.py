@@ -51,6 +51,12 @@ except ImportError:  # pragma: no cover
     (r"[\b]", "\b", True),
     (r"^\/$", "/", True),
     (r"\_", "_", True),                  # legacy identity escape
+    # a legacy pattern (only valid without the u flag) still matches code points: regress
+    # runs it on ASCII text, RE2 on the rest
+    (r"^\_.$", "_a", True),
+    (r"^\_.$", "_\U0001F600", True),
+    (r"^\_.{2}$", "_\U0001F600", False),
+    (r"^\_[^a]$", "_é", True),
     (r"^[a-z-]+$", "a-b", True),
 ])
 def test_ecma_semantics(pattern: str, text: str, expected: bool) -> None:
@@ -195,8 +201,7 @@ def test_re2_translation_agrees_with_regress(pattern: str, a: str, b: str) -> No
     assume(pair is not None)
     ecma, linear = pair
     for text in (a, b, a + b, a * 3):
-        assert (linear.search(text) is not None) == (ecma.find(text) is not None), (
-            pattern, text)
+        assert linear.test(text) == (ecma.find(text) is not None), (pattern, text)
 
 
 def test_most_corpus_patterns_translate() -> None:
@@ -205,6 +210,59 @@ def test_most_corpus_patterns_translate() -> None:
         pytest.skip("corpus not found beside the repo (../shared/corpora)")
     ok = sum(_pair(p) is not None for p in pats)
     assert ok >= 0.9 * len(pats)
+
+
+def _legacy(pattern: str) -> bool:
+    """Only valid without the ``u`` flag (an identity escape like ``\\'``)."""
+    try:
+        regress.Regex(pattern, "u")
+    except regress.RegressError:
+        try:
+            regress.Regex(pattern)
+        except regress.RegressError:
+            return False
+        return True
+    return False
+
+
+LEGACY = sorted({r"^\_.$", r"^[\w\'\-]+\@\w+$", r"^\#[0-9a-f]{3}$", r"\:\d+",
+                 *(p for p in ALL_PATTERNS if _legacy(p))})
+ASCII = st.text(st.characters(max_codepoint=127), max_size=12)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(LEGACY), st.data())
+def test_legacy_patterns_on_ascii_agree_with_regress(pattern: str, data) -> None:
+    """A legacy pattern runs on regress (UTF-16 units) for short ASCII text and on RE2 (code
+    points) for the rest: both must give regress's answer wherever the two cannot differ."""
+    assert all(map(_legacy, LEGACY))
+    rx = compile_pattern(pattern)
+    ecma = regress.Regex(pattern)
+    texts = [data.draw(ASCII), data.draw(ASCII) * 30]
+    try:
+        texts.append(data.draw(st.from_regex(pattern.replace("\\@", "@"), fullmatch=True)
+                               .filter(str.isascii)))
+    except Exception:  # noqa: BLE001,S110 - Python cannot read it: the random texts stand
+        pass
+    for text in texts:
+        assert rx.search(text) == (ecma.find(text) is not None), (pattern, text)
+
+
+def test_re2_yes_no_search_falls_back_to_the_public_api() -> None:
+    """``_Re2`` calls google-re2's compiled ``Match`` directly; a release without it still
+    works, through ``search``."""
+    import re2
+
+    from strictschema._regex import _Re2
+
+    class Public:  # only the documented API
+        def __init__(self, pattern: str) -> None:
+            self.search = re2.compile(pattern).search
+
+    for rx in (_re2_compile("^a+$"), _Re2(Public("^a+$"))):
+        assert rx.test("aaa") and not rx.test("aab") and not rx.test("")
+    with pytest.raises(UnicodeEncodeError):
+        _re2_compile("a").test("\ud800")
 
 
 FIXED = [r"^[A-Z]{3}-[0-9]{4}$", r"^INV-\d{6}$", r"^[a-f0-9]{2}:[a-f0-9]{2}$", r"^x$",
