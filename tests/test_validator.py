@@ -672,6 +672,30 @@ def test_typed_path_rewrites_hold() -> None:
     assert "n += 2 - " in v.source_code().split("def check_json", 1)[1]  # both, one call
 
 
+@pytest.mark.parametrize("schema", [
+    {"type": "object", "properties": {"\\": {"type": "boolean"}, "s": {"type": "string"}},
+     "required": ["\\", "s"], "additionalProperties": False},  # the typed path
+    {"type": "object"},  # the general path
+])
+def test_escaped_quotes_keep_the_fast_path_and_never_hide_a_duplicate(schema: dict) -> None:
+    """A quote inside a string (escaped) no longer sends the text to the exact parser, but
+    an escaped backslash before a closing quote (``"\\\\"``) must not pass for an escaped
+    quote: two of them would hide a duplicate key's two quotes."""
+    from strictschema._vruntime import _delimiters_are
+
+    v = Validator(schema)
+    ok = '{"\\\\": true, "s": "say \\"hi\\""}'
+    assert v.validate_json(ok) == {"\\": True, "s": 'say "hi"'}
+    assert _delimiters_are(ok.replace("\\\\", "b"), 6)
+    assert not _delimiters_are(ok, 6)  # an escaped backslash: the exact path decides
+    for dup in ('{"\\\\": 1, "\\\\": true, "s": ""}', '{"s": "\\\\", "s": "", "\\\\": true}'):
+        with pytest.raises(DecodeError, match="duplicate"):
+            v.validate_json(dup)
+        with pytest.raises(DecodeError, match="duplicate"):
+            v.validate_json(dup.encode())
+    assert v._typed is ("properties" in schema)
+
+
 def test_tagged_union_typed_path_refuses_nested_duplicates() -> None:
     v = Validator(_TREE)
     raw = json.dumps(_TREE_OK).encode().replace(b'"body": "hi there"',

@@ -30,8 +30,8 @@ from strictschema import DecodeError, Validator
 from strictschema._formats import FORMAT_CHECKS
 from strictschema._json import count_strings
 
-ALPHABET = st.sampled_from(list("abcxyz019 -_:@.AZ") + ["é", "ж", "\U0001F600"])
-KEYS = st.sampled_from(["a", "b", "c", "ab", "x1", "é", "n"])
+ALPHABET = st.sampled_from(list('abcxyz019 -_:@.AZ"\\') + ["é", "ж", "\U0001F600"])
+KEYS = st.sampled_from(["a", "b", "c", "ab", "x1", "é", "n", 'q"', "\\"])
 PATTERNS = st.sampled_from(["^a", "b", "^[a-c]+$", "x|y", "^[0-9]{2}", "z$", "^(ab)+$",
                             "[^a]", "é"])
 SCALARS = (st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from([0.0, 1.0, 2.5, -0.5])
@@ -225,6 +225,8 @@ def _dumps_variants(instance, data) -> str:
     if data.draw(st.booleans()) and text.startswith("{") and len(text) > 2:  # a duplicate
         key = data.draw(KEYS)
         text = "{" + json.dumps(key) + ": 1, " + text[1:]
+    if "\\\\" not in text and data.draw(st.integers(0, 3)) == 3:
+        text = text.replace('\\"', "\\u0022")  # the same text, no quote character in it
     return text
 
 

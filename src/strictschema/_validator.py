@@ -35,7 +35,16 @@ from ._json import loads
 from ._load import Source, jsonschema_class, load_source
 from ._vcodegen import _Compiler
 from ._verrors import _Errors, best_match
-from ._vruntime import _INEXACT_INTS, _base, _Ctx, _decode, _inexact, _short, _Unsupported
+from ._vruntime import (
+    _INEXACT_INTS,
+    _base,
+    _Ctx,
+    _decode,
+    _delimiters_are,
+    _inexact,
+    _short,
+    _Unsupported,
+)
 from ._vtyped import _NotTyped, _Typed
 
 __all__ = ["Validator", "best_match"]
@@ -265,7 +274,7 @@ class Validator:
         except RecursionError:
             return loads(raw), False
         if q >= 0:
-            if raw.count('"' if t is str else b'"') == q + q:
+            if raw.count('"' if t is str else b'"') == q + q or _delimiters_are(raw, q + q):
                 return value, True
             return loads(raw), True  # proves no duplicate key (or raises DecodeError)
         return loads(raw), False

@@ -146,6 +146,21 @@ class _Enum:
         return any(_json_eq(x, v) for v in self.values)
 
 
+def _delimiters_are(raw: Any, expected: int) -> bool:
+    """Whether the JSON text ``raw`` holds exactly ``expected`` string delimiters, for when
+    its quote count was not that: the difference may be escaped quotes (``\\"`` inside
+    strings). When the text has no escaped backslash (``\\\\``), a backslash always starts
+    an escape, so a quote preceded by one is escaped and every other quote delimits: the
+    delimiters are ``count('"') - count('\\"')``. With an escaped backslash the parity of
+    backslash runs would matter: False, and the caller takes its exact path."""
+    t = type(raw)
+    if t is bytes:
+        return b"\\\\" not in raw and raw.count(b'"') - raw.count(b'\\"') == expected
+    if t is str:
+        return "\\\\" not in raw and raw.count('"') - raw.count('\\"') == expected
+    return False
+
+
 def _short(x: Any, limit: int = 60) -> str:
     try:
         text = repr(x)

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from ._errors import RefResolutionError
 from ._formats import FAST_ACCEPT
 from ._vcodegen import _FAIL, _Compiler, _py
-from ._vruntime import _ANNOTATIONS, _FORMATS, _Ctx, _json_eq
+from ._vruntime import _ANNOTATIONS, _FORMATS, _Ctx, _delimiters_are, _json_eq
 
 # -- the typed fast path: msgspec checks the strict subset in C ----------------------------
 
@@ -125,6 +125,7 @@ class _Typed:
         ns["_dec"] = msgspec.json.Decoder(tp).decode
         ns["_general"] = general
         ns["_vgeneral"] = validate_general
+        ns["_delimiters_are"] = _delimiters_are
         body = fn.render()
         # msgspec decodes any bytes-like or str (anything else raises: the general path
         # says what is wrong); only exact bytes and str go on to the quote count.
@@ -145,6 +146,8 @@ class _Typed:
         if raw.count(b'"') == {quotes}:
             return {ok}
     elif t is str and raw.count('"') == {quotes}:
+        return {ok}
+    if _delimiters_are(raw, {quotes}):
         return {ok}
     return {fallback}(raw)
 """)
