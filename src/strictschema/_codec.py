@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._errors import ErrorDetail, ValidationError
-from ._json import dumps
+from ._errors import DecodeError, ErrorDetail, ValidationError
+from ._json import dumps, loads
 from ._paths import Location
 
 __all__ = [
@@ -228,9 +228,6 @@ class JsonTextCodec(Codec):
     def decode(self, value: Any, loc: Location = ()) -> Any:
         if not isinstance(value, str):
             return value
-        from ._errors import DecodeError
-        from ._json import loads  # local: _json imports this package's errors only
-
         try:
             return loads(value)
         except DecodeError as exc:

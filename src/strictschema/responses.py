@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import DecodeError, StrictSchemaError, ValidationError
 from ._incremental import PrefixValidator
+from ._json import loads
 
 if TYPE_CHECKING:
     from ._compiled import Compiled
@@ -244,8 +245,6 @@ def _close_and_decode(v: PrefixValidator, text: str, compiled: Compiled | None) 
     if plan is None:
         return None
     cut, suffix = plan
-    from ._json import loads
-
     try:
         value = loads(text[:cut] + suffix)
     except (DecodeError, ValueError):
