@@ -101,3 +101,47 @@ def test_email_fast_path_is_sound(text: str) -> None:
     if F._EMAIL_FAST(text) and len(text) <= 254 and text.find("@") <= 64:
         local, _, domain = text.rpartition("@")
         assert F._EMAIL_LOCAL.match(local) and F.is_hostname(domain)
+
+
+_SLOW = {  # each check without a fast path in front of it
+    "date": F.is_date, "time": F.is_time, "hostname": F.is_hostname, "ipv4": F.is_ipv4,
+    "date-time": lambda s: len(s) >= 11 and s[10] in "Tt" and F.is_date(s[:10])
+    and F.is_time(s[11:]),
+}
+_NEAR = {
+    "date": st.builds("{:04d}-{:02d}-{:02d}".format, st.integers(0, 9999), st.integers(0, 13),
+                      st.integers(0, 32)),
+    "time": st.builds("{:02d}:{:02d}:{:02d}{}{}".format, st.integers(0, 25),
+                      st.integers(0, 61), st.integers(0, 61),
+                      st.sampled_from(["", ".5", ".123"]),
+                      st.sampled_from(["Z", "z", "+00:00", "-05:30", "+24:00", "+23:60", ""])),
+    "hostname": st.text(st.sampled_from(list("ab9.-_é")), max_size=70)
+    | st.builds(lambda n, m: "a" * n + "." + "b" * m, st.integers(0, 66), st.integers(0, 3)),
+    "ipv4": st.builds("{}.{}.{}.{}".format, *[st.sampled_from(
+        ["0", "1", "9", "10", "01", "99", "100", "199", "249", "255", "256", "300", ""])] * 4),
+}
+_NEAR["date-time"] = st.builds("{}{}{}".format, _NEAR["date"], st.sampled_from("Tt "),
+                               _NEAR["time"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(_NEAR)), st.data())
+def test_fast_accepts_only_what_the_exact_check_accepts(fmt: str, data) -> None:
+    text = data.draw(_NEAR[fmt])
+    if F.FAST_ACCEPT[fmt](text):
+        assert _SLOW[fmt](text), (fmt, text)
+    assert FORMAT_CHECKS[fmt](text) is _SLOW[fmt](text)
+
+
+@pytest.mark.parametrize(("fmt", "common"), [
+    ("date", ["2024-01-31", "2023-04-30", "1999-12-29"]),
+    ("time", ["23:59:59Z", "08:30:00.5+02:00"]),
+    ("date-time", ["2024-03-31T10:00:00Z", "2023-11-30t00:00:00-05:00"]),
+    ("hostname", ["example.com", "api-v2.eu-west-1.example.org", "localhost"]),
+    ("ipv4", ["192.168.0.1", "8.8.8.8", "255.255.255.0"]),
+    ("email", ["ada@example.com", "first.last+tag@mail.example.co.uk"]),
+])
+def test_fast_accepts_cover_common_values(fmt: str, common: list[str]) -> None:
+    """The fast paths are worth having: everyday values need no Python frame."""
+    for text in common:
+        assert F.FAST_ACCEPT[fmt](text), text

@@ -63,10 +63,23 @@ def is_time(s: Any) -> bool:
     return ss <= 59
 
 
-# The common case in one match: day <= 28, no leap second; anything else takes the exact path.
-_DATE_TIME_FAST = re.compile(
-    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
-    r"(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)\Z", re.ASCII).match
+# The common cases in one match each, no Python frame (the generated validators try them
+# first): every month and day but February 29th (which needs the year), no leap second;
+# anything else takes the exact path.
+_MONTH_DAY = (r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+              r"|(?:0[13578]|1[02])-31)")
+_TIME_OF_DAY = (r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?"
+                r"(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)")
+_DATE_TIME_FAST = re.compile(r"\d{4}-" + _MONTH_DAY + "[Tt]" + _TIME_OF_DAY + r"\Z",
+                             re.ASCII).match
+_DATE_FAST = re.compile(r"\d{4}-" + _MONTH_DAY + r"\Z", re.ASCII).match
+_TIME_FAST = re.compile(_TIME_OF_DAY + r"\Z", re.ASCII).match
+_HOSTNAME_FAST = re.compile(r"(?=.{1,63}\Z)[A-Za-z0-9]++(?:[.-][A-Za-z0-9]++)*+\Z",
+                            re.ASCII).match
+"""At most 63 characters (so every label is short enough) of alphanumeric runs joined by
+single dots or hyphens (no empty label, none starting or ending with ``-``)."""
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4_FAST = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}\Z", re.ASCII).match
 
 
 def is_date_time(s: Any) -> bool:
@@ -161,6 +174,10 @@ def is_email(s: Any) -> bool:
 
 FAST_ACCEPT: dict[str, Callable[[str], Any]] = {
     "date-time": _DATE_TIME_FAST,
+    "date": _DATE_FAST,
+    "time": _TIME_FAST,
+    "hostname": _HOSTNAME_FAST,
+    "ipv4": _IPV4_FAST,
     "email": _EMAIL_SHORT,
     "uuid": _UUID.match,
     "duration": _DURATION.match,
