@@ -678,21 +678,22 @@ def test_typed_path_rewrites_hold() -> None:
     {"type": "object"},  # the general path
 ])
 def test_escaped_quotes_keep_the_fast_path_and_never_hide_a_duplicate(schema: dict) -> None:
-    """A quote inside a string (escaped) no longer sends the text to the exact parser, but
-    an escaped backslash before a closing quote (``"\\\\"``) must not pass for an escaped
-    quote: two of them would hide a duplicate key's two quotes."""
+    """A quote or a backslash inside a string (both escaped) does not send the text to the
+    exact parser, and an escaped backslash before a closing quote (``"\\\\"``) is not taken
+    for an escaped quote: two of them would hide a duplicate key's two quotes."""
     from strictschema._vruntime import _delimiters_are
 
     v = Validator(schema)
-    ok = '{"\\\\": true, "s": "say \\"hi\\""}'
-    assert v.validate_json(ok) == {"\\": True, "s": 'say "hi"'}
-    assert _delimiters_are(ok.replace("\\\\", "b"), 6)
-    assert not _delimiters_are(ok, 6)  # an escaped backslash: the exact path decides
-    for dup in ('{"\\\\": 1, "\\\\": true, "s": ""}', '{"s": "\\\\", "s": "", "\\\\": true}'):
-        with pytest.raises(DecodeError, match="duplicate"):
-            v.validate_json(dup)
-        with pytest.raises(DecodeError, match="duplicate"):
-            v.validate_json(dup.encode())
+    ok = '{"\\\\": true, "s": "say \\"hi\\" C:\\\\x\\\\\\"y\\\\"}'
+    assert v.validate_json(ok) == {"\\": True, "s": 'say "hi" C:\\x\\"y\\'}
+    for text in (ok, ok.encode()):
+        assert _delimiters_are(text, 6)
+        assert not _delimiters_are(text, 8) and not _delimiters_are(text, 4)
+    for dup in ('{"\\\\": 1, "\\\\": true, "s": ""}', '{"s": "\\\\", "s": "", "\\\\": true}',
+                '{"s": "\\\\\\\\", "s": "\\\\\\\\", "\\\\": true}'):
+        for text in (dup, dup.encode()):
+            with pytest.raises(DecodeError, match="duplicate"):
+                v.validate_json(text)
     assert v._typed is ("properties" in schema)
 
 

@@ -147,17 +147,21 @@ class _Enum:
 
 
 def _delimiters_are(raw: Any, expected: int) -> bool:
-    """Whether the JSON text ``raw`` holds exactly ``expected`` string delimiters, for when
-    its quote count was not that: the difference may be escaped quotes (``\\"`` inside
-    strings). When the text has no escaped backslash (``\\\\``), a backslash always starts
-    an escape, so a quote preceded by one is escaped and every other quote delimits: the
-    delimiters are ``count('"') - count('\\"')``. With an escaped backslash the parity of
-    backslash runs would matter: False, and the caller takes its exact path."""
+    """Whether the JSON text ``raw`` (one the decoder accepted, so backslashes only occur
+    as escapes inside strings) holds exactly ``expected`` string delimiters, for when its
+    quote count was not that: the difference may be escaped quotes. Removing every escaped
+    backslash (``\\\\``, paired left to right as the escapes are) leaves backslashes that
+    each escape the next character, so a quote after one is escaped and every other quote
+    delimits."""
     t = type(raw)
     if t is bytes:
-        return b"\\\\" not in raw and raw.count(b'"') - raw.count(b'\\"') == expected
+        if b"\\\\" in raw:
+            raw = raw.replace(b"\\\\", b"")
+        return raw.count(b'"') - raw.count(b'\\"') == expected
     if t is str:
-        return "\\\\" not in raw and raw.count('"') - raw.count('\\"') == expected
+        if "\\\\" in raw:
+            raw = raw.replace("\\\\", "")
+        return raw.count('"') - raw.count('\\"') == expected
     return False
 
 
