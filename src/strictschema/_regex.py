@@ -523,7 +523,7 @@ class Pattern:
             self.search = self._search_both
             self.short = (self._find, _SHORT)
         else:
-            self.search = self._search_linear
+            self.search = self._linear_search
 
     def _search_both(self, text: str) -> bool:
         if len(text) <= _SHORT:
@@ -533,9 +533,6 @@ class Pattern:
     def _search_ascii(self, text: str) -> bool:
         if len(text) <= _SHORT and text.isascii():
             return self._find(text) is not None
-        return self._linear_search(text)
-
-    def _search_linear(self, text: str) -> bool:
         return self._linear_search(text)
 
     def _linear_search(self, text: str) -> bool:
