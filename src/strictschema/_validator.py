@@ -274,7 +274,8 @@ class Validator:
         except RecursionError:
             return loads(raw), False
         if q >= 0:
-            if raw.count('"' if t is str else b'"') == q + q or _delimiters_are(raw, q + q):
+            quotes = raw.count('"' if t is str else b'"')
+            if quotes == q + q or _delimiters_are(raw, quotes, q + q):
                 return value, True
             return loads(raw), True  # proves no duplicate key (or raises DecodeError)
         return loads(raw), False

@@ -146,23 +146,29 @@ class _Enum:
         return any(_json_eq(x, v) for v in self.values)
 
 
-def _delimiters_are(raw: Any, expected: int) -> bool:
+def _delimiters_are(raw: Any, quotes: int, expected: int) -> bool:
     """Whether the JSON text ``raw`` (one the decoder accepted, so backslashes only occur
-    as escapes inside strings) holds exactly ``expected`` string delimiters, for when its
-    quote count was not that: the difference may be escaped quotes. Removing every escaped
-    backslash (``\\\\``, paired left to right as the escapes are) leaves backslashes that
-    each escape the next character, so a quote after one is escaped and every other quote
-    delimits."""
+    as escapes inside strings), holding ``quotes`` quote characters, has exactly
+    ``expected`` string delimiters: for when ``quotes`` is not that, the difference may be
+    escaped quotes. With every escaped backslash (``\\\\``, paired left to right as the
+    escapes are) set aside, each backslash escapes the next character, so a quote after one
+    is escaped and every other quote delimits. When every backslash is followed by a quote
+    there is no escaped backslash to set aside (one is followed by a backslash)."""
     t = type(raw)
     if t is bytes:
-        if b"\\\\" in raw:
-            raw = raw.replace(b"\\\\", b"")
-        return raw.count(b'"') - raw.count(b'\\"') == expected
-    if t is str:
-        if "\\\\" in raw:
-            raw = raw.replace("\\\\", "")
-        return raw.count('"') - raw.count('\\"') == expected
-    return False
+        backslash, escaped, pair, quote, none = b"\\", b'\\"', b"\\\\", b'"', b""
+    elif t is str:
+        backslash, escaped, pair, quote, none = "\\", '\\"', "\\\\", '"', ""
+    else:
+        return False
+    backslashes = raw.count(backslash)
+    if not backslashes:
+        return quotes == expected
+    escapes = raw.count(escaped)
+    if escapes != backslashes and pair in raw:
+        raw = raw.replace(pair, none)
+        quotes, escapes = raw.count(quote), raw.count(escaped)
+    return quotes - escapes == expected
 
 
 def _short(x: Any, limit: int = 60) -> str:

@@ -143,11 +143,12 @@ class _Typed:
 {body.replace(_FAIL, f"return {fallback}(raw)")}
     t = type(raw)
     if t is bytes:
-        if raw.count(b'"') == {quotes}:
-            return {ok}
-    elif t is str and raw.count('"') == {quotes}:
-        return {ok}
-    if _delimiters_are(raw, {quotes}):
+        q = raw.count(b'"')
+    elif t is str:
+        q = raw.count('"')
+    else:
+        return {fallback}(raw)
+    if q == {quotes} or _delimiters_are(raw, q, {quotes}):
         return {ok}
     return {fallback}(raw)
 """)
