@@ -72,6 +72,22 @@ def test_lengths_count_code_points() -> None:
     assert v.is_valid("é!")
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**20, 10**20),
+                 st.decimals(-1000, 1000, places=3).map(float)),
+       st.sampled_from([0.01, 0.1, 0.5, 0.25, 1e-8, 1.5, 3, 7, 2.5e-5, 1e20]))
+def test_multiple_of_agrees_with_exact_decimal_arithmetic(x: float, m: float) -> None:
+    """``_multiple`` reads floats from their ``repr`` without building Fractions; it must
+    give the same answer as exact decimal arithmetic on those ``repr`` values."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from strictschema._vruntime import _multiple
+
+    exact = (Fraction(Decimal(repr(x))) / Fraction(Decimal(repr(m)))).denominator == 1
+    assert _multiple(x, m) is exact
+
+
 def test_multiple_of_uses_decimal_values() -> None:
     v = Validator({"multipleOf": 0.01})
     assert v.is_valid(19.99)

@@ -107,13 +107,38 @@ def _decimal(x: Any) -> Fraction:
     return Fraction(x)
 
 
+def _ratio(x: Any) -> tuple[int, int]:
+    """``x`` as ``(numerator, denominator)``, a float read as the decimal its ``repr``
+    writes (the JSON text it came from). Raises for NaN and infinities."""
+    if type(x) is int:
+        return x, 1
+    if type(x) is float:
+        text = repr(x)
+        if "e" not in text and "n" not in text:  # "-12.375": digits over a power of ten
+            whole, _, frac = text.partition(".")
+            return int(whole + frac), 10 ** len(frac)
+    return _decimal(x).as_integer_ratio()
+
+
+_DIVISORS: dict[float, tuple[int, int]] = {}
+"""``multipleOf`` values (from schemas: a bounded set) already read by ``_ratio``."""
+
+
 def _multiple(x: Any, m: Any) -> bool:
     if type(x) is int and type(m) is int:
         return x % m == 0
     try:
         if x != x or x in (float("inf"), float("-inf")):  # noqa: PLR0124 - NaN
             return False
-        return (_decimal(x) / _decimal(m)).denominator == 1
+        xn, xd = _ratio(x)
+        if type(m) is float:
+            mr = _DIVISORS.get(m)
+            if mr is None:
+                mr = _DIVISORS[m] = _ratio(m)
+            mn, md = mr
+        else:
+            mn, md = _ratio(m)
+        return (xn * md) % (xd * mn) == 0  # (xn / xd) / (mn / md) is an integer
     except (TypeError, ValueError, ArithmeticError):
         return False
 
