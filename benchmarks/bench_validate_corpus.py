@@ -1,0 +1,146 @@
+"""bytes -> verdict on real-world schemas: strictschema against orjson + jsonschema-rs, one
+labelled output per schema, as ratios to ``orjson.loads``.
+
+    python benchmarks/bench_validate_corpus.py [--files Glaiveai2K,Github_easy] [--per-file N]
+
+``bench_validate.py`` times five hand-made strict schemas; this one takes the first
+``--per-file`` schemas of each JSONSchemaBench file (``../shared/corpora/jsonschemabench``)
+that have a valid labelled output, compiles each (``strictschema.compile``), encodes the
+output into the wire shape, and times on those bytes, in alternating rounds:
+
+- ``orjson.loads``: the floor;
+- ``wire``: ``Validator(compiled.schema).validate_json``: strict parse and the wire schema's
+  every keyword, formats asserted; the like-for-like route;
+- ``compiled``: ``compiled.validate_json``: the wire check, then what the wire schema had to
+  drop, and the data mapped back into the original schema's shape (more work than the peer);
+- ``rs``: ``orjson.loads`` + ``jsonschema_rs`` ``is_valid`` on the wire schema, formats on.
+
+Prints the medians, how often ``wire`` beats ``rs``, the geometric mean of ``wire / rs``
+overall and by output size and kind (typed fast path or not; escapes in the text or not),
+and the cases furthest behind. Target: a geometric mean of ``wire / rs`` below 1.0 (faster
+on average); exits 1 when missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+import jsonschema_rs
+import orjson
+from bench_validate import _time_all
+
+import strictschema
+
+CORPUS = HERE.parent.parent / "shared" / "corpora" / "jsonschemabench"
+FILES = ("Glaiveai2K", "Github_easy", "Github_medium")
+
+
+def _cases(name: str, per_file: int):
+    """(id, compiled, wire validator, rs validator, raw) for the first ``per_file`` schemas
+    of ``name`` whose first valid labelled output every route accepts."""
+    schemas = {}
+    with (CORPUS / "schemas" / f"{name}.jsonl").open() as fh:
+        for line in fh:
+            rec = json.loads(line)
+            schemas[rec["id"]] = rec["schema"]
+    found = 0
+    with (CORPUS / "instances" / f"{name}.jsonl").open() as fh:
+        for line in fh:
+            if found >= per_file:
+                return
+            rec = json.loads(line)
+            schema = schemas.get(rec["id"])
+            valid = [t["data"] for t in rec["tests"] if t["valid"]]
+            if schema is None or not valid:
+                continue
+            try:
+                c = strictschema.compile(schema)
+                raw = orjson.dumps(c.encode(valid[0]))
+                wire = strictschema.Validator(c.schema)
+                rs = jsonschema_rs.validator_for(c.schema, validate_formats=True)
+                wire.validate_json(raw)
+                c.validate_json(raw)
+                if not rs.is_valid(orjson.loads(raw)):
+                    continue  # the peers disagree on a format: not like for like
+            except Exception:  # noqa: BLE001, S112 - refused or not encodable: not timed here
+                continue
+            found += 1
+            yield rec["id"], c, wire, rs, raw
+
+
+def _geo(values: list[float]) -> float:
+    return statistics.geometric_mean(values) if values else float("nan")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", default=",".join(FILES))
+    ap.add_argument("--per-file", type=int, default=150)
+    ap.add_argument("--budget", type=float, default=0.02, help="seconds per route and case")
+    args = ap.parse_args()
+    if not CORPUS.is_dir():
+        print(f"skipped: the corpus is not beside the repo ({CORPUS})")
+        return 0
+    warnings.simplefilter("ignore")  # corpus patterns Python's re warns about
+    rows = []
+    for name in args.files.split(","):
+        for sid, c, wire, rs, raw in _cases(name, args.per_file):
+            t = _time_all({
+                "orjson": lambda raw=raw: orjson.loads(raw),
+                "wire": lambda wire=wire, raw=raw: wire.validate_json(raw),
+                "compiled": lambda c=c, raw=raw: c.validate_json(raw),
+                "rs": lambda rs=rs, raw=raw: rs.is_valid(orjson.loads(raw)),
+            }, dict.fromkeys(("orjson", "wire", "compiled", "rs"), args.budget), rounds=5)
+            floor = t["orjson"]
+            rows.append({"file": name, "id": sid, "bytes": len(raw), "wire": t["wire"] / floor,
+                         "compiled": t["compiled"] / floor, "rs": t["rs"] / floor,
+                         "typed": wire._typed, "escapes": b"\\" in raw})
+    if not rows:
+        print("no case")
+        return 1
+    med = {k: statistics.median(r[k] for r in rows) for k in ("wire", "compiled", "rs")}
+    faster = sum(r["wire"] < r["rs"] for r in rows)
+    geo = _geo([r["wire"] / r["rs"] for r in rows])
+    print(f"{len(rows)} schemas ({args.files}), time as a multiple of orjson.loads, medians: "
+          f"wire {med['wire']:.2f}x, compiled {med['compiled']:.2f}x, orjson+rs "
+          f"{med['rs']:.2f}x; wire faster than rs on {faster}; geometric mean of wire / rs "
+          f"{geo:.2f}")
+    groups = {
+        "under 200 B": lambda r: r["bytes"] < 200,
+        "200 B - 1 KB": lambda r: 200 <= r["bytes"] < 1000,
+        "1 KB and over": lambda r: r["bytes"] >= 1000,
+        "typed path, no escapes": lambda r: r["typed"] and not r["escapes"],
+        "typed path, escapes": lambda r: r["typed"] and r["escapes"],
+        "general path": lambda r: not r["typed"],
+    }
+    print(f"{'group':24} {'cases':>6} {'wire':>7} {'rs':>7} {'faster':>7} {'wire/rs':>8}")
+    for label, keep in groups.items():
+        g = [r for r in rows if keep(r)]
+        if g:
+            print(f"{label:24} {len(g):6d} {statistics.median(r['wire'] for r in g):6.2f}x "
+                  f"{statistics.median(r['rs'] for r in g):6.2f}x "
+                  f"{sum(r['wire'] < r['rs'] for r in g):7d} "
+                  f"{_geo([r['wire'] / r['rs'] for r in g]):8.2f}")
+    print("furthest behind:")
+    for r in sorted(rows, key=lambda r: r["rs"] / r["wire"])[:5]:
+        print(f"  {r['file']}/{r['id']}: {r['bytes']} B, wire {r['wire']:.2f}x, rs "
+              f"{r['rs']:.2f}x, {'typed' if r['typed'] else 'general'} path"
+              f"{', escapes' if r['escapes'] else ''}")
+    if geo >= 1.0:
+        print(f"\nTarget missed: geometric mean of wire / rs {geo:.2f} (target < 1.00)")
+        return 1
+    print(f"\nTarget met: geometric mean of wire / rs {geo:.2f} (< 1.00)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
