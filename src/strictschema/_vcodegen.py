@@ -4,7 +4,7 @@ and per applicator branch, everything else inlined), ``exec``-ed once."""
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import RefResolutionError
 from ._formats import FAST_ACCEPT
@@ -34,20 +34,58 @@ MAX_INLINE_DEPTH = 6
 """Nested blocks inlined in one generated function before a child gets its own."""
 
 
-class _Fn:
-    __slots__ = ("count", "lines", "nvar")
+class _Line(NamedTuple):
+    """One generated statement: ``text`` at indent ``ind``, and what it does where later
+    passes rewrite code: ``count`` the term of ``n += term``; ``read`` the source of a plain
+    read ``var = source``; ``push`` the value a walker puts on its stack; ``nullable`` the
+    variable (a string or ``None``) whose string adds one to ``n``."""
 
-    def __init__(self, count: bool) -> None:
-        self.lines: list[str] = []
+    ind: int
+    text: str
+    count: str | None = None
+    read: str | None = None
+    push: str | None = None
+    nullable: str | None = None
+    counts: bool = False
+    """Whether it changes ``n`` (every ``count`` and ``nullable`` line does)."""
+
+
+class _Code:
+    """The statements of one generated function, as ``_Line`` data until rendered (the
+    typed path rewrites code by what its lines do, see ``_Line``)."""
+
+    __slots__ = ("lines", "nvar")
+
+    def __init__(self) -> None:
+        self.lines: list[_Line] = []
         self.nvar = 0
-        self.count = count
 
     def var(self, prefix: str = "v") -> str:
         self.nvar += 1
         return f"{prefix}{self.nvar}"
 
-    def add(self, ind: int, line: str) -> None:
-        self.lines.append("    " * ind + line)
+    def add(self, ind: int, text: str) -> None:
+        self.lines.append(_Line(ind, text))
+
+    def count(self, ind: int, term: str) -> None:
+        self.lines.append(_Line(ind, f"n += {term}", count=term, counts=True))
+
+    def count_strings(self, ind: int, x: str, nullable: bool) -> None:
+        """One string when ``x`` is a string (``nullable``: else it is ``None``)."""
+        self.lines.append(_Line(ind, f"if type({x}) is str: n += 1",
+                                nullable=x if nullable else None, counts=True))
+
+    def read(self, ind: int, var: str, source: str) -> None:
+        self.lines.append(_Line(ind, f"{var} = {source}", read=source))
+
+    def push(self, ind: int, value: str) -> None:
+        self.lines.append(_Line(ind, f"st.append({value})", push=value))
+
+    def mark(self) -> int:
+        return len(self.lines)
+
+    def render(self) -> str:
+        return "\n".join("    " * line.ind + line.text for line in self.lines)
 
 
 _FAIL = "return -1"
@@ -111,13 +149,13 @@ class _Compiler:
         out: list[str] = []
         while self.pending:
             name, s, res, count, sloc, entered = self.pending.pop()
-            fn = _Fn(count)
+            fn = _Code()
             if count:
                 fn.add(1, "n = 0")
             self.node(fn, s, "x", res, sloc, 1, count, 0, entered)
             fn.add(1, "return n" if count else "return 0")
             out.append(f"def {name}(x):")
-            out.extend(fn.lines)
+            out.append(fn.render())
             out.append("")
         for wrapper, name in self.lazy:
             out.append(f"def {wrapper}(x):")
@@ -133,7 +171,7 @@ class _Compiler:
         self.tables = []
 
     # nodes ---------------------------------------------------------------------------
-    def child(self, fn: _Fn, s: Any, x: str, res: Any, sloc: Location, ind: int, count: bool,
+    def child(self, fn: _Code, s: Any, x: str, res: Any, sloc: Location, ind: int, count: bool,
               depth: int) -> None:
         """Inline ``s`` on ``x`` if shallow enough, else call a function for it."""
         if depth >= MAX_INLINE_DEPTH and isinstance(s, dict) and not _leaf(s):
@@ -146,11 +184,11 @@ class _Compiler:
             return
         self.node(fn, s, x, res, sloc, ind, count, depth)
 
-    def call(self, fn: _Fn, s: Any, x: str, res: Any, sloc: Location, count: bool) -> str:
+    def call(self, fn: _Code, s: Any, x: str, res: Any, sloc: Location, count: bool) -> str:
         """A function call expression evaluating ``s`` on ``x``."""
         return f"{self.function(s, res, count, sloc)}({x})"
 
-    def node(self, fn: _Fn, s: Any, x: str, res: Any, sloc: Location, ind: int, count: bool,
+    def node(self, fn: _Code, s: Any, x: str, res: Any, sloc: Location, ind: int, count: bool,
              depth: int, entered: bool = False) -> None:
         ctx = self.ctx
         if s is True or (isinstance(s, dict) and not s):
@@ -200,7 +238,7 @@ class _Compiler:
                 self.child(fn, s["else"], x, res, (*sloc, "else"), ind + 1, False, depth + 1)
                 fn.add(ind + 1, "pass")
 
-    def ref(self, fn: _Fn, ref: Any, x: str, res: Any, sloc: Location, ind: int,
+    def ref(self, fn: _Code, ref: Any, x: str, res: Any, sloc: Location, ind: int,
             count: bool, depth: int = MAX_INLINE_DEPTH) -> None:
         try:
             target, tres = self.ctx.lookup(ref, res, sloc)
@@ -282,7 +320,7 @@ class _Compiler:
                 parts.append(f"{v} {op} {_py(bound)}")
         return " and ".join(parts) if parts else "True"
 
-    def any_of(self, fn: _Fn, subs: list, x: str, res: Any, sloc: Location, ind: int,
+    def any_of(self, fn: _Code, subs: list, x: str, res: Any, sloc: Location, ind: int,
                count: bool) -> None:
         exprs = [self.leaf_expr(sub, x) for sub in subs]
         if all(e is not None for e in exprs):
@@ -311,7 +349,7 @@ class _Compiler:
         if count:
             fn.add(ind, f"n += {r}")
 
-    def dispatch(self, fn: _Fn, subs: list, x: str, res: Any, sloc: Location, ind: int,
+    def dispatch(self, fn: _Code, subs: list, x: str, res: Any, sloc: Location, ind: int,
                  count: bool) -> bool:
         """An ``anyOf`` of closed objects told apart by one property's string ``enum`` /
         ``const`` (disjoint between branches): look the branch up by that value. Emits
@@ -389,7 +427,7 @@ class _Compiler:
             entered = True
         return s, res, entered
 
-    def guard(self, s: Any, res: Any, x: str, fn: _Fn) -> str | None:
+    def guard(self, s: Any, res: Any, x: str, fn: _Code) -> str | None:
         """A cheap condition every instance valid under ``s`` meets (so a branch of an
         ``anyOf`` whose guard fails need not be tried): for an object closed by
         ``additionalProperties: false`` with every property required, its key count, and
@@ -417,7 +455,7 @@ class _Compiler:
                 break
         return " and ".join(parts)
 
-    def one_of(self, fn: _Fn, subs: list, x: str, res: Any, sloc: Location, ind: int,
+    def one_of(self, fn: _Code, subs: list, x: str, res: Any, sloc: Location, ind: int,
                count: bool) -> None:
         exprs = [self.leaf_expr(sub, x) for sub in subs]
         if all(e is not None for e in exprs):
@@ -440,7 +478,7 @@ class _Compiler:
             fn.add(ind, f"n += {keep}")
 
     # type-specific keywords -------------------------------------------------------------
-    def typed(self, fn: _Fn, s: dict, x: str, res: Any, sloc: Location, ind: int,
+    def typed(self, fn: _Code, s: dict, x: str, res: Any, sloc: Location, ind: int,
               count: bool, depth: int) -> None:
         ctx = self.ctx
         kw = ctx.keywords
@@ -586,7 +624,7 @@ class _Compiler:
     def is_str(self, x: str) -> str:
         return f"type({x}) is str" if self.json else f"(type({x}) is str or isinstance({x}, str))"
 
-    def string(self, fn: _Fn, s: dict, x: str, sloc: Location, ind: int,
+    def string(self, fn: _Code, s: dict, x: str, sloc: Location, ind: int,
                count: bool) -> None:
         if count:
             fn.add(ind, "n += 1")
@@ -630,7 +668,7 @@ class _Compiler:
         return (f"({self.const(find, 'rf')}({v}) if len({v}) <= {limit} "
                 f"else {self.const(rx.search, 'rx')}({v}))")
 
-    def number(self, fn: _Fn, s: dict, x: str, ind: int) -> None:
+    def number(self, fn: _Code, s: dict, x: str, ind: int) -> None:
         mn, emn, mx, emx = self.ctx.exclusive(s)
         conds = []
         if isinstance(mn, (int, float)) and not isinstance(mn, bool):
@@ -651,7 +689,7 @@ class _Compiler:
             else:
                 fn.add(ind, f"if not _multiple({x}, {self.const(m, 'm')}): {_FAIL}")
 
-    def obj(self, fn: _Fn, s: dict, x: str, res: Any, sloc: Location, ind: int, count: bool,
+    def obj(self, fn: _Code, s: dict, x: str, res: Any, sloc: Location, ind: int, count: bool,
             depth: int) -> None:
         kw = self.ctx.keywords
         props: dict = s.get("properties") or {} if "properties" in kw else {}
@@ -733,7 +771,7 @@ class _Compiler:
             self.child(fn, sub, x, res, (*sloc, key, k), ind + 1, False, depth + 1)
             fn.add(ind + 1, "pass")
 
-    def closed(self, fn: _Fn, props: dict, x: str, res: Any, sloc: Location, ind: int,
+    def closed(self, fn: _Code, props: dict, x: str, res: Any, sloc: Location, ind: int,
                count: bool, depth: int) -> None:
         """An object closed by ``additionalProperties: false`` with every property required:
         valid keys <=> ``len(x) == N`` and every property present."""
@@ -810,7 +848,7 @@ class _Compiler:
             return None
         return (tuple(sorted(set(types))), bounds)
 
-    def bulk(self, fn: _Fn, kind: tuple, sub: Any, g: str, size: int, ind: int,
+    def bulk(self, fn: _Code, kind: tuple, sub: Any, g: str, size: int, ind: int,
              count: bool, res: Any) -> int:
         """Checks for a tuple ``g`` of values sharing one leaf schema; returns the static
         part of their string count."""
@@ -849,7 +887,7 @@ class _Compiler:
             self.lazy.append((wrapper, name))
         return wrapper
 
-    def extra_keys(self, fn: _Fn, s: dict, props: dict, pats: dict, addl: Any, x: str,
+    def extra_keys(self, fn: _Code, s: dict, props: dict, pats: dict, addl: Any, x: str,
                    res: Any, sloc: Location, ind: int, count: bool, depth: int) -> None:
         from ._regex import compile_pattern
 
@@ -882,7 +920,7 @@ class _Compiler:
                        depth + 2)
             fn.add(inner, "pass")
 
-    def arr(self, fn: _Fn, s: dict, x: str, res: Any, sloc: Location, ind: int, count: bool,
+    def arr(self, fn: _Code, s: dict, x: str, res: Any, sloc: Location, ind: int, count: bool,
             depth: int) -> None:
         kw = self.ctx.keywords
         mni, mxi = s.get("minItems"), s.get("maxItems")

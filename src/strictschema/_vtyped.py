@@ -3,70 +3,17 @@ while parsing; generated residual code checks the rest."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from ._errors import RefResolutionError
 from ._formats import FAST_ACCEPT
-from ._vcodegen import _FAIL, _Compiler, _py
+from ._vcodegen import _FAIL, _Code, _Compiler, _Line, _py
 from ._vruntime import _ANNOTATIONS, _FORMATS, _Ctx, _delimiters_are, _json_eq
 
 # -- the typed fast path: msgspec checks the strict subset in C ----------------------------
 
 class _NotTyped(Exception):
     pass
-
-
-class _Line(NamedTuple):
-    """One generated statement: ``text`` at indent ``ind``, and what it does where later
-    passes rewrite code: ``count`` the term of ``n += term``; ``read`` the source of a plain
-    read ``var = source``; ``push`` the value a walker puts on its stack; ``nullable`` the
-    variable (a string or ``None``) whose string adds one to ``n``."""
-
-    ind: int
-    text: str
-    count: str | None = None
-    read: str | None = None
-    push: str | None = None
-    nullable: str | None = None
-    counts: bool = False
-    """Whether it changes ``n`` (every ``count`` and ``nullable`` line does)."""
-
-
-class _Code:
-    """The statements of one generated function, as ``_Line`` data until rendered."""
-
-    __slots__ = ("lines", "nvar")
-
-    def __init__(self) -> None:
-        self.lines: list[_Line] = []
-        self.nvar = 0
-
-    def var(self, prefix: str = "v") -> str:
-        self.nvar += 1
-        return f"{prefix}{self.nvar}"
-
-    def add(self, ind: int, text: str) -> None:
-        self.lines.append(_Line(ind, text))
-
-    def count(self, ind: int, term: str) -> None:
-        self.lines.append(_Line(ind, f"n += {term}", count=term, counts=True))
-
-    def count_strings(self, ind: int, x: str, nullable: bool) -> None:
-        """One string when ``x`` is a string (``nullable``: else it is ``None``)."""
-        self.lines.append(_Line(ind, f"if type({x}) is str: n += 1",
-                                nullable=x if nullable else None, counts=True))
-
-    def read(self, ind: int, var: str, source: str) -> None:
-        self.lines.append(_Line(ind, f"{var} = {source}", read=source))
-
-    def push(self, ind: int, value: str) -> None:
-        self.lines.append(_Line(ind, f"st.append({value})", push=value))
-
-    def mark(self) -> int:
-        return len(self.lines)
-
-    def render(self) -> str:
-        return "\n".join("    " * line.ind + line.text for line in self.lines)
 
 
 _ROOT_ONLY = frozenset({"$schema", "$defs", "definitions", "$id", "id"})
