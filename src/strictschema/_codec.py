@@ -392,18 +392,22 @@ def fast_decoder(root: Codec) -> Callable[[Any], Any]:
         name = fns[key] = f"_d{len(fns)}"
         body: list[str] = []
         if isinstance(c, ObjectCodec):
+            # the wire object has every property (a missing one raises KeyError: the
+            # generic decode then runs)
             body += ["    if not isinstance(v, dict):", "        return v", "    o = {}"]
             for p in c.props:
                 wn, sn = repr(p.wire_name), repr(p.name)
                 inner = fn(p.codec)
+                if p.mode == "required" or (p.mode == "nullable" and not inner):
+                    body += [f"    o[{sn}] = {inner}(v[{wn}])" if inner else
+                             f"    o[{sn}] = v[{wn}]"]
+                    continue
                 val = f"{inner}(x)" if inner else "x"
-                body += [f"    x = v.get({wn}, _M)"]
-                if p.mode == "required":
-                    body += ["    if x is not _M:", f"        o[{sn}] = {val}"]
+                body += [f"    x = v[{wn}]"]
+                if p.mode == "optional":  # null decodes to absent
+                    body += ["    if x is not None:", f"        o[{sn}] = {val}"]
                 else:
-                    null = "pass" if p.mode == "optional" else f"o[{sn}] = None"
-                    body += ["    if x is None:", f"        {null}",
-                             "    elif x is not _M:", f"        o[{sn}] = {val}"]
+                    body += [f"    o[{sn}] = None if x is None else {val}"]
             body += ["    return o"]
         elif isinstance(c, ArrayCodec):
             inner = fn(c.items)

@@ -38,6 +38,7 @@ class Compiled:
     __slots__ = (
         "__dict__",  # holds the generated validate_json once built (shadows the method)
         "_accepts",
+        "_checker",
         "_codec",
         "_diagnostics",
         "_fast_decode",
@@ -61,12 +62,13 @@ class Compiled:
         self._vj: Any = None  # validate_json, once built (bound, no per-call dispatch)
         self._residual: Any = _UNSET
         self._accepts: Any = None
+        self._checker: Any = None  # _checked, once built
         self._diagnostics = diagnostics  # last: makes the instance immutable
 
     def __setattr__(self, name: str, value: Any) -> None:
         if hasattr(self, "_diagnostics") and name not in (
                 "_wire_validator", "_source_validator", "_vj", "_residual", "_fast_decode",
-                "_accepts"):
+                "_accepts", "_checker"):
             raise AttributeError("Compiled is immutable")
         object.__setattr__(self, name, value)
 
@@ -222,11 +224,23 @@ class Compiled:
     def _checked(self, value: Any) -> Any:
         """A wire-valid value -> original-shaped data checked against the original schema
         (only its residual; the whole of it, for the exact errors, when that fails)."""
-        residual = self._residual_validator()
-        data = self._fast_decode(value)
-        if residual is not None and not residual.is_valid(data):
-            self._validators()[1].validate(data)
-        return data
+        return self._checked_fn()(value)
+
+    def _checked_fn(self) -> Any:
+        """``_checked`` as a function with what it needs bound (built once)."""
+        if self._checker is None:
+            residual, decode = self._residual_validator(), self._fast_decode
+            residual_ok = residual.is_valid if residual is not None else None
+            source_validate = self._validators()[1].validate
+
+            def checked(value: Any) -> Any:
+                data = decode(value)
+                if residual_ok is not None and not residual_ok(data):
+                    source_validate(data)
+                return data
+
+            self._checker = checked
+        return self._checker
 
     def _wire_failed(self, value: Any) -> ValidationError:
         """The errors of a value the wire schema refuses: the wire schema's, and those of
@@ -266,7 +280,8 @@ class Compiled:
             if self._codec.identity and self._residual_validator() is None:
                 vj = wire_v.validate_json
             else:
-                check_json, failed, checked = wire_v.check_json, self._wire_failed, self._checked
+                check_json, failed, checked = (wire_v.check_json, self._wire_failed,
+                                               self._checked_fn())
 
                 def vj(raw: bytes | bytearray | memoryview | str) -> Any:
                     value, ok = check_json(raw)
