@@ -94,6 +94,22 @@ def test_pathological_patterns_answer(pattern: str, fail: str, match: str, size:
     assert rx.search(expand(match)) is True
 
 
+@pytest.mark.parametrize(("pattern", "yes", "no"), [
+    (r"^a*a*a*a*a*a*b$", "a" * 300 + "b", "a" * 300),  # O(n**7) on regress: hours at 256
+    (r"^\w*\w*\w*\w*\w*\w*!$", "ab" * 100 + "!", "ab" * 100),
+    (r"^.*a.*a.*a.*a$", "xa" * 200, "xa" * 200 + "x"),
+    (r"a*a*a*a*b", "a" * 500 + "b", "a" * 500),  # unanchored: one more factor
+])
+def test_adjacent_quantifiers_answer(pattern: str, yes: str, no: str) -> None:
+    """Polynomial worst cases of high degree (adjacent quantifiers over the same characters)
+    run on RE2 beyond the length their degree allows on regress."""
+    rx = compile_pattern(pattern)
+    assert rx.limit <= 64
+    for n in (rx.limit, rx.limit + 1, len(no)):
+        assert rx.search(no[-n:]) is False
+    assert rx.search(yes) is True
+
+
 def test_polynomial_patterns_on_long_strings_answer() -> None:
     rx = compile_pattern(r"^\S+@\S+\.\S+$")
     assert rx.search("@" * 300_000) is False
@@ -116,6 +132,11 @@ def test_lookbehind_pattern_is_bounded() -> None:
     assert rx.search("b" * 100) is False
     with pytest.raises(UnsafePatternError, match="characters"):
         rx.search("b" * (BACKTRACK_LIMIT + 1))
+    # no RE2 equivalent and a worst case of high degree: a shorter bound
+    rx = compile_pattern(r"(?<=x)a*a*a*a*b")
+    assert rx.limit == 32 and rx.search("x" + "a" * 30 + "b") is True
+    with pytest.raises(UnsafePatternError, match="over the 32"):
+        rx.search("x" + "a" * 40)
 
 
 @pytest.mark.parametrize(("pattern", "yes", "no"), [

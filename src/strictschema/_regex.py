@@ -413,6 +413,72 @@ def _risky(node: tuple, under_repeat: bool = False) -> bool:
     return False
 
 
+_UNBOUNDED = 16
+"""A repetition allowing more than this many iterations counts as unbounded."""
+
+
+def _charset(node: tuple) -> tuple[tuple[int, int], ...] | None:
+    """The code points a one-character atom matches (negated classes complemented), or
+    None for anything else."""
+    atom = _fixed_atom(node)
+    if atom is None:
+        return None
+    negated, ranges = atom
+    return tuple(_complement(list(ranges))) if negated else ranges
+
+
+def _disjoint(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    return all(hi1 < lo2 or hi2 < lo1 for lo1, hi1 in a for lo2, hi2 in b)
+
+
+def _degree(node: tuple) -> int:
+    """The number of unbounded repetitions whose end a later failure can move, in a pattern
+    ``_risky`` passes (no quantifier nested in a repeated group). Each multiplies the times
+    what follows it is tried by up to n (the string's length). A repetition of
+    one-character atoms followed by an atom none of them matches is *fenced*: it can only
+    end right before that atom's first occurrence, so what follows is tried once per try of
+    the repetition."""
+    kind = node[0]
+    if kind == "seq":
+        items = node[1]
+        total = 0
+        for i, item in enumerate(items):
+            if item[0] == "rep" and (item[3] is None or item[3] > _UNBOUNDED) and i + 1 < len(
+                    items):
+                body, after = _charset(item[1]), _charset(items[i + 1])
+                if body is not None and after is not None and _disjoint(body, after):
+                    continue
+            total += _degree(item)
+        return total
+    if kind == "alt":
+        return max((_degree(n) for n in node[1]), default=0)
+    if kind in ("group", "look"):
+        return _degree(node[-1])
+    if kind == "rep":
+        return (node[3] is None or node[3] > _UNBOUNDED) + _degree(node[1])
+    return 0
+
+
+def _unbounded(node: tuple) -> bool:
+    if node[0] == "rep" and (node[3] is None or node[3] > _UNBOUNDED):
+        return True
+    if node[0] in ("seq", "alt"):
+        return any(_unbounded(n) for n in node[1])
+    return node[0] in ("group", "look") and _unbounded(node[-1])
+
+
+def _backtrack_limit(tree: tuple) -> int:
+    """The longest string a backtracking engine may be given for this pattern, from the
+    exponent of its worst case, O(n ** degree): ``_degree``, plus one for the work of the
+    last repetition tried (if any), plus one when the search is unanchored (it restarts at
+    every position). ``BACKTRACK_LIMIT`` up to degree 2, then about 4 * 10**6 steps."""
+    items = tree[1] if tree[0] == "seq" else [tree]
+    degree = (_degree(tree) + _unbounded(tree)
+              + (not items or items[0] != ("assert", "^")))
+    return {0: BACKTRACK_LIMIT, 1: BACKTRACK_LIMIT, 2: BACKTRACK_LIMIT, 3: 256,
+            4: 64, 5: 32}.get(degree, 16)
+
+
 def translate_re2(source: str) -> str:
     """The RE2 pattern equivalent to the ECMA-262 (u-mode) ``source``; raises
     ``Untranslatable`` for what RE2 cannot do (lookaround, backreferences, ...)."""
@@ -501,37 +567,40 @@ class _Composite:
 class Pattern:
     """A compiled ECMA-262 pattern; ``search`` is unanchored, as JSON Schema requires."""
 
-    __slots__ = ("_find", "_linear", "_regex", "risky", "search", "short", "source")
+    __slots__ = ("_find", "_linear", "_regex", "limit", "risky", "search", "short", "source")
 
     def __init__(self, source: str, regex: Any, linear: Any, risky: bool,
-                 legacy: bool = False) -> None:
+                 legacy: bool = False, limit: int = BACKTRACK_LIMIT) -> None:
         self.source = source
         self._regex = regex
         self._linear = linear
         self.risky = risky
+        self.limit = limit if linear is None else min(limit, _SHORT)
+        """The longest string regress is given (longer ones go to RE2, or raise
+        ``UnsafePatternError`` when there is no RE2 equivalent)."""
         self._find = regex.find if regex is not None else None
         self.short: tuple[Any, int] | None = None
         """``(find, limit)``: for a string of at most ``limit`` code points, ``search(s)`` is
         ``find(s) is not None`` (lets generated code skip a Python call); else None."""
         if regex is not None and not risky and linear is None:
             self.search = self._search_bounded
-            self.short = (self._find, BACKTRACK_LIMIT)
+            self.short = (self._find, self.limit)
         elif regex is not None and not risky and legacy:
             # legacy regress matches UTF-16 units, RE2 code points: the same on ASCII
             self.search = self._search_ascii
         elif regex is not None and not risky:
             self.search = self._search_both
-            self.short = (self._find, _SHORT)
+            self.short = (self._find, self.limit)
         else:
             self.search = self._linear_search
 
     def _search_both(self, text: str) -> bool:
-        if len(text) <= _SHORT:
+        if len(text) <= self.limit:
             return self._find(text) is not None
         return self._linear_search(text)
 
     def _search_ascii(self, text: str) -> bool:
-        if len(text) <= _SHORT and text.isascii():
+        if len(text) <= self.limit and text.isascii():
             return self._find(text) is not None
         return self._linear_search(text)
 
@@ -545,11 +614,11 @@ class Pattern:
                 f"cannot run pattern {self.source!r} on a string with lone surrogates") from None
 
     def _search_bounded(self, text: str) -> bool:
-        if len(text) > BACKTRACK_LIMIT:
+        if len(text) > self.limit:
             raise UnsafePatternError(
                 f"pattern {self.source!r} needs a backtracking engine (lookaround, "
                 f"backreference) and the string has {len(text)} characters, over the "
-                f"{BACKTRACK_LIMIT} such a pattern may be run on")
+                f"{self.limit} such a pattern may be run on")
         return self._find(text) is not None
 
     def __repr__(self) -> str:
@@ -672,4 +741,6 @@ def compile_pattern(source: str) -> Pattern:
             "the pattern, or a backreference); rewrite it")
     # a legacy pattern matches code points on RE2 but UTF-16 units on regress: regress only
     # where the two cannot differ (ASCII), RE2 for the rest
-    return Pattern(source, regex, linear, risky, legacy=not unicode and linear is not None)
+    limit = _backtrack_limit(tree) if tree is not None else BACKTRACK_LIMIT
+    return Pattern(source, regex, linear, risky, legacy=not unicode and linear is not None,
+                   limit=limit)
