@@ -110,6 +110,14 @@ def test_adjacent_quantifiers_answer(pattern: str, yes: str, no: str) -> None:
     assert rx.search(yes) is True
 
 
+def test_many_overlapping_alternatives_run_on_re2() -> None:
+    """``(?:a|a)`` forty times: 2**40 ways for a backtracking engine, on any string."""
+    rx = compile_pattern("^" + "(?:a|a)" * 40 + "b$")
+    assert rx.risky
+    assert rx.search("a" * 40) is False and rx.search("a" * 40 + "b") is True
+    assert not compile_pattern("^(?:a|b)(?:c|d)(?:e|f)$").risky
+
+
 def test_polynomial_patterns_on_long_strings_answer() -> None:
     rx = compile_pattern(r"^\S+@\S+\.\S+$")
     assert rx.search("@" * 300_000) is False

@@ -459,6 +459,28 @@ def _degree(node: tuple) -> int:
     return 0
 
 
+_MAX_PATHS = 4096
+
+
+def _paths(node: tuple) -> int:
+    """How many ways the alternations outside repetitions can be combined (a sequence of
+    overlapping alternatives is exponential in the pattern's size on a backtracking engine,
+    whatever the string); repeated alternations are ``_risky``'s."""
+    kind = node[0]
+    if kind == "seq":
+        total = 1
+        for n in node[1]:
+            total = min(total * _paths(n), _MAX_PATHS + 1)
+        return total
+    if kind == "alt":
+        return min(sum(_paths(n) for n in node[1]), _MAX_PATHS + 1)
+    if kind in ("group", "look"):
+        return _paths(node[-1])
+    if kind == "rep" and node[3] == 1:
+        return min(_paths(node[1]) + 1, _MAX_PATHS + 1)
+    return 1
+
+
 def _unbounded(node: tuple) -> bool:
     if node[0] == "rep" and (node[3] is None or node[3] > _UNBOUNDED):
         return True
@@ -724,7 +746,7 @@ def compile_pattern(source: str) -> Pattern:
             tree = _Parser(source, legacy=True).parse()
         except (Untranslatable, ValueError, IndexError):
             tree = None
-    risky = tree is None or _risky(tree)
+    risky = tree is None or _risky(tree) or _paths(tree) > _MAX_PATHS
     linear = None
     if tree is not None:
         try:
