@@ -29,8 +29,8 @@ import regress
 
 from ._errors import SchemaError
 
-__all__ = ["BACKTRACK_LIMIT", "Pattern", "UnsafePatternError", "compile_pattern", "fixed_width",
-           "translate_re2"]
+__all__ = ["BACKTRACK_LIMIT", "Pattern", "UnsafePatternError", "class_run", "compile_pattern",
+           "fixed_width", "translate_re2"]
 
 BACKTRACK_LIMIT = 2000
 """Longest string (code points) a backtracking engine is given when no linear-time engine
@@ -717,6 +717,34 @@ def fixed_width(source: str) -> tuple[bytes, bytes] | None:
     if not signature or len(signature) > 1024:
         return None
     return bytes(table.get(i, i) for i in range(256)), signature.encode()
+
+
+@lru_cache(maxsize=1024)
+def class_run(source: str) -> tuple[bytes, int, int | None] | None:
+    """For a pattern ``^[X]{lo,hi}$`` (``+``, ``*``, ``?`` too) where ``X`` is one ASCII
+    one-character atom without NUL: ``(members, lo, hi)``, ``members`` the bytes of ``X``
+    and ``hi`` None when unbounded. A list of strings all match the pattern iff every length
+    is within ``[lo, hi]`` and ``SEP.join(strings).encode("utf-8", "surrogatepass")
+    .translate(None, members) == SEP_BYTE * (len - 1)`` with ``SEP = "\x00"``: deleting the
+    members leaves the separators and whatever is not in ``X`` (a NUL inside a string adds
+    one byte too many; every byte of a non-ASCII character is >= 128, in no member). None
+    for any other pattern."""
+    try:
+        regress.Regex(source, "u")
+        tree = _Parser(source).parse()
+    except (regress.RegressError, Untranslatable, ValueError, IndexError):
+        return None
+    items = list(tree[1]) if tree[0] == "seq" else []
+    if len(items) != 3 or items[0] != ("assert", "^") or items[2] != ("assert", "$"):
+        return None
+    node = items[1]
+    if node[0] != "rep":
+        return None
+    atom = _fixed_atom(node[1])
+    if atom is None or atom[0] or any(lo < 1 or hi > 127 for lo, hi in atom[1]):
+        return None
+    members = bytes(sorted({c for lo, hi in atom[1] for c in range(lo, hi + 1)}))
+    return members, node[2], node[3]
 
 
 @lru_cache(maxsize=4096)

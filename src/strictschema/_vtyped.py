@@ -539,7 +539,7 @@ class _Typed:
     def column_checks(self, cols: dict[str, dict], x: str, ind: int) -> None:
         import operator
 
-        from ._regex import compile_pattern, fixed_width
+        from ._regex import class_run, compile_pattern, fixed_width
 
         fn, comp = self.fn, self.comp
         fn.add(ind, f"if {x}:")
@@ -547,11 +547,20 @@ class _Typed:
             c = fn.var("c")
             fn.add(ind + 1, f"{c} = list(map({comp.const(operator.itemgetter(k), 'ig')}, {x}))")
             fixed = fixed_width(ss["pattern"]) if "pattern" in ss else None
+            run = class_run(ss["pattern"]) if "pattern" in ss and fixed is None else None
             if fixed is not None:  # the whole column in a few C calls (see fixed_width)
                 table, signature = fixed
                 fn.add(ind + 1, f"if ('\\x00'.join({c}) + '\\x00').encode('utf-8', "
                                 f"'surrogatepass').translate({comp.const(table, 'tt')}) != "
                                 f"{signature + bytes(1)!r} * len({c}): {_FAIL}")
+            elif run is not None:  # likewise (see class_run)
+                members, lo, hi = run
+                conds = [f"min(map(len, {c})) < {lo}"] if lo else []
+                if hi is not None:
+                    conds.append(f"max(map(len, {c})) > {hi}")
+                conds.append(f"'\\x00'.join({c}).encode('utf-8', 'surrogatepass').translate("
+                             f"None, {comp.const(members, 'cm')}) != b'\\x00' * (len({c}) - 1)")
+                fn.add(ind + 1, f"if {' or '.join(conds)}: {_FAIL}")
             elif "pattern" in ss:
                 rx = compile_pattern(ss["pattern"])  # compiled by string() already
                 if rx.short is None:
