@@ -714,6 +714,31 @@ def test_escaped_quotes_keep_the_fast_path_and_never_hide_a_duplicate(schema: di
     assert v._typed is ("properties" in schema)
 
 
+def test_recursive_objects_take_the_typed_path() -> None:
+    """A recursive object (a menu, a tree) is walked node by node like a union of one
+    branch: no recursion at run time, the same verdicts as the general path."""
+    v = Validator({"type": "object", "properties": {"root": {"$ref": "#/$defs/item"}},
+                   "required": ["root"], "additionalProperties": False, "$defs": {"item": {
+                       "type": "object", "properties": {
+                           "label": {"type": "string", "pattern": "^[a-z ]+$"},
+                           "children": {"type": "array", "items": {"$ref": "#/$defs/item"}}},
+                       "required": ["label", "children"], "additionalProperties": False}}})
+    deep: dict = {"label": "leaf", "children": []}
+    for _ in range(400):
+        deep = {"label": "node", "children": [{"label": "x", "children": []}, deep]}
+    cases = [({"root": deep}, True),
+             ({"root": {"label": "a", "children": [{"label": "B", "children": []}]}}, False),
+             ({"root": {"label": "a", "children": [{"label": "b"}]}}, False),
+             ({"root": {"label": "a", "children": [{"label": "b", "children": [], "x": 1}]}},
+              False),
+             ({"root": {"label": "a", "children": [None]}}, False)]
+    for instance, valid in cases:
+        raw = json.dumps(instance).encode()
+        assert v.check_json(raw) == (instance, valid)
+        assert v._check_general(raw) == (instance, valid)
+    assert v._typed and "st += " in v.source_code()
+
+
 def test_tagged_union_typed_path_refuses_nested_duplicates() -> None:
     v = Validator(_TREE)
     raw = json.dumps(_TREE_OK).encode().replace(b'"body": "hi there"',

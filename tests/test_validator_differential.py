@@ -267,7 +267,7 @@ def _tagged_schemas(draw) -> dict:
     """A recursive tree through ``$defs/node``: ``anyOf`` over 2-3 closed objects with a
     ``kind`` discriminator (``enum`` or ``const``, sometimes overlapping), shared and own
     properties, sometimes a ``null`` branch or the discriminator missing from a branch."""
-    n = draw(st.integers(2, 3))
+    n = draw(st.integers(1, 3))  # one branch: a recursive object
     shared = draw(st.dictionaries(st.sampled_from(["id", "a"]), STRICT_LEAVES, max_size=2))
     branches = []
     overlap = draw(st.integers(0, 4)) == 4
@@ -300,14 +300,17 @@ def _tagged_schemas(draw) -> dict:
     if draw(st.booleans()):
         anyof.append({"type": "null"})
     defs["node"] = {"anyOf": anyof}
+    if len(anyof) == 1 and "$ref" not in anyof[0] and draw(st.integers(0, 3)):
+        defs["node"] = anyof[0]  # a recursive object, no union
     return {"type": "object", "properties": {"root": _NODE}, "required": ["root"],
             "additionalProperties": False, "$defs": defs}
 
 
 def _tagged_instance(schema: dict, data, depth: int = 0):
     defs = schema["$defs"]
+    node = defs["node"]
     branches = [defs[b["$ref"].rsplit("/", 1)[1]] if "$ref" in b else b
-                for b in defs["node"]["anyOf"] if b.get("type") != "null"]
+                for b in node.get("anyOf", [node]) if b.get("type") != "null"]
     if depth > 2 or data.draw(st.integers(0, 9)) == 9:
         return data.draw(st.none() | SCALARS | st.just({}))
     b = data.draw(st.sampled_from(branches))

@@ -129,6 +129,11 @@ class _Typed:
                 return self.unions[id(target)][0], 0
             if target is self.root or id(target) in self.active:
                 raise _NotTyped  # recursive: msgspec types cannot express it here
+            if (isinstance(target, dict) and target.get("type") == "object"
+                    and id(target) not in self.types
+                    and self.reaches(target, tres, target, set())):
+                # a recursive object: walked node by node, as a union of one branch
+                return self.tagged(target, [s], res, x, ind, True)
             self.active.add(id(target))
             try:
                 tp, static = self.conv(target, tres, x, ind)
@@ -206,6 +211,23 @@ class _Typed:
             self.fn.count_strings(ind, x, all(type(v) is str or v is None
                                               for v in allowed.values()))
         return Literal[tuple(allowed.values())], 0  # type: ignore[valid-type]
+
+    def reaches(self, s: Any, res: Any, goal: Any, seen: set[int]) -> bool:
+        """Whether ``s`` refers to ``goal`` (through local ``$ref``s, at any depth)."""
+        if isinstance(s, list):
+            return any(self.reaches(v, res, goal, seen) for v in s)
+        if not isinstance(s, dict) or id(s) in seen:
+            return False
+        seen.add(id(s))
+        if isinstance(s.get("$ref"), str):
+            try:
+                target, tres = self.ctx.lookup(s["$ref"], res, ())
+            except RefResolutionError:
+                return False
+            if target is goal or self.reaches(target, tres, goal, seen):
+                return True
+        return any(self.reaches(v, res, goal, seen) for k, v in s.items()
+                   if k not in _ANNOTATIONS and k != "$ref")
 
     def kind(self, s: Any, res: Any) -> str:
         """The one JSON type a branch accepts (``number`` covers ``integer``)."""
@@ -390,7 +412,9 @@ class _Typed:
         needs no ``in`` test, and the static count most branches share is left out: the
         walker adds ``base * len(st)`` once for all its nodes. Returns that ``base``."""
         b = w.var("b")
-        if disc is None:
+        if len(branches) == 1:  # a recursive object: the decoder checked its key set
+            pass
+        elif disc is None:
             w.add(ind, f"{b} = {tag_table}.get(frozenset({d}), -1)")
             w.add(ind, f"if {b} < 0: {_FAIL}")
         else:
@@ -398,8 +422,8 @@ class _Typed:
         counts = []  # per branch: (index of its count line, the dynamic terms, the static)
         for i, (t, tres) in enumerate(branches):
             props = t["properties"]
-            w.add(ind, "else:" if i == len(branches) - 1 else
-                  f"{'if' if i == 0 else 'elif'} {b} == {i}:")
+            w.add(ind, "if True:" if len(branches) == 1 else "else:" if i == len(branches) - 1
+                  else f"{'if' if i == 0 else 'elif'} {b} == {i}:")
             check_at = w.mark()
             static = len(props)
             for k, sub in props.items():
@@ -509,6 +533,7 @@ class _Typed:
             del fn.lines[mark:]
         elif len(body) == 1 and body[0].push == v:  # each item onto the walker's stack
             fn.lines[mark:] = [_Line(ind, f"st += {x}")]
+            cols = {}  # the walker checks each item whole
         if static:
             fn.count(ind, f"{static} * len({x})")
         if cols:
