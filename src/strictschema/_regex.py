@@ -669,6 +669,20 @@ def _fixed_atom(node: tuple) -> tuple[bool, tuple[tuple[int, int], ...]] | None:
     return node[1], tuple(sorted(set(ranges)))
 
 
+def _anchored(source: str) -> list[tuple] | None:
+    """The parsed items between a leading ``^`` and a trailing ``$`` of a ``u``-mode
+    pattern, or None."""
+    try:
+        regress.Regex(source, "u")
+        tree = _Parser(source).parse()
+    except (regress.RegressError, Untranslatable, ValueError, IndexError):
+        return None
+    items = list(tree[1]) if tree[0] == "seq" else []
+    if len(items) < 3 or items[0] != ("assert", "^") or items[-1] != ("assert", "$"):
+        return None
+    return items[1:-1]
+
+
 @lru_cache(maxsize=1024)
 def fixed_width(source: str) -> tuple[bytes, bytes] | None:
     """For a pattern ``^A$`` where ``A`` is a sequence of ASCII one-character atoms
@@ -681,18 +695,13 @@ def fixed_width(source: str) -> tuple[bytes, bytes] | None:
     separators cannot shift (each string has exactly ``len(signature)`` characters, each in
     its offset's class), and every byte of a non-ASCII character is >= 128, in no class.
     None for any other pattern."""
-    try:
-        regress.Regex(source, "u")
-        tree = _Parser(source).parse()
-    except (regress.RegressError, Untranslatable, ValueError, IndexError):
-        return None
-    items = list(tree[1]) if tree[0] == "seq" else []
-    if len(items) < 3 or items[0] != ("assert", "^") or items[-1] != ("assert", "$"):
+    items = _anchored(source)
+    if items is None:
         return None
     sig: list[str] = []
     table: dict[int, int] = {}
     classes: dict[tuple, str] = {}
-    for node in items[1:-1]:
+    for node in items:
         count = 1
         if node[0] == "rep":
             if node[2] != node[3] or node[2] > 256:
@@ -725,21 +734,14 @@ def class_run(source: str) -> tuple[bytes, int, int | None] | None:
     one-character atom without NUL: ``(members, lo, hi)``, ``members`` the bytes of ``X``
     and ``hi`` None when unbounded. A list of strings all match the pattern iff every length
     is within ``[lo, hi]`` and ``SEP.join(strings).encode("utf-8", "surrogatepass")
-    .translate(None, members) == SEP_BYTE * (len - 1)`` with ``SEP = "\x00"``: deleting the
+    .translate(None, members) == SEP_BYTE * (len - 1)`` with ``SEP = "\\x00"``: deleting the
     members leaves the separators and whatever is not in ``X`` (a NUL inside a string adds
     one byte too many; every byte of a non-ASCII character is >= 128, in no member). None
     for any other pattern."""
-    try:
-        regress.Regex(source, "u")
-        tree = _Parser(source).parse()
-    except (regress.RegressError, Untranslatable, ValueError, IndexError):
+    items = _anchored(source)
+    if items is None or len(items) != 1 or items[0][0] != "rep":
         return None
-    items = list(tree[1]) if tree[0] == "seq" else []
-    if len(items) != 3 or items[0] != ("assert", "^") or items[2] != ("assert", "$"):
-        return None
-    node = items[1]
-    if node[0] != "rep":
-        return None
+    node = items[0]
     atom = _fixed_atom(node[1])
     if atom is None or atom[0] or any(lo < 1 or hi > 127 for lo, hi in atom[1]):
         return None
