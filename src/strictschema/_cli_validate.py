@@ -515,9 +515,9 @@ class Run:
             pos = _char_position(problems[0][2])
             if pos is not None:
                 text = data.decode("utf-8", "replace")
-                while ("extra data" in problems[0][2] and pos < len(text)
-                       and text[pos] in " \t\r\n"):
-                    pos += 1  # "extra data" points at the whitespace before it
+                if "extra data" in problems[0][2]:  # it points at the whitespace before it
+                    while pos < len(text) and text[pos] in " \t\r\n":
+                        pos += 1
                 line = 1 + text[:pos].count("\n")
         self._one(label, line, problems)
 

@@ -417,6 +417,10 @@ _UNBOUNDED = 16
 """A repetition allowing more than this many iterations counts as unbounded."""
 
 
+def _unbounded_rep(node: tuple) -> bool:
+    return node[0] == "rep" and (node[3] is None or node[3] > _UNBOUNDED)
+
+
 def _charset(node: tuple) -> tuple[tuple[int, int], ...] | None:
     """The code points a one-character atom matches (negated classes complemented), or
     None for anything else."""
@@ -443,8 +447,7 @@ def _degree(node: tuple) -> int:
         items = node[1]
         total = 0
         for i, item in enumerate(items):
-            if item[0] == "rep" and (item[3] is None or item[3] > _UNBOUNDED) and i + 1 < len(
-                    items):
+            if _unbounded_rep(item) and i + 1 < len(items):
                 body, after = _charset(item[1]), _charset(items[i + 1])
                 if body is not None and after is not None and _disjoint(body, after):
                     continue
@@ -455,7 +458,7 @@ def _degree(node: tuple) -> int:
     if kind in ("group", "look"):
         return _degree(node[-1])
     if kind == "rep":
-        return (node[3] is None or node[3] > _UNBOUNDED) + _degree(node[1])
+        return _unbounded_rep(node) + _degree(node[1])
     return 0
 
 
@@ -482,7 +485,8 @@ def _paths(node: tuple) -> int:
 
 
 def _unbounded(node: tuple) -> bool:
-    if node[0] == "rep" and (node[3] is None or node[3] > _UNBOUNDED):
+    """Whether ``node`` holds an unbounded repetition anywhere."""
+    if _unbounded_rep(node):
         return True
     if node[0] in ("seq", "alt"):
         return any(_unbounded(n) for n in node[1])
