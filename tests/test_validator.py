@@ -714,6 +714,38 @@ def test_escaped_quotes_keep_the_fast_path_and_never_hide_a_duplicate(schema: di
     assert v._typed is ("properties" in schema)
 
 
+def _delimiters(text: str) -> int:
+    """The string delimiters in a JSON text, one character at a time (the reference)."""
+    count, inside, escape = 0, False, False
+    for ch in text:
+        if escape:
+            escape = False
+        elif inside and ch == "\\":
+            escape = True
+        elif ch == '"':
+            count += 1
+            inside = not inside
+    return count
+
+
+@given(st.lists(st.text(st.sampled_from('a"\\/\n'), max_size=8), min_size=1, max_size=6),
+       st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_delimiters_are_agrees_with_a_scan(strings: list[str], as_bytes: bool) -> None:
+    """Quotes after runs of backslashes of every length, in keys and values, as text and
+    bytes: ``_delimiters_are`` counts what a scan counts, and nothing else."""
+    from strictschema._vruntime import _delimiters_are
+
+    text = json.dumps({f"{s}{i}": s for i, s in enumerate(strings)})
+    expected = _delimiters(text)
+    assert expected == 4 * len(strings)
+    raw = text.encode() if as_bytes else text
+    quotes = text.count('"')
+    assert _delimiters_are(raw, quotes, expected)
+    assert not _delimiters_are(raw, quotes, expected + 2)
+    assert not _delimiters_are(raw, quotes, expected - 2)
+
+
 def test_recursive_objects_take_the_typed_path() -> None:
     """A recursive object (a menu, a tree) is walked node by node like a union of one
     branch: no recursion at run time, the same verdicts as the general path."""

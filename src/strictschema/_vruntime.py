@@ -175,22 +175,24 @@ def _delimiters_are(raw: Any, quotes: int, expected: int) -> bool:
     """Whether the JSON text ``raw`` (one the decoder accepted, so backslashes only occur
     as escapes inside strings), holding ``quotes`` quote characters, has exactly
     ``expected`` string delimiters: for when ``quotes`` is not that, the difference may be
-    escaped quotes. With every escaped backslash (``\\\\``, paired left to right as the
-    escapes are) set aside, each backslash escapes the next character, so a quote after one
-    is escaped and every other quote delimits. When every backslash is followed by a quote
-    there is no escaped backslash to set aside (one is followed by a backslash)."""
+    escaped quotes.
+
+    A quote after a run of backslashes is escaped when the run is odd (escapes pair left to
+    right). When every backslash is followed by a quote (JSON text inside a string), or no
+    quote follows two backslashes (a Windows path), every run before a quote is one
+    backslash and the escaped quotes are the ``\\"`` pairs: two or three scans. Otherwise,
+    with every escaped backslash (``\\\\``) set aside, each remaining backslash escapes the
+    next character."""
     t = type(raw)
     if t is bytes:
-        backslash, escaped, pair, quote, none = b"\\", b'\\"', b"\\\\", b'"', b""
+        backslash, escaped, deep, pair, quote, none = (
+            b"\\", b'\\"', b'\\\\"', b"\\\\", b'"', b"")
     elif t is str:
-        backslash, escaped, pair, quote, none = "\\", '\\"', "\\\\", '"', ""
+        backslash, escaped, deep, pair, quote, none = "\\", '\\"', '\\\\"', "\\\\", '"', ""
     else:
         return False
-    backslashes = raw.count(backslash)
-    if not backslashes:
-        return quotes == expected
     escapes = raw.count(escaped)
-    if escapes != backslashes and pair in raw:
+    if escapes and escapes != raw.count(backslash) and deep in raw:
         raw = raw.replace(pair, none)
         quotes, escapes = raw.count(quote), raw.count(escaped)
     return quotes - escapes == expected
