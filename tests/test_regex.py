@@ -14,6 +14,7 @@ from strictschema._regex import (
     BACKTRACK_LIMIT,
     UnsafePatternError,
     _re2_compile,
+    _uncaptured,
     class_run,
     compile_pattern,
     fixed_width,
@@ -349,3 +350,32 @@ def test_class_run_column_check_agrees_with_search(pattern: str, texts: list[str
     except (UnsafePatternError, UnicodeEncodeError):  # a lone surrogate (never from JSON:
         return  # the decoder refuses them) that neither engine takes: nothing to compare
     assert column == expected
+
+
+@pytest.mark.parametrize(("source", "bare"), [
+    (r"^([\w])+\.([\w])+$", r"^(?:[\w])+\.(?:[\w])+$"),
+    (r"\((a)\)[(](b)", r"\((?:a)\)[(](?:b)"),
+    (r"[\]()](c)[^](d)", r"[\]()](?:c)[^](?:d)"),
+    (r"(?<y>ab)(?=c)(?<!d)(?:e)(?<=f)", r"(?:ab)(?=c)(?<!d)(?:e)(?<=f)"),
+    (r"(a)\1", r"(a)\1"),  # a backreference needs its group
+    (r"(?<x>a)\k<x>", r"(?<x>a)\k<x>"),
+    (r"[\1](a)", r"[\1](?:a)"),  # inside a class \1 is no backreference
+])
+def test_uncaptured_drops_only_captures(source: str, bare: str) -> None:
+    assert _uncaptured(source) == bare
+
+
+CAPTURING = [p for p in ALL_PATTERNS if _uncaptured(p) != p]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(CAPTURING), TEXTS, TEXTS)
+def test_uncaptured_patterns_match_the_same_strings(pattern: str, a: str, b: str) -> None:
+    flags = "" if _legacy(pattern) else "u"
+    try:
+        original = regress.Regex(pattern, flags)
+    except regress.RegressError:
+        return  # not ECMA-262 at all: compile_pattern refuses it
+    bare = regress.Regex(_uncaptured(pattern), flags)
+    for text in (a, b, a + b, a * 3):
+        assert (bare.find(text) is None) == (original.find(text) is None), (pattern, text)

@@ -754,6 +754,42 @@ def class_run(source: str) -> tuple[bytes, int, int | None] | None:
 
 
 @lru_cache(maxsize=4096)
+def _uncaptured(source: str) -> str:
+    """``source`` with every capturing group made non-capturing (``(`` and ``(?<name>``
+    become ``(?:``): the same matches, and regress runs about three times faster without
+    the captures (a verdict needs none). Unchanged when a backreference needs them."""
+    out: list[str] = []
+    i, n, in_class = 0, len(source), False
+    while i < n:
+        c = source[i]
+        if c == "\\":
+            nxt = source[i + 1:i + 2]
+            if not in_class and (nxt in tuple("123456789") or nxt == "k"):
+                return source  # a backreference (or, in legacy syntax, maybe an octal)
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"  # in ECMA-262 the first ] closes, even right after [ or [^
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            if source.startswith("(?<", i) and source[i + 3:i + 4] not in ("=", "!"):
+                end = source.find(">", i)
+                if end < 0:
+                    return source
+                out.append("(?:")
+                i = end + 1
+                continue
+            if not source.startswith("(?", i):
+                out.append("(?:")
+                i += 1
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def compile_pattern(source: str) -> Pattern:
     """Compile with the ``u`` flag (code points, as JSON Schema strings are), falling back to
     legacy (non-``u``) syntax for patterns only valid there, like ``\\_``.
@@ -772,6 +808,12 @@ def compile_pattern(source: str) -> Pattern:
             regex = regress.Regex(source)
         except regress.RegressError as exc:
             raise ValueError(str(exc)) from None
+    bare = _uncaptured(source)
+    if bare != source:
+        try:
+            regex = regress.Regex(bare, "u") if unicode else regress.Regex(bare)
+        except regress.RegressError:  # pragma: no cover - the same syntax, minus captures
+            pass
     tree = None
     try:
         tree = _Parser(source, legacy=not unicode).parse()
