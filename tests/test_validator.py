@@ -789,13 +789,36 @@ def test_tagged_union_typed_path_refuses_nested_duplicates() -> None:
     {**_TREE, "$defs": {**_TREE["$defs"], "node": {"anyOf": [
         *_TREE["$defs"]["node"]["anyOf"], {"type": "null"}]}}},
 ])
-def test_tagged_unions_it_cannot_type_run_on_the_general_path(schema: dict) -> None:
+def test_tagged_unions_it_cannot_type_are_checked_loose(schema: dict, monkeypatch) -> None:
     """Overlapping tags; a shared property typed differently; recursion through a union with
-    a non-object branch."""
+    a non-object branch: the union is decoded untyped and checked by the general path's
+    counting function, the rest stays typed; verdicts, duplicates and deep values as on
+    the general path."""
     v = Validator(schema)
     raw = json.dumps(_TREE_OK).encode()
     assert v.check_json(raw) == (_TREE_OK, True)
-    assert not v._typed
+    assert v._typed and "_lo" in v.source_code()
+    bad = _with_kid({**_TEXT, "body": 5})
+    for instance in (bad, _with_kid({**_TEXT, "extra": "x"}), {"root": None, "x": 1}):
+        text = json.dumps(instance).encode()
+        assert v.check_json(text) == v._check_general(text) == (instance, False)
+    dup = raw.replace(b'"body": "hi there"', b'"body": "hi", "body": "hi there"', 1)
+    with pytest.raises(DecodeError, match="duplicate"):
+        v.validate_json(dup)
+    deep: dict = _TEXT
+    for _ in range(400):
+        deep = {"type": "list", "id": "l", "attrs": [], "kids": [deep]}
+    text = json.dumps({"root": deep}).encode()
+    assert v.check_json(text) == v._check_general(text)
+
+    def deeper(x: object) -> int:
+        raise RecursionError
+
+    names = [k for k in v.check_json.__globals__ if k.startswith("_lo")]
+    assert names
+    for name in names:  # too deep for the loose check: the general path decides
+        monkeypatch.setitem(v.check_json.__globals__, name, deeper)
+    assert v.check_json(raw) == (_TREE_OK, True)
 
 
 def test_tagged_union_recursion_through_a_json_pointer_uses_the_walker_stack() -> None:

@@ -178,6 +178,18 @@ STRICT_LEAVES = st.one_of(
         "multipleOf": st.sampled_from([1, 2, 0.5])}),
     st.just({"$ref": "#/$defs/kv"}),
 )
+LOOSE_LEAVES = [
+    {"anyOf": [{"type": "string", "maxLength": 2}, {"type": "string", "pattern": "^a"}]},
+    {"oneOf": [{"type": "integer"}, {"minimum": 2}]},
+    {"type": "object", "minProperties": 1},
+    {"not": {"type": "string"}},
+    {"type": "array", "items": {"type": "integer"}, "uniqueItems": True},
+    {"anyOf": [{"$ref": "#/$defs/kv"}, {"type": "object", "properties": {
+        "k": {"type": "integer"}}, "required": ["k"], "additionalProperties": False}]},
+]
+"""Outside the typed subset: decoded untyped and checked by the general path's counting
+function while the rest of the schema stays typed."""
+STRICT_LEAVES = STRICT_LEAVES | st.sampled_from(LOOSE_LEAVES)
 
 
 def _strict_extend(inner):
@@ -205,6 +217,8 @@ def _near(schema: dict, defs: dict):
     t = schema.get("type")
     if isinstance(t, list):
         return st.one_of([_near({**schema, "type": one}, defs) for one in t])
+    if t == "object" and "properties" not in schema:
+        return st.dictionaries(KEYS, SCALARS, max_size=3)
     if t == "object":
         props = schema["properties"]
         base = st.fixed_dictionaries({k: _near(v, defs) for k, v in props.items()})
@@ -251,6 +265,17 @@ def test_typed_path_agrees_with_the_oracle_and_the_general_path(schema: dict, da
         assert got == expected
         assert repr(got[0]) == repr(expected[0])  # same types: int stays int, 1.0 stays float
         assert got[1] == oracle.is_valid(expected[0])
+
+
+@pytest.mark.parametrize("leaf", LOOSE_LEAVES)
+def test_loose_leaves_keep_the_rest_typed(leaf: dict) -> None:
+    schema = {"type": "object", "properties": {"a": leaf, "b": {"type": "string"}},
+              "required": ["a", "b"], "additionalProperties": False,
+              "$defs": {"kv": {"type": "object", "properties": {"k": {"type": "string"}},
+                               "required": ["k"], "additionalProperties": False}}}
+    v = Validator(schema)
+    v.check_json(b"{}")
+    assert v._typed and "_lo" in v.source_code()
 
 
 # -- tagged unions: anyOf over closed objects told apart by a discriminator --------------------

@@ -17,6 +17,8 @@ class _NotTyped(Exception):
 
 
 _ROOT_ONLY = frozenset({"$schema", "$defs", "definitions", "$id", "id"})
+_SCOPES = frozenset({"$id", "id", "$anchor", "$dynamicAnchor"})
+"""Keywords that make a subschema a scope of its own: never handed to ``loose``."""
 _EXACT_BOUND = 2**53
 _NUM_KW = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
                      "multipleOf"})
@@ -43,7 +45,10 @@ class _Typed:
     Python value as the untyped decoder (key order, ``int`` vs ``float``); ``msgspec``
     drops unknown keys and keeps the last duplicate, both of which the quote count exposes.
     Whatever the decoder refuses goes through the general path, which decides (``1.0`` is
-    an integer there, for instance)."""
+    an integer there, for instance). A subschema outside the subset, below the root (an
+    ``anyOf`` of objects with the same keys, of two strings, ``oneOf``, ``not``, ...), is
+    decoded untyped and checked by the general path's counting function for it
+    (``loose``); the rest of the schema stays typed."""
 
     def __init__(self, ctx: _Ctx, res: Any) -> None:
         self.ctx = ctx
@@ -59,6 +64,7 @@ class _Typed:
         self.walking: int | None = None  # the tagged union whose walker is being generated
         self.building: set[int] = set()  # the tagged unions whose walkers are being generated
         self.walkers: list[str] = []
+        self.ccomp: _Compiler | None = None  # the counting functions of loose subschemas
 
     def build(self, general: Any, validate_general: Any) -> tuple[Any, Any]:
         """``(check_json, validate_json)``: decode with the typed decoder, run the residual
@@ -104,16 +110,55 @@ class _Typed:
         exec(compile(text, "<strictschema typed>", "exec"), ns)  # noqa: S102
         return ns["check_json"], ns["validate_json"]
 
-    def conv(self, s: Any, res: Any, x: str, ind: int, root: bool = False) -> tuple[Any, int]:
+    def conv(self, s: Any, res: Any, x: str, ind: int, root: bool = False,
+             loose: bool = True) -> tuple[Any, int]:
         """The msgspec type for ``s``; residual lines for ``x`` go to ``self.fn`` at ``ind``.
-        Returns ``(type, static string count)``; dynamic counts are added to ``n``."""
+        Returns ``(type, static string count)``; dynamic counts are added to ``n``.
+
+        A subschema outside the typed subset (below the root, and unless ``loose`` is
+        False) is decoded as ``Any`` and checked by the general path's counting function
+        (see ``loose``), so the rest of the schema stays typed."""
+        if root or not loose:
+            return self.typed(s, res, x, ind, root)
+        fn = self.fn
+        mark = fn.mark()
+        try:
+            return self.typed(s, res, x, ind, root)
+        except _NotTyped:
+            if self.fn is not fn or (isinstance(s, dict) and s.keys() & _SCOPES):
+                raise
+            del fn.lines[mark:]
+            return self.loose(s, res, x, ind)
+
+    def loose(self, s: Any, res: Any, x: str, ind: int) -> tuple[Any, int]:
+        """``x`` decoded as ``Any`` (the untyped decoder's value), checked and its strings
+        counted (keys included) by the general path's generated function for ``s``: a
+        negative result means invalid, and ``RecursionError`` (a recursive ``s`` on a deep
+        value) sends the text to the general path too."""
+        if self.ccomp is None:
+            self.ccomp = _Compiler(self.ctx, json_only=True)
+        name = self.ccomp.function(s, res, True, ())
+        self.ccomp.flush()
+        check = self.comp.const(self.ccomp.ns[name], "lo")
+        fn = self.fn
+        r = fn.var("r")
+        fn.add(ind, "try:")
+        fn.add(ind + 1, f"{r} = {check}({x})")
+        fn.add(ind, "except RecursionError:")
+        fn.add(ind + 1, _FAIL)
+        fn.add(ind, f"if {r} < 0: {_FAIL}")
+        fn.count(ind, r)
+        return Any, 0
+
+    def typed(self, s: Any, res: Any, x: str, ind: int, root: bool) -> tuple[Any, int]:
+        """``conv`` for the typed subset (raises ``_NotTyped`` for the rest)."""
         if not isinstance(s, dict):
             raise _NotTyped
         kw = self.ctx.keywords
         keys = set(s) - _ANNOTATIONS
         if root:
             keys -= _ROOT_ONLY
-        elif keys & {"$id", "id", "$anchor", "$dynamicAnchor"}:
+        elif keys & _SCOPES:
             raise _NotTyped
         if any(k not in kw for k in keys):
             raise _NotTyped
@@ -275,7 +320,7 @@ class _Typed:
                 tp, static = self.tagged(b["$__tagged__"], b["anyOf"], res, x, ind + 1,
                                          False)
             else:
-                tp, static = self.conv(b, res, x, ind + 1)
+                tp, static = self.conv(b, res, x, ind + 1, loose=False)
             if k == "string":
                 plain_string = fn.mark() == mark + 1 and static == 1
             if static:
@@ -381,6 +426,9 @@ class _Typed:
             w.add(1, "except KeyError:")  # a key the branch reads is missing
             w.add(2, _FAIL)
             w.add(1, f"return n + {base} * len(st)" if base else "return n")
+        except _NotTyped:
+            del self.unions[id(owner)]  # no walker: a later use must not call one
+            raise
         finally:
             self.fn, self.walking = saved, saved_walking
             self.building.discard(id(owner))
@@ -491,6 +539,8 @@ class _Typed:
             mark = fn.mark()
             fn.read(ind, v, f"{x}[{_py(k)}]")
             fields[k], st = self.conv(sub, res, v, ind)
+            if fields[k] is Any and k in skip:
+                raise _NotTyped  # its column check cannot be written: the item goes loose
             static += st
             checks = fn.lines[mark + 1:]
             if not checks or k in skip:  # no checks, or checked by column
@@ -526,8 +576,12 @@ class _Typed:
         if cols:
             self.skip[id(target)] = set(cols)
         fn.add(ind, f"for {v} in {x}:")
-        item, static = self.conv(s["items"], res, v, ind + 1)
-        self.skip.pop(id(target), None)
+        try:
+            item, static = self.conv(s["items"], res, v, ind + 1)
+        finally:
+            self.skip.pop(id(target), None)
+        if item is Any:
+            cols = {}  # each item checked whole
         body = fn.lines[mark + 1:]
         if not body:
             del fn.lines[mark:]
