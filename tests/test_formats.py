@@ -107,6 +107,7 @@ _SLOW = {  # each check without a fast path in front of it
     "date": F.is_date, "time": F.is_time, "hostname": F.is_hostname, "ipv4": F.is_ipv4,
     "date-time": lambda s: len(s) >= 11 and s[10] in "Tt" and F.is_date(s[:10])
     and F.is_time(s[11:]),
+    "email": F.is_email,
 }
 _NEAR = {
     "date": st.builds("{:04d}-{:02d}-{:02d}".format, st.integers(0, 9999), st.integers(0, 13),
@@ -117,6 +118,9 @@ _NEAR = {
                       st.sampled_from(["Z", "z", "+00:00", "-05:30", "+24:00", "+23:60", ""])),
     "hostname": st.text(st.sampled_from(list("ab9.-_é")), max_size=70)
     | st.builds(lambda n, m: "a" * n + "." + "b" * m, st.integers(0, 66), st.integers(0, 3)),
+    "email": st.text(st.sampled_from(list("ab.-_+@\n1")), max_size=70)
+    | st.builds("{}@{}".format, st.text(st.sampled_from("a.-\n"), min_size=1, max_size=66),
+                st.text(st.sampled_from("b.-\n"), min_size=1, max_size=4)),
     "ipv4": st.builds("{}.{}.{}.{}".format, *[st.sampled_from(
         ["0", "1", "9", "10", "01", "99", "100", "199", "249", "255", "256", "300", ""])] * 4),
 }
