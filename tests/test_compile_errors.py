@@ -10,6 +10,7 @@ import referencing.jsonschema
 
 import strictschema
 from strictschema import RefResolutionError, SchemaError, UnsupportedSchemaError
+from strictschema._regex import UnsafePatternError
 
 
 @pytest.mark.parametrize("bad", ["{}", ["type"], 3, None, b"{}"])
@@ -86,6 +87,12 @@ def test_invalid_ecma_pattern() -> None:
         strictschema.compile({"type": "object", "properties": {"a": {"type": "string",
                                                                      "pattern": "(?<x"}}})
     assert info.value.json_path == "$.properties.a.pattern"
+    unsafe = "^(?=.*a)(?=.*b)(a|b)*(?<=b)$"  # exponential, and no RE2 equivalent
+    with pytest.raises(UnsafePatternError) as err:
+        strictschema.compile({"type": "object", "properties": {"a": {"type": "string",
+                                                                     "pattern": unsafe}}})
+    assert str(err.value).count(" - at ") == 1  # placed once, at the pattern
+    assert str(err.value).endswith(" - at $.properties.a.pattern")
 
 
 def test_unknown_profile_and_policy() -> None:

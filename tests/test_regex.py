@@ -136,6 +136,38 @@ def test_unrunnable_pattern_is_a_typed_error() -> None:
         v.is_valid("aaaa")
 
 
+def test_a_string_too_long_for_a_pattern_is_placed_in_schema_and_instance() -> None:
+    """A pattern with no linear-time equivalent refuses a string over its limit at search
+    time; every route says which pattern (the schema path the message ends with) and which
+    string (its instance path)."""
+    import strictschema
+
+    long = "aa" + "b" * 2500
+    items = {"type": "string", "pattern": r"^(a)\1b*$"}
+    v = Validator({"type": "object", "properties": {"a": {"type": "array", "items": items}}})
+    where = r"the string at \$\.a\[1\] - at \$\.properties\.a\.items\.pattern$"
+    ok = {"a": ["aab", long]}
+    for call in (lambda: v.is_valid(ok), lambda: v.validate(ok),
+                 lambda: list(v.iter_errors({"a": ["x", long]})),
+                 lambda: v.validate_json(json.dumps(ok)), lambda: v.check_json(json.dumps(ok))):
+        with pytest.raises(UnsafePatternError, match=where):
+            call()
+    strict = {"type": "object", "properties": {"a": items}, "required": ["a"],
+              "additionalProperties": False}
+    typed = Validator(strict)
+    assert typed.validate_json('{"a": "aab"}') == {"a": "aab"} and typed._typed
+    c = strictschema.compile(strict)
+    for call in (lambda: typed.validate_json(json.dumps({"a": long})),
+                 lambda: c.validate_json(json.dumps({"a": long}))):
+        with pytest.raises(UnsafePatternError, match=r"string at \$\.a - at \$\.properties"
+                                                     r"\.a\.pattern$"):
+            call()
+    names = Validator({"type": "object", "patternProperties": {r"^(a)\1b*$": {}}})
+    with pytest.raises(UnsafePatternError, match=r"a property name of the object at \$ - at "
+                                                 r"\$\.patternProperties\['\^\(a\)"):
+        names.validate_json(json.dumps({"x": 1, long: 2}))
+
+
 def test_lookbehind_pattern_is_bounded() -> None:
     rx = compile_pattern(r"(?<=a)b")
     assert rx.search("ab") is True

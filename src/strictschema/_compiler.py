@@ -1030,11 +1030,12 @@ class _Compiler:
 
     def check_pattern(self, pattern: Any, loc: Location) -> None:
         from ._regex import compile_pattern
+        from ._vcodegen import _pattern_error
 
         try:
             compile_pattern(pattern)
         except ValueError as exc:
-            raise SchemaError(f"invalid ECMA-262 pattern {pattern!r}: {exc}", loc) from None
+            raise _pattern_error(pattern, exc, loc) from None
 
     def object_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         notes: list[str] = []

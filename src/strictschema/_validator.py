@@ -34,7 +34,7 @@ from ._formats import FORMAT_CHECKS
 from ._json import loads
 from ._load import Source, jsonschema_class, load_source
 from ._vcodegen import _Compiler
-from ._verrors import _Errors, best_match
+from ._verrors import _Errors, _unlocated, best_match
 from ._vruntime import (
     _INEXACT_INTS,
     _base,
@@ -179,14 +179,34 @@ class Validator:
             return self._fast(instance) >= 0
         except RecursionError:
             return False
+        except ValueError as exc:
+            self._locate(instance, exc)
+            raise
+
+    def _locate(self, instance: Any, exc: Exception) -> None:
+        """For an ``UnsafePatternError`` raised by a search (no location yet): raise it
+        again at the pattern's place in the schema, naming where the string is in
+        ``instance`` (the error walk finds it). Returns for anything else."""
+        if not _unlocated(exc) or self._comp is None:
+            return
+        try:
+            for _ in _Errors(self._ctx, self._fast_at).iter(
+                    self._source.schema, instance, self._root_res, (), (), True):
+                pass
+        except RecursionError:
+            return
 
     def iter_errors(self, instance: Any) -> Iterator[ErrorDetail]:
         try:
             if self._jimpl is not None:
                 yield from self._jimpl.iter_errors(instance)
                 return
-            if self._fast(instance) >= 0:
-                return
+            try:
+                if self._fast(instance) >= 0:
+                    return
+            except ValueError as exc:  # a pattern it cannot run: the walk below places it
+                if not _unlocated(exc):
+                    raise
             found = False
             for e in _Errors(self._ctx, self._fast_at).iter(self._source.schema, instance, self._root_res,
                                              (), (), True):
@@ -273,6 +293,9 @@ class Validator:
             q = counted(value)
         except RecursionError:
             return loads(raw), False
+        except ValueError as exc:
+            self._locate(value, exc)
+            raise
         if q >= 0:
             quotes = raw.count('"' if t is str else b'"')
             if quotes == q + q or _delimiters_are(raw, quotes, q + q):

@@ -8,13 +8,33 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ._errors import ErrorDetail
-from ._paths import Location
+from ._paths import Location, json_path
 from ._vcodegen import _pattern_error
 from ._vruntime import _FORMATS, _Ctx, _Enum, _is_type, _isnum, _json_eq, _multiple, _short, _unique
 
 # -- the error interpreter ----------------------------------------------------------------
 
 _WEAK = frozenset({"anyOf", "oneOf"})
+
+
+def _search(rx: Any, text: str, what: str, loc: Location, sloc: Location) -> bool:
+    """``rx.search(text)``; a pattern that cannot be run on ``text`` raises
+    ``UnsafePatternError`` at the pattern's place in the schema, naming where ``text`` is."""
+    from ._regex import UnsafePatternError
+
+    try:
+        return rx.search(text)
+    except UnsafePatternError as exc:
+        if exc.location:
+            raise
+        raise UnsafePatternError(f"{exc.message}; {what} at {json_path(loc)}", sloc) from None
+
+
+def _unlocated(exc: Exception) -> bool:
+    """An ``UnsafePatternError`` raised by a search, not yet placed in the schema."""
+    from ._regex import UnsafePatternError
+
+    return isinstance(exc, UnsafePatternError) and not exc.location
 
 
 class _Errors:
@@ -39,8 +59,13 @@ class _Errors:
             return
         if not isinstance(s, dict):
             return
-        if self.fast is not None and self.fast(s, res, entered)(x) >= 0:
-            return
+        if self.fast is not None:
+            try:
+                if self.fast(s, res, entered)(x) >= 0:
+                    return
+            except ValueError as exc:  # a pattern it cannot run: found and placed below
+                if not _unlocated(exc):
+                    raise
         if not entered:
             res = ctx.enter(s, res)
         kw = ctx.keywords
@@ -126,7 +151,7 @@ class _Errors:
                 rx = compile_pattern(s["pattern"])
             except ValueError as exc:
                 raise _pattern_error(s["pattern"], exc, (*sloc, "pattern")) from None
-            if not rx.search(x):
+            if not _search(rx, x, "the string", loc, (*sloc, "pattern")):
                 yield ErrorDetail(loc, "pattern", f"{_short(x)} does not match "
                                   f"{_short(s['pattern'])}", (*sloc, "pattern"))
         f = s.get("format")
@@ -181,7 +206,8 @@ class _Errors:
             for k, v in x.items():
                 matched = k in props
                 for p, rx in compiled:
-                    if rx.search(k):
+                    if _search(rx, k, "a property name of the object", loc,
+                               (*sloc, "patternProperties", p)):
                         matched = True
                         yield from self.iter(pats[p], v, res, (*loc, k),
                                              (*sloc, "patternProperties", p))

@@ -7,6 +7,7 @@ from typing import Any
 
 from ._errors import RefResolutionError
 from ._formats import FAST_ACCEPT
+from ._regex import UnsafePatternError
 from ._vcodegen import _FAIL, _Code, _Compiler, _Line, _py
 from ._vruntime import _ANNOTATIONS, _FORMATS, _Ctx, _delimiters_are, _json_eq
 
@@ -79,7 +80,8 @@ class _Typed:
         ns["_general"] = general
         ns["_vgeneral"] = validate_general
         ns["_delimiters_are"] = _delimiters_are
-        body = fn.render()
+        ns["_Unsafe"] = UnsafePatternError
+        body = "\n".join("    " * (line.ind + 1) + line.text for line in fn.lines)
         # msgspec decodes any bytes-like or str (anything else raises: the general path
         # says what is wrong); only exact bytes and str go on to the quote count.
         dynamic = any(line.counts for line in fn.lines)
@@ -93,7 +95,11 @@ class _Typed:
     except Exception:
         return {fallback}(raw)
 {f"    n = {static}" if dynamic else ""}
+    try:
+        pass
 {body.replace(_FAIL, f"return {fallback}(raw)")}
+    except _Unsafe:  # a pattern it cannot run on a string: the general path places it
+        return {fallback}(raw)
     t = type(raw)
     if t is bytes:
         q = raw.count(b'"')
