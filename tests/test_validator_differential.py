@@ -388,3 +388,67 @@ def test_tagged_unions_agree_with_the_oracle_and_the_general_path(schema: dict, 
         assert got == expected
         assert repr(got[0]) == repr(expected[0])  # key order, int vs float
         assert got[1] == oracle.is_valid(expected[0])
+
+
+# -- objects with the same keys, differing only in which properties may be null -------------
+
+_VARIANT_PROPS = st.sampled_from([
+    {"type": "string"}, {"type": "integer", "minimum": 0}, {"type": "number"},
+    {"type": "boolean"}, {"type": "string", "enum": ["x", "y"]},
+    {"type": "string", "pattern": "^a"}, {"type": "array", "items": {"type": "string"}},
+    {"$ref": "#/$defs/kv"}])
+
+
+def _nullable(s: dict, style: int) -> dict:
+    if style == 0 or "type" not in s or s["type"] == "array":
+        return {"anyOf": [s, {"type": "null"}], "description": "may be null"}
+    out = {**s, "type": [s["type"], "null"]}
+    if "enum" in s:
+        out["enum"] = [*s["enum"], None]
+    return out
+
+
+@st.composite
+def _variant_schemas(draw) -> dict:
+    props = draw(st.dictionaries(KEYS, _VARIANT_PROPS, min_size=1, max_size=4))
+    branches = []
+    for _ in range(draw(st.integers(2, 3))):
+        nulls = draw(st.sets(st.sampled_from(sorted(props))))
+        branches.append({"type": "object", "properties": {
+            k: _nullable(v, draw(st.integers(0, 1))) if k in nulls else v
+            for k, v in props.items()}, "required": list(props), "additionalProperties": False})
+    return {"type": "object", "properties": {"v": {"anyOf": branches}}, "required": ["v"],
+            "additionalProperties": False,
+            "$defs": {"kv": {"type": "object", "properties": {"k": {"type": "string"}},
+                             "required": ["k"], "additionalProperties": False}}}
+
+
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(_variant_schemas(), st.data())
+def test_nullable_variants_agree_with_the_oracle_and_the_general_path(schema: dict,
+                                                                      data) -> None:
+    """``anyOf`` over objects with the same keys that differ only in which properties may be
+    null (one typed object and a test of each branch's non-null properties)."""
+    ours = Validator(schema)
+    oracle = jsonschema.Draft202012Validator(schema, format_checker=CHECKER)
+    branch = schema["properties"]["v"]["anyOf"][0]
+    for _ in range(4):
+        value = data.draw(st.fixed_dictionaries({
+            k: st.none() | _near(s, schema["$defs"]) if "anyOf" not in s else st.none()
+            | _near(s["anyOf"][0], schema["$defs"])
+            for k, s in branch["properties"].items()}) | VALUES)
+        text = _dumps_variants({"v": value}, data)
+        raw = text.encode() if data.draw(st.booleans()) else text
+        try:
+            expected = ours._check_general(raw)
+        except DecodeError as exc:
+            with pytest.raises(DecodeError):
+                ours.check_json(raw)
+            assert "duplicate" in str(exc)
+            continue
+        got = ours.check_json(raw)
+        assert got == expected
+        assert repr(got[0]) == repr(expected[0])
+        assert got[1] == oracle.is_valid(expected[0])
+    assert ours._typed and "_lo" not in ours.source_code()  # typed, not checked loose

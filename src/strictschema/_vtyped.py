@@ -9,7 +9,7 @@ from ._errors import RefResolutionError
 from ._formats import FAST_ACCEPT
 from ._regex import UnsafePatternError
 from ._vcodegen import _FAIL, _Code, _Compiler, _Line, _py
-from ._vruntime import _ANNOTATIONS, _FORMATS, _Ctx, _delimiters_are, _json_eq
+from ._vruntime import _ANNOTATIONS, _FORMATS, _base, _Ctx, _delimiters_are, _json_eq
 
 # -- the typed fast path: msgspec checks the strict subset in C ----------------------------
 
@@ -35,6 +35,34 @@ _TYPE_KW = {
 }
 _TYPE_SPECIFIC = frozenset().union(*_TYPE_KW.values())
 """Keywords that only constrain instances of one type (a ``type`` list splits on them)."""
+
+
+def _nullable_base(s: Any) -> tuple[Any, bool] | None:
+    """``(s without null, whether s allows null)`` for comparing properties that differ only
+    in nullability (annotations left out); None when that cannot be told from the text."""
+    if not isinstance(s, dict):
+        return None
+    core = {k: v for k, v in s.items() if k not in _ANNOTATIONS}
+    subs = core.get("anyOf")
+    if set(core) == {"anyOf"} and isinstance(subs, list) and len(subs) == 2:
+        rest = [b for b in subs if b != {"type": "null"}]
+        if len(rest) == 1:
+            base = _nullable_base(rest[0])
+            return None if base is None or base[1] else (base[0], True)
+    if "anyOf" in core or "$ref" in core:
+        return core, False  # compared as written
+    t = core.get("type")
+    if not isinstance(t, list) or "null" not in t:
+        return (None, False) if t == "null" else (core, False)
+    rest_t = [one for one in t if one != "null"]
+    if not rest_t or "const" in core:
+        return None
+    core["type"] = rest_t[0] if len(rest_t) == 1 else rest_t
+    if "enum" in core:
+        if not isinstance(core["enum"], list):
+            return None
+        core["enum"] = [v for v in core["enum"] if v is not None]
+    return core, True
 
 
 class _Typed:
@@ -82,6 +110,9 @@ class _Typed:
         ns["_delimiters_are"] = _delimiters_are
         ns["_Unsafe"] = UnsafePatternError
         body = "\n".join("    " * (line.ind + 1) + line.text for line in fn.lines)
+        checks = ("    try:\n" + body + "\n    except _Unsafe:  # a pattern it cannot run on "
+                  "a string: the general path places it\n        return _FALLBACK(raw)"
+                  if fn.lines else "")
         # msgspec decodes any bytes-like or str (anything else raises: the general path
         # says what is wrong); only exact bytes and str go on to the quote count.
         dynamic = any(line.counts for line in fn.lines)
@@ -95,11 +126,7 @@ class _Typed:
     except Exception:
         return {fallback}(raw)
 {f"    n = {static}" if dynamic else ""}
-    try:
-        pass
-{body.replace(_FAIL, f"return {fallback}(raw)")}
-    except _Unsafe:  # a pattern it cannot run on a string: the general path places it
-        return {fallback}(raw)
+{checks.replace(_FAIL, f"return {fallback}(raw)").replace("_FALLBACK", fallback)}
     t = type(raw)
     if t is bytes:
         q = raw.count(b'"')
@@ -401,6 +428,8 @@ class _Typed:
                 break
         if disc is None:  # told apart by their key sets (each closed, all required)
             keysets = [frozenset(t["properties"]) for t, _ in branches]
+            if len(branches) > 1 and len(set(keysets)) == 1:
+                return self.nullable_variants(branches, x, ind)
             if len(set(keysets)) != len(keysets):
                 raise _NotTyped
             tags = {ks: i for i, ks in enumerate(keysets)}
@@ -442,6 +471,37 @@ class _Typed:
         self.walkers.append(f"def {name}(x):\n" + w.render() + "\n")
         self.call(td, name, x, ind)
         return td, 0
+
+    def nullable_variants(self, branches: list, x: str, ind: int) -> tuple[Any, int]:
+        """``anyOf`` over closed objects with the same keys whose properties differ only in
+        which of them may be null (what compiling "one of these fields is required"
+        produces): one object with every property nullable where any branch has it so,
+        and a test that the non-null properties of some branch are not null. A value is
+        valid for branch i iff it is valid for that object and none of branch i's non-null
+        properties is null."""
+        res = branches[0][1]
+        if any(_base(tres) != _base(res) for _, tres in branches):
+            raise _NotTyped
+        props: dict[str, Any] = {}
+        required_of: list[list[str]] = [[] for _ in branches]
+        for k in branches[0][0]["properties"]:
+            forms = [_nullable_base(t["properties"][k]) for t, _ in branches]
+            if any(f is None for f in forms) or any(f[0] != forms[0][0] for f in forms):
+                raise _NotTyped  # typed differently, not just in nullability
+            nullable = [i for i, f in enumerate(forms) if f[1]]
+            props[k] = branches[nullable[0] if nullable else 0][0]["properties"][k]
+            if nullable:
+                for i, f in enumerate(forms):
+                    if not f[1]:
+                        required_of[i].append(k)
+        merged = {"type": "object", "properties": props, "required": list(props),
+                  "additionalProperties": False}
+        tp, static = self.obj(merged, set(merged), res, x, ind)
+        if all(required_of):  # else a branch takes every value the merged object does
+            conds = [" and ".join(f"{x}[{_py(k)}] is not None" for k in ks)
+                     for ks in required_of]
+            self.fn.add(ind, f"if not ({' or '.join(f'({c})' for c in conds)}): {_FAIL}")
+        return tp, static
 
     @staticmethod
     def finish(td: Any, fields: dict[str, Any], common: set[str]) -> None:
