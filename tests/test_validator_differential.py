@@ -189,7 +189,16 @@ LOOSE_LEAVES = [
 ]
 """Outside the typed subset: decoded untyped and checked by the general path's counting
 function while the rest of the schema stays typed."""
-STRICT_LEAVES = STRICT_LEAVES | st.sampled_from(LOOSE_LEAVES)
+MERGED_LEAVES = [
+    {"anyOf": [{"type": "string", "const": "x"}, {"const": "ab"}, {"enum": ["x", "c"]}]},
+    {"anyOf": [{"type": "string", "description": "one"}, {"type": "string"}]},
+    {"anyOf": [{"type": "array", "items": {"$ref": "#/$defs/kv"}, "title": "a"},
+               {"type": "array", "items": {"$ref": "#/$defs/kv"}, "title": "b"}]},
+    {"anyOf": [{"const": True}, {"const": 1}]},  # not one branch: true != 1
+]
+"""``anyOf`` branches that are one branch (alike but for annotations) or one ``enum`` of
+strings: typed, not loose."""
+STRICT_LEAVES = STRICT_LEAVES | st.sampled_from(LOOSE_LEAVES + MERGED_LEAVES)
 
 
 def _strict_extend(inner):
@@ -276,6 +285,17 @@ def test_loose_leaves_keep_the_rest_typed(leaf: dict) -> None:
     v = Validator(schema)
     v.check_json(b"{}")
     assert v._typed and "_lo" in v.source_code()
+
+
+@pytest.mark.parametrize("leaf", MERGED_LEAVES)
+def test_alike_branches_and_string_enums_are_typed(leaf: dict) -> None:
+    schema = {"type": "object", "properties": {"a": leaf}, "required": ["a"],
+              "additionalProperties": False,
+              "$defs": {"kv": {"type": "object", "properties": {"k": {"type": "string"}},
+                               "required": ["k"], "additionalProperties": False}}}
+    v = Validator(schema)
+    v.check_json(b"{}")
+    assert v._typed and "_lo" not in v.source_code()
 
 
 # -- tagged unions: anyOf over closed objects told apart by a discriminator --------------------

@@ -323,6 +323,22 @@ class _Typed:
               owner: Any = None) -> tuple[Any, int]:
         from typing import Union
 
+        seen: list[Any] = []  # branches alike but for annotations are one branch
+        for b in subs:
+            core = {k: v for k, v in b.items() if k not in _ANNOTATIONS} if isinstance(
+                b, dict) else b
+            if not any(_json_eq(core, other) for other in seen):  # true != 1 here
+                seen.append(core)
+        tags = [self.enum_values(b, res) for b in seen]
+        if len(seen) > 1 and all(t is not None for t in tags):  # one enum of them all
+            values: list[Any] = []
+            for v in (v for t in tags for v in t):
+                if not any(_json_eq(v, w) and type(v) is type(w) for w in values):
+                    values.append(v)
+            seen = [{"enum": values}]
+        if len(seen) == 1:
+            return self.conv(seen[0], res, x, ind, loose=False)
+        subs = seen
         kinds = [self.kind(b, res) for b in subs]
         objects = [b for b, k in zip(subs, kinds, strict=True) if k == "object"]
         if len(objects) > 1 and owner is not None:  # told apart by a discriminator
@@ -365,6 +381,23 @@ class _Typed:
             del fn.lines[start:]
             fn.count_strings(ind, x, True)
         return Union[tuple(types)], 0  # noqa: UP007 - a runtime union of msgspec types
+
+    def enum_values(self, s: Any, res: Any) -> list[Any] | None:
+        """The values an ``enum``/``const``-only branch allows (strings under ``type:
+        string``, anything without a type), else None."""
+        tags = self.tag_values(s, res)
+        if tags is not None:
+            return tags
+        s, _, _ = self.comp.follow(s, res)
+        if not isinstance(s, dict):
+            return None
+        keys = set(s) - _ANNOTATIONS
+        if not keys or not keys <= {"enum", "const"} or not isinstance(s.get("enum", []), list):
+            return None
+        values = list(s["enum"]) if "enum" in keys else [s["const"]]
+        if "const" in keys:
+            values = [v for v in values if _json_eq(v, s["const"])]
+        return values
 
     def tag_values(self, s: Any, res: Any) -> list[str] | None:
         """The strings a discriminator property allows (``enum``/``const`` of strings)."""
