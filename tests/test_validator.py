@@ -854,3 +854,23 @@ def test_unusable_pattern_is_a_schema_error_at_its_keyword(schema: dict, where: 
         with pytest.raises(SchemaError) as info:
             check()
         assert info.value.json_path == where
+
+
+def test_tagged_union_branches_with_different_enums_stay_typed() -> None:
+    """A property whose ``enum`` differs from branch to branch: the decoder takes them all,
+    each branch tests its own (by type too: ``true`` is not ``1``)."""
+    def branch(tag: str, values: list) -> dict:
+        return {"type": "object", "properties": {"kind": {"const": tag}, "e": {"enum": values}},
+                "required": ["kind", "e"], "additionalProperties": False}
+
+    v = Validator({"type": "object", "properties": {"root": {"anyOf": [
+        branch("p", ["a", None, True]), branch("q", [1, "b"])]}}, "required": ["root"],
+        "additionalProperties": False})
+    cases = [("p", "a", True), ("p", None, True), ("p", True, True), ("p", 1, False),
+             ("p", "b", False), ("q", 1, True), ("q", "b", True), ("q", True, False),
+             ("q", 1.0, True), ("q", "a", False), ("q", None, False)]
+    for tag, e, valid in cases:
+        raw = json.dumps({"root": {"kind": tag, "e": e}})
+        assert v.check_json(raw)[1] is valid, (tag, e)
+        assert v._check_general(raw)[1] is valid, (tag, e)
+    assert v._typed and "_lit" in v.source_code()

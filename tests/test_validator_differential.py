@@ -307,6 +307,9 @@ _BRANCH_PROPS = st.one_of(
     st.just({"type": "array", "items": {"$ref": "#/$defs/kv"}}))
 
 
+_LITERALS = ["a", "b", "", None, True, False, 0, 1, -1]
+
+
 @st.composite
 def _tagged_schemas(draw) -> dict:
     """A recursive tree through ``$defs/node``: ``anyOf`` over 2-3 closed objects with a
@@ -323,6 +326,9 @@ def _tagged_schemas(draw) -> dict:
                 else {"type": "string", "enum": tags})
         own = draw(st.dictionaries(st.sampled_from([f"o{i}", f"p{i}", "c", "kids"]),
                                    _BRANCH_PROPS, max_size=3))
+        if draw(st.booleans()):  # enums that differ from branch to branch
+            own["e"] = {"enum": draw(st.lists(st.sampled_from(_LITERALS), min_size=1,
+                                              max_size=3))}
         props = {"kind": kind, **shared, **own}
         if draw(st.integers(0, 19)) == 19:
             del props["kind"]
@@ -362,8 +368,11 @@ def _tagged_instance(schema: dict, data, depth: int = 0):
     other = data.draw(st.sampled_from(branches))
     out = {}
     for k, sub in b["properties"].items():
-        if k == "kind":
-            out[k] = data.draw(st.sampled_from(_TAGS + ["w0", "w1", 1]))
+        if k == "kind":  # often the branch's own tag, else any
+            own = sub.get("enum") or [sub.get("const")]
+            out[k] = data.draw(st.sampled_from(own) | st.sampled_from(_TAGS + ["w0", "w1", 1]))
+        elif k == "e":
+            out[k] = data.draw(st.sampled_from(_LITERALS + [1.0, 2]))
         elif sub == _NODE:
             out[k] = _tagged_instance(schema, data, depth + 1)
         elif sub.get("items") == _NODE:

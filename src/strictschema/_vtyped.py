@@ -65,6 +65,16 @@ def _nullable_base(s: Any) -> tuple[Any, bool] | None:
     return core, True
 
 
+def _member(v: str, allowed: list[Any], comp: _Compiler) -> str:
+    """The test that ``v`` (a value some ``Literal`` decoded) is *not* one of ``allowed``
+    (strings, None, booleans, integers): by value where no boolean meets an integer, else
+    by (type, value), since ``True == 1`` in Python."""
+    if all(type(a) is str or a is None for a in allowed):
+        return f"{v} not in {comp.const(frozenset(allowed), 'lit')}"
+    pairs = frozenset((type(a), a) for a in allowed)
+    return f"(type({v}), {v}) not in {comp.const(pairs, 'lit')}"
+
+
 class _Typed:
     """For the strict subset (closed objects with every property required, typed leaves,
     arrays, ``anyOf`` over distinct JSON types, acyclic ``$ref``): a ``msgspec`` type whose
@@ -566,6 +576,7 @@ class _Typed:
             w.add(ind, f"if {b} < 0: {_FAIL}")
         else:
             w.add(ind, f"{b} = {tag_table}[{d}[{_py(disc)}]]")
+        wide = self.widened(branches, disc)
         counts = []  # per branch: (index of its count line, the dynamic terms, the static)
         for i, (t, tres) in enumerate(branches):
             props = t["properties"]
@@ -582,6 +593,9 @@ class _Typed:
                 w.read(ind + 1, v, f"{d}[{_py(k)}]")
                 tp, st = self.conv(sub, tres, v, ind + 1)
                 static += st
+                if k in wide:  # the decoder takes every branch's values: this one's here
+                    tp, allowed = wide[k][0], wide[k][1][i]
+                    w.add(ind + 1, f"if {_member(v, allowed, self.comp)}: {_FAIL}")
                 if w.mark() == mark + 1:
                     del w.lines[mark:]
                 if k in fields and fields[k] != tp:
@@ -611,6 +625,44 @@ class _Typed:
             elif at > start:  # the branch has checks of its own
                 del w.lines[at]
         return base
+
+    def widened(self, branches: list, disc: str | None) -> dict[str, tuple[Any, list]]:
+        """The properties that are ``enum``/``const`` in every branch that has them, with
+        different values: ``{key: (Literal of all their values, [each branch's values])}``
+        (a branch without the key allows nothing there)."""
+        from typing import Literal, get_args, get_origin
+
+        out: dict[str, tuple[Any, list]] = {}
+        keys = dict.fromkeys(k for t, _ in branches for k in t["properties"])
+        for k in keys:
+            subs = [(t["properties"].get(k), tres) for t, tres in branches]
+            cores = [{kk: vv for kk, vv in sub.items() if kk not in _ANNOTATIONS}
+                     if isinstance(sub, dict) else sub for sub, _ in subs if sub is not None]
+            if k == disc or all(_json_eq(c, cores[0]) for c in cores):
+                continue
+            allowed: list[list[Any]] = []
+            for sub, _ in subs:
+                if sub is None:
+                    allowed.append([])
+                    continue
+                if not isinstance(sub, dict) or not (set(sub) - _ANNOTATIONS) & {"enum", "const"}:
+                    return {}
+                saved, self.fn = self.fn, _Code()  # only its type: the code comes later
+                try:
+                    tp, _ = self.literal(sub, set(sub) - _ANNOTATIONS, "_", 0)
+                except _NotTyped:
+                    return {}
+                finally:
+                    self.fn = saved
+                if get_origin(tp) is not Literal:
+                    return {}
+                allowed.append(list(get_args(tp)))
+            every: list[Any] = []
+            for v in (v for vs in allowed for v in vs):
+                if not any(v == w and type(v) is type(w) for w in every):
+                    every.append(v)
+            out[k] = (Literal[tuple(every)], allowed)  # type: ignore[valid-type]
+        return out
 
     def call(self, td: Any, name: str, x: str, ind: int) -> None:
         r = self.fn.var("r")
