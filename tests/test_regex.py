@@ -78,6 +78,7 @@ def test_pattern_keyword_uses_ecma_semantics() -> None:
     (r"(x+x+)+y", "x{n}", "x{n}y"),
     (r"^(\w+\s?)*$", "a{n}!", "a{n} a"),
     (r"^([a-zA-Z0-9])(([\-.]|[_]+)?([a-zA-Z0-9]+))*$", "a{n}!", "a-{n}"),
+    (r"^(a?a)*$", "a{n}!", "a{n}"),  # an optional in a loop: Fibonacci many ways
 ])
 @pytest.mark.parametrize("size", [30, 5_000, 200_000])
 def test_pathological_patterns_answer(pattern: str, fail: str, match: str, size: int) -> None:
@@ -110,6 +111,32 @@ def test_adjacent_quantifiers_answer(pattern: str, yes: str, no: str) -> None:
     for n in (rx.limit, rx.limit + 1, len(no)):
         assert rx.search(no[-n:]) is False
     assert rx.search(yes) is True
+
+
+@pytest.mark.parametrize("pattern", [
+    r"^[\w.-]+(?:/[\w.-]+)*$", r"^(\d+\.)+\d+$", r"^[\w-]+(\.[\w-]+)*$", r"^(ab?)*$",
+    r"^(-?\d+,)*$", r"\w+@(\w+\.)+\w+",
+])
+def test_one_way_loops_run_on_regress(pattern: str) -> None:
+    """A quantifier nested in a repetition whose body matches a span one way only (every
+    repeated atom's class disjoint from what can follow it): no exponential backtracking,
+    so regress (the fast engine) runs it; verdicts agree with RE2 on long near-misses."""
+    rx = compile_pattern(pattern)
+    assert not rx.risky
+    linear = _re2_compile(translate_re2(pattern))
+    for unit in ("a.", "1.", "a/", "ab", "-1,", "a", "1"):
+        for text in (unit * 40, unit * 40 + "!", "a@" + unit * 40):
+            assert rx.search(text) == linear.test(text), (pattern, text)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(\.a*a*)*", r"^(a+)+$", r"^([a-z]+[0-9]*)+$", r"^(a?a)*$", r"^(\.\w+\w+)*$",
+    r"^(\d+\.?)+$", r"^([a-z\d.-]+\.)+[a-z]+$", r"^(\w+\s?)*$",
+])
+def test_ambiguous_loops_stay_risky(pattern: str) -> None:
+    """Two ways to split some span in every iteration: exponential on a backtracking
+    engine, so these run on RE2."""
+    assert compile_pattern(pattern).risky
 
 
 def test_many_overlapping_alternatives_run_on_re2() -> None:
@@ -411,3 +438,16 @@ def test_uncaptured_patterns_match_the_same_strings(pattern: str, a: str, b: str
     bare = regress.Regex(_uncaptured(pattern), flags)
     for text in (a, b, a + b, a * 3):
         assert (bare.find(text) is None) == (original.find(text) is None), (pattern, text)
+
+
+@pytest.mark.parametrize(("pattern", "limit"), [
+    (r"^[a-z]+[0-9]*x$", 256),  # [a-z]+ is fenced by what can follow it: [0-9] or x
+    (r"^[\w.-]+(?:/[\w.-]+)*$", 256),  # fenced by "/" or the end; the loop is one-way
+    (r"^(https?://)?[\w-]+(\.[\w-]+)*(:\d+)?/api/v\d+/graph\?.+$", 64),
+])
+def test_fenced_repetitions_keep_longer_strings_on_regress(pattern: str, limit: int) -> None:
+    """What can follow a repetition is read past optional items (up to the first required
+    one, or ``$``): a repetition none of whose characters can start it ends in one place,
+    so it adds nothing to the pattern's degree and its length limit stays high."""
+    rx = compile_pattern(pattern)
+    assert not rx.risky and rx.limit == limit

@@ -407,10 +407,57 @@ def _risky(node: tuple, under_repeat: bool = False) -> bool:
         return _risky(node[-1], under_repeat)
     if kind == "rep":
         many = node[3] is None or node[3] > 1
-        if many and under_repeat:
+        if under_repeat and node[2] != node[3]:  # a choice in every iteration: (a?a)*
             return True
+        if many and _one_way_loop(node):
+            return False
         return _risky(node[1], under_repeat or many)
     return False
+
+
+def _unwrap(node: tuple) -> tuple:
+    while node[0] == "group":
+        node = node[-1]
+    return node
+
+
+def _one_way_loop(rep: tuple) -> bool:
+    """Whether a repetition whose body is a sequence of one-character atoms, each maybe
+    repeated (``(\\.[\\w-]+)*``, ``(\\d+\\.)+``), matches a span in only one way, so it cannot
+    backtrack exponentially although it nests a quantifier: the body consumes a character,
+    and every repeated atom's class is disjoint from what can follow it (the next atoms up
+    to the first required one, and the next iteration's first characters after the last).
+    Then each character has one place in the match. ``(\\.a*a*)*`` (a separator, but two
+    ways to split the a's in every iteration) is refused."""
+    body = _unwrap(rep[1])
+    items = body[1] if body[0] == "seq" else [body]
+    elems: list[tuple[tuple[tuple[int, int], ...], int, int | None]] = []
+    for item in items:
+        item = _unwrap(item)
+        if item[0] == "rep":
+            cs, lo, hi = _charset(_unwrap(item[1])), item[2], item[3]
+        else:
+            cs, lo, hi = _charset(item), 1, 1
+        if cs is None:
+            return False
+        elems.append((cs, lo, hi))
+    required = [i for i, (_, lo, _) in enumerate(elems) if lo >= 1]
+    if not required:
+        return False  # an empty iteration
+    first = tuple(r for cs, _, _ in elems[:required[0] + 1] for r in cs)
+    for i, (cs, lo, hi) in enumerate(elems):
+        if lo == hi:
+            continue  # no choice in how much it takes
+        follow: list[tuple[int, int]] = []
+        for cs2, lo2, _ in elems[i + 1:]:
+            follow.extend(cs2)
+            if lo2 >= 1:
+                break
+        else:
+            follow.extend(first)  # the next iteration
+        if not _disjoint(cs, tuple(follow)):
+            return False
+    return True
 
 
 _UNBOUNDED = 16
@@ -437,19 +484,22 @@ def _disjoint(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) ->
 
 def _degree(node: tuple) -> int:
     """The number of unbounded repetitions whose end a later failure can move, in a pattern
-    ``_risky`` passes (no quantifier nested in a repeated group). Each multiplies the times
-    what follows it is tried by up to n (the string's length). A repetition of
-    one-character atoms followed by an atom none of them matches is *fenced*: it can only
-    end right before that atom's first occurrence, so what follows is tried once per try of
-    the repetition."""
+    ``_risky`` passes. Each multiplies the times what follows it is tried by up to n (the
+    string's length). A repetition is *fenced* when no character it can match can start
+    what follows it (up to the first required item, or the end ``$``): it can only end
+    right before such a character, so what follows is tried once per try of the
+    repetition. A one-way loop (``_one_way_loop``) counts once, like a repetition of one
+    atom: each character has one place inside it."""
     kind = node[0]
     if kind == "seq":
         items = node[1]
         total = 0
         for i, item in enumerate(items):
-            if _unbounded_rep(item) and i + 1 < len(items):
-                body, after = _charset(item[1]), _charset(items[i + 1])
-                if body is not None and after is not None and _disjoint(body, after):
+            if _unbounded_rep(item):
+                body, after = _alphabet(item[1]), _first(items[i + 1:])
+                if (body is not None and after is not None and not after[1]
+                        and _disjoint(body, after[0])):
+                    total += 0 if _one_way_loop(item) else _degree(item[1])
                     continue
             total += _degree(item)
         return total
@@ -458,8 +508,68 @@ def _degree(node: tuple) -> int:
     if kind in ("group", "look"):
         return _degree(node[-1])
     if kind == "rep":
-        return _unbounded_rep(node) + _degree(node[1])
+        inner = 0 if (node[3] is None or node[3] > 1) and _one_way_loop(node) else _degree(
+            node[1])
+        return _unbounded_rep(node) + inner
     return 0
+
+
+_Ranges = tuple[tuple[int, int], ...]
+
+
+def _alphabet(node: tuple) -> _Ranges | None:
+    """Every character ``node`` can match, when it is built of one-character atoms
+    (sequences, alternatives, groups and repetitions of them); else None."""
+    node = _unwrap(node)
+    cs = _charset(node)
+    if cs is not None:
+        return cs
+    if node[0] == "rep":
+        return _alphabet(node[1])
+    if node[0] in ("seq", "alt"):
+        out: list[tuple[int, int]] = []
+        for n in node[1]:
+            a = _alphabet(n)
+            if a is None:
+                return None
+            out.extend(a)
+        return tuple(out)
+    return None
+
+
+def _first(items: list) -> tuple[_Ranges, bool] | None:
+    """``(the characters the sequence items can start with, whether it can match the empty
+    string)``; ``$`` counts as a required item that starts with no character (the string
+    ends there). None when unknown (a lookaround, ``.``, an anchor, a backreference)."""
+    out: list[tuple[int, int]] = []
+    for item in items:
+        item = _unwrap(item)
+        if item == ("assert", "$"):
+            return tuple(out), False
+        cs = _charset(item)
+        if cs is not None:
+            out.extend(cs)
+            return tuple(out), False
+        if item[0] == "rep":
+            sub = _first([item[1]])
+            nullable = item[2] == 0
+        elif item[0] == "seq":
+            sub = _first(item[1])
+            nullable = False
+        elif item[0] == "alt":
+            subs = [_first([a]) for a in item[1]]
+            if any(f is None for f in subs):
+                return None
+            sub = (tuple(r for f in subs for r in f[0]), any(f[1] for f in subs))
+            nullable = False
+        else:
+            return None
+        if sub is None:
+            return None
+        out.extend(sub[0])
+        if not (nullable or sub[1]):
+            return tuple(out), False
+    return tuple(out), True
 
 
 _MAX_PATHS = 4096
