@@ -443,7 +443,7 @@ def test_uncaptured_patterns_match_the_same_strings(pattern: str, a: str, b: str
 @pytest.mark.parametrize(("pattern", "limit"), [
     (r"^[a-z]+[0-9]*x$", 256),  # [a-z]+ is fenced by what can follow it: [0-9] or x
     (r"^[\w.-]+(?:/[\w.-]+)*$", 256),  # fenced by "/" or the end; the loop is one-way
-    (r"^(https?://)?[\w-]+(\.[\w-]+)*(:\d+)?/api/v\d+/graph\?.+$", 64),
+    (r"^(https?://)?[\w-]+(\.[\w-]+)*(:\d+)?/api/v\d+/graph\?.+$", 256),
 ])
 def test_fenced_repetitions_keep_longer_strings_on_regress(pattern: str, limit: int) -> None:
     """What can follow a repetition is read past optional items (up to the first required
