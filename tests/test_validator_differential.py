@@ -253,6 +253,26 @@ def _dumps_variants(instance, data) -> str:
     return text
 
 
+def _agrees(ours: Validator, oracle, instance, data) -> None:
+    """``instance`` as JSON text (variants: a duplicate key, ``\\u0022``, bytes or str): the
+    typed path says what the general path says (the same value, int stays int, 1.0 stays
+    float, the same key order) and the verdict is the oracle's; a duplicate key is a
+    ``DecodeError`` on both."""
+    text = _dumps_variants(instance, data)
+    raw = text.encode() if data.draw(st.booleans()) else text
+    try:
+        expected = ours._check_general(raw)
+    except DecodeError as exc:
+        with pytest.raises(DecodeError):
+            ours.check_json(raw)
+        assert "duplicate" in str(exc)
+        return
+    got = ours.check_json(raw)
+    assert got == expected
+    assert repr(got[0]) == repr(expected[0])
+    assert got[1] == oracle.is_valid(expected[0])
+
+
 @settings(max_examples=1000, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(STRICT_SCHEMAS, st.data())
@@ -261,19 +281,7 @@ def test_typed_path_agrees_with_the_oracle_and_the_general_path(schema: dict, da
     oracle = jsonschema.Draft202012Validator(schema, format_checker=CHECKER)
     for _ in range(4):
         instance = data.draw(_near(schema, schema["$defs"]) | VALUES)
-        text = _dumps_variants(instance, data)
-        raw = text.encode() if data.draw(st.booleans()) else text
-        try:
-            expected = ours._check_general(raw)
-        except DecodeError as exc:
-            with pytest.raises(DecodeError):
-                ours.check_json(raw)
-            assert "duplicate" in str(exc)
-            continue
-        got = ours.check_json(raw)
-        assert got == expected
-        assert repr(got[0]) == repr(expected[0])  # same types: int stays int, 1.0 stays float
-        assert got[1] == oracle.is_valid(expected[0])
+        _agrees(ours, oracle, instance, data)
 
 
 @pytest.mark.parametrize("leaf", LOOSE_LEAVES)
@@ -403,20 +411,7 @@ def test_tagged_unions_agree_with_the_oracle_and_the_general_path(schema: dict, 
     ours = Validator(schema)
     oracle = jsonschema.Draft202012Validator(schema, format_checker=CHECKER)
     for _ in range(4):
-        instance = {"root": _tagged_instance(schema, data)}
-        text = _dumps_variants(instance, data)
-        raw = text.encode() if data.draw(st.booleans()) else text
-        try:
-            expected = ours._check_general(raw)
-        except DecodeError as exc:
-            with pytest.raises(DecodeError):
-                ours.check_json(raw)
-            assert "duplicate" in str(exc)
-            continue
-        got = ours.check_json(raw)
-        assert got == expected
-        assert repr(got[0]) == repr(expected[0])  # key order, int vs float
-        assert got[1] == oracle.is_valid(expected[0])
+        _agrees(ours, oracle, {"root": _tagged_instance(schema, data)}, data)
 
 
 # -- objects with the same keys, differing only in which properties may be null -------------
@@ -467,17 +462,5 @@ def test_nullable_variants_agree_with_the_oracle_and_the_general_path(schema: di
             k: st.none() | _near(s, schema["$defs"]) if "anyOf" not in s else st.none()
             | _near(s["anyOf"][0], schema["$defs"])
             for k, s in branch["properties"].items()}) | VALUES)
-        text = _dumps_variants({"v": value}, data)
-        raw = text.encode() if data.draw(st.booleans()) else text
-        try:
-            expected = ours._check_general(raw)
-        except DecodeError as exc:
-            with pytest.raises(DecodeError):
-                ours.check_json(raw)
-            assert "duplicate" in str(exc)
-            continue
-        got = ours.check_json(raw)
-        assert got == expected
-        assert repr(got[0]) == repr(expected[0])
-        assert got[1] == oracle.is_valid(expected[0])
+        _agrees(ours, oracle, {"v": value}, data)
     assert ours._typed and "_lo" not in ours.source_code()  # typed, not checked loose
