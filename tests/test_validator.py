@@ -169,6 +169,19 @@ def test_best_match_prefers_shallow_specific_errors() -> None:
     assert best_match([]) is None
 
 
+def test_validation_error_shows_the_best_match_first() -> None:
+    """At the same depth a specific error comes before an ``anyOf``/``oneOf`` summary,
+    though "anyOf" sorts before "required": the message is the specific one."""
+    v = Validator({"type": "object", "properties": {"a": {"type": "string"}},
+                   "required": ["a"], "anyOf": [{"required": ["b"]}, {"required": ["c"]}]})
+    with pytest.raises(ValidationError) as info:
+        v.validate({"x": 1})
+    keywords = [e.keyword for e in info.value.errors]
+    assert keywords == ["required", "anyOf"]
+    assert info.value.keyword == "required" and "'a' is a required property" in str(info.value)
+    assert best_match(info.value.errors) is info.value.errors[0]
+
+
 def test_any_of_error_says_which_branch_was_closest() -> None:
     v = Validator({"anyOf": [{"type": "object", "required": ["a"]}, {"type": "string"}]})
     [error] = list(v.iter_errors({"b": 1}))

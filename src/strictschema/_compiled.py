@@ -9,7 +9,7 @@ from typing import Any, Literal
 from ._codec import Codec, fast_decoder
 from ._compiler import compile_source
 from ._diagnostics import Diagnostic
-from ._errors import ErrorDetail, ValidationError
+from ._errors import ErrorDetail, ValidationError, _shown_first
 from ._json import dumps
 from ._load import Source, load_source
 from ._profiles import Profile, get_profile
@@ -258,8 +258,7 @@ class Compiled:
         if residual is not None:
             for e in residual.iter_errors(data):
                 errors.setdefault((e.location, e.keyword), e)
-        return ValidationError(sorted(errors.values(),
-                                      key=lambda e: (len(e.location), e.keyword)))
+        return ValidationError(sorted(errors.values(), key=_shown_first))
 
     def validate_wire(self, wire_data: Any) -> Any:
         """Wire-shaped data -> original-shaped data, checked against both schemas."""

@@ -100,8 +100,20 @@ class ErrorDetail:
         return f"{self.message} - at {self.json_path}"
 
 
+_SUMMARIES = frozenset({"anyOf", "oneOf"})
+
+
+def _shown_first(e: ErrorDetail) -> tuple[int, bool, str]:
+    """Sort key putting the error to show first first: the shallowest, a specific keyword
+    before an ``anyOf``/``oneOf`` summary at the same depth (like
+    ``jsonschema.exceptions.best_match``), then by keyword."""
+    return (len(e.location), e.keyword in _SUMMARIES, e.keyword)
+
+
 class ValidationError(StrictSchemaError, ValueError):
-    """An instance does not match its schema. ``errors`` holds every error found."""
+    """An instance does not match its schema. ``errors`` holds every error found, the one to
+    show first (the shallowest, specific before an ``anyOf``/``oneOf`` summary) first: the
+    message and the properties below are its."""
 
     def __init__(self, errors: Iterable[ErrorDetail]) -> None:
         self.errors = tuple(errors)

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ._errors import ErrorDetail, ValidationError
+from ._errors import ErrorDetail, ValidationError, _shown_first
 from ._formats import FORMAT_CHECKS
 from ._json import loads
 from ._load import Source, jsonschema_class, load_source
@@ -220,7 +220,7 @@ class Validator:
     def validate(self, instance: Any) -> None:
         if self.is_valid(instance):
             return
-        errors = sorted(self.iter_errors(instance), key=lambda e: (len(e.location), e.keyword))
+        errors = sorted(self.iter_errors(instance), key=_shown_first)
         if errors:
             raise ValidationError(errors)
 

@@ -7,14 +7,12 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ._errors import ErrorDetail
+from ._errors import ErrorDetail, _shown_first
 from ._paths import Location, json_path
 from ._vcodegen import _pattern_error
 from ._vruntime import _FORMATS, _Ctx, _Enum, _is_type, _isnum, _json_eq, _multiple, _short, _unique
 
 # -- the error interpreter ----------------------------------------------------------------
-
-_WEAK = frozenset({"anyOf", "oneOf"})
 
 
 def _search(rx: Any, text: str, what: str, loc: Location, sloc: Location) -> bool:
@@ -302,12 +300,6 @@ class _Errors:
 
 
 def best_match(errors: Iterable[ErrorDetail]) -> ErrorDetail | None:
-    """The error to show first: the shallowest, preferring a specific keyword over an
-    ``anyOf``/``oneOf`` summary (like ``jsonschema.exceptions.best_match``)."""
-    best = None
-    best_key = None
-    for e in errors:
-        key = (len(e.location), e.keyword in _WEAK)
-        if best_key is None or key < best_key:
-            best, best_key = e, key
-    return best
+    """The error to show first (see ``_shown_first``); what ``ValidationError.errors``
+    starts with."""
+    return min(errors, key=_shown_first, default=None)
