@@ -483,12 +483,16 @@ _LINES = {"type": "array", "items": {
     (["AB-123", "CD-456"], "a@b.co", ["t", "tx"], False),
     (["AB-123", "CD-456\n"], "a@b.co", ["t", "t"], False),
 ])
-def test_typed_path_checks_array_columns(skus: list, who: str, tags: list, valid: bool) -> None:
+@pytest.mark.parametrize("pad", [0, 14])
+def test_typed_path_checks_array_columns(skus: list, who: str, tags: list, valid: bool,
+                                         pad: int) -> None:
+    """Checked row by row below 16 rows, a column at a time from 16 on: the same verdicts."""
     v = Validator(_LINES)
-    instance = [{"sku": s, "who": who, "tag": t} for s, t in zip(skus, tags, strict=True)]
+    instance = [{"sku": "ZZ-000", "who": "x@y.zz", "tag": "t"}] * pad + [
+        {"sku": s, "who": who, "tag": t} for s, t in zip(skus, tags, strict=True)]
     raw = json.dumps(instance).encode()
     assert v.check_json(raw) == (instance, valid)
-    assert v._typed
+    assert v._typed and "map(" in v.source_code()
     assert v._check_general(raw) == (instance, valid)
 
 

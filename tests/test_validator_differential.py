@@ -232,8 +232,9 @@ def _near(schema: dict, defs: dict):
         props = schema["properties"]
         base = st.fixed_dictionaries({k: _near(v, defs) for k, v in props.items()})
         return base | st.tuples(base, KEYS, SCALARS).map(lambda t: {**t[0], t[1]: t[2]})
-    if t == "array":
-        return st.lists(_near(schema["items"], defs), max_size=4)
+    if t == "array":  # from 16 items on, pattern and format columns are checked whole
+        return st.lists(_near(schema["items"], defs), max_size=4) | st.lists(
+            _near(schema["items"], defs), min_size=16, max_size=17)
     if t == "string":
         vals = schema.get("enum", [])
         return st.sampled_from(vals) | st.text(ALPHABET, max_size=5) if vals else st.text(

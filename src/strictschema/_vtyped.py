@@ -18,6 +18,9 @@ class _NotTyped(Exception):
 
 
 _ROOT_ONLY = frozenset({"$schema", "$defs", "definitions", "$id", "id"})
+_ROWS = 16
+"""Below this many items, an array of objects has its pattern and format columns checked
+row by row (a column check costs a few C calls whatever its length: about 0.5 µs)."""
 _SCOPES = frozenset({"$id", "id", "$anchor", "$dynamicAnchor"})
 """Keywords that make a subschema a scope of its own: never handed to ``loose``."""
 _EXACT_BOUND = 2**53
@@ -739,10 +742,18 @@ class _Typed:
         elif len(body) == 1 and body[0].push == v:  # each item onto the walker's stack
             fn.lines[mark:] = [_Line(ind, f"st += {x}")]
             cols = {}  # the walker checks each item whole
+        if cols:  # few rows: checked row by row; many: a column at a time
+            wide = [ln._replace(ind=ln.ind + 1) for ln in fn.lines[mark:]]
+            del fn.lines[mark:]
+            fn.add(ind, f"if len({x}) < {_ROWS}:")
+            row = fn.var()
+            fn.add(ind + 1, f"for {row} in {x}:")
+            self.conv(s["items"], res, row, ind + 2)
+            fn.add(ind, "else:")
+            fn.lines.extend(wide)
+            self.column_checks(cols, x, ind + 1)
         if static:
             fn.count(ind, f"{static} * len({x})")
-        if cols:
-            self.column_checks(cols, x, ind)
         tp: Any = list[item]  # type: ignore[valid-type]
         if mn or mx is not None:
             tp = Annotated[tp, msgspec.Meta(min_length=mn or None, max_length=mx)]
