@@ -451,3 +451,22 @@ def test_fenced_repetitions_keep_longer_strings_on_regress(pattern: str, limit: 
     so it adds nothing to the pattern's degree and its length limit stays high."""
     rx = compile_pattern(pattern)
     assert not rx.risky and rx.limit == limit
+
+
+@pytest.mark.parametrize("rows", [1, 16])
+def test_legacy_patterns_run_on_regress_only_for_ascii(rows: int) -> None:
+    """A legacy (non-``u``) pattern runs on regress only for ASCII strings (where UTF-16
+    units and code points agree), in generated code too, row by row and by column; other
+    strings (an astral character here) take the exact route, and the verdicts are the
+    general path's."""
+    schema = {"type": "object", "properties": {"a": {"type": "array", "items": {
+        "type": "object", "properties": {"k": {"type": "string", "pattern": r"^\_.$"}},
+        "required": ["k"], "additionalProperties": False}}, "s": {"type": "string",
+                                                              "pattern": r"^\_.$"}},
+        "required": ["a", "s"], "additionalProperties": False}
+    v = Validator(schema)
+    for k, ok in (("_\U0001F600", True), ("_x", True), ("_xy", False), ("x", False)):
+        raw = json.dumps({"a": [{"k": "_z"}] * (rows - 1) + [{"k": k}], "s": k})
+        assert v.check_json(raw)[1] is ok, k
+        assert v._check_general(raw)[1] is ok, k
+    assert v._typed and ".isascii()" in v.source_code()

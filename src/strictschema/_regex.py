@@ -703,7 +703,8 @@ class _Composite:
 class Pattern:
     """A compiled ECMA-262 pattern; ``search`` is unanchored, as JSON Schema requires."""
 
-    __slots__ = ("_find", "_linear", "_regex", "limit", "risky", "search", "short", "source")
+    __slots__ = ("_find", "_linear", "_regex", "ascii", "limit", "risky", "search", "short",
+                 "source")
 
     def __init__(self, source: str, regex: Any, linear: Any, risky: bool,
                  legacy: bool = False, limit: int = BACKTRACK_LIMIT) -> None:
@@ -718,12 +719,16 @@ class Pattern:
         self.short: tuple[Any, int] | None = None
         """``(find, limit)``: for a string of at most ``limit`` code points, ``search(s)`` is
         ``find(s) is not None`` (lets generated code skip a Python call); else None."""
+        self.ascii = False
+        """Whether ``short`` holds only for ASCII strings (a legacy pattern: regress matches
+        UTF-16 units there, RE2 code points; the two agree on ASCII)."""
         if regex is not None and not risky and linear is None:
             self.search = self._search_bounded
             self.short = (self._find, self.limit)
         elif regex is not None and not risky and legacy:
             # legacy regress matches UTF-16 units, RE2 code points: the same on ASCII
             self.search = self._search_ascii
+            self.short, self.ascii = (self._find, self.limit), True
         elif regex is not None and not risky:
             self.search = self._search_both
             self.short = (self._find, self.limit)

@@ -665,7 +665,8 @@ class _Compiler:
         if rx.short is None:
             return f"{self.const(rx.search, 'rx')}({v})"
         find, limit = rx.short
-        return (f"({self.const(find, 'rf')}({v}) if len({v}) <= {limit} "
+        short = f"len({v}) <= {limit}" + (f" and {v}.isascii()" if rx.ascii else "")
+        return (f"({self.const(find, 'rf')}({v}) if {short} "
                 f"else {self.const(rx.search, 'rx')}({v}))")
 
     def number(self, fn: _Code, s: dict, x: str, ind: int) -> None:

@@ -809,7 +809,8 @@ class _Typed:
                                     f"{_FAIL}")
                 else:
                     find, limit = rx.short
-                    fn.add(ind + 1, f"if max(map(len, {c})) <= {limit}:")
+                    fn.add(ind + 1, f"if max(map(len, {c})) <= {limit}" + (
+                        f" and ''.join({c}).isascii():" if rx.ascii else ":"))
                     fn.add(ind + 2, f"if not all(map({comp.const(find, 'rf')}, {c})): {_FAIL}")
                     fn.add(ind + 1, f"elif not all(map({comp.const(rx.search, 'rx')}, {c})): "
                                     f"{_FAIL}")
