@@ -156,6 +156,8 @@ def test_polynomial_patterns_on_long_strings_answer() -> None:
 def test_unrunnable_pattern_is_a_typed_error() -> None:
     with pytest.raises(UnsafePatternError, match="backtrack"):
         compile_pattern(r"b(?<=(a+)+b)")
+    with pytest.raises(UnsafePatternError, match="cannot analyse"):  # not "exponential"
+        compile_pattern(r"^\_[\uD83D][\uDE00]$")
     assert compile_pattern(r"^(?=(a+)+b)a").search("a" * 40 + "b")  # split for RE2
     assert issubclass(UnsafePatternError, SchemaError)
     v = Validator({"type": "string", "pattern": r"(a+)+\1"})

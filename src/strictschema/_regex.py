@@ -947,6 +947,11 @@ def compile_pattern(source: str) -> Pattern:
                 linear = _Composite(tree)
             except (Untranslatable, ValueError):
                 linear = None
+    if risky and linear is None and tree is None:
+        raise UnsafePatternError(
+            f"pattern {source!r} uses syntax strictschema cannot analyse for a safe run (a "
+            "class of lone surrogates, for instance) and has no linear-time equivalent; "
+            "rewrite it")
     if risky and linear is None:
         raise UnsafePatternError(
             f"pattern {source!r} can backtrack exponentially (a quantifier or alternation "
