@@ -84,8 +84,9 @@ class _Code:
     def mark(self) -> int:
         return len(self.lines)
 
-    def render(self) -> str:
-        return "\n".join("    " * line.ind + line.text for line in self.lines)
+    def render(self, indent: int = 0) -> str:
+        """The source, every line ``indent`` levels deeper than written."""
+        return "\n".join("    " * (line.ind + indent) + line.text for line in self.lines)
 
 
 _FAIL = "return -1"

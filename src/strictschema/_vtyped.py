@@ -40,12 +40,35 @@ _TYPE_SPECIFIC = frozenset().union(*_TYPE_KW.values())
 """Keywords that only constrain instances of one type (a ``type`` list splits on them)."""
 
 
+def _core(s: Any) -> Any:
+    """``s`` without its annotations (what two subschemas are compared on)."""
+    return {k: v for k, v in s.items() if k not in _ANNOTATIONS} if isinstance(s, dict) else s
+
+
+def _enum_of(s: dict, keys: set) -> list[Any]:
+    """The values ``enum`` and/or ``const`` allow (JSON equality)."""
+    values = list(s["enum"]) if "enum" in keys else [s["const"]]
+    if "const" in keys:
+        values = [v for v in values if _json_eq(v, s["const"])]
+    return values
+
+
+def _distinct(values: Any) -> list[Any]:
+    """``values`` without repeats: JSON-equal and of the same type (``1`` and ``1.0`` stay
+    two, as do ``true`` and ``1``)."""
+    out: list[Any] = []
+    for v in values:
+        if not any(_json_eq(v, w) and type(v) is type(w) for w in out):
+            out.append(v)
+    return out
+
+
 def _nullable_base(s: Any) -> tuple[Any, bool] | None:
     """``(s without null, whether s allows null)`` for comparing properties that differ only
     in nullability (annotations left out); None when that cannot be told from the text."""
     if not isinstance(s, dict):
         return None
-    core = {k: v for k, v in s.items() if k not in _ANNOTATIONS}
+    core = _core(s)
     subs = core.get("anyOf")
     if set(core) == {"anyOf"} and isinstance(subs, list) and len(subs) == 2:
         rest = [b for b in subs if b != {"type": "null"}]
@@ -122,10 +145,8 @@ class _Typed:
         ns["_vgeneral"] = validate_general
         ns["_delimiters_are"] = _delimiters_are
         ns["_Unsafe"] = UnsafePatternError
-        body = "\n".join("    " * (line.ind + 1) + line.text for line in fn.lines)
-        checks = ("    try:\n" + body + "\n    except _Unsafe:  # a pattern it cannot run on "
-                  "a string: the general path places it\n        return _FALLBACK(raw)"
-                  if fn.lines else "")
+        checks = ("    try:\n" + fn.render(1) + "\n    except _Unsafe:  # a pattern it cannot run on "
+                  f"a string: the general path places it\n        {_FAIL}" if fn.lines else "")
         # msgspec decodes any bytes-like or str (anything else raises: the general path
         # says what is wrong); only exact bytes and str go on to the quote count.
         dynamic = any(line.counts for line in fn.lines)
@@ -139,7 +160,7 @@ class _Typed:
     except Exception:
         return {fallback}(raw)
 {f"    n = {static}" if dynamic else ""}
-{checks.replace(_FAIL, f"return {fallback}(raw)").replace("_FALLBACK", fallback)}
+{checks.replace(_FAIL, f"return {fallback}(raw)")}
     t = type(raw)
     if t is bytes:
         q = raw.count(b'"')
@@ -273,11 +294,8 @@ class _Typed:
         types = set(t) if isinstance(t, list) else {t}
         if isinstance(t, list) and len(types) != len(t):
             raise _NotTyped
-        values = list(s["enum"]) if "enum" in keys else [s["const"]]
-        if "const" in keys:
-            values = [v for v in values if _json_eq(v, s["const"])]
         allowed: dict[tuple[type, Any], Any] = {}
-        for v in values:
+        for v in _enum_of(s, keys):
             if v is None:
                 ok = "null" in types
             elif type(v) is bool:
@@ -338,17 +356,12 @@ class _Typed:
 
         seen: list[Any] = []  # branches alike but for annotations are one branch
         for b in subs:
-            core = {k: v for k, v in b.items() if k not in _ANNOTATIONS} if isinstance(
-                b, dict) else b
+            core = _core(b)
             if not any(_json_eq(core, other) for other in seen):  # true != 1 here
                 seen.append(core)
         tags = [self.enum_values(b, res) for b in seen]
         if len(seen) > 1 and all(t is not None for t in tags):  # one enum of them all
-            values: list[Any] = []
-            for v in (v for t in tags for v in t):
-                if not any(_json_eq(v, w) and type(v) is type(w) for w in values):
-                    values.append(v)
-            seen = [{"enum": values}]
+            seen = [{"enum": _distinct(v for t in tags for v in t)}]
         if len(seen) == 1:
             return self.conv(seen[0], res, x, ind, loose=False)
         subs = seen
@@ -407,10 +420,7 @@ class _Typed:
         keys = set(s) - _ANNOTATIONS
         if not keys or not keys <= {"enum", "const"} or not isinstance(s.get("enum", []), list):
             return None
-        values = list(s["enum"]) if "enum" in keys else [s["const"]]
-        if "const" in keys:
-            values = [v for v in values if _json_eq(v, s["const"])]
-        return values
+        return _enum_of(s, keys)
 
     def tag_values(self, s: Any, res: Any) -> list[str] | None:
         """The strings a discriminator property allows (``enum``/``const`` of strings)."""
@@ -421,9 +431,7 @@ class _Typed:
         if not keys & {"enum", "const"} or not keys <= {"type", "enum", "const"} or (
                 "type" in keys and s["type"] != "string"):
             return None
-        values = list(s["enum"]) if "enum" in keys else [s["const"]]
-        if "const" in keys:
-            values = [v for v in values if _json_eq(v, s["const"])]
+        values = _enum_of(s, keys)
         if not values or not all(type(v) is str for v in values):
             return None
         return list(dict.fromkeys(values))
@@ -639,8 +647,7 @@ class _Typed:
         keys = dict.fromkeys(k for t, _ in branches for k in t["properties"])
         for k in keys:
             subs = [(t["properties"].get(k), tres) for t, tres in branches]
-            cores = [{kk: vv for kk, vv in sub.items() if kk not in _ANNOTATIONS}
-                     if isinstance(sub, dict) else sub for sub, _ in subs if sub is not None]
+            cores = [_core(sub) for sub, _ in subs if sub is not None]
             if k == disc or all(_json_eq(c, cores[0]) for c in cores):
                 continue
             allowed: list[list[Any]] = []
@@ -660,10 +667,7 @@ class _Typed:
                 if get_origin(tp) is not Literal:
                     return {}
                 allowed.append(list(get_args(tp)))
-            every: list[Any] = []
-            for v in (v for vs in allowed for v in vs):
-                if not any(v == w and type(v) is type(w) for w in every):
-                    every.append(v)
+            every = _distinct(v for vs in allowed for v in vs)
             out[k] = (Literal[tuple(every)], allowed)  # type: ignore[valid-type]
         return out
 
@@ -844,12 +848,7 @@ class _Typed:
         else:
             test = None
         if "enum" in keys or "const" in keys:
-            values = None
-            if "enum" in keys:
-                values = list(s["enum"])
-            if "const" in keys:
-                values = [v for v in (values if values is not None else [s["const"]])
-                          if _json_eq(v, s["const"])]
+            values = _enum_of(s, keys)
             if not values or not all(type(v) is str for v in values):
                 raise _NotTyped
             from ._regex import compile_pattern
