@@ -431,8 +431,10 @@ def _one_way_loop(rep: tuple) -> bool:
     ways to split the a's in every iteration) is refused."""
     body = _unwrap(rep[1])
     items = body[1] if body[0] == "seq" else [body]
-    elems: list[tuple[tuple[tuple[int, int], ...], int, int | None]] = []
-    for item in items:
+    first = _first(items)
+    if first is None or first[1]:
+        return False  # unknown, or an empty iteration
+    for i, item in enumerate(items):
         item = _unwrap(item)
         if item[0] == "rep":
             cs, lo, hi = _charset(_unwrap(item[1])), item[2], item[3]
@@ -440,22 +442,13 @@ def _one_way_loop(rep: tuple) -> bool:
             cs, lo, hi = _charset(item), 1, 1
         if cs is None:
             return False
-        elems.append((cs, lo, hi))
-    required = [i for i, (_, lo, _) in enumerate(elems) if lo >= 1]
-    if not required:
-        return False  # an empty iteration
-    first = tuple(r for cs, _, _ in elems[:required[0] + 1] for r in cs)
-    for i, (cs, lo, hi) in enumerate(elems):
         if lo == hi:
             continue  # no choice in how much it takes
-        follow: list[tuple[int, int]] = []
-        for cs2, lo2, _ in elems[i + 1:]:
-            follow.extend(cs2)
-            if lo2 >= 1:
-                break
-        else:
-            follow.extend(first)  # the next iteration
-        if not _disjoint(cs, tuple(follow)):
+        rest = _first(items[i + 1:])
+        if rest is None:
+            return False
+        follow = rest[0] + first[0] if rest[1] else rest[0]  # then the next iteration
+        if not _disjoint(cs, follow):
             return False
     return True
 
