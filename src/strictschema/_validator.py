@@ -187,14 +187,9 @@ class Validator:
         """For an ``UnsafePatternError`` raised by a search (no location yet): raise it
         again at the pattern's place in the schema, naming where the string is in
         ``instance`` (the error walk finds it). Returns for anything else."""
-        if not _unlocated(exc) or self._comp is None:
-            return
-        try:
-            for _ in _Errors(self._ctx, self._fast_at).iter(
-                    self._source.schema, instance, self._root_res, (), (), True):
+        if _unlocated(exc) and self._comp is not None:
+            for _ in self.iter_errors(instance):
                 pass
-        except RecursionError:
-            return
 
     def iter_errors(self, instance: Any) -> Iterator[ErrorDetail]:
         try:
