@@ -19,6 +19,7 @@ PUBLIC = [
     "RefResolutionError",
     "SchemaError",
     "StrictSchemaError",
+    "UnsafePatternError",
     "UnsupportedSchemaError",
     "ValidationError",
     "Validator",

@@ -123,9 +123,19 @@ def test_check_lossy_schema_exits_1_with_file_path_message_lines() -> None:
 
 
 def test_check_allow_lossy_reports_but_passes() -> None:
-    r = strictschema("check", "--allow-lossy", "invoice.json")
+    r = strictschema("check", "--allow-lossy", "invoice.json", "strict_clean.json")
     assert r.returncode == 0
     assert "lossy:" in r.stdout
+    # the summary counts the schema it just printed a finding for (not "0 with findings")
+    assert r.stderr.strip() == ("checked 2 schemas for profile openai: 1 clean, 1 with findings "
+                                "(0 errors, 1 lossy); 0 failing (lossy changes allowed)")
+    r = strictschema("check", "--allow-lossy", "-o", "json", "invoice.json", "strict_clean.json")
+    doc = json.loads(r.stdout)
+    assert doc["exit_code"] == 0
+    assert {k: doc["summary"][k] for k in ("clean", "with_findings", "failing")} == {
+        "clean": 1, "with_findings": 1, "failing": 0}
+    assert {s["file"]: s["status"] for s in doc["schemas"]} == {
+        "invoice.json": "lossy-allowed", "strict_clean.json": "clean"}
 
 
 def test_check_policy_error_turns_lossy_into_errors() -> None:
@@ -177,8 +187,8 @@ def test_check_json_output_parses() -> None:
     assert doc["exit_code"] == 1
     info = doc["summary"].pop("info")
     assert info > 0  # counted, listed only with --verbose
-    assert doc["summary"] == {"schemas": 3, "clean": 1, "with_findings": 2, "unreadable": 0,
-                              "error": 1, "lossy": 1}
+    assert doc["summary"] == {"schemas": 3, "clean": 1, "with_findings": 2, "failing": 2,
+                              "unreadable": 0, "error": 1, "lossy": 1}
     assert {f["severity"] for f in doc["findings"]} == {"lossy", "error"}
     for f in doc["findings"]:
         assert set(f) == {"file", "path", "severity", "code", "message"}
@@ -389,6 +399,7 @@ def test_compile_model() -> None:
 # --------------------------------------------------------------------------------------
 MIXED_EXPECTED = [
     ("2", "$.conditions", "enum"),
+    ("3", "$", "json"),  # the blank line: an empty output, reported
     ("4", "$", "json"),
     ("5", "$", "required"),
     ("7", "$", "json"),
@@ -407,7 +418,31 @@ def test_validate_jsonl_reports_every_bad_line() -> None:
         got.append((m["line"], m["path"], m["keyword"]))
     assert got == MIXED_EXPECTED
     assert "weather_outputs.jsonl:7::$: not JSON: " in r.stdout
-    assert r.stderr.strip() == ("checked 8 outputs in 1 file: 3 valid, 5 invalid "
+    assert "weather_outputs.jsonl:3::$: not JSON: a blank line (an empty output) [json]" in (
+        r.stdout)
+    assert r.stderr.strip() == ("checked 9 outputs in 1 file: 3 valid, 6 invalid "
+                                "(3 not JSON)")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_validate_blank_line_is_an_output_and_a_finding(tmp_path: Path, jobs: str) -> None:
+    """1,000 lines, one of them blank: 1,000 outputs, the blank one reported at its line (in
+    this process and through the worker pool alike)."""
+    good = json.dumps({"city": "Oslo", "celsius": 1, "conditions": "snow"}).encode()
+    lines = [good] * 1000
+    lines[499] = b""
+    lines[700] = b"  \t"
+    f = tmp_path / "outputs.jsonl"
+    f.write_bytes(b"\n".join(lines) + b"\n")
+    r = strictschema("validate", "--schema", str(DATA / "strict_clean.json"), "-j", jobs,
+                     str(f), env={"STRICTSCHEMA_PARALLEL_MIN_BYTES": "1000",
+                                  "STRICTSCHEMA_CHUNK_BYTES": "4096"})
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == [
+        f"{f}:500::$: not JSON: a blank line (an empty output) [json]",
+        f"{f}:701::$: not JSON: a blank line (an empty output) [json]",
+    ]
+    assert r.stderr.strip() == ("checked 1,000 outputs in 1 file: 998 valid, 2 invalid "
                                 "(2 not JSON)")
 
 
@@ -460,8 +495,8 @@ def test_validate_json_output_parses() -> None:
     assert r.returncode == 1
     doc = json.loads(r.stdout)
     assert doc["command"] == "validate"
-    assert doc["summary"] == {"files": 1, "outputs": 8, "valid": 3, "invalid": 5,
-                              "not_json": 2, "unreadable": 0}
+    assert doc["summary"] == {"files": 1, "outputs": 9, "valid": 3, "invalid": 6,
+                              "not_json": 3, "unreadable": 0}
     assert [(str(f["line"]), f["path"], f["code"]) for f in doc["findings"]] == MIXED_EXPECTED
     assert doc["exit_code"] == 1
 
@@ -480,7 +515,7 @@ def test_validate_github_annotations() -> None:
                      "weather_outputs.jsonl")
     assert r.returncode == 1
     lines = r.stdout.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 6
     assert lines[0].startswith("::error file=weather_outputs.jsonl,line=2,title=strictschema::"
                                "$.conditions: 'foggy'")
 
@@ -670,7 +705,7 @@ def test_terminal_output_is_coloured_and_shows_progress() -> None:
     assert rc == 1
     assert b"\x1b[" in out  # colours
     assert "━".encode() in out  # the bar
-    assert b"checked 8 outputs in 1 file: 3 valid, 5 invalid (2 not JSON)" in out
+    assert b"checked 9 outputs in 1 file: 3 valid, 6 invalid (3 not JSON)" in out
     assert b"weather_outputs.jsonl" in out and b"Traceback" not in out
 
 

@@ -12,6 +12,7 @@ Exceptions::
     StrictSchemaError
     ├── SchemaError (ValueError)
     │   ├── RefResolutionError (LookupError)
+    │   ├── UnsafePatternError
     │   └── UnsupportedSchemaError
     ├── ValidationError (ValueError)
     └── DecodeError (ValueError)
@@ -25,6 +26,7 @@ from ._errors import (
     RefResolutionError,
     SchemaError,
     StrictSchemaError,
+    UnsafePatternError,
     UnsupportedSchemaError,
     ValidationError,
 )
@@ -43,6 +45,7 @@ __all__ = [
     "RefResolutionError",
     "SchemaError",
     "StrictSchemaError",
+    "UnsafePatternError",
     "UnsupportedSchemaError",
     "ValidationError",
     "Validator",

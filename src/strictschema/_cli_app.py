@@ -90,7 +90,7 @@ def check(schemas: tuple[str, ...], models: tuple[str, ...], profile: str,
                    mode="as-is" if as_is else "compile")
     totals = {"error": 0, "lossy": 0, "info": 0}
     records: list[dict[str, Any]] = []
-    unreadable = failing = 0
+    unreadable = failing = allowed = 0
     for target in targets:
         record: dict[str, Any] = {"file": target.label}
         try:
@@ -121,25 +121,30 @@ def check(schemas: tuple[str, ...], models: tuple[str, ...], profile: str,
         for k in totals:
             totals[k] += counts[k]
         fails = counts["error"] > 0 or (counts["lossy"] > 0 and not allow_lossy)
+        lossy_allowed = not fails and counts["lossy"] > 0  # reported, not failing
         failing += fails
-        record.update(status="findings" if fails else "clean", **{k: counts[k] for k in totals})
+        allowed += lossy_allowed
+        record.update(status="findings" if fails else "lossy-allowed" if lossy_allowed
+                      else "clean", **{k: counts[k] for k in totals})
         records.append(record)
         if verbose and not fails and reporter.fmt == "text":
             extra = ("strict as written" if record.get("strict_as_is")
                      else "exact" if record.get("exact") else "lossy changes allowed")
             click.echo(f"{target.label}: ok ({extra})", err=True)
     n = len(targets)
-    clean = n - failing - unreadable
-    parts = [f"{clean:,} clean", f"{failing:,} with findings"]
+    clean = n - failing - allowed - unreadable
+    parts = [f"{clean:,} clean", f"{failing + allowed:,} with findings"]
     if unreadable:
         parts.append(f"{unreadable:,} unreadable")
     detail = f" ({plural(totals['error'], 'error')}, {totals['lossy']:,} lossy)" if (
         totals["error"] or totals["lossy"]) else ""
     summary = f"checked {plural(n, 'schema')} for profile {profile}: {', '.join(parts)}{detail}"
+    if allowed:  # a schema whose findings are all lossy still has findings; it just passes
+        summary += f"; {failing:,} failing (lossy changes allowed)"
     code = 2 if unreadable else 1 if failing else 0
     reporter.finish(summary, code == 0, schemas=records,
-                    summary={"schemas": n, "clean": clean, "with_findings": failing,
-                             "unreadable": unreadable, **totals},
+                    summary={"schemas": n, "clean": clean, "with_findings": failing + allowed,
+                             "failing": failing, "unreadable": unreadable, **totals},
                     exit_code=code)
     return code
 

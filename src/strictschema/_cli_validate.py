@@ -57,6 +57,8 @@ _TERMINAL_EVENTS = frozenset({"response.completed", "response.incomplete", "resp
 
 # An output's problems: (json_path, keyword, message) triples; None when it is valid.
 Problems = list[tuple[str, str, str]]
+BLANK_LINE = ("$", "json", "not JSON: a blank line (an empty output)")
+"""The finding for a blank line of a JSONL file: one output, and not JSON."""
 
 
 # --------------------------------------------------------------------------------------
@@ -175,7 +177,8 @@ def check_lines(lines: list[bytes], mode: str) -> tuple[int, int, int, list]:
     """Validate one block of JSONL lines.
 
     Returns ``(lines, outputs, valid, bad)`` where ``bad`` lists ``(index, problems)`` with
-    the line's index in the block; blank lines are skipped (not outputs)."""
+    the line's index in the block. A blank line counts as an output that is not JSON (an
+    empty model output is a finding, not something to skip silently)."""
     compiled = _STATE["compiled"]
     accepts = compiled._acceptor()  # True, or what explains the refusal
     bad = []
@@ -192,9 +195,10 @@ def check_lines(lines: list[bytes], mode: str) -> tuple[int, int, int, list]:
         stripped = raw.rstrip(b"\r\n")
         if len(stripped) != len(raw):  # positions in the errors count from the line alone
             raw, verdict = stripped, None
-        if not raw or raw.isspace():
-            continue
         outputs += 1
+        if not raw or raw.isspace():
+            bad.append((i, [BLANK_LINE]))
+            continue
         if mode == "response":
             try:
                 problems = check_response(compiled, _loads(raw))

@@ -3,6 +3,7 @@
     StrictSchemaError                 (Exception)   root of everything raised on purpose
     ├── SchemaError                   (ValueError)  the input is not a usable schema
     │   ├── RefResolutionError        (LookupError) a $ref that cannot be resolved locally
+    │   ├── UnsafePatternError                      a pattern no engine can run safely
     │   └── UnsupportedSchemaError                  on_unsupported="error" and the profile
     │                                               cannot express the schema exactly
     ├── ValidationError               (ValueError)  an instance does not match its schema
@@ -28,6 +29,7 @@ __all__ = [
     "RefResolutionError",
     "SchemaError",
     "StrictSchemaError",
+    "UnsafePatternError",
     "UnsupportedSchemaError",
     "ValidationError",
 ]
@@ -57,6 +59,13 @@ class RefResolutionError(SchemaError, LookupError):
     def __init__(self, message: str, location: Location = (), ref: str = "") -> None:
         self.ref = ref
         super().__init__(message, location)
+
+
+class UnsafePatternError(SchemaError):
+    """A ``pattern`` that could take exponential (or huge polynomial) time and has no
+    linear-time equivalent strictschema can run (raised when the schema is loaded), or a
+    string too long for the only engine that can run its pattern (raised while validating,
+    with the string's path in the message)."""
 
 
 class UnsupportedSchemaError(SchemaError):

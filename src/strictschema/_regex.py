@@ -27,7 +27,7 @@ from typing import Any
 
 import regress
 
-from ._errors import SchemaError
+from ._errors import UnsafePatternError
 
 __all__ = ["BACKTRACK_LIMIT", "Pattern", "UnsafePatternError", "class_run", "compile_pattern",
            "fixed_width", "translate_re2"]
@@ -36,11 +36,6 @@ BACKTRACK_LIMIT = 2000
 """Longest string (code points) a backtracking engine is given when no linear-time engine
 can run the pattern (polynomial worst cases stay in the milliseconds)."""
 _SHORT = 256  # below this, a safe pattern runs on regress even when RE2 could (it is faster)
-
-
-class UnsafePatternError(SchemaError):
-    """A ``pattern`` that could take exponential (or huge polynomial) time and has no
-    linear-time equivalent strictschema can run."""
 
 
 class Untranslatable(Exception):

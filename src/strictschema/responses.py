@@ -117,9 +117,10 @@ class ResponseFailed(StrictSchemaError, RuntimeError):
         self.status = status
         self.param = param
         self.response_id = response_id
-        what = "was cancelled" if status == "cancelled" else "failed"
-        detail = f"{code}: {message}" if code else message
-        super().__init__(f"the response {what}: {_one_line(detail)}")
+        head = "the response was cancelled" if status == "cancelled" else "the response failed"
+        detail = _one_line(f"{code}: {message}" if code and code != status else message)
+        # a message that already says what happened is not prefixed a second time
+        super().__init__(detail if detail.startswith(head) else f"{head}: {detail}")
 
 
 class ResponseNotFinished(StrictSchemaError, RuntimeError):
@@ -624,24 +625,57 @@ def build_request(compiled: Compiled, *, model: str, input: Any, **options: Any)
 
 
 def create(client: Any, compiled: Compiled, *, model: str, input: Any, **options: Any) -> Any:
+    """Send a request whose ``text.format`` is ``compiled``'s schema and return what the SDK
+    returns: a ``Response``, or the SDK's event stream with ``stream=True``.
+
+    ``client`` is an ``openai.OpenAI`` client (needs the ``openai`` extra). ``options`` are
+    ``build_request``'s (``background``, ``store``, ``stream``, ``name``, ``description``)
+    and any other ``client.responses.create`` argument. Inconsistent flags raise
+    ``ValueError`` before anything is sent (``background=True`` needs ``store=True``, rule
+    F3). Read the result with ``parse_response(response, compiled)``, or ``poll`` it first
+    when it runs in the background.
+    """
     from ._background import create as _create
 
     return _create(client, compiled, model=model, input=input, **options)
 
 
 def poll(client: Any, response_id: str, **options: Any) -> Any:
+    """Retrieve a background response until it is no longer ``queued`` or ``in_progress``
+    and return the final SDK ``Response`` (read it with ``parse_response``).
+
+    Options: ``interval`` (first wait, 0.5 s), ``factor`` (each wait that many times longer,
+    1.5), ``max_interval`` (8 s), ``timeout`` (600 s; ``None`` waits forever), and
+    ``sleep``/``clock`` to replace ``time.sleep``/``time.monotonic`` in tests. Raises
+    ``TimeoutError`` when the response is still running after ``timeout`` seconds, and
+    ``ValueError`` for intervals that make no sense.
+    """
     from ._background import poll as _poll
 
     return _poll(client, response_id, **options)
 
 
 def resume(client: Any, stream: Stream, response_id: str | None = None, **options: Any) -> Stream:
+    """Read the rest of a background response's event stream into ``stream`` and return it.
+
+    Asks for the events after ``stream.cursor`` (``starting_after``), so nothing is applied
+    twice; a dropped connection is opened again from the new cursor, up to
+    ``max_attempts`` connections in all (default 3). ``response_id`` defaults to the id the
+    stream has already seen (``ValueError`` when it has seen none). Call
+    ``stream.result()`` afterwards for the checked output.
+    """
     from ._background import resume as _resume
 
     return _resume(client, stream, response_id, **options)
 
 
 def cancel(client: Any, response_id: str) -> Any:
+    """Cancel a background response and return it as the SDK reports it.
+
+    Safe to repeat: cancelling a response again, or one that has already finished, returns
+    the response as it is instead of raising. ``parse_response`` on a cancelled response
+    raises ``ResponseFailed`` with ``status == "cancelled"``.
+    """
     from ._background import cancel as _cancel
 
     return _cancel(client, response_id)
@@ -649,6 +683,16 @@ def cancel(client: Any, response_id: str) -> Any:
 
 def stream_response(client: Any, compiled: Compiled, *, model: str, input: Any,
                     **options: Any) -> Stream:
+    """Create a streamed response, feed its events into a ``Stream`` and return the stream
+    (call ``.result()`` for the checked output).
+
+    Options beyond ``build_request``'s: ``background`` (default ``True``: a dropped
+    connection is resumed from the cursor), ``on_invalid`` (``"cancel"``, the default,
+    cancels the response as soon as the incremental check proves the output can no longer
+    be valid, then re-raises the ``ValidationError``/``DecodeError``; ``"keep"`` lets it
+    run), ``max_attempts`` (connections in all, default 3) and ``stream`` (a ``Stream`` of
+    your own to feed, e.g. to watch ``partial()`` from another thread).
+    """
     from ._background import stream_response as _stream_response
 
     return _stream_response(client, compiled, model=model, input=input, **options)
