@@ -1,6 +1,6 @@
-"""The client helpers, driven through the real ``openai`` client against a local server that
-speaks the Responses wire format (``tests/_responses_server.py``): JSON and server-sent
-events, background state, ``starting_after`` resumes, cancel. Nothing is mocked."""
+"""The client helpers, driven through the real ``openai`` client against strictschema's own
+Responses API double (``strictschema serve``, in process): JSON and server-sent events,
+background state, ``starting_after`` resumes, cancel. Nothing is mocked."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 import strictschema
-from _responses_server import ResponsesServer, Script, events
 from strictschema import responses
 from strictschema.responses import (
     IncompleteOutput,
@@ -25,6 +24,10 @@ from strictschema.responses import (
 )
 
 openai = pytest.importorskip("openai")
+pytest.importorskip("starlette")
+from strictschema._serve import Double as ResponsesServer
+from strictschema._serve import Script
+from strictschema._serve._shapes import events
 
 SCHEMA = {
     "title": "Ticket", "type": "object",
@@ -48,8 +51,9 @@ def compiled() -> strictschema.Compiled:
 
 @pytest.fixture
 def server() -> Iterator[ResponsesServer]:
-    with ResponsesServer() as s:
-        yield s
+    s = ResponsesServer()
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any, Literal
 import pytest
 
 import strictschema
-from _responses_server import function_call, message, reasoning, response
 from strictschema import responses
+from strictschema._serve._shapes import function_call, message, reasoning, response
 from strictschema.responses import (
     IncompleteOutput,
     NoStructuredOutput,

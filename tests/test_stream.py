@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import strictschema
-from _responses_server import events, response
 from strictschema import responses
+from strictschema._serve._shapes import events, response
 from strictschema.responses import (
     IncompleteOutput,
     Refusal,
