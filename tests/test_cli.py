@@ -173,7 +173,7 @@ def test_check_profiles(profile: str) -> None:
 
 
 def test_check_unknown_profile_is_usage() -> None:
-    r = strictschema("check", "--profile", "gemini", "strict_clean.json")
+    r = strictschema("check", "--profile", "gemini-0", "strict_clean.json")
     assert r.returncode == 2
     no_traceback(r)
 

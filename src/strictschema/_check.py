@@ -38,6 +38,8 @@ class _Checker:
         self.string_size = 0
         self.max_depth_seen = 0
         self.defs: dict[str, Any] = {}
+        self.n_optional = 0
+        self.n_unions = 0
 
     def error(self, loc: Location, code: str, message: str) -> None:
         self.findings.append(Diagnostic.at(loc, code, "error", message))
@@ -47,10 +49,10 @@ class _Checker:
         if not isinstance(root, dict):
             self.error((), "root_not_object", "root schema must be an object schema (A3)")
             return self.findings
-        if root.get("type") != "object":
+        if self.profile.root_object and root.get("type") != "object":
             self.error((), "root_not_object",
                        "root schema must have type 'object' (A3)")
-        if "anyOf" in root:
+        if self.profile.root_object and "anyOf" in root:
             self.error((), "root_any_of", "root schema must not be an anyOf (A3)")
         defs = root.get("$defs", {})
         if not isinstance(defs, dict):
@@ -62,6 +64,8 @@ class _Checker:
             self.node(sub, ("$defs", name), 1)
         self.node(root, (), 0, is_root=True)
         self.limits()
+        if not self.profile.recursion:
+            self.cycles()
         return self.findings
 
     def node(self, node: Any, loc: Location, depth: int, is_root: bool = False) -> None:
@@ -98,6 +102,8 @@ class _Checker:
                 self.error(loc + ("$ref",), "unresolvable_ref",
                            f"$ref {ref!r} must be '#' or name an entry of the root $defs (A22)")
             return
+        if "anyOf" in node or isinstance(node.get("type"), list):
+            self.n_unions += 1
         if "anyOf" in node:
             branches = node["anyOf"]
             extra = set(node) - {"anyOf"} - _ANNOTATIONS
@@ -124,6 +130,15 @@ class _Checker:
         if len(non_null) > 1 or (len(types) > 1 and len(non_null) != 1):
             self.error(loc + ("type",), "multi_type",
                        "a type list may only be one type plus 'null' (A26)")
+        if "pattern" in node and p.pattern_features:
+            bad = pattern_features(node["pattern"]) & p.pattern_features
+            if bad:
+                self.error(loc + ("pattern",), "unsupported_pattern",
+                           f"pattern uses {', '.join(sorted(bad))}, which profile {p.name} "
+                           "does not accept")
+        if "minItems" in node and p.min_items_cap is not None and node["minItems"] > p.min_items_cap:
+            self.error(loc + ("minItems",), "min_items_too_large",
+                       f"minItems above {p.min_items_cap} is not accepted by profile {p.name}")
         if "format" in node and node["format"] not in p.formats:
             self.error(loc + ("format",), "unsupported_format",
                        f"format {node['format']!r} is not accepted by profile {p.name} (A7)")
@@ -135,6 +150,10 @@ class _Checker:
                     continue
                 self.n_enum_values += len(values) if kw == "enum" else 0
                 for v in values:
+                    if not isinstance(v, (dict, list)) and _json_type(v) not in p.enum_types:
+                        self.error(loc + (kw,), "enum_type",
+                                   f"{kw} values of type {_json_type(v)} are not accepted by "
+                                   f"profile {p.name}")
                     if isinstance(v, (dict, list)):
                         self.error(loc + (kw,), "complex_enum",
                                    f"{kw} values must be strings, numbers, booleans or null")
@@ -152,12 +171,24 @@ class _Checker:
             if not isinstance(props, dict):
                 self.error(loc, "missing_properties", "object schemas must declare 'properties' (A6)")
                 props = {}
-            if node.get("additionalProperties") is not False:
+            addl = node.get("additionalProperties")
+            if p.closed_objects and addl is not False:
                 self.error(loc, "open_object", "object schemas need additionalProperties: false (A4)")
-            required = node.get("required")
-            if not isinstance(required, list) or set(required) != set(props) or len(required) != len(set(required)):
+            elif not p.maps and addl not in (None, True, False):
+                self.error(loc + ("additionalProperties",), "map_object",
+                           f"additionalProperties schemas are not accepted by profile {p.name}")
+            elif isinstance(addl, dict):
+                self.node(addl, loc + ("additionalProperties",), depth + 1)
+            required = node.get("required", [] if not p.all_required else None)
+            if p.all_required and (not isinstance(required, list) or set(required) != set(props)
+                                   or len(required) != len(set(required))):
                 self.error(loc, "not_all_required",
                            "every property must be listed in 'required', and only those (A5)")
+            elif not isinstance(required, list) or not set(required) <= set(props):
+                self.error(loc + ("required",), "invalid_required",
+                           "'required' must list only keys of 'properties'")
+            else:
+                self.n_optional += len(set(props) - set(required))
             for name, sub in props.items():
                 self.n_properties += 1
                 self.string_size += len(name)
@@ -168,8 +199,51 @@ class _Checker:
             else:
                 self.node(node["items"], loc + ("items",), depth + 1)
 
+    def cycles(self) -> None:
+        """A ``$ref`` cycle (through '#' or the root $defs) where the profile has none."""
+        edges: dict[str, set[str]] = {}
+
+        def refs(n: Any, acc: set[str]) -> set[str]:
+            if isinstance(n, dict):
+                for k, v in n.items():
+                    if k == "$ref" and isinstance(v, str):
+                        acc.add(v)
+                    elif k != "$defs":
+                        refs(v, acc)
+            elif isinstance(n, list):
+                for v in n:
+                    refs(v, acc)
+            return acc
+
+        edges["#"] = refs(self.root, set())
+        for name, body in self.defs.items():
+            edges[f"#/$defs/{name}"] = refs(body, set())
+        state: dict[str, int] = {}
+
+        def visit(ref: str) -> bool:
+            if state.get(ref) == 1:
+                return True
+            if state.get(ref) == 2 or ref not in edges:
+                return False
+            state[ref] = 1
+            found = any(visit(r) for r in edges[ref])
+            state[ref] = 2
+            return found
+
+        if any(visit(r) for r in list(edges)):
+            self.error((), "recursive_schema",
+                       f"recursive schemas are not accepted by profile {self.profile.name}")
+
     def limits(self) -> None:
         p = self.profile
+        if self.n_optional > p.max_optional:
+            self.error((), "too_many_optional",
+                       f"{self.n_optional} optional properties exceed the limit of "
+                       f"{p.max_optional} for profile {p.name}")
+        if self.n_unions > p.max_unions:
+            self.error((), "too_many_unions",
+                       f"{self.n_unions} schemas with anyOf or a type list exceed the limit of "
+                       f"{p.max_unions} for profile {p.name}")
         if self.n_properties > p.max_properties:
             self.error((), "too_many_properties",
                        f"{self.n_properties} object properties exceed the limit of {p.max_properties} (B1)")
@@ -180,6 +254,36 @@ class _Checker:
         if self.n_enum_values > p.max_enum_values:
             self.error((), "too_many_enum_values",
                        f"{self.n_enum_values} enum values exceed the limit of {p.max_enum_values} (B4)")
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "integer" if v.is_integer() else "number"
+    return "string" if isinstance(v, str) else "object"
+
+
+def pattern_features(pattern: Any) -> frozenset[str]:
+    """Regex features of ``pattern`` that some engines refuse (see ``Profile.pattern_features``)."""
+    import re
+
+    if not isinstance(pattern, str):
+        return frozenset()
+    found = set()
+    if re.search(r"(?<!\\)(?:\\\\)*\\[1-9]|\\k<", pattern):
+        found.add("backreference")
+    if re.search(r"\(\?<?[=!]", pattern):
+        found.add("lookaround")
+    if re.search(r"(?<!\\)(?:\\\\)*\\[bB]", pattern):
+        found.add("word_boundary")
+    if not (pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$")):
+        found.add("unanchored")
+    return frozenset(found)
 
 
 def check_strict(schema: Any, profile: str | Profile = "openai") -> list[Diagnostic]:

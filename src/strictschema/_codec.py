@@ -70,8 +70,10 @@ IDENTITY = _Identity()
 class PropertySpec:
     """How one property of an object maps.
 
-    ``mode`` is ``required`` (as is), ``optional`` (wire null <-> absent) or ``nullable``
-    (optional and already nullable: absent is sent as null, null stays null).
+    ``mode`` is ``required`` (as is), ``optional`` (wire null <-> absent), ``nullable``
+    (optional and already nullable: absent is sent as null, null stays null) or ``maybe``
+    (optional on the wire too, for profiles that keep optional properties: absent stays
+    absent).
     """
 
     __slots__ = ("codec", "mode", "name", "wire_name")
@@ -109,7 +111,8 @@ class ObjectCodec(Codec):
             if v is _MISSING:
                 if p.mode == "required":
                     raise _fail(loc, "required", f"'{p.name}' is a required property")
-                out[p.wire_name] = None
+                if p.mode != "maybe":  # maybe: optional on the wire too, absent stays absent
+                    out[p.wire_name] = None
             elif v is None and p.mode == "nullable":
                 out[p.wire_name] = None
             # mode "optional": null is not the wire's "absent"; the inner codec decides
@@ -336,7 +339,7 @@ def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
         if isinstance(c, (ObjectCodec, ArrayCodec, MapCodec, WrapCodec, AnyOfCodec, TupleCodec)):
             if isinstance(c, (MapCodec, WrapCodec, TupleCodec, JsonTextCodec)):
                 return True
-            if isinstance(c, ObjectCodec) and any(p.mode != "required" for p in c.props):
+            if isinstance(c, ObjectCodec) and any(p.mode not in ("required", "maybe") for p in c.props):
                 return True
             return any(changes(ch, seen) for ch in c.children())
         return True
@@ -398,7 +401,7 @@ def fast_decoder(root: Codec) -> Callable[[Any], Any]:
             for p in c.props:
                 wn, sn = repr(p.wire_name), repr(p.name)
                 inner = fn(p.codec)
-                if p.mode == "required" or (p.mode == "nullable" and not inner):
+                if p.mode in ("required", "maybe") or (p.mode == "nullable" and not inner):
                     body += [f"    o[{sn}] = {inner}(v[{wn}])" if inner else
                              f"    o[{sn}] = v[{wn}]"]
                     continue

@@ -13,7 +13,7 @@ import copy
 from typing import Any
 
 from . import _codec as C
-from ._check import check_strict
+from ._check import check_strict, pattern_features
 from ._diagnostics import Diagnostic, Severity
 from ._errors import SchemaError, UnsupportedSchemaError
 from ._json import dumps as _json_dumps
@@ -256,7 +256,7 @@ class _Compiler:
             wire = with_annotations(self.defs[target], annotations, self.def_desc.get(target))
             codec = self.def_codecs[target]
             self.info((), "root_ref_inlined", f"root $ref to definition {target!r} inlined (A3)")
-        if wire.get("type") == "object":
+        if wire.get("type") == "object" or not self.profile.root_object:
             body = wire
             root_is_def = True
         else:
@@ -985,8 +985,10 @@ class _Compiler:
             return self.array_node(s, loc, res, depth)
         notes = []
         wire = {"type": t, **self.annotations(s, loc)}
-        if "const" in s:
+        if "const" in s and "const" in self.profile.keywords:
             wire["const"] = s["const"]
+        elif "const" in s:
+            wire["enum"] = [s["const"]]
         elif "enum" in s:
             wire["enum"] = list(s["enum"])
         handled = set(_WIRE_BY_TYPE.get(t, ()))
@@ -996,8 +998,18 @@ class _Compiler:
             v = s[kw]
             if kw == "pattern":
                 self.check_pattern(v, loc + (kw,))
+            refused = pattern_features(v) & self.profile.pattern_features if \
+                kw == "pattern" else frozenset()
+            if refused == {"unanchored"}:  # the same search, written anchored
+                v = f"^[\\s\\S]*(?:{v})[\\s\\S]*$"
+                self.info(loc + (kw,), "pattern_anchored",
+                          f"pattern written anchored for profile {self.profile.name}")
+                refused = frozenset()
             if kw not in self.profile.keywords:
                 self.lose(loc, kw, v, notes)
+            elif refused:
+                self.lose(loc, kw, v, notes, f"profile {self.profile.name} does not accept "
+                          f"patterns using {', '.join(sorted(refused))}")
             elif kw == "format" and v not in self.profile.formats:
                 self.lose(loc, kw, v, notes,
                           f"format {v!r} is not accepted by profile {self.profile.name}")
@@ -1084,7 +1096,9 @@ class _Compiler:
                     continue
                 w, c = compiled
             spec = C.PropertySpec(name, c)
-            if name not in required:
+            if name not in required and not self.profile.all_required:
+                spec.mode = "maybe"  # the wire keeps it optional: absent stays absent
+            elif name not in required:
                 before = w
                 w, was_nullable = make_nullable(w, self.defs)
                 if was_nullable is None:  # a recursive definition decides: see run()
@@ -1094,7 +1108,13 @@ class _Compiler:
                     self.optional_mode(spec, bool(was_nullable), ploc)
             wire_props[name] = w
             specs.append(spec)
-        if addl is not False and unevaluated is not False:
+        extra = None
+        if self.profile.maps and all(p.codec.identity and p.mode in ("required", "maybe")
+                                     for p in specs):
+            extra = self.open_extra(s, loc, res, depth)  # decoded as is: no codec drops keys
+        if extra is not None:
+            pass
+        elif addl is not False and unevaluated is not False:
             self.info(loc, "object_closed",
                       "additionalProperties: false added; extra keys cannot be produced (A4)")
         for kw in ("patternProperties", "propertyNames", "minProperties", "maxProperties",
@@ -1105,9 +1125,10 @@ class _Compiler:
         if not wire_props:
             self.info(loc, "empty_object", "object with no properties (A6)")
         wire = {"type": "object", **self.annotations(s, loc), "properties": wire_props,
-                "required": list(wire_props), "additionalProperties": False}
+                "required": [n for n in wire_props if n in required or self.profile.all_required],
+                "additionalProperties": False if extra is None else extra}
         self.leftovers(s, "object", handled, loc, notes)
-        codec = C.ObjectCodec(specs)
+        codec = C.IDENTITY if extra is not None else C.ObjectCodec(specs)
         return self.describe(wire, notes), codec
 
     def optional_mode(self, spec: C.PropertySpec, was_nullable: bool, ploc: Location) -> None:
@@ -1137,8 +1158,38 @@ class _Compiler:
         except ValueError:
             return False
 
+    def open_extra(self, s: dict, loc: Location, res: Any, depth: int) -> Any:
+        """For a profile that carries ``additionalProperties`` schemas: the wire value of
+        ``s``'s additionalProperties when it can be sent as is (its values need no codec,
+        no patternProperties/unevaluatedProperties), else None (closed or entries)."""
+        addl = s.get("additionalProperties", True)
+        if addl is False or s.get("patternProperties") or "unevaluatedProperties" in s \
+                or "propertyNames" in s:
+            return None
+        if addl is True or addl == {}:
+            self.info(loc, "object_open", "additional keys of any value allowed, as in the source")
+            return True
+        mark = len(self.diags)
+        compiled = self.optional_node(addl, loc + ("additionalProperties",), res, depth + 1)
+        if compiled is None or not compiled[1].identity:
+            del self.diags[mark:]
+            return None
+        return compiled[0]
+
     def map_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
-        notes: list[str] = []
+        if self.profile.maps and not s.get("properties") and not s.get("required"):
+            extra = self.open_extra(s, loc, res, depth)
+            if extra is not None:
+                wire = {"type": "object", **self.annotations(s, loc), "properties": {},
+                        "additionalProperties": extra}
+                notes: list[str] = []
+                for kw in ("minProperties", "maxProperties"):
+                    if kw in s:
+                        self.lose(loc, kw, s[kw], notes)
+                self.leftovers(s, "object", {"additionalProperties", "properties", "required",
+                                             "minProperties", "maxProperties"}, loc, notes)
+                return self.describe(wire, notes), C.IDENTITY
+        notes = []
         addl = s.get("additionalProperties", True)
         patterns = s.get("patternProperties") or {}
         key_schema: dict = {"type": "string"}
@@ -1224,7 +1275,8 @@ class _Compiler:
         wire = {"type": "array", **self.annotations(s, loc), "items": iw}
         for kw in ("minItems", "maxItems"):
             if kw in s:
-                if kw in self.profile.keywords:
+                cap = self.profile.min_items_cap if kw == "minItems" else None
+                if kw in self.profile.keywords and (cap is None or s[kw] <= cap):
                     wire[kw] = s[kw]
                 else:
                     self.lose(loc, kw, s[kw], notes)

@@ -1,13 +1,14 @@
-"""Profiles: what a provider's strict mode accepts, as data (rules in ../shared/reference).
+"""Profiles: what a target's strict mode accepts, as data (rules in ``docs/profiles/``).
 
-Adding a provider is adding a ``Profile`` value here, not a code path.
+Adding a target is adding a ``Profile`` value here, not a code path. Fields past the size
+limits default to what OpenAI's strict mode demands, so an OpenAI profile sets none of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PROFILES", "Profile", "get_profile"]
+__all__ = ["PROFILES", "Grammar", "Profile", "get_profile"]
 
 _ANNOTATIONS = frozenset({"title", "description"})
 _CORE = frozenset({"type", "enum", "const", "anyOf", "$ref", "$defs"})
@@ -18,11 +19,32 @@ _ARRAY = frozenset({"items", "minItems", "maxItems"})
 _FORMATS = frozenset(
     {"date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"}
 )
+_NO_LIMIT = 10**9
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """How a constrained-decoding engine writes JSON text, where that is narrower than JSON.
+
+    The strategies draw, and the engine check serialises, only what the engine can emit."""
+
+    key_order: str = "any"
+    """``schema``: properties come out in the order of ``properties``; ``any``: any order."""
+    separators: tuple[str, str] = (",", ":")
+    """The compact separators the engine check writes (whitespace is engine-specific)."""
+    unicode_escapes: bool = True
+    """False: ``\\uXXXX`` only for control characters; other characters are written raw."""
+    slash_escape: bool = True
+    """False: ``\\/`` is not produced."""
+    raw_del: bool = True
+    """False: U+007F cannot be written raw (nor escaped unless ``unicode_escapes``)."""
+    exponents: bool = True
+    """False: numbers are never written with an exponent."""
 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """One provider's strict subset and size limits (rules A1-A29, B1-B5)."""
+    """One target's strict subset and size limits (rules A1-A29, B1-B5; docs/profiles)."""
 
     name: str
     as_of: str
@@ -39,10 +61,42 @@ class Profile:
     large_enum_string_size: int  # ... must total at most this many characters
     wrapper_key: str = "value"
     """Property name used when a non-object root is wrapped in an object."""
+    all_required: bool = True
+    """Every property must be listed in ``required`` (A5); False: optional ones stay so."""
+    closed_objects: bool = True
+    """Every object must say ``additionalProperties: false`` (A4)."""
+    maps: bool = False
+    """``additionalProperties`` may be a schema: dict fields are sent as objects."""
+    recursion: bool = True
+    """Recursive ``$ref`` cycles are accepted."""
+    root_object: bool = True
+    """The root must be an object (others are wrapped, A3)."""
+    min_items_cap: int | None = None
+    """Largest ``minItems`` accepted (None: any)."""
+    max_optional: int = _NO_LIMIT
+    """Optional (not required) properties in the whole schema."""
+    max_unions: int = _NO_LIMIT
+    """Schemas using ``anyOf`` or a type list, in the whole schema."""
+    pattern_features: frozenset[str] = frozenset()
+    """Regex features a ``pattern`` must not use: ``backreference``, ``lookaround``,
+    ``word_boundary``, ``unanchored`` (must start with ^ and end with $)."""
+    enum_types: frozenset[str] = frozenset({"string", "number", "integer", "boolean", "null"})
+    """JSON types an ``enum`` member may have."""
+    grammar: Grammar = Grammar()
+    engine: str | None = None
+    """The PyPI package whose matcher checks this profile (``strictschema check --engine``)."""
+    sdk_shapes: tuple[str, ...] = ()
+    """``Compiled.request_fragment(sdk=...)`` shapes that carry this profile's schema."""
+    sources: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"Profile({self.name!r}, as_of={self.as_of!r})"
 
+
+_OPEN = dict(max_properties=_NO_LIMIT, max_depth=_NO_LIMIT, max_string_size=_NO_LIMIT,
+             max_enum_values=_NO_LIMIT, large_enum_threshold=_NO_LIMIT,
+             large_enum_string_size=_NO_LIMIT)
+_ENGINE = dict(all_required=False, closed_objects=False, maps=True, root_object=False)
 
 PROFILES: dict[str, Profile] = {
     p.name: p
@@ -58,6 +112,7 @@ PROFILES: dict[str, Profile] = {
             max_enum_values=1000,
             large_enum_threshold=250,
             large_enum_string_size=15_000,
+            sdk_shapes=("openai-text", "openai-chat", "openai-tool", "openai-chat-tool"),
         ),
         Profile(
             name="openai-2024",
@@ -70,6 +125,7 @@ PROFILES: dict[str, Profile] = {
             max_enum_values=500,
             large_enum_threshold=250,
             large_enum_string_size=7_500,
+            sdk_shapes=("openai-text", "openai-chat", "openai-tool", "openai-chat-tool"),
         ),
         Profile(
             # A16: fine-tuned models drop string/number/array constraints on top of A15.
@@ -83,6 +139,124 @@ PROFILES: dict[str, Profile] = {
             max_enum_values=1000,
             large_enum_threshold=250,
             large_enum_string_size=15_000,
+            sdk_shapes=("openai-text", "openai-chat", "openai-tool", "openai-chat-tool"),
+        ),
+        Profile(
+            # docs/profiles/anthropic.md: JSON outputs (output_config.format) and strict tools
+            name="anthropic",
+            as_of="2026-08-07",
+            keywords=_CORE | _ANNOTATIONS | _OBJECT | {"items", "minItems", "pattern", "format"},
+            formats=_FORMATS | {"uri"},
+            # no published per-schema size limits: the grammar budget is what fails first
+            max_properties=_NO_LIMIT, max_depth=_NO_LIMIT, max_string_size=_NO_LIMIT,
+            max_enum_values=_NO_LIMIT, large_enum_threshold=_NO_LIMIT,
+            large_enum_string_size=_NO_LIMIT,
+            all_required=False,
+            recursion=False,
+            min_items_cap=1,
+            max_optional=24,
+            max_unions=16,
+            pattern_features=frozenset({"backreference", "lookaround", "word_boundary"}),
+            sdk_shapes=("anthropic-output", "anthropic-tool"),
+            sources=(
+                "platform.claude.com/docs/en/build-with-claude/structured-outputs "
+                "(JSON Schema limitations; strict tool use)",
+                "anthropic-sdk-python src/anthropic/lib/_parse/_transform.py (transform_schema)",
+            ),
+        ),
+        Profile(
+            # docs/profiles/gemini.md: GenerateContentConfig.response_json_schema
+            name="gemini",
+            as_of="2026-08-01",
+            keywords=(_ANNOTATIONS | _OBJECT | {"type", "enum", "anyOf", "$ref", "$defs",
+                                                "format", "items", "minItems", "maxItems",
+                                                "minimum", "maximum"}),
+            formats=frozenset({"date-time", "date", "time"}),
+            **_OPEN,
+            all_required=False,
+            closed_objects=False,
+            maps=True,
+            root_object=False,
+            enum_types=frozenset({"string", "number", "integer"}),
+            grammar=Grammar(key_order="schema"),
+            sdk_shapes=("gemini",),
+            sources=(
+                "GenerationConfig.responseJsonSchema field reference (Gemini API, Vertex AI)",
+                "ai.google.dev/gemini-api/docs/structured-output",
+                "python-genai google/genai/_transformers.py (t_json_schema passes it through)",
+            ),
+        ),
+        Profile(
+            # docs/profiles/mistral.md: response_format json_schema strict
+            name="mistral",
+            as_of="2026-08-01",
+            keywords=_CORE | _ANNOTATIONS | _OBJECT | _ARRAY,
+            formats=frozenset(),
+            **_OPEN,
+            all_required=False,
+            sdk_shapes=("mistral",),
+            sources=(
+                "docs.mistral.ai/capabilities/structured-output/custom_structured_output",
+                "mistralai extra/utils/_pydantic_helper.py (rec_strict_json_schema)",
+            ),
+        ),
+        Profile(
+            name="llguidance",
+            as_of="2026-08-17",
+            keywords=_CORE | _ANNOTATIONS | _OBJECT | _STRING | _NUMBER | _ARRAY,
+            formats=_FORMATS | {"uri"},
+            **_OPEN,
+            **_ENGINE,
+            pattern_features=frozenset({"lookaround", "backreference"}),
+            grammar=Grammar(key_order="schema", unicode_escapes=False, slash_escape=False,
+                            raw_del=False),
+            engine="llguidance",
+            sdk_shapes=("llguidance",),
+            sources=("llguidance docs/json_schema.md (supported features, departures)",),
+        ),
+        Profile(
+            name="xgrammar",
+            as_of="2026-08-01",
+            keywords=_CORE | _ANNOTATIONS | _OBJECT | _STRING | _NUMBER | _ARRAY,
+            formats=_FORMATS | {"uri"},
+            **_OPEN,
+            **_ENGINE,
+            pattern_features=frozenset({"lookaround", "backreference"}),
+            grammar=Grammar(key_order="schema", separators=(", ", ": ")),
+            engine="xgrammar",
+            sdk_shapes=("xgrammar",),
+            sources=("xgrammar json_schema_converter (Grammar.from_json_schema, strict_mode)",),
+        ),
+        Profile(
+            name="outlines",
+            as_of="2026-08-01",
+            keywords=_CORE | _ANNOTATIONS | _OBJECT | _STRING | _ARRAY,
+            formats=frozenset({"date-time", "date", "time", "uuid", "email", "uri"}),
+            **_OPEN,
+            **_ENGINE,
+            pattern_features=frozenset({"lookaround", "backreference", "word_boundary"}),
+            grammar=Grammar(key_order="schema"),
+            engine="outlines-core",
+            sdk_shapes=("outlines",),
+            sources=("outlines-core src/json_schema (build_regex_from_schema)",),
+        ),
+        Profile(
+            name="llama.cpp",
+            as_of="2026-08-01",
+            keywords=(_CORE | _ANNOTATIONS | _OBJECT | {"pattern", "format", "minLength",
+                                                         "maxLength", "items", "minItems",
+                                                         "maxItems"}),
+            formats=frozenset({"date", "time", "date-time", "uuid"}),
+            **_OPEN,
+            **_ENGINE,
+            recursion=True,
+            pattern_features=frozenset({"unanchored", "lookaround", "backreference",
+                                        "word_boundary"}),
+            grammar=Grammar(key_order="schema", raw_del=False),
+            engine="llama-cpp-python",
+            sdk_shapes=("gbnf",),
+            sources=("llama.cpp grammars/README.md (JSON Schema to grammar, known limitations)",
+                     "llama.cpp common/json-schema-to-grammar.cpp"),
         ),
     )
 }
