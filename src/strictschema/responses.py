@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import DecodeError, StrictSchemaError, ValidationError
 from ._incremental import PrefixValidator
 from ._json import loads
+from ._provider_responses import parse_provider_response, provider_of
 
 if TYPE_CHECKING:
     from ._compiled import Compiled
@@ -260,11 +261,15 @@ def _close_and_decode(v: PrefixValidator, text: str, compiled: Compiled | None) 
 
 def parse_response(response: Any, compiled: Compiled) -> Any:
     """The structured output of a Responses API ``Response`` (dict or SDK object): decoded
-    data in the original shape, or the Pydantic instance when compiled from a model.
+    data in the original shape, or the Pydantic instance when compiled from a model. An
+    Anthropic ``Message``, a Gemini ``GenerateContentResponse`` or a chat completion (Mistral)
+    is read the same way (``_provider_responses``).
 
     Raises ``ResponseFailed``, ``ResponseNotFinished``, ``Refusal``, ``IncompleteOutput``,
     ``NoStructuredOutput``, ``ValidationError`` or ``DecodeError``."""
     r = _as_dict(response)
+    if provider_of(r) is not None:  # Anthropic, Gemini, Mistral/Chat Completions objects
+        return parse_provider_response(r, compiled)
     if not isinstance(r, Mapping):
         raise TypeError(f"expected a Response object, got {type(response).__name__}")
     rid = r.get("id")
