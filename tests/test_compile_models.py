@@ -79,13 +79,19 @@ def test_person_wire_schema_and_diagnostics() -> None:
     _strict_ok(c)
     s = c.schema
     assert s["required"] == list(s["properties"])
-    # optional without a null default: made nullable, reported
-    assert s["properties"]["tags"]["type"] == ["array", "null"]
+    # a default: required with its own type, never nullable (the model never takes null)
+    assert s["properties"]["tags"]["type"] == "array"
+    assert s["properties"]["favourite"] == {"$ref": "#/$defs/Color"}
     codes = {(d.path, d.code) for d in c.diagnostics}
-    assert ("$.properties.tags", "optional_to_nullable") in codes
+    assert ("$.properties.tags", "default_required") in codes
+    assert not any(code == "optional_to_nullable" for _, code in codes)
     assert ("$.properties.scores", "map_as_entries") in codes
-    # Optional[str] = None: already nullable, merged (info, not lossy)
-    assert ("$.properties.nickname", "optional_nullable_merged") in codes
+    # Optional[str] = None: nullable because the model takes null, required on the wire
+    assert s["properties"]["nickname"]["anyOf"] == [{"type": "string"}, {"type": "null"}]
+    assert ("$.properties.nickname", "default_required") in codes
+    # a datetime follows the model: with or without offset (a pattern, not format date-time)
+    last_seen = s["properties"]["last_seen"]["anyOf"][0]
+    assert "format" not in last_seen and last_seen["pattern"].startswith("^")
     # $ref with a description: inlined, description kept, no $ref siblings (A24)
     addr = s["properties"]["address"]
     assert addr["description"] == "Where to ship" and "$ref" not in addr
@@ -98,20 +104,26 @@ def test_person_wire_schema_and_diagnostics() -> None:
 def test_person_parse_roundtrip_gives_model_with_defaults() -> None:
     c = strictschema.compile(Person)
     wire = {
-        "name": "Ada", "age": 36, "nickname": None, "email": None, "favourite": None,
+        "name": "Ada", "age": 36, "nickname": None, "email": None, "favourite": "red",
         "tier": "pro", "born": "1815-12-10", "last_seen": "2024-01-01T10:00:00Z",
         "address": {"street": "1 Main St", "city": "London", "zip": "12345"},
-        "tags": None, "scores": [{"key": "chess", "value": 3}],
+        "tags": [], "scores": [{"key": "chess", "value": 3}],
     }
     person = c.parse(json.dumps(wire))
     assert isinstance(person, Person)
-    assert person.favourite is Color.red  # null -> absent -> the model's default
+    assert person.favourite is Color.red
     assert person.tags == []
     assert person.scores == {"chess": 3}
     assert person.last_seen == dt.datetime(2024, 1, 1, 10, tzinfo=dt.UTC)
     data = c.validate_json(json.dumps(wire))
-    assert "favourite" not in data and data["nickname"] is None
-    assert c.encode(data) == wire
+    assert data["favourite"] == "red" and data["nickname"] is None
+    # the model's dump (defaults filled in, the instance itself, or data missing defaults)
+    # encodes to the same wire value, up to the datetime's own JSON form
+    expected = {**wire, "last_seen": "2024-01-01T10:00:00Z"}
+    assert c.encode(person) == c.encode(data) == expected
+    assert c.parse(json.dumps(c.encode(person))) == person
+    minimal = {k: v for k, v in data.items() if k not in ("favourite", "tags", "nickname")}
+    assert c.encode(minimal)["favourite"] == "red"
 
 
 def test_constraints_still_enforced_client_side() -> None:
@@ -120,7 +132,7 @@ def test_constraints_still_enforced_client_side() -> None:
         "name": "", "age": 200, "nickname": None, "email": None, "favourite": "blue",
         "tier": "pro", "born": "1815-13-10", "last_seen": None,
         "address": {"street": "x", "city": "y", "zip": "1234"},
-        "tags": None, "scores": None,
+        "tags": [], "scores": [],
     }
     with pytest.raises(strictschema.ValidationError) as info:
         c.validate_json(json.dumps(wire))
@@ -143,9 +155,9 @@ def test_recursive_tree_keeps_recursion() -> None:
     c = strictschema.compile(Tree)
     _strict_ok(c)
     children = c.schema["properties"]["children"]
-    assert children["type"] == ["array", "null"]
+    assert children["type"] == "array"
     assert children["items"] == {"$ref": "#"}
-    tree = c.parse('{"value": 1, "children": [{"value": 2, "children": null}]}')
+    tree = c.parse('{"value": 1, "children": [{"value": 2, "children": []}]}')
     assert tree == Tree(value=1, children=[Tree(value=2)])
 
 

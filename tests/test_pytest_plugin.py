@@ -80,6 +80,30 @@ def test_marker_failure_shows_the_minimal_example(pytester: pytest.Pytester) -> 
     ])
 
 
+def test_marker_takes_a_lone_model_class(pytester: pytest.Pytester) -> None:
+    # pytest reads a lone class as the thing to decorate; the plugin's marker does not
+    pytest.importorskip("pydantic")
+    pytester.makepyfile("""
+        import pydantic
+        import pytest
+
+        class Invoice(pydantic.BaseModel):
+            number: str
+            total: int = 0
+
+        @pytest.mark.strictschema(Invoice)
+        def test_invoice_schema():
+            pass
+
+        @pytest.mark.strictschema(Invoice, max_examples=5)
+        class TestInvoice:
+            def test_it(self):
+                pass
+    """)
+    result = pytester.runpytest("--strict-markers", *_args())
+    result.assert_outcomes(passed=2)
+
+
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--markers", *_args())
     result.stdout.fnmatch_lines(["@pytest.mark.strictschema(model_or_schema, **options)*"])

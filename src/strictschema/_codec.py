@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _MISSING = object()
+MISSING = _MISSING  # "no default": a Pydantic default factory
 
 
 def _fail(loc: Location, keyword: str, message: str) -> ValidationError:
@@ -70,13 +71,14 @@ IDENTITY = _Identity()
 class PropertySpec:
     """How one property of an object maps.
 
-    ``mode`` is ``required`` (as is), ``optional`` (wire null <-> absent), ``nullable``
-    (optional and already nullable: absent is sent as null, null stays null) or ``maybe``
-    (optional on the wire too, for profiles that keep optional properties: absent stays
-    absent).
+    ``mode`` is ``required`` (as is), ``default`` (required on the wire; encode fills in
+    ``default`` when absent, decode is as for ``required``), ``optional`` (wire null <->
+    absent), ``nullable`` (optional and already nullable: absent is sent as null, null
+    stays null) or ``maybe`` (optional on the wire too, for profiles that keep optional
+    properties: absent stays absent).
     """
 
-    __slots__ = ("codec", "mode", "name", "wire_name")
+    __slots__ = ("codec", "default", "mode", "name", "wire_name")
 
     def __init__(self, name: str, codec: Codec, mode: str = "required",
                  wire_name: str | None = None) -> None:
@@ -84,6 +86,7 @@ class PropertySpec:
         self.wire_name = name if wire_name is None else wire_name
         self.codec = codec
         self.mode = mode
+        self.default: Any = _MISSING  # mode "default": the value encode fills in
 
     def __repr__(self) -> str:
         return f"PropertySpec({self.name!r}, {self.codec!r}, mode={self.mode!r})"
@@ -108,9 +111,13 @@ class ObjectCodec(Codec):
         out: dict[str, Any] = {}
         for p in self.props:
             v = value.get(p.name, _MISSING)
+            if v is _MISSING and p.mode == "default" and p.default is not _MISSING:
+                v = p.default
             if v is _MISSING:
-                if p.mode == "required":
-                    raise _fail(loc, "required", f"'{p.name}' is a required property")
+                if p.mode in ("required", "default"):
+                    raise _fail(loc, "required", f"'{p.name}' is a required property" + (
+                        " (on the wire; its default is computed by the model: pass the value "
+                        "or an instance)" if p.mode == "default" else ""))
                 if p.mode != "maybe":  # maybe: optional on the wire too, absent stays absent
                     out[p.wire_name] = None
             elif v is None and p.mode == "nullable":
@@ -339,7 +346,7 @@ def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
         if isinstance(c, (ObjectCodec, ArrayCodec, MapCodec, WrapCodec, AnyOfCodec, TupleCodec)):
             if isinstance(c, (MapCodec, WrapCodec, TupleCodec, JsonTextCodec)):
                 return True
-            if isinstance(c, ObjectCodec) and any(p.mode not in ("required", "maybe") for p in c.props):
+            if isinstance(c, ObjectCodec) and any(p.mode not in ("required", "maybe", "default") for p in c.props):
                 return True
             return any(changes(ch, seen) for ch in c.children())
         return True
@@ -401,7 +408,7 @@ def fast_decoder(root: Codec) -> Callable[[Any], Any]:
             for p in c.props:
                 wn, sn = repr(p.wire_name), repr(p.name)
                 inner = fn(p.codec)
-                if p.mode in ("required", "maybe") or (p.mode == "nullable" and not inner):
+                if p.mode in ("required", "maybe", "default") or (p.mode == "nullable" and not inner):
                     body += [f"    o[{sn}] = {inner}(v[{wn}])" if inner else
                              f"    o[{sn}] = v[{wn}]"]
                     continue

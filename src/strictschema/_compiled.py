@@ -317,15 +317,34 @@ class Compiled:
         """Original-shaped data -> the model instance (data itself without a model)."""
         adapter = self._source.adapter
         if adapter is None:
+    def _model_dump(self, data: Any) -> Any:
+        from ._pydantic import normalize
+        import pydantic
+
+        try:
+            return normalize(self._source.adapter, data)
+        except pydantic.ValidationError as exc:
+            raise _model_errors(exc) from None
+
             return data
         import pydantic
 
         try:
             return adapter.validate_json(dumps(data))
         except pydantic.ValidationError as exc:
-            raise ValidationError(
-                ErrorDetail(tuple(e["loc"]), e["type"], e["msg"]) for e in exc.errors()
-            ) from None
+            raise _model_errors(exc) from None
+
+
+def _model_errors(exc: Any) -> ValidationError:
+    """A ``pydantic.ValidationError`` as ours: each error at its path, saying it is the model's
+    (its message, what it got)."""
+    details = []
+    for e in exc.errors(include_url=False):
+        got = e.get("input")
+        shown = f" (got {dumps(got)[:80]})" if isinstance(got, (str, int, float, bool)) else ""
+        details.append(ErrorDetail(tuple(e["loc"]), e["type"],
+                                   f"the model refuses this value: {e['msg']}{shown}"))
+    return ValidationError(details)
 
 
 def compile(

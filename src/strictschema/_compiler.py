@@ -168,6 +168,8 @@ class _Compiler:
         self.pending_nullable: list[tuple[C.PropertySpec, dict, Location]] = []
         self.wrap_ambiguous = wrap_ambiguous  # see disambiguate
         self.wrapped = 0
+        # a Pydantic source: the model is the judge (defaults, discriminators, _pydantic)
+        self.pydantic = source.adapter is not None
 
     # -- diagnostics -------------------------------------------------------------------
     def diag(self, loc: Location, code: str, severity: Severity, message: str) -> None:
@@ -488,6 +490,15 @@ class _Compiler:
     def annotations(self, s: dict, loc: Location) -> dict:
         out = {k: s[k] for k in _KEEP_ANNOTATIONS if isinstance(s.get(k), str)}
         dropped = sorted(k for k in s if k in _DROP_ANNOTATIONS)
+        note = s.get("$comment")
+        if self.pydantic and isinstance(note, str) and note.startswith("strictschema"):
+            from ._pydantic import LOSSY_PREFIX
+
+            dropped.remove("$comment")  # written by _pydantic: what the model changes, and why
+            lossy = note.startswith(LOSSY_PREFIX)
+            text = note.split(": ", 1)[-1]
+            self.diag(loc, "model_rule", "lossy" if lossy else "info",
+                      text + ("; still checked by the model on parse" if lossy else ""))
         if dropped:
             self.info(loc, "annotation_dropped",
                       f"annotation{'s' if len(dropped) > 1 else ''} {', '.join(dropped)} "
@@ -679,7 +690,13 @@ class _Compiler:
         resolved = [self.deref(b, res, loc + ("oneOf", i)) for i, b in enumerate(branches)]
         disjoint = all(provably_disjoint(resolved[i], resolved[j])
                        for i in range(len(resolved)) for j in range(i + 1, len(resolved)))
-        if disjoint:
+        tag = None if disjoint else self.pydantic_tag(s, branches, res, loc)
+        if tag is not None:
+            self.info(loc + ("oneOf",), "one_of_to_any_of",
+                      f"discriminated union: the model requires tag {tag!r}, sent required in "
+                      "every branch with that branch's own values, which tell the branches "
+                      "apart; sent as anyOf (A13)")
+        elif disjoint:
             self.info(loc + ("oneOf",), "one_of_to_any_of",
                       "oneOf branches are provably disjoint; sent as anyOf (A13)")
         else:
@@ -694,6 +711,48 @@ class _Compiler:
             return {"allOf": [{"anyOf": s.pop("anyOf")}, {"anyOf": branches}], **s}
         s["anyOf"] = branches
         return s
+
+    def pydantic_tag(self, s: dict, branches: list, res: Any, loc: Location) -> str | None:
+        """A Pydantic discriminated union whose tag has a default (``kind: Literal["a"] =
+        "a"``): the JSON Schema leaves the tag optional, yet the model requires it to pick a
+        branch, and every branch sends it required (``default_mode``) with its own values.
+        The tag's name when those values are disjoint branch by branch, else None."""
+        disc = s.get("discriminator")
+        if not (self.pydantic and self.profile.all_required) or not isinstance(disc, dict):
+            return None
+        tag = disc.get("propertyName")
+        if not isinstance(tag, str):
+            return None
+        seen: list[list] = []
+
+        def values(b: Any, depth: int) -> list | None:
+            for _ in range(64):  # follow refs, recursive ones included: only read here
+                if not (isinstance(b, dict) and "$ref" in b):
+                    break
+                b = self.src.lookup(b["$ref"], res, loc).contents
+            if not isinstance(b, dict) or depth > 8:
+                return None
+            inner = b.get("oneOf") or b.get("anyOf")
+            if isinstance(inner, list):  # a nested union over the same tag
+                out: list = []
+                for x in inner:
+                    v = values(x, depth + 1)
+                    if v is None:
+                        return None
+                    out += v
+                return out
+            prop = (b.get("properties") or {}).get(tag)
+            if not isinstance(prop, dict) or prop.get("type") != "string":
+                return None
+            v = [prop["const"]] if "const" in prop else prop.get("enum")
+            return list(v) if isinstance(v, list) and v else None
+
+        for b in branches:
+            v = values(b, 0)
+            if v is None or any(x in prior for prior in seen for x in v):
+                return None
+            seen.append(v)
+        return tag
 
     def any_of(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         annotations = self.annotations(s, loc)
@@ -1098,6 +1157,8 @@ class _Compiler:
             spec = C.PropertySpec(name, c)
             if name not in required and not self.profile.all_required:
                 spec.mode = "maybe"  # the wire keeps it optional: absent stays absent
+            elif name not in required and self.pydantic and self.default_mode(spec, sub, w, ploc):
+                pass  # required with its own type: the model fills in an absent value
             elif name not in required:
                 before = w
                 w, was_nullable = make_nullable(w, self.defs)
@@ -1130,6 +1191,29 @@ class _Compiler:
         self.leftovers(s, "object", handled, loc, notes)
         codec = C.IDENTITY if extra is not None else C.ObjectCodec(specs)
         return self.describe(wire, notes), codec
+
+    def default_mode(self, spec: C.PropertySpec, sub: Any, wire: dict, ploc: Location) -> bool:
+        """A Pydantic field with a default: sent required with its own type (the model never
+        takes a null it refuses), the default filled in on encode. False when the default
+        is not a value of the field's own schema (``x: int = None``): the property is then
+        sent nullable, null decoding to absent, so the model still gets its default."""
+        default = sub.get("default", C.MISSING) if isinstance(sub, dict) else C.MISSING
+        if default is not C.MISSING:
+            try:
+                ok = self.source_matcher(sub)(default)
+            except Exception:  # noqa: BLE001 - undecidable here: keep the nullable form
+                ok = False
+            if not ok:
+                return False
+        spec.mode = "default"
+        spec.default = default
+        nullable = _is_nullable(wire, self.defs)
+        what = ("a default" if default is not C.MISSING else "a default factory")
+        self.info(ploc, "default_required",
+                  f"property {spec.name!r} has {what}; sent required with its own type"
+                  f"{'' if nullable else ' (not nullable: the model never takes null)'}, "
+                  "the default filled in on encode")
+        return True
 
     def optional_mode(self, spec: C.PropertySpec, was_nullable: bool, ploc: Location) -> None:
         spec.mode = "nullable" if was_nullable else "optional"

@@ -114,15 +114,19 @@ def _pydantic_source(obj: Any) -> tuple[Any, Any, str, str | None]:
             f"compiling {obj!r} needs pydantic: pip install 'strictschema[pydantic]'"
         ) from None
     try:
+        from ._pydantic import json_schema
+
         adapter = pydantic.TypeAdapter(obj)
-        schema = adapter.json_schema(mode="validation")
+        schema = json_schema(adapter)  # follows the model where it is looser (_pydantic)
     except (pydantic.PydanticSchemaGenerationError, TypeError) as exc:
         raise TypeError(f"expected a JSON Schema dict or a Pydantic-compatible type, got "
                         f"{obj!r}: {str(exc).splitlines()[0]}") from None
     except pydantic.PydanticUserError as exc:
         first = exc.message.splitlines()[0]
         raise SchemaError(f"pydantic cannot build a JSON Schema for {obj!r}: {first}") from None
-    raw_name = getattr(obj, "__name__", None) or schema.get("title") or repr(obj)
+    from ._pydantic import type_name
+
+    raw_name = type_name(obj) or schema.get("title") or repr(obj)
     description = None
     if isinstance(obj, type) and issubclass(obj, pydantic.BaseModel):
         doc = obj.__doc__

@@ -1,0 +1,233 @@
+"""Pydantic sources: the model is the judge.
+
+Pydantic's generated JSON Schema is, in places, stricter or looser than the model itself.
+``json_schema`` generates it with ``_Generator``, which follows the model instead:
+
+- ``datetime``/``time``: Pydantic accepts and dumps values without a UTC offset
+  (``2025-03-14T09:30:00``) and without seconds (``09:30``); ``format: date-time``/``time``
+  demand an offset and seconds. A pattern matching exactly the (calendar-valid) texts the
+  model accepts, with or without offset as its ``tz_constraint`` says, replaces the format.
+- ``timedelta``: ``format: duration`` (RFC 3339) refuses the negative durations Pydantic
+  dumps (``-PT5S``); a pattern of the ISO 8601 texts Pydantic reads and writes replaces it.
+- ``Decimal``: the string form carries a pattern of what ``Decimal`` parses (Pydantic's own
+  generator leaves it unconstrained, so ``"abc"`` was wire-valid); ``max_digits`` and
+  ``decimal_places`` bound the number form (``multipleOf``, bounds) and the string form.
+- ``set``/``frozenset``: Pydantic accepts repeated items (and keeps one of each), so
+  ``uniqueItems`` is not a constraint of the model.
+
+Each change leaves a ``$comment`` starting with ``strictschema:`` on the node; the compiler
+reports it as an ``info`` diagnostic (code ``model_rule``), or as ``lossy`` when it starts
+with ``strictschema lossy:`` (a bound the wire cannot carry: the model still checks it).
+
+``type_name`` names a type the way a user would (``list[Item]`` -> ``ItemList``).
+``normalize`` turns what ``Compiled.encode`` is given (an instance, a dump by alias or by
+field name) into the model's JSON dump by alias, defaults filled in.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["COMMENT_PREFIX", "LOSSY_PREFIX", "json_schema", "normalize", "type_name"]
+
+COMMENT_PREFIX = "strictschema: "
+LOSSY_PREFIX = "strictschema lossy: "  # the wire admits values the model refuses
+
+# -- texts Pydantic's date/time parser accepts (a subset: calendar-valid, ASCII) -------------
+_YEAR = r"(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"
+_MONTH_DAY = (r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+              r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))")
+_LEAP_YEAR = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+DATE = rf"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?"
+OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+_TZ = {"aware": OFFSET, "naive": "", None: f"{OFFSET}?"}
+_TZ_WORDS = {"aware": "with a UTC offset", "naive": "without a UTC offset",
+             None: "with or without a UTC offset"}
+# ISO 8601 durations as Pydantic writes them (-P1DT2H3M4.5S); bounded so that no text
+# exceeds timedelta's range (999,999,999 days)
+_DUR_S = r"\d{1,8}(?:\.\d{1,6})?S"
+_DUR_T = rf"T(?:\d{{1,8}}H(?:\d{{1,8}}M)?(?:{_DUR_S})?|\d{{1,8}}M(?:{_DUR_S})?|{_DUR_S})"
+DURATION = rf"^-?P(?:\d{{1,8}}D(?:{_DUR_T})?|{_DUR_T})$"
+
+
+def _generator() -> type:
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class _Generator(GenerateJsonSchema):
+        """Pydantic's generator, where the model is looser than its JSON Schema."""
+
+        def _when(self, tz: Any, what: str, pattern: str, extra: str = "") -> dict:
+            words = _TZ_WORDS.get(tz if tz in _TZ else None)
+            return {"type": "string", "pattern": pattern,
+                    "$comment": f"{COMMENT_PREFIX}the model accepts {what} {words}{extra}; "
+                                f"a pattern of those texts replaces format {what}"}
+
+        def datetime_schema(self, schema: Any) -> dict:
+            tz = schema.get("tz_constraint")
+            if isinstance(tz, int):  # a fixed offset: leave Pydantic's schema as it is
+                return super().datetime_schema(schema)
+            out = self._when(tz, "date-time", f"^{DATE}T{TIME}{_TZ.get(tz, _TZ[None])}$",
+                             " and seconds optional")
+            return self._bounds(schema, out)
+
+        def time_schema(self, schema: Any) -> dict:
+            tz = schema.get("tz_constraint")
+            if isinstance(tz, int):
+                return super().time_schema(schema)
+            out = self._when(tz, "time", f"^{TIME}{_TZ.get(tz, _TZ[None])}$",
+                             " and seconds optional")
+            return self._bounds(schema, out)
+
+        def timedelta_schema(self, schema: Any) -> dict:
+            out = {"type": "string", "pattern": DURATION,
+                   "$comment": f"{COMMENT_PREFIX}the model reads and writes ISO 8601 durations "
+                               "with a sign (-PT5S), which format duration refuses; a pattern "
+                               "of those texts replaces it"}
+            return self._bounds(schema, out)
+
+        def _bounds(self, schema: Any, out: dict) -> dict:
+            # past/future, le/ge: no JSON Schema keyword carries them on a string
+            if any(k in schema for k in ("le", "ge", "lt", "gt", "now_op")):
+                out["$comment"] = LOSSY_PREFIX + out["$comment"].removeprefix(
+                    COMMENT_PREFIX) + ("; its bounds (le/ge/past/future) cannot be sent and "
+                                       "are checked by the model only")
+            return out
+
+        def decimal_schema(self, schema: Any) -> dict:
+            return _decimal(schema, super().decimal_schema(schema))
+
+        def set_schema(self, schema: Any) -> dict:
+            return _no_unique(super().set_schema(schema), "set")
+
+        def frozenset_schema(self, schema: Any) -> dict:
+            return _no_unique(super().frozenset_schema(schema), "frozenset")
+
+    return _Generator
+
+
+_GENERATOR: list[type] = []
+
+
+def json_schema(adapter: Any) -> dict:
+    """The validation JSON Schema of ``adapter``'s type, following the model (see above)."""
+    if not _GENERATOR:
+        _GENERATOR.append(_generator())
+    return adapter.json_schema(mode="validation", schema_generator=_GENERATOR[0])
+
+
+def _no_unique(out: dict, what: str) -> dict:
+    if out.get("uniqueItems") is True:
+        out = {k: v for k, v in out.items() if k != "uniqueItems"}
+        out["$comment"] = (f"{COMMENT_PREFIX}a {what} accepts repeated items (keeping one of "
+                           "each), so uniqueItems is not a constraint of the model")
+    return out
+
+
+def _digits(n: int, at_least: int = 0) -> str:
+    return rf"\d{{{at_least},{n}}}" if n != at_least else rf"\d{{{n}}}"
+
+
+def _decimal(schema: Any, pydantic_out: dict) -> dict:
+    """anyOf [number, string]: the string form gets a pattern of what Decimal parses."""
+    max_digits, places = schema.get("max_digits"), schema.get("decimal_places")
+    bounds = {k: schema[k] for k in ("le", "ge", "lt", "gt") if schema.get(k) is not None}
+    non_negative = any(k in bounds and bounds[k] >= 0 for k in ("ge", "gt"))
+    # the string form carries only "no minus sign", which is exactly ge=0
+    bounds_lost = bool(bounds) and bounds != {"ge": 0}
+    sign = "" if non_negative else "-?"
+    if max_digits is None and places is None:
+        pattern = rf"^{sign}(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d{{1,4}})?$"
+    else:
+        # no exponent: the digits are counted as written (leading zeros are not digits)
+        whole_max = None if max_digits is None else max_digits - (places or 0)
+        frac = "" if places == 0 else (
+            rf"(?:\.\d{{1,{places}}})?" if places is not None else r"(?:\.\d+)?")
+        if whole_max is None:
+            whole = r"\d+"
+        elif whole_max <= 0:
+            whole = "0"
+        else:
+            whole = rf"(?:0|[1-9]\d{{0,{whole_max - 1}}})"
+        pattern = rf"^{sign}{whole}{frac}$"
+    number: dict = {"type": "number"}
+    for branch in pydantic_out.get("anyOf", ()):
+        if branch.get("type") == "number":
+            number = dict(branch)
+    if places is not None:
+        number["multipleOf"] = float(Decimal(1).scaleb(-places)) if places else 1
+    if max_digits is not None:
+        limit = 10 ** (max_digits - (places or 0))
+        number.setdefault("exclusiveMaximum", limit)
+        number.setdefault("exclusiveMinimum", -limit)
+        if "maximum" in number:
+            number.pop("exclusiveMaximum")
+        if "minimum" in number:
+            number.pop("exclusiveMinimum")
+    note = ("the model accepts a decimal as a JSON number or as a string; the string form "
+            "gets a pattern of the texts Decimal reads")
+    if max_digits is not None or places is not None:
+        note += " within max_digits/decimal_places (no exponent)"
+    string: dict = {"type": "string", "pattern": pattern}
+    if bounds_lost:
+        note += "; the string form cannot carry the value bounds (le/ge/lt/gt)"
+    prefix = LOSSY_PREFIX if bounds_lost else COMMENT_PREFIX
+    return {"anyOf": [number, string], "$comment": prefix + note}
+
+
+# -- names ------------------------------------------------------------------------------
+def type_name(obj: Any) -> str:
+    """A readable name for a type: ``Item`` for a model, ``ItemList`` for ``list[Item]``,
+    ``AOrB`` for a union (also inside ``Annotated``), ``Page[int]`` as Pydantic names it."""
+    origin = typing.get_origin(obj)
+    args = typing.get_args(obj)
+    if origin is typing.Annotated:
+        return type_name(args[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return "Or".join(type_name(a) for a in args)
+    if obj is type(None) or obj is None:
+        return "None"
+    if origin is typing.Literal:
+        return "Or".join(_cap(str(a)) for a in args)
+    if origin is not None and args:
+        base = getattr(origin, "__name__", "")
+        if base in ("list", "Sequence", "MutableSequence", "deque", "Iterable"):
+            return f"{type_name(args[0])}List"
+        if base in ("set", "frozenset", "AbstractSet", "MutableSet"):
+            return f"{type_name(args[0])}Set"
+        if base == "tuple":
+            return "".join(type_name(a) for a in args if a is not Ellipsis) + "Tuple"
+        if base in ("dict", "Mapping", "MutableMapping", "OrderedDict", "defaultdict"):
+            return f"{type_name(args[-1])}Map"
+        if isinstance(origin, type):  # a generic model: Page[int]
+            name = getattr(obj, "__name__", None)
+            if isinstance(name, str):
+                return name
+            return base + "".join(type_name(a) for a in args)
+    name = getattr(obj, "__name__", None)
+    if isinstance(name, str) and name:
+        return _cap(name)
+    return _cap(str(obj))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# -- encode -----------------------------------------------------------------------------
+def normalize(adapter: Any, data: Any) -> Any:
+    """``data`` as the model's JSON dump by alias (defaults filled in, values in their JSON
+    form): an instance, or a JSON dump by alias or by field name. Raises
+    ``pydantic.ValidationError`` when the model refuses it."""
+    from ._json import dumps
+
+    try:
+        text = dumps(data)
+    except (TypeError, ValueError):  # an instance, or Python values (sets, datetimes, ...)
+        value = adapter.validate_python(data, by_alias=True, by_name=True)
+    else:
+        value = adapter.validate_json(text, by_alias=True, by_name=True)
+    return adapter.dump_python(value, mode="json", by_alias=True)
