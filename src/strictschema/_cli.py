@@ -1,4 +1,4 @@
-"""The ``strictschema`` command: ``check``, ``compile``, ``validate``, ``fuzz``.
+"""The ``strictschema`` command: ``check``, ``compile``, ``validate``, ``fuzz``, ``serve``.
 
 Exit codes (check-jsonschema's): 0 clean, 1 findings (a schema that is not strict-clean, an
 output that does not validate, a failed fuzz property), 2 usage or unreadable input (bad

@@ -297,6 +297,45 @@ def fuzz(schema_file: str | None, model: str | None, profile: str, on_unsupporte
 
 
 # --------------------------------------------------------------------------------------
+# serve
+# --------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True,
+              help="Port to listen on (0: any free port, printed on stderr).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Outputs are drawn from each request's schema with this seed.")
+@click.option("--fault", "faults", metavar="SPEC",
+              help="Faults for every request without metadata.fault, e.g. "
+                   "'drop_after:5,slow:0.02' (see docs/serve.md).")
+@click.option("--record", metavar="DIR", help="Proxy to --upstream and record each exchange.")
+@click.option("--replay", metavar="DIR", help="Answer from recordings, byte for byte.")
+@click.option("--upstream", metavar="URL",
+              help="With --record: the API base URL (default: $STRICTSCHEMA_UPSTREAM, else "
+                   "https://api.openai.com/v1).")
+def serve(host: str, port: int, seed: int, faults: str | None, record: str | None,
+          replay: str | None, upstream: str | None) -> int:
+    """Run a Responses API (and Chat Completions) test double at http://HOST:PORT/v1.
+
+    Outputs are drawn from each request's text.format (or tool) schema; faults come from
+    metadata={"fault": ...} or --fault. Needs the 'serve' extra."""
+    from importlib.util import find_spec
+
+    if find_spec("starlette") is None or find_spec("uvicorn") is None:
+        raise BadInput("strictschema serve needs the 'serve' extra: "
+                       "pip install 'strictschema[serve]'")
+    from ._serve._command import run_serve
+    from ._serve._double import parse_faults
+
+    try:
+        parse_faults(faults)
+        return run_serve(host=host, port=port, seed=seed, faults=faults, record=record,
+                         replay=replay, upstream=upstream)
+    except (ValueError, OSError) as exc:
+        raise BadInput(f"serve: {exc}") from None
+
+
+# --------------------------------------------------------------------------------------
 def run(argv: list[str] | None = None) -> int:
     """Run ``cli`` and turn every outcome into an exit code (no tracebacks for bad input)."""
     try:

@@ -7,6 +7,13 @@ checks in two lines of a test suite.
     def test_invoice(strictschema_check):              # the fixture is check_roundtrip
         strictschema_check(Invoice, max_examples=50)
 
+    def test_triage(strictschema_client):              # openai.OpenAI bound to the double
+        assert triage(strictschema_client, "Printer on fire").priority in PRIORITIES
+
+``strictschema_server`` is the Responses API double itself (``strictschema serve``, in
+process; ``@pytest.mark.strictschema_serve(seed=1, faults="slow")`` sets its options);
+``strictschema_client`` / ``strictschema_async_client`` are openai clients bound to it.
+
 The marker takes ``check_roundtrip``'s arguments and runs it before the test body. This
 module is imported by every pytest run in an environment where strictschema is installed,
 so it imports nothing at module level: strictschema, Hypothesis and the checks are loaded
@@ -22,6 +29,10 @@ import pytest
 _MARKER = ("strictschema(model_or_schema, **options): check the schema with "
            "strictschema.testing.check_roundtrip (compiles, wire outputs accepted, mutants "
            "rejected, encode/decode round trip) before the test runs")
+
+
+_SERVE_MARKER = ("strictschema_serve(seed=0, faults=None): options of the strictschema_server "
+                 "double (seeded outputs, faults for every request)")
 
 
 class _Marker:
@@ -59,6 +70,31 @@ def pytest_configure(config: pytest.Config) -> None:
         mark.__dict__.pop("strictschema", None)
         base = getattr(mark, "strictschema")  # pytest's own decorator (registered above)
         mark.strictschema = _Marker(base)  # type: ignore[attr-defined]
+    config.addinivalue_line("markers", _SERVE_MARKER)
+
+
+@pytest.fixture
+def strictschema_server(request: pytest.FixtureRequest) -> Any:
+    """The Responses API double (``strictschema._serve.Double``) for this test: ``.client()``,
+    ``.script``, ``.requests``, ``.records``, ``.serve()`` for a real socket."""
+    from strictschema._serve import Double
+
+    marker = request.node.get_closest_marker("strictschema_serve")
+    double = Double(**(marker.kwargs if marker else {}))
+    yield double
+    double.close()
+
+
+@pytest.fixture
+def strictschema_client(strictschema_server: Any) -> Any:
+    """An ``openai.OpenAI`` client bound to ``strictschema_server`` (in process)."""
+    return strictschema_server.client()
+
+
+@pytest.fixture
+def strictschema_async_client(strictschema_server: Any) -> Any:
+    """An ``openai.AsyncOpenAI`` client bound to ``strictschema_server`` (in process)."""
+    return strictschema_server.async_client()
 
 
 @pytest.fixture

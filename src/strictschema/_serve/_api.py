@@ -71,6 +71,11 @@ class Double(_Double):
             http_client=openai.DefaultAsyncHttpxClient(transport=self.async_transport()),
             **options)
 
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Any:
+        """Context manager: this double on a real socket (uvicorn in a thread); yields its
+        base URL, e.g. for code that reads ``OPENAI_BASE_URL``."""
+        return running(self.app, host, port)
+
     def close(self) -> None:
         if self._transport is not None:
             self._transport.close()

@@ -327,7 +327,8 @@ class Double:
         out_tokens = _tokens(payload or "")
         in_tokens = _tokens(json.dumps(body.get("input", ""), default=str))
         evs[-1]["response"]["usage"] = {
-            "input_tokens": in_tokens, "input_tokens_details": {"cached_tokens": 0},
+            "input_tokens": in_tokens,
+            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
             "output_tokens": out_tokens, "output_tokens_details": {"reasoning_tokens": 0},
             "total_tokens": in_tokens + out_tokens}
         first_delta = next((e["sequence_number"] for e in evs if e["type"].endswith(".delta")),

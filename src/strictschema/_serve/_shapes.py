@@ -98,9 +98,12 @@ def events(text: str | None = None, *, refusal: str | None = None, id: str = "re
         assert "".join(chunk) == s, "deltas must join to the text"
         return list(chunk) or [""]
 
+    # a background stream opens with response.created (status queued), then response.queued;
+    # the SDK's stream helper refuses any other first event
+    add({"type": "response.created",
+         "response": snapshot("queued" if background else "in_progress", [])})
     if background:
         add({"type": "response.queued", "response": snapshot("queued", [])})
-    add({"type": "response.created", "response": snapshot("in_progress", [])})
     add({"type": "response.in_progress", "response": snapshot("in_progress", [])})
     items: list[dict] = []
     index = 0
