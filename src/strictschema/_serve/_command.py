@@ -42,6 +42,7 @@ def run_serve(*, host: str, port: int, seed: int, faults: str | None, record: st
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     mode = (f"recording to {record} from {app.upstream}" if record else
