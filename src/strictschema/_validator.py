@@ -1,167 +1,114 @@
 """Validation of instances against any JSON Schema (draft 2020-12 semantics by default;
-2019-09, draft-07, -06 and -04 when ``$schema`` says so).
+2019-09, draft-07, -06 and -04 when ``$schema`` says so), by the one judge.
 
-The schema is compiled once into Python source (one function per ``$ref`` target and per
-applicator branch, everything else inlined) and ``exec``-ed: the fast path answers "valid or
-not" and returns on the first failure. Errors are collected only for invalid instances, by a
-slower interpreter that walks the same semantics and records paths. Schemas using keywords
-the compiler does not specialise (``$dynamicRef``, ``$recursiveRef``, ``unevaluated*``) are
-validated by ``jsonschema``, extended with ECMA-262 patterns and the profile's formats.
+A schema is loaded once (``_load``), turned into the schema model (``_model``: references
+resolved, drafts normalized) and compiled by the native core (``strictschema._core``) into
+a program. The program runs over JSON bytes in one pass (strict parse, check, then the
+Python value built from the same tokens, or only the verdict), or over Python values.
+Every route asks it: ``Validator``, ``Compiled.validate_json``/``parse``/``validate_wire``,
+the residual check, the CLI, ``responses.Stream`` and ``strictschema.testing``.
 
 Exact semantics: ``1.0`` is an integer (draft-06 on), booleans are not numbers, enum/const
 compare JSON values (``1 == 1.0``, ``true != 1``), lengths count code points, ``pattern`` is
-ECMA-262 (``strictschema._regex``), ``multipleOf`` divides the decimal values written in the
-JSON text (``19.99`` is a multiple of ``0.01``).
-
-``validate_json`` fuses parsing and validation: the counting variant of the compiled code
-(specialised for decoder output: exact builtin types only) returns how many strings (keys
-included) the value holds, which, compared with the quote count of the text, proves no
-duplicate key was dropped by the C decoder. For the strict subset (closed objects with every
-property required, typed leaves, arrays, ``anyOf`` over distinct JSON types, acyclic
-``$ref``) a typed ``msgspec`` decoder checks most keywords while it parses, and generated
-residual code checks the rest (ECMA patterns, a column of an array of objects at a time where
-it can; formats; inexact bounds) and counts the strings; anything it refuses goes through the
-general path, which decides.
+ECMA-262 run in linear time (``_core``), ``multipleOf`` divides the decimal values written in
+the JSON text (``19.99`` is a multiple of ``0.01``). Duplicate keys, NaN/Infinity and lone
+surrogates are refused while parsing; integers of any size stay exact; a document nested
+deeper than ``MAX_DEPTH`` is a ``DecodeError``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ._errors import ErrorDetail, ValidationError, _shown_first
-from ._formats import FORMAT_CHECKS
-from ._json import loads
-from ._load import Source, jsonschema_class, load_source
-from ._vcodegen import _Compiler
-from ._verrors import _Errors, _unlocated, best_match
-from ._vruntime import (
-    _INEXACT_INTS,
-    _base,
-    _Ctx,
-    _decode,
-    _delimiters_are,
-    _inexact,
-    _short,
-    _Unsupported,
-)
-from ._vtyped import _NotTyped, _Typed
+from . import _core
+from ._errors import DecodeError, ErrorDetail, SchemaError, ValidationError, _shown_first
+from ._load import Source, load_source
+from ._model import SchemaModel, build_model
 
-__all__ = ["Validator", "best_match"]
+__all__ = ["MAX_DEPTH", "Validator", "best_match", "program_of"]
+
+MAX_DEPTH: int = _core.MAX_DEPTH
+"""Deepest nesting of a JSON document accepted on every route; deeper is a ``DecodeError``."""
+
+_DEPTH = ErrorDetail((), "depth", f"instance is nested deeper than {MAX_DEPTH} levels")
+
+RawJSON = bytes | bytearray | memoryview | str
 
 
-# -- the jsonschema-based path (keywords the compiler does not specialise) ---------------
-
-def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
-    from jsonschema.exceptions import ValidationError as JError
-
-    from ._regex import compile_pattern
-
-    if isinstance(instance, str) and not compile_pattern(pattern).search(instance):
-        yield JError(f"{_short(instance)} does not match {_short(pattern)}")
+def best_match(errors: Iterable[ErrorDetail]) -> ErrorDetail | None:
+    """The error to show first (see ``_shown_first``); what ``ValidationError.errors``
+    starts with."""
+    return min(errors, key=_shown_first, default=None)
 
 
-def _pattern_properties(validator: Any, patterns: dict, instance: Any, schema: Any):
-    from ._regex import compile_pattern
-
-    if not isinstance(instance, dict):
-        return
-    for pattern, subschema in patterns.items():
-        rx = compile_pattern(pattern)
-        for k, v in instance.items():
-            if rx.search(k):
-                yield from validator.descend(v, subschema, path=k, schema_path=pattern)
+def _details(raw: Iterable[tuple[Any, str, str, Any]]) -> list[ErrorDetail]:
+    return sorted((ErrorDetail(loc, kw, msg, sloc) for loc, kw, msg, sloc in raw),
+                  key=_shown_first)
 
 
-def _format_checker() -> Any:
-    import jsonschema
-
-    checker = jsonschema.FormatChecker(formats=())
-    for name, fn in FORMAT_CHECKS.items():
-        checker.checks(name)(fn)
-    return checker
-
-
-_CLASSES: dict[str, Any] = {}
-
-
-def _validator_class(draft: str) -> Any:
-    if draft not in _CLASSES:
-        from jsonschema import validators
-
-        _CLASSES[draft] = validators.extend(
-            jsonschema_class(draft), {"pattern": _pattern_keyword, "patternProperties": _pattern_properties})
-    return _CLASSES[draft]
+def _bytes(raw: Any) -> bytes | str:
+    t = type(raw)
+    if t is bytes or t is str:
+        return raw  # type: ignore[no-any-return]
+    if isinstance(raw, (bytearray, memoryview)):
+        return bytes(raw)
+    if isinstance(raw, (bytes, str)):
+        return bytes(raw) if isinstance(raw, bytes) else str(raw)
+    raise TypeError(f"expected bytes or str, got {t.__name__}")
 
 
-def _jdetail(err: Any) -> ErrorDetail:
-    message = err.message.splitlines()[0] if err.message else err.validator
-    if len(message) > 300:
-        message = message[:297] + "..."
-    return ErrorDetail(tuple(err.absolute_path), str(err.validator), message,
-                       tuple(err.absolute_schema_path))
+def decode_error(exc: BaseException) -> DecodeError:
+    message, position, location = exc.args
+    return DecodeError(message, position, location)
 
 
-class _JsonschemaImpl:
-    def __init__(self, source: Source) -> None:
-        cls = _validator_class(source.draft)
-        self.impl = cls(source.schema, registry=source.registry,
-                        format_checker=_format_checker())
+def _gave_up(exc: BaseException) -> SchemaError:
+    from ._regex import UnsafePatternError
 
-    def is_valid(self, x: Any) -> bool:
-        return self.impl.is_valid(x)
-
-    def is_valid_at(self, s: Any, x: Any) -> bool:
-        return self.impl.evolve(schema=s).is_valid(x)
-
-    def iter_errors(self, x: Any) -> Iterator[ErrorDetail]:
-        for err in self.impl.iter_errors(x):
-            yield _jdetail(err)
+    message, _location, schema_location = exc.args
+    return UnsafePatternError(message, schema_location)
 
 
-# -- public ------------------------------------------------------------------------------
+def program_of(model: SchemaModel) -> Any:
+    """The core program of a schema model (``SchemaError`` where a pattern cannot run)."""
+    try:
+        return _core.Program(model.to_json())
+    except _core.ModelError as exc:
+        message, location = exc.args
+        if "too large to run" in message or "nested more than" in message:
+            from ._regex import UnsafePatternError
 
-_DEPTH = ErrorDetail((), "depth", "instance is nested too deeply to validate")
+            raise UnsafePatternError(message, location) from None
+        raise SchemaError(message, location) from None
 
 
 class Validator:
     """Validate instances against a JSON Schema (never fetches remote ``$ref``)."""
 
     def __init__(self, schema: Any, *, registry: Any = None) -> None:
-        self._setup(load_source(schema, registry))
+        self._setup(load_source(schema, registry), (schema, registry, False))
 
     @classmethod
     def _trusted(cls, schema: Any, registry: Any = None) -> Validator:
         """For a schema strictschema built from a checked one (wire schema, residual): no
         metaschema check or reference-loop scan again."""
         self = cls.__new__(cls)
-        self._setup(load_source(schema, registry, trusted=True))
+        self._setup(load_source(schema, registry, trusted=True), (schema, registry, True))
         return self
 
-    def _setup(self, source: Any) -> None:
+    def _setup(self, source: Source, args: tuple[Any, Any, bool]) -> None:
         self._source = source
-        self._ctx = _Ctx(self._source)
-        self._root_res = self._source.resolver()
-        self._jimpl: _JsonschemaImpl | None = None
-        self._fast: Any = None
-        self._counted: Any = None
-        self._typed = False  # whether validate_json runs on a typed msgspec decoder
-        self._typed_source = ""
-        self._comp: _Compiler | None = None
-        self._ccomp: _Compiler | None = None
-        self._at: dict[int, tuple[Any, Any]] = {}
-        self._sub: dict[tuple, Any] = {}  # (id(s), base URI, entered) -> x -> bool
-        try:
-            self._comp = _Compiler(self._ctx)
-            name = self._comp.function(self._source.schema, self._root_res, False, (), True)
-            self._comp.flush()
-            self._fast = self._comp.ns[name]
-        except _Unsupported:
-            self._comp = None
-            self._jimpl = _JsonschemaImpl(self._source)
-        except RecursionError:
-            self._comp = None
-            self._jimpl = _JsonschemaImpl(self._source)
+        self._args = args
+        self._model = build_model(source)
+        self._program = program_of(self._model)
+        self._subs: dict[int, tuple[Any, Validator | None]] = {}
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        schema, registry, trusted = self._args
+        if isinstance(schema, Source):
+            schema = schema.model if schema.model is not None else schema.schema
+        return (_rebuild_validator, (schema, registry, trusted))
 
     @property
     def schema(self) -> Any:
@@ -169,191 +116,123 @@ class Validator:
 
     @property
     def compiled(self) -> bool:
-        """True when the schema runs on the generated fast path (not on ``jsonschema``)."""
-        return self._jimpl is None
+        """Always True: every schema runs on the native core."""
+        return True
 
+    # -- Python values -----------------------------------------------------------------
     def is_valid(self, instance: Any) -> bool:
         try:
-            if self._jimpl is not None:
-                return self._jimpl.is_valid(instance)
-            return self._fast(instance) >= 0
-        except RecursionError:
+            return bool(self._program.is_valid(instance))
+        except _core.DecodeFailure:
             return False
-        except ValueError as exc:
-            self._locate(instance, exc)
-            raise
-
-    def _locate(self, instance: Any, exc: Exception) -> None:
-        """For an ``UnsafePatternError`` raised by a search (no location yet): raise it
-        again at the pattern's place in the schema, naming where the string is in
-        ``instance`` (the error walk finds it). Returns for anything else."""
-        if _unlocated(exc) and self._comp is not None:
-            for _ in self.iter_errors(instance):
-                pass
+        except _core.GaveUp as exc:
+            raise _gave_up(exc) from None
 
     def iter_errors(self, instance: Any) -> Iterator[ErrorDetail]:
         try:
-            if self._jimpl is not None:
-                yield from self._jimpl.iter_errors(instance)
-                return
-            try:
-                if self._fast(instance) >= 0:
-                    return
-            except ValueError as exc:  # a pattern it cannot run: the walk below places it
-                if not _unlocated(exc):
-                    raise
-            found = False
-            for e in _Errors(self._ctx, self._fast_at).iter(self._source.schema, instance, self._root_res,
-                                             (), (), True):
-                found = True
-                yield e
-            if not found:  # pragma: no cover - the two paths agree (tested)
-                yield ErrorDetail((), "schema", "instance is invalid")
-        except RecursionError:
+            raw = self._program.errors(instance)
+        except _core.DecodeFailure:
             yield _DEPTH
+            return
+        except _core.GaveUp as exc:
+            raise _gave_up(exc) from None
+        yield from _details(raw)
 
     def validate(self, instance: Any) -> None:
         if self.is_valid(instance):
             return
-        errors = sorted(self.iter_errors(instance), key=_shown_first)
+        errors = list(self.iter_errors(instance))
         if errors:
             raise ValidationError(errors)
 
-    def validate_json(self, raw: bytes | str) -> Any:
+    # -- JSON text ---------------------------------------------------------------------
+    def validate_json(self, raw: RawJSON) -> Any:
         """JSON text -> the value, or ``ValidationError`` / ``DecodeError``."""
-        self._install_json()
-        return self.validate_json(raw)
+        try:
+            return self._program.validate_json(_bytes(raw))
+        except _core.Invalid as exc:
+            raise ValidationError(_details(exc.args[0])) from None
+        except _core.DecodeFailure as exc:
+            raise decode_error(exc) from None
+        except _core.GaveUp as exc:
+            raise _gave_up(exc) from None
 
-    def check_json(self, raw: bytes | bytearray | memoryview | str) -> tuple[Any, bool]:
+    def check_json(self, raw: RawJSON) -> tuple[Any, bool]:
         """Parse strictly and validate in one pass: ``(value, is_valid)``. Raises
-        ``DecodeError`` for text that is not (acceptable) JSON.
+        ``DecodeError`` for text that is not (acceptable) JSON."""
+        value, errors = self.check_json_errors(raw)
+        return value, errors is None
 
-        Duplicate keys are the one thing the C decoders hide (the last one wins): the
-        compiled code returns the number of strings (keys included) in the value, and the
-        text holds ``2 * strings + escaped quotes`` quote characters; a dropped member only
-        adds to the text's side, so equality proves nothing was lost. Anything else goes
-        through ``loads``. For the strict subset a typed ``msgspec`` decoder checks most
-        keywords while parsing (see ``_Typed``)."""
-        self._install_json()
-        return self.check_json(raw)
-
-    def _install_json(self) -> None:
-        """Build the bytes -> verdict code on first use and bind ``check_json`` and
-        ``validate_json`` on the instance to it (no per-call dispatch). Once."""
-        if "check_json" in self.__dict__:
-            return
-        general = self._check_general
-        validate = self.validate
-
-        def validate_general(raw: Any) -> Any:
-            value, ok = general(raw)
-            if not ok:
-                validate(value)
-            return value
-
-        check, check_validate = general, validate_general
-        if self._jimpl is None:
-            self._counter()
-            if not _INEXACT_INTS:
-                try:
-                    typed = _Typed(self._ctx, self._root_res)
-                    check, check_validate = typed.build(general, validate_general)
-                    self._typed = True
-                    self._typed_source = "\n".join(typed.comp.source_lines)
-                except (_NotTyped, RecursionError):
-                    pass
-        self.check_json = check  # type: ignore[method-assign]
-        self.validate_json = check_validate  # type: ignore[method-assign]
-
-    def _check_general(self, raw: Any) -> tuple[Any, bool]:
-        """``check_json`` without the typed decoder."""
-        if self._jimpl is not None:
-            value = loads(raw)
-            return value, self.is_valid(value)
-        counted = self._counter()
-        t = type(raw)
-        if t is not bytes and t is not str:
-            if not isinstance(raw, (bytes, bytearray, memoryview, str)):
-                raise TypeError(f"expected bytes or str, got {t.__name__}")
-            raw = bytes(raw) if not isinstance(raw, str) else str(raw)
+    def check_json_errors(self, raw: RawJSON) -> tuple[Any, list[ErrorDetail] | None]:
+        """``(value, None)`` when valid, ``(value, errors)`` otherwise; ``DecodeError`` for
+        text that is not (acceptable) JSON."""
         try:
-            value = _decode(raw)
-        except Exception:  # noqa: BLE001 - the exact path says what is wrong
-            value = loads(raw)
-            return value, self.is_valid(value)
-        if _INEXACT_INTS and _inexact(raw):
-            value = loads(raw)
-            return value, self.is_valid(value)
+            value, errors = self._program.check_json(_bytes(raw))
+        except _core.DecodeFailure as exc:
+            raise decode_error(exc) from None
+        except _core.GaveUp as exc:
+            raise _gave_up(exc) from None
+        return value, None if errors is None else _details(errors)
+
+    def is_valid_json(self, raw: RawJSON) -> bool:
+        """JSON text -> the verdict, building no value (``DecodeError`` for bad JSON)."""
         try:
-            q = counted(value)
-        except RecursionError:
-            return loads(raw), False
-        except ValueError as exc:
-            self._locate(value, exc)
-            raise
-        if q >= 0:
-            quotes = raw.count('"' if t is str else b'"')
-            if quotes == q + q or _delimiters_are(raw, quotes, q + q):
-                return value, True
-            return loads(raw), True  # proves no duplicate key (or raises DecodeError)
-        return loads(raw), False
+            return bool(self._program.is_valid_json(_bytes(raw)))
+        except _core.DecodeFailure as exc:
+            raise decode_error(exc) from None
+        except _core.GaveUp as exc:
+            raise _gave_up(exc) from None
 
-    def _counter(self) -> Any:
-        if self._counted is None:
-            comp = self._ccomp = _Compiler(self._ctx, json_only=True)
-            name = comp.function(self._source.schema, self._root_res, True, (), True)
-            comp.flush()
-            self._counted = comp.ns[name]
-        return self._counted
+    def errors_json(self, raw: RawJSON) -> list[ErrorDetail]:
+        """JSON text -> every error (empty when valid), building no value."""
+        try:
+            return _details(self._program.errors_json(_bytes(raw)))
+        except _core.DecodeFailure as exc:
+            raise decode_error(exc) from None
+        except _core.GaveUp as exc:
+            raise _gave_up(exc) from None
 
-    def _fast_at(self, s: Any, res: Any, entered: bool) -> Any:
-        """The generated check of subschema ``s`` in scope ``res``: ``x -> int``, negative
-        when invalid (``RecursionError`` on very deep instances)."""
-        key = (id(s), _base(res), entered)
-        fn = self._sub.get(key)
-        if fn is None:
-            assert self._comp is not None
-            name = self._comp.function(s, res, False, (), entered)
-            self._comp.flush()
-            fn = self._sub[key] = self._comp.ns[name]
-        return fn
-
-    def _raw_at(self, subschema: Any) -> Any:
-        """The generated check of ``subschema`` (an object of this validator's schema, refs
-        resolved against its root) as ``instance -> int``, negative when invalid; it may
-        raise ``RecursionError`` on very deep instances."""
-        if self._jimpl is not None:
-            return lambda x: 0 if self.is_valid_at(subschema, x) else -1
-        assert self._comp is not None
-        name = self._comp.function(subschema, self._root_res, False, ())
-        self._comp.flush()
-        return self._comp.ns[name]
+    # -- subschemas ----------------------------------------------------------------------
+    def _node_of(self, subschema: Any) -> int | None:
+        node = self._model.index.get(id(subschema))
+        if node is None:
+            return None
+        return node
 
     def is_valid_at(self, subschema: Any, instance: Any) -> bool:
-        """Whether ``instance`` matches ``subschema`` with refs resolved against this root."""
-        try:
-            if self._jimpl is not None:
-                return self._jimpl.is_valid_at(subschema, instance)
-            entry = self._at.get(id(subschema))
-            if entry is None or entry[0] is not subschema:
-                try:
-                    assert self._comp is not None
-                    name = self._comp.function(subschema, self._root_res, False, ())
-                    self._comp.flush()
-                    fn = self._comp.ns[name]
-                except _Unsupported:
-                    j = _JsonschemaImpl(self._source)
-                    fn = lambda x: 0 if j.is_valid_at(subschema, x) else -1
-                entry = self._at[id(subschema)] = (subschema, fn)
-            return entry[1](instance) >= 0
-        except RecursionError:
-            return False
+        """Whether ``instance`` matches ``subschema`` (an object of this validator's schema,
+        or any schema: refs resolve against this root)."""
+        return self._raw_at(subschema)(instance) >= 0
 
-    def source_code(self) -> str:
-        """The generated Python source (for debugging and tests): the checks of parsed
-        values, then the bytes -> verdict code once ``validate_json`` has built it."""
-        general = "\n".join(self._comp.source_lines) if self._comp else ""
-        return "\n".join(filter(None, (general, self._typed_source)))
+    def _raw_at(self, subschema: Any) -> Callable[[Any], int]:
+        """The check of ``subschema`` as ``instance -> int``, negative when invalid."""
+        node = self._node_of(subschema)
+        if node is not None:
+            is_valid = self._program.is_valid
+
+            def at(x: Any) -> int:
+                try:
+                    return 0 if is_valid(x, node) else -1
+                except _core.DecodeFailure:
+                    return -1
+                except _core.GaveUp as exc:
+                    raise _gave_up(exc) from None
+            return at
+        entry = self._subs.get(id(subschema))
+        if entry is None or entry[0] is not subschema:
+            sub = Validator._trusted(subschema, registry=self._source.registry) \
+                if isinstance(subschema, (dict, bool)) else None
+            entry = self._subs[id(subschema)] = (subschema, sub)
+        v = entry[1]
+        if v is None:
+            return lambda x: 0
+        return lambda x: 0 if v.is_valid(x) else -1
 
     def __repr__(self) -> str:
         return f"Validator({self._source.schema!r})"[:200]
+
+
+def _rebuild_validator(schema: Any, registry: Any, trusted: bool) -> Validator:
+    if trusted:
+        return Validator._trusted(schema, registry)
+    return Validator(schema, registry=registry)

@@ -1,0 +1,469 @@
+//! strictschema's native core: a schema model compiled once into a program, run over JSON
+//! bytes in one pass (strict parse to a token tape, check, then the Python value built from
+//! the same tape), or over Python values, or chunk by chunk (`push`).
+
+mod ecma;
+mod formats;
+mod jval;
+mod num;
+mod parse;
+mod paths;
+mod program;
+// mod push;
+mod validate;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+
+use parse::{Doc, PathItem, Span, Tok};
+use validate::{VErr, Val};
+
+create_exception!(_core, ModelError, PyValueError, "The schema model cannot be compiled: (message, schema path).");
+create_exception!(_core, DecodeFailure, PyValueError, "Not acceptable JSON: (message, char offset, path).");
+create_exception!(_core, Invalid, PyValueError, "Invalid: (errors,), each (path, keyword, message, schema path).");
+create_exception!(_core, GaveUp, PyValueError, "A pattern search hit its limit: (message, path, schema path).");
+
+#[derive(Default)]
+struct Fx(u64);
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for chunk in bytes.chunks(8) {
+            let mut v = 0u64;
+            for (i, b) in chunk.iter().enumerate() {
+                v |= (*b as u64) << (i * 8);
+            }
+            h = (h.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        self.0 = h;
+    }
+}
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+fn path_tuple<'py>(py: Python<'py>, parts: &[PathItem]) -> PyResult<Bound<'py, PyTuple>> {
+    let items: Vec<Bound<'py, PyAny>> = parts
+        .iter()
+        .map(|p| match p {
+            PathItem::Key(k) => PyString::new(py, k).into_any(),
+            PathItem::Index(i) => i.into_pyobject(py).unwrap().into_any(),
+        })
+        .collect();
+    PyTuple::new(py, items)
+}
+
+fn errors_list<'py>(py: Python<'py>, errs: &[VErr]) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for e in errs {
+        let t = PyTuple::new(
+            py,
+            [
+                path_tuple(py, &e.path)?.into_any(),
+                PyString::new(py, e.keyword).into_any(),
+                PyString::new(py, &e.message).into_any(),
+                path_tuple(py, &e.schema_path)?.into_any(),
+            ],
+        )?;
+        list.append(t)?;
+    }
+    Ok(list)
+}
+
+fn decode_err(py: Python<'_>, src: &[u8], e: &parse::ParseError) -> PyErr {
+    let upto = &src[..e.pos.min(src.len())];
+    let chars = upto.iter().filter(|&&c| (c & 0xC0) != 0x80).count();
+    let path = path_tuple(py, &e.path).map(|t| t.unbind());
+    match path {
+        Ok(p) => DecodeFailure::new_err((e.msg.clone(), chars, p)),
+        Err(err) => err,
+    }
+}
+
+/// The bytes of `data` (bytes or str) without copying.
+unsafe fn input_bytes<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    let ptr = data.as_ptr();
+    if ffi::PyBytes_Check(ptr) != 0 {
+        let b = data.cast::<PyBytes>().map_err(|_| PyTypeError::new_err("expected bytes"))?;
+        return Ok(std::slice::from_raw_parts(ffi::PyBytes_AsString(b.as_ptr()) as *const u8, ffi::PyBytes_Size(b.as_ptr()) as usize));
+    }
+    if ffi::PyUnicode_Check(ptr) != 0 {
+        let mut size: ffi::Py_ssize_t = 0;
+        let p = ffi::PyUnicode_AsUTF8AndSize(ptr, &mut size);
+        if p.is_null() {
+            ffi::PyErr_Clear();
+            return Err(DecodeFailure::new_err(("lone surrogate in the text", 0usize, PyTuple::empty(data.py()).unbind())));
+        }
+        return Ok(std::slice::from_raw_parts(p as *const u8, size as usize));
+    }
+    Err(PyTypeError::new_err(format!("expected bytes or str, got {}", data.get_type().name()?)))
+}
+
+#[pyclass(frozen, module = "strictschema._core")]
+struct Program {
+    prog: program::Program,
+    keys: FxMap<Box<[u8]>, Py<PyString>>,
+}
+
+impl Program {
+    unsafe fn build(&self, d: &Doc<'_>, t: usize) -> *mut ffi::PyObject {
+        match d.toks[t] {
+            Tok::Null | Tok::Other => {
+                let none = ffi::Py_None();
+                ffi::Py_IncRef(none);
+                none
+            }
+            Tok::Bool(b) => {
+                let o = if b { ffi::Py_True() } else { ffi::Py_False() };
+                ffi::Py_IncRef(o);
+                o
+            }
+            Tok::Int(i) => ffi::PyLong_FromLongLong(i),
+            Tok::Float(f, _) => ffi::PyFloat_FromDouble(f),
+            Tok::Big(sp) => {
+                let mut text = d.bytes(sp).to_vec();
+                text.push(0);
+                ffi::PyLong_FromString(text.as_ptr() as *const _, std::ptr::null_mut(), 10)
+            }
+            Tok::Str(sp) => new_str(d.bytes(sp)),
+            Tok::Arr(n, _) => {
+                let list = ffi::PyList_New(n as ffi::Py_ssize_t);
+                let mut i = t + 1;
+                for k in 0..n {
+                    let v = self.build(d, i);
+                    ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, v);
+                    i = d.next(i);
+                }
+                list
+            }
+            Tok::Obj(_, end) => {
+                let dict = ffi::PyDict_New();
+                let mut i = t + 1;
+                while i < end as usize {
+                    let Tok::Str(ksp) = d.toks[i] else { break };
+                    let kb = d.bytes(ksp);
+                    let key = match self.keys.get(kb) {
+                        Some(k) => {
+                            let p = k.as_ptr();
+                            ffi::Py_IncRef(p);
+                            p
+                        }
+                        None => new_str(kb),
+                    };
+                    let v = self.build(d, i + 1);
+                    ffi::PyDict_SetItem(dict, key, v);
+                    ffi::Py_DecRef(key);
+                    ffi::Py_DecRef(v);
+                    i = d.next(i + 1);
+                }
+                dict
+            }
+        }
+    }
+
+    fn start(&self, node: Option<u32>) -> PyResult<u32> {
+        match node {
+            None => Ok(self.prog.root),
+            Some(n) if (n as usize) < self.prog.nodes.len() => Ok(n),
+            Some(n) => Err(PyValueError::new_err(format!("no node {n}"))),
+        }
+    }
+
+    fn gave_up(&self, py: Python<'_>, f: &validate::Fatal) -> PyResult<PyErr> {
+        Ok(GaveUp::new_err((f.msg.clone(), path_tuple(py, &f.path)?.unbind(), path_tuple(py, &f.schema_path)?.unbind())))
+    }
+
+    /// run over a parsed doc: Ok(true/false), Err(GaveUp)
+    fn verdict(&self, py: Python<'_>, d: &Doc<'_>, node: u32) -> PyResult<bool> {
+        let mut v = Val::new(&self.prog, d, false);
+        let ok = v.run(node);
+        if let Some(f) = &v.fatal {
+            return Err(self.gave_up(py, f)?);
+        }
+        Ok(ok)
+    }
+
+    fn collect<'py>(&self, py: Python<'py>, d: &Doc<'_>, node: u32) -> PyResult<Bound<'py, PyList>> {
+        let mut v = Val::new(&self.prog, d, true);
+        let ok = v.run(node);
+        if let Some(f) = &v.fatal {
+            return Err(self.gave_up(py, f)?);
+        }
+        if !ok && v.errs.is_empty() {
+            v.errs.push(VErr { path: vec![], keyword: "schema", message: "instance is invalid".into(), schema_path: vec![] });
+        }
+        errors_list(py, &v.errs)
+    }
+
+    fn parse_doc<'a>(&self, py: Python<'_>, src: &'a [u8]) -> PyResult<Doc<'a>> {
+        let mut d = Doc::new(src);
+        d.toks.reserve(src.len() / 8 + 4);
+        if let Err(e) = parse::parse(&mut d) {
+            return Err(decode_err(py, src, &e));
+        }
+        Ok(d)
+    }
+
+    fn py_doc<'a>(&self, obj: &Bound<'_, PyAny>) -> PyResult<Doc<'a>> {
+        let mut d = Doc::new(&[]);
+        unsafe { from_py(obj.as_ptr(), &mut d, 0)? };
+        Ok(d)
+    }
+}
+
+unsafe fn new_str(b: &[u8]) -> *mut ffi::PyObject {
+    ffi::PyUnicode_FromStringAndSize(b.as_ptr() as *const _, b.len() as ffi::Py_ssize_t)
+}
+
+unsafe fn py_str_bytes(o: *mut ffi::PyObject, d: &mut Doc<'_>) -> PyResult<Span> {
+    let mut size: ffi::Py_ssize_t = 0;
+    let p = ffi::PyUnicode_AsUTF8AndSize(o, &mut size);
+    let bytes: Vec<u8>;
+    let slice: &[u8] = if p.is_null() {
+        ffi::PyErr_Clear();
+        // lone surrogates: each stands in as U+FFFD (one code point, like the original)
+        let any = Bound::from_borrowed_ptr(Python::assume_attached(), o);
+        let s: String = any.cast::<PyString>().map(|x| x.to_string_lossy().into_owned()).unwrap_or_default();
+        bytes = s.into_bytes();
+        &bytes
+    } else {
+        std::slice::from_raw_parts(p as *const u8, size as usize)
+    };
+    let s = d.scratch.len() as u32;
+    d.scratch.extend_from_slice(slice);
+    let ascii = slice.is_ascii();
+    Ok(Span { s, l: slice.len() as u32, f: 1 | if ascii { 2 } else { 0 } })
+}
+
+/// A Python value (dict, list, str, int, float, bool, None) onto the tape.
+unsafe fn from_py(o: *mut ffi::PyObject, d: &mut Doc<'_>, depth: usize) -> PyResult<()> {
+    if depth > parse::MAX_DEPTH {
+        return Err(DecodeFailure::new_err((format!("nested deeper than {} levels", parse::MAX_DEPTH), 0usize, PyTuple::empty(Python::assume_attached()).unbind())));
+    }
+    if o == ffi::Py_None() {
+        d.toks.push(Tok::Null);
+    } else if o == ffi::Py_True() {
+        d.toks.push(Tok::Bool(true));
+    } else if o == ffi::Py_False() {
+        d.toks.push(Tok::Bool(false));
+    } else if ffi::PyUnicode_Check(o) != 0 {
+        let sp = py_str_bytes(o, d)?;
+        d.toks.push(Tok::Str(sp));
+    } else if ffi::PyLong_Check(o) != 0 {
+        let mut overflow: std::os::raw::c_int = 0;
+        let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
+        if overflow == 0 && !(v == -1 && !ffi::PyErr_Occurred().is_null()) {
+            d.toks.push(Tok::Int(v));
+        } else {
+            ffi::PyErr_Clear();
+            let s = ffi::PyObject_Str(o);
+            if s.is_null() {
+                return Err(PyErr::fetch(Python::assume_attached()));
+            }
+            let sp = py_str_bytes(s, d)?;
+            ffi::Py_DecRef(s);
+            d.toks.push(Tok::Big(sp));
+        }
+    } else if ffi::PyFloat_Check(o) != 0 {
+        let f = ffi::PyFloat_AsDouble(o);
+        if f.is_finite() {
+            let text = format!("{:e}", f);
+            let s = d.scratch.len() as u32;
+            d.scratch.extend_from_slice(text.as_bytes());
+            d.toks.push(Tok::Float(f, Span { s, l: text.len() as u32, f: 3 }));
+        } else {
+            d.toks.push(Tok::Other);
+        }
+    } else if ffi::PyList_Check(o) != 0 {
+        let n = ffi::PyList_Size(o);
+        let at = d.toks.len();
+        d.toks.push(Tok::Null);
+        for k in 0..n {
+            let item = ffi::PyList_GetItem(o, k);
+            ffi::Py_IncRef(item);
+            let r = from_py(item, d, depth + 1);
+            ffi::Py_DecRef(item);
+            r?;
+        }
+        d.toks[at] = Tok::Arr(n as u32, d.toks.len() as u32);
+    } else if ffi::PyDict_Check(o) != 0 {
+        let at = d.toks.len();
+        d.toks.push(Tok::Null);
+        let mut pos: ffi::Py_ssize_t = 0;
+        let mut k: *mut ffi::PyObject = std::ptr::null_mut();
+        let mut v: *mut ffi::PyObject = std::ptr::null_mut();
+        let mut n = 0u32;
+        while ffi::PyDict_Next(o, &mut pos, &mut k, &mut v) != 0 {
+            if ffi::PyUnicode_Check(k) == 0 {
+                return Err(PyTypeError::new_err("object keys must be strings"));
+            }
+            ffi::Py_IncRef(k);
+            ffi::Py_IncRef(v);
+            let sp = py_str_bytes(k, d);
+            let r = sp.and_then(|sp| {
+                d.toks.push(Tok::Str(sp));
+                from_py(v, d, depth + 1)
+            });
+            ffi::Py_DecRef(k);
+            ffi::Py_DecRef(v);
+            r?;
+            n += 1;
+        }
+        d.toks[at] = Tok::Obj(n, d.toks.len() as u32);
+    } else {
+        d.toks.push(Tok::Other);
+    }
+    Ok(())
+}
+
+#[pymethods]
+impl Program {
+    #[new]
+    fn new(py: Python<'_>, model: &[u8]) -> PyResult<Self> {
+        let prog = program::Program::from_model(model).map_err(|e| match path_tuple(py, &e.path) {
+            Ok(p) => ModelError::new_err((e.msg, p.unbind())),
+            Err(err) => err,
+        })?;
+        let mut keys: FxMap<Box<[u8]>, Py<PyString>> = FxMap::default();
+        for k in &prog.names {
+            let s = String::from_utf8_lossy(k);
+            keys.insert(k.clone(), PyString::intern(py, &s).unbind());
+        }
+        Ok(Program { prog, keys })
+    }
+
+    /// JSON text -> the value, checked; raises DecodeFailure, Invalid or GaveUp.
+    #[pyo3(signature = (data, node=None))]
+    fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Py<PyAny>> {
+        let src = unsafe { input_bytes(data)? };
+        let node = self.start(node)?;
+        let d = self.parse_doc(py, src)?;
+        if !self.verdict(py, &d, node)? {
+            let errs = self.collect(py, &d, node)?;
+            return Err(Invalid::new_err((errs.unbind(),)));
+        }
+        unsafe { Ok(Bound::from_owned_ptr(py, self.build(&d, 0)).unbind()) }
+    }
+
+    /// JSON text -> (value, errors): errors is None when valid; the value is built either way.
+    #[pyo3(signature = (data, node=None))]
+    fn check_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+        let src = unsafe { input_bytes(data)? };
+        let node = self.start(node)?;
+        let d = self.parse_doc(py, src)?;
+        let value = unsafe { Bound::from_owned_ptr(py, self.build(&d, 0)).unbind() };
+        if self.verdict(py, &d, node)? {
+            return Ok((value, py.None()));
+        }
+        Ok((value, self.collect(py, &d, node)?.into_any().unbind()))
+    }
+
+    /// JSON text -> the verdict, building nothing.
+    #[pyo3(signature = (data, node=None))]
+    fn is_valid_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {
+        let src = unsafe { input_bytes(data)? };
+        let node = self.start(node)?;
+        let d = self.parse_doc(py, src)?;
+        self.verdict(py, &d, node)
+    }
+
+    /// JSON text -> every error (empty when valid), building nothing.
+    #[pyo3(signature = (data, node=None))]
+    fn errors_json<'py>(&self, py: Python<'py>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Bound<'py, PyList>> {
+        let src = unsafe { input_bytes(data)? };
+        let node = self.start(node)?;
+        let d = self.parse_doc(py, src)?;
+        if self.verdict(py, &d, node)? {
+            return Ok(PyList::empty(py));
+        }
+        self.collect(py, &d, node)
+    }
+
+    /// A Python value -> the verdict.
+    #[pyo3(signature = (obj, node=None))]
+    fn is_valid(&self, py: Python<'_>, obj: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {
+        let node = self.start(node)?;
+        let d = self.py_doc(obj)?;
+        self.verdict(py, &d, node)
+    }
+
+    /// A Python value -> every error (empty when valid).
+    #[pyo3(signature = (obj, node=None))]
+    fn errors<'py>(&self, py: Python<'py>, obj: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Bound<'py, PyList>> {
+        let node = self.start(node)?;
+        let d = self.py_doc(obj)?;
+        if self.verdict(py, &d, node)? {
+            return Ok(PyList::empty(py));
+        }
+        self.collect(py, &d, node)
+    }
+
+    /// How many nodes the program has.
+    fn __len__(&self) -> usize {
+        self.prog.nodes.len()
+    }
+
+}
+
+impl Program {
+    pub(crate) fn inner(&self) -> &program::Program {
+        &self.prog
+    }
+    pub(crate) fn build_value(&self, py: Python<'_>, d: &Doc<'_>) -> Py<PyAny> {
+        unsafe { Bound::from_owned_ptr(py, self.build(d, 0)).unbind() }
+    }
+    pub(crate) fn decode_error(&self, py: Python<'_>, src: &[u8], e: &parse::ParseError) -> PyErr {
+        decode_err(py, src, e)
+    }
+    pub(crate) fn verdict_pub(&self, py: Python<'_>, d: &Doc<'_>, node: u32) -> PyResult<bool> {
+        self.verdict(py, d, node)
+    }
+    pub(crate) fn collect_pub<'py>(&self, py: Python<'py>, d: &Doc<'_>, node: u32) -> PyResult<Bound<'py, PyList>> {
+        self.collect(py, d, node)
+    }
+}
+
+/// Strict JSON text -> Python value (no schema).
+#[pyfunction]
+fn loads(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    static EMPTY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    let _ = EMPTY;
+    let src = unsafe { input_bytes(data)? };
+    let mut d = Doc::new(src);
+    if let Err(e) = parse::parse(&mut d) {
+        return Err(decode_err(py, src, &e));
+    }
+    let p = Program { prog: program::Program::from_model(b"{\"root\":0,\"nodes\":[{\"bool\":true}]}").unwrap(), keys: FxMap::default() };
+    Ok(p.build_value(py, &d))
+}
+
+/// The ECMA-262 pattern translated for the linear-time engine: (text, needs backtracking),
+/// or ValueError.
+#[pyfunction]
+fn translate_pattern(source: &str) -> PyResult<(String, bool)> {
+    match ecma::compile(source) {
+        Ok(_) => {}
+        Err(e) => return Err(PyValueError::new_err(e)),
+    }
+    ecma::translate(source, true).or_else(|_| ecma::translate(source, false)).map_err(PyValueError::new_err)
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Program>()?;
+    m.add_function(wrap_pyfunction!(loads, m)?)?;
+    m.add_function(wrap_pyfunction!(translate_pattern, m)?)?;
+    m.add("ModelError", m.py().get_type::<ModelError>())?;
+    m.add("DecodeFailure", m.py().get_type::<DecodeFailure>())?;
+    m.add("Invalid", m.py().get_type::<Invalid>())?;
+    m.add("GaveUp", m.py().get_type::<GaveUp>())?;
+    m.add("MAX_DEPTH", parse::MAX_DEPTH)?;
+    Ok(())
+}

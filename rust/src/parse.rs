@@ -1,0 +1,558 @@
+//! Strict JSON text -> a flat tape of tokens, in one pass.
+//!
+//! Refused: anything RFC 8259 refuses, plus duplicate object keys, lone surrogates (escaped
+//! or not: the input must be UTF-8), NaN/Infinity (not JSON), numbers too large for a double
+//! when they have a fraction or an exponent, and nesting deeper than `MAX_DEPTH`.
+//! Integers of any size stay exact (`Tok::Big` keeps their text).
+
+use crate::num::{self};
+
+pub const MAX_DEPTH: usize = 512;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub s: u32,
+    pub l: u32,
+    /// bit 0: the bytes are in `Doc::scratch` (else in the input); bit 1: ASCII only
+    pub f: u8,
+}
+
+impl Span {
+    #[inline]
+    pub fn ascii(&self) -> bool {
+        self.f & 2 != 0
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Tok {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64, Span),
+    Big(Span),
+    Str(Span),
+    /// `n` members, the tokens up to `end` (exclusive)
+    Arr(u32, u32),
+    /// `n` members (key, value pairs), the tokens up to `end` (exclusive)
+    Obj(u32, u32),
+    /// a Python value that is not JSON (validated only by schemas that accept anything)
+    Other,
+}
+
+pub struct Doc<'a> {
+    pub src: &'a [u8],
+    pub scratch: Vec<u8>,
+    pub toks: Vec<Tok>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(src: &'a [u8]) -> Self {
+        Doc { src, scratch: Vec::new(), toks: Vec::new() }
+    }
+    #[inline]
+    pub fn bytes(&self, sp: Span) -> &[u8] {
+        let (s, e) = (sp.s as usize, sp.s as usize + sp.l as usize);
+        if sp.f & 1 != 0 {
+            &self.scratch[s..e]
+        } else {
+            &self.src[s..e]
+        }
+    }
+    #[inline]
+    pub fn str(&self, sp: Span) -> &str {
+        // SAFETY: spans are only made over validated UTF-8
+        unsafe { std::str::from_utf8_unchecked(self.bytes(sp)) }
+    }
+    /// index of the token after the value starting at `t`
+    #[inline]
+    pub fn next(&self, t: usize) -> usize {
+        match self.toks[t] {
+            Tok::Arr(_, end) | Tok::Obj(_, end) => end as usize,
+            _ => t + 1,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathItem {
+    Key(String),
+    Index(usize),
+}
+
+#[derive(Debug)]
+pub struct ParseError {
+    pub msg: String,
+    /// byte offset in the input
+    pub pos: usize,
+    pub path: Vec<PathItem>,
+}
+
+struct Frame {
+    tok: usize,
+    n: u32,
+    obj: bool,
+    /// token index of the current key (objects)
+    key: usize,
+    /// key hash -> key token indices, built once an object reaches 32 members
+    seen: Option<std::collections::HashMap<u64, Vec<usize>>>,
+}
+
+fn hash_bytes(b: &[u8]) -> u64 {
+    // FNV-1a: short keys, no DoS exposure beyond one document
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &c in b {
+        h ^= c as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+#[inline]
+fn is_ws(b: u8) -> bool {
+    b == b' ' || b == b'\n' || b == b'\r' || b == b'\t'
+}
+
+pub struct Parser<'d, 'a> {
+    doc: &'d mut Doc<'a>,
+    i: usize,
+    stack: Vec<Frame>,
+}
+
+pub fn parse(doc: &mut Doc<'_>) -> Result<(), ParseError> {
+    let mut p = Parser { doc, i: 0, stack: Vec::new() };
+    p.run()
+}
+
+impl<'d, 'a> Parser<'d, 'a> {
+    fn err<T>(&self, msg: impl Into<String>, pos: usize) -> Result<T, ParseError> {
+        Err(ParseError { msg: msg.into(), pos, path: self.path() })
+    }
+
+    fn path(&self) -> Vec<PathItem> {
+        let mut out = Vec::with_capacity(self.stack.len());
+        for f in &self.stack {
+            if f.obj {
+                if f.key != usize::MAX {
+                    if let Tok::Str(sp) = self.doc.toks[f.key] {
+                        out.push(PathItem::Key(self.doc.str(sp).to_string()));
+                    }
+                } else {
+                    break;
+                }
+            } else {
+                out.push(PathItem::Index(f.n as usize));
+            }
+        }
+        out
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        let src = self.doc.src;
+        while self.i < src.len() && is_ws(src[self.i]) {
+            self.i += 1;
+        }
+    }
+
+    fn run(&mut self) -> Result<(), ParseError> {
+        let src = self.doc.src;
+        if src.len() >= u32::MAX as usize {
+            return self.err("document too large (4 GiB or more)", 0);
+        }
+        if src.starts_with(b"\xef\xbb\xbf") {
+            return self.err("unexpected byte order mark", 0);
+        }
+        self.ws();
+        self.value()?;
+        loop {
+            // after a value: close containers or continue them
+            self.ws();
+            let Some(top) = self.stack.last_mut() else { break };
+            top.n += 1;
+            let obj = top.obj;
+            let c = src.get(self.i).copied();
+            match c {
+                Some(b',') => {
+                    self.i += 1;
+                    self.ws();
+                    if obj {
+                        self.key()?;
+                    }
+                    self.value()?;
+                }
+                Some(b'}') if obj => {
+                    self.i += 1;
+                    self.close();
+                }
+                Some(b']') if !obj => {
+                    self.i += 1;
+                    self.close();
+                }
+                Some(_) => {
+                    let want = if obj { "',' or '}'" } else { "',' or ']'" };
+                    return self.err(format!("expected {want}"), self.i);
+                }
+                None => return self.err("unexpected end of input", self.i),
+            }
+        }
+        if self.i != src.len() {
+            return self.err("extra data after the JSON value", self.i);
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        let f = self.stack.pop().unwrap();
+        let end = self.doc.toks.len() as u32;
+        let toks = &mut self.doc.toks;
+        if f.obj {
+            toks[f.tok] = Tok::Obj(f.n, end);
+        } else {
+            toks[f.tok] = Tok::Arr(f.n, end);
+        }
+    }
+
+    /// an object key, then ':'
+    fn key(&mut self) -> Result<(), ParseError> {
+        let src = self.doc.src;
+        if src.get(self.i) != Some(&b'"') {
+            if self.i >= src.len() {
+                return self.err("unexpected end of input", self.i);
+            }
+            return self.err("expected a string key", self.i);
+        }
+        let start = self.i;
+        let sp = self.string()?;
+        let kt = self.doc.toks.len();
+        self.doc.toks.push(Tok::Str(sp));
+        // duplicate check against earlier keys of this object
+        let top = self.stack.last().unwrap();
+        let key = self.doc.bytes(sp);
+        let mut dup = false;
+        if top.n < 32 {
+            let mut t = top.tok + 1;
+            while t < kt {
+                if let Tok::Str(k) = self.doc.toks[t] {
+                    if self.doc.bytes(k) == key {
+                        dup = true;
+                        break;
+                    }
+                }
+                t = self.doc.next(t + 1);
+            }
+        } else {
+            let doc = &*self.doc;
+            let top = self.stack.last_mut().unwrap();
+            if top.seen.is_none() {
+                let mut m: std::collections::HashMap<u64, Vec<usize>> = Default::default();
+                let mut t = top.tok + 1;
+                while t < kt {
+                    if let Tok::Str(k) = doc.toks[t] {
+                        m.entry(hash_bytes(doc.bytes(k))).or_default().push(t);
+                    }
+                    t = doc.next(t + 1);
+                }
+                top.seen = Some(m);
+            }
+            let m = top.seen.as_mut().unwrap();
+            let h = hash_bytes(key);
+            let slot = m.entry(h).or_default();
+            for &t in slot.iter() {
+                if let Tok::Str(k) = doc.toks[t] {
+                    if doc.bytes(k) == key {
+                        dup = true;
+                    }
+                }
+            }
+            slot.push(kt);
+        }
+        if dup {
+            let name = self.doc.str(sp).to_string();
+            self.stack.last_mut().unwrap().key = kt;
+            return self.err(format!("duplicate key {}", num::quote(&name)), start);
+        }
+        self.stack.last_mut().unwrap().key = kt;
+        self.ws();
+        if src.get(self.i) != Some(&b':') {
+            if self.i >= src.len() {
+                return self.err("unexpected end of input", self.i);
+            }
+            return self.err("expected ':'", self.i);
+        }
+        self.i += 1;
+        self.ws();
+        Ok(())
+    }
+
+    fn value(&mut self) -> Result<(), ParseError> {
+        let src = self.doc.src;
+        let Some(&c) = src.get(self.i) else {
+            return self.err("unexpected end of input", self.i);
+        };
+        match c {
+            b'{' | b'[' => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return self.err(format!("nested deeper than {MAX_DEPTH} levels"), self.i);
+                }
+                self.i += 1;
+                let obj = c == b'{';
+                let tok = self.doc.toks.len();
+                self.doc.toks.push(Tok::Null);
+                self.stack.push(Frame { tok, n: 0, obj, key: usize::MAX, seen: None });
+                self.ws();
+                let close = if obj { b'}' } else { b']' };
+                if src.get(self.i) == Some(&close) {
+                    self.i += 1;
+                    let f = self.stack.pop().unwrap();
+                    let end = self.doc.toks.len() as u32;
+                    self.doc.toks[f.tok] = if obj { Tok::Obj(0, end) } else { Tok::Arr(0, end) };
+                    return Ok(());
+                }
+                if obj {
+                    self.key()?;
+                }
+                // the member value: iterative descent continues through the main loop,
+                // except that a nested container must be entered here
+                return self.value();
+            }
+            b'"' => {
+                let sp = self.string()?;
+                self.doc.toks.push(Tok::Str(sp));
+            }
+            b't' => self.lit(b"true", Tok::Bool(true))?,
+            b'f' => self.lit(b"false", Tok::Bool(false))?,
+            b'n' => self.lit(b"null", Tok::Null)?,
+            b'-' | b'0'..=b'9' => self.number()?,
+            b'N' | b'I' => return self.err("NaN and Infinity are not JSON", self.i),
+            _ => return self.err("expected a JSON value", self.i),
+        }
+        Ok(())
+    }
+
+    fn lit(&mut self, word: &[u8], tok: Tok) -> Result<(), ParseError> {
+        if self.doc.src[self.i..].starts_with(word) {
+            self.i += word.len();
+            self.doc.toks.push(tok);
+            Ok(())
+        } else {
+            self.err("expected a JSON value", self.i)
+        }
+    }
+
+    fn number(&mut self) -> Result<(), ParseError> {
+        let src = self.doc.src;
+        let start = self.i;
+        let mut i = self.i;
+        if src[i] == b'-' {
+            i += 1;
+        }
+        let int_start = i;
+        match src.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while i < src.len() && src[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            _ => {
+                if src[start..].starts_with(b"-Infinity") {
+                    return self.err("NaN and Infinity are not JSON", start);
+                }
+                return self.err("invalid number", i);
+            }
+        }
+        let int_end = i;
+        let mut float = false;
+        if src.get(i) == Some(&b'.') {
+            i += 1;
+            let d = i;
+            while i < src.len() && src[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == d {
+                return self.err("invalid number", i);
+            }
+            float = true;
+        }
+        if matches!(src.get(i), Some(b'e') | Some(b'E')) {
+            i += 1;
+            if matches!(src.get(i), Some(b'+') | Some(b'-')) {
+                i += 1;
+            }
+            let d = i;
+            while i < src.len() && src[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == d {
+                return self.err("invalid number", i);
+            }
+            float = true;
+        }
+        self.i = i;
+        let sp = Span { s: start as u32, l: (i - start) as u32, f: 2 };
+        if !float {
+            let digits = int_end - int_start;
+            if digits <= 18 {
+                let mut v: i64 = 0;
+                for &b in &src[int_start..int_end] {
+                    v = v * 10 + (b - b'0') as i64;
+                }
+                if src[start] == b'-' {
+                    v = -v;
+                }
+                self.doc.toks.push(Tok::Int(v));
+            } else {
+                // SAFETY: ASCII digits
+                let text = unsafe { std::str::from_utf8_unchecked(&src[start..i]) };
+                match text.parse::<i64>() {
+                    Ok(v) => self.doc.toks.push(Tok::Int(v)),
+                    Err(_) => self.doc.toks.push(Tok::Big(sp)),
+                }
+            }
+            return Ok(());
+        }
+        let text = unsafe { std::str::from_utf8_unchecked(&src[start..i]) };
+        let v: f64 = text.parse().unwrap_or(f64::INFINITY);
+        if !v.is_finite() {
+            return self.err("number out of the range of a double", start);
+        }
+        self.doc.toks.push(Tok::Float(v, sp));
+        Ok(())
+    }
+
+    /// a string starting at the opening quote -> its span (decoded into scratch if escaped)
+    fn string(&mut self) -> Result<Span, ParseError> {
+        let src = self.doc.src;
+        let start = self.i + 1;
+        let mut i = start;
+        let mut ascii = true;
+        // fast scan: no escapes
+        loop {
+            let Some(&b) = src.get(i) else {
+                return self.err("unterminated string", self.i);
+            };
+            if b == b'"' {
+                let bytes = &src[start..i];
+                if !ascii && std::str::from_utf8(bytes).is_err() {
+                    return self.err("invalid UTF-8 in a string", start + utf8_error_at(bytes));
+                }
+                self.i = i + 1;
+                return Ok(Span { s: start as u32, l: (i - start) as u32, f: if ascii { 2 } else { 0 } });
+            }
+            if b == b'\\' {
+                break;
+            }
+            if b < 0x20 {
+                return self.err("control character in a string (must be escaped)", i);
+            }
+            if b >= 0x80 {
+                ascii = false;
+            }
+            i += 1;
+        }
+        // slow path: decode into scratch
+        let out_start = self.doc.scratch.len();
+        let mut run = start;
+        loop {
+            let Some(&b) = src.get(i) else {
+                return self.err("unterminated string", self.i);
+            };
+            if b == b'"' {
+                let piece = &src[run..i];
+                if std::str::from_utf8(piece).is_err() {
+                    return self.err("invalid UTF-8 in a string", run + utf8_error_at(piece));
+                }
+                self.doc.scratch.extend_from_slice(piece);
+                self.i = i + 1;
+                let l = self.doc.scratch.len() - out_start;
+                return Ok(Span { s: out_start as u32, l: l as u32, f: 1 | if ascii { 2 } else { 0 } });
+            }
+            if b < 0x20 {
+                return self.err("control character in a string (must be escaped)", i);
+            }
+            if b >= 0x80 {
+                ascii = false;
+                i += 1;
+                continue;
+            }
+            if b != b'\\' {
+                i += 1;
+                continue;
+            }
+            let piece = &src[run..i];
+            if std::str::from_utf8(piece).is_err() {
+                return self.err("invalid UTF-8 in a string", run + utf8_error_at(piece));
+            }
+            self.doc.scratch.extend_from_slice(piece);
+            let esc_at = i;
+            let Some(&e) = src.get(i + 1) else {
+                return self.err("unterminated string", self.i);
+            };
+            i += 2;
+            let ch: u8 = match e {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                b'/' => b'/',
+                b'b' => 8,
+                b'f' => 12,
+                b'n' => b'\n',
+                b'r' => b'\r',
+                b't' => b'\t',
+                b'u' => {
+                    let Some(u) = hex4(src, i) else {
+                        return self.err("invalid \\u escape", esc_at);
+                    };
+                    i += 4;
+                    let cp: u32 = if (0xD800..0xDC00).contains(&u) {
+                        let lo = if src.get(i) == Some(&b'\\') && src.get(i + 1) == Some(&b'u') {
+                            hex4(src, i + 2)
+                        } else {
+                            None
+                        };
+                        match lo {
+                            Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                                i += 6;
+                                0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
+                            }
+                            _ => return self.err("lone surrogate in a string", esc_at),
+                        }
+                    } else if (0xDC00..0xE000).contains(&u) {
+                        return self.err("lone surrogate in a string", esc_at);
+                    } else {
+                        u
+                    };
+                    let c = char::from_u32(cp).unwrap();
+                    if !c.is_ascii() {
+                        ascii = false;
+                    }
+                    let mut buf = [0u8; 4];
+                    self.doc.scratch.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    run = i;
+                    continue;
+                }
+                _ => return self.err("invalid escape in a string", esc_at),
+            };
+            self.doc.scratch.push(ch);
+            run = i;
+        }
+    }
+}
+
+#[inline]
+fn hex4(src: &[u8], i: usize) -> Option<u32> {
+    let b = src.get(i..i + 4)?;
+    let mut v = 0u32;
+    for &c in b {
+        let d = (c as char).to_digit(16)?;
+        v = v * 16 + d;
+    }
+    Some(v)
+}
+
+fn utf8_error_at(bytes: &[u8]) -> usize {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => 0,
+        Err(e) => e.valid_up_to(),
+    }
+}

@@ -1,0 +1,438 @@
+//! The schema model (built by the Python loader: references resolved, drafts normalized to
+//! 2020-12 keywords, every subschema a numbered node) compiled into a program.
+
+use std::collections::HashMap;
+
+use crate::ecma::{self, Pattern};
+use crate::formats::Format;
+use crate::jval::JVal;
+use crate::num::Dec;
+use crate::parse::{parse, Doc, PathItem};
+
+pub const T_NULL: u8 = 1;
+pub const T_BOOL: u8 = 2;
+pub const T_INT: u8 = 4;
+pub const T_NUM: u8 = 8;
+pub const T_STR: u8 = 16;
+pub const T_ARR: u8 = 32;
+pub const T_OBJ: u8 = 64;
+
+pub struct Bound {
+    pub dec: Dec,
+    pub f: f64,
+    pub i: Option<i64>,
+    pub text: String,
+}
+
+pub struct Enum {
+    pub values: Vec<JVal>,
+    /// the string values, for a hash lookup
+    pub strings: Option<HashMap<Box<[u8]>, ()>>,
+    pub all_strings: bool,
+}
+
+#[derive(Default)]
+pub struct Node {
+    pub boolean: Option<bool>,
+    pub path: Vec<PathItem>,
+    pub res: u32,
+    pub types: u8,
+    pub int4: bool,
+    pub enum_: Option<Enum>,
+    pub const_: Option<JVal>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub ex_minimum: Option<Bound>,
+    pub ex_maximum: Option<Bound>,
+    pub multiple_of: Option<Bound>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<usize>,
+    pub format: Option<Format>,
+    pub prefix_items: Vec<u32>,
+    pub items: Option<u32>,
+    pub contains: Option<u32>,
+    pub min_contains: Option<u64>,
+    pub max_contains: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub unevaluated_items: Option<u32>,
+    pub properties: Vec<(Box<[u8]>, u32)>,
+    pub prop_map: Option<HashMap<Box<[u8]>, u32>>,
+    pub pattern_properties: Vec<(usize, u32)>,
+    pub additional_properties: Option<u32>,
+    pub property_names: Option<u32>,
+    pub required: Vec<Box<[u8]>>,
+    pub dependent_required: Vec<(Box<[u8]>, Vec<Box<[u8]>>)>,
+    pub dependent_schemas: Vec<(Box<[u8]>, u32)>,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    pub unevaluated_properties: Option<u32>,
+    pub all_of: Vec<u32>,
+    pub any_of: Vec<u32>,
+    pub one_of: Vec<u32>,
+    pub not: Option<u32>,
+    pub if_: Option<u32>,
+    pub then_: Option<u32>,
+    pub else_: Option<u32>,
+    pub ref_: Option<u32>,
+    /// (anchor, static target); an anchor starting with '#' is a 2019-09 $recursiveRef
+    pub dynamic_ref: Option<(String, u32)>,
+    /// object keywords present (skip the object pass otherwise)
+    pub has_obj: bool,
+    pub has_arr: bool,
+    pub has_str: bool,
+    pub has_num: bool,
+}
+
+impl Node {
+    #[inline]
+    pub fn prop(&self, key: &[u8]) -> Option<u32> {
+        if let Some(m) = &self.prop_map {
+            return m.get(key).copied();
+        }
+        for (k, n) in &self.properties {
+            if &**k == key {
+                return Some(*n);
+            }
+        }
+        None
+    }
+}
+
+pub struct Resource {
+    pub dynamic: HashMap<String, u32>,
+}
+
+pub struct Program {
+    pub nodes: Vec<Node>,
+    pub root: u32,
+    pub resources: Vec<Resource>,
+    pub patterns: Vec<Pattern>,
+    pub dynamic: bool,
+    /// every property name the schema names (for building Python keys once)
+    pub names: Vec<Box<[u8]>>,
+}
+
+#[derive(Debug)]
+pub struct ModelError {
+    pub msg: String,
+    pub path: Vec<PathItem>,
+}
+
+fn merr<T>(msg: impl Into<String>, path: &[PathItem]) -> Result<T, ModelError> {
+    Err(ModelError { msg: msg.into(), path: path.to_vec() })
+}
+
+fn bound(v: &JVal) -> Option<Bound> {
+    match v {
+        JVal::Num(d, f) => {
+            let i = if d.is_integer() && f.abs() < 9.0e18 { Some(*f as i64) } else { None };
+            // an integer beyond 2^53 keeps its exact value in `dec`; `i` only when exact
+            let i = i.filter(|x| Dec::from_i64(*x) == *d);
+            Some(Bound { dec: d.clone(), f: *f, i, text: crate::jval::render_dec(d, *f) })
+        }
+        _ => None,
+    }
+}
+
+impl Program {
+    pub fn from_model(model: &[u8]) -> Result<Program, ModelError> {
+        let mut doc = Doc::new(model);
+        if let Err(e) = parse(&mut doc) {
+            return merr(format!("bad schema model: {}", e.msg), &[]);
+        }
+        let m = JVal::from_doc(&doc, 0);
+        let root = m.get("root").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        let empty = Vec::new();
+        let nodes_v = m.get("nodes").and_then(|v| v.as_arr()).unwrap_or(&empty);
+        let mut prog = Program { nodes: Vec::with_capacity(nodes_v.len()), root, resources: Vec::new(), patterns: Vec::new(), dynamic: false, names: Vec::new() };
+        let mut pattern_ids: HashMap<String, usize> = HashMap::new();
+        let count = nodes_v.len() as u64;
+        for nv in nodes_v {
+            let node = prog.node(nv, count, &mut pattern_ids)?;
+            prog.nodes.push(node);
+        }
+        if root as u64 >= count {
+            return merr("bad schema model: no root", &[]);
+        }
+        if let Some(rs) = m.get("resources").and_then(|v| v.as_arr()) {
+            for r in rs {
+                let mut dynamic = HashMap::new();
+                if let Some(JVal::Obj(d)) = r.get("dynamic") {
+                    for (k, v) in d {
+                        dynamic.insert(k.clone(), v.as_u64().unwrap_or(0) as u32);
+                    }
+                }
+                prog.resources.push(Resource { dynamic });
+            }
+        }
+        let mut names: Vec<Box<[u8]>> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for n in &prog.nodes {
+            for (k, _) in &n.properties {
+                if seen.insert(k.clone()) {
+                    names.push(k.clone());
+                }
+            }
+        }
+        prog.names = names;
+        Ok(prog)
+    }
+
+    fn node(&mut self, v: &JVal, count: u64, pats: &mut HashMap<String, usize>) -> Result<Node, ModelError> {
+        let mut n = Node::default();
+        if let Some(JVal::Arr(p)) = v.get("path") {
+            n.path = p
+                .iter()
+                .map(|x| match x {
+                    JVal::Str(s) => PathItem::Key(s.clone()),
+                    JVal::Num(_, f) => PathItem::Index(*f as usize),
+                    _ => PathItem::Key(String::new()),
+                })
+                .collect();
+        }
+        let path = n.path.clone();
+        if let Some(JVal::Bool(b)) = v.get("bool") {
+            n.boolean = Some(*b);
+            return Ok(n);
+        }
+        let JVal::Obj(members) = v else { return merr("bad schema model: node is not an object", &path) };
+        let idx = |x: &JVal| -> Result<u32, ModelError> {
+            match x.as_u64() {
+                Some(i) if i < count => Ok(i as u32),
+                _ => merr("bad schema model: node index", &path),
+            }
+        };
+        let idxs = |x: &JVal| -> Result<Vec<u32>, ModelError> {
+            x.as_arr().unwrap_or(&[]).iter().map(idx).collect()
+        };
+        let count_of = |x: &JVal, kw: &str| -> Result<u64, ModelError> {
+            x.as_u64().map_or_else(|| merr(format!("{kw} must be a non-negative integer"), &path), Ok)
+        };
+        for (k, x) in members {
+            match k.as_str() {
+                "path" => {}
+                "res" => n.res = x.as_u64().unwrap_or(0) as u32,
+                "int4" => n.int4 = matches!(x, JVal::Bool(true)),
+                "type" => {
+                    let names: Vec<&str> = match x {
+                        JVal::Str(s) => vec![s.as_str()],
+                        JVal::Arr(a) => a.iter().filter_map(|t| t.as_str()).collect(),
+                        _ => vec![],
+                    };
+                    let mut bits = 0u8;
+                    for t in names {
+                        bits |= match t {
+                            "null" => T_NULL,
+                            "boolean" => T_BOOL,
+                            "integer" => T_INT,
+                            "number" => T_NUM | T_INT,
+                            "string" => T_STR,
+                            "array" => T_ARR,
+                            "object" => T_OBJ,
+                            _ => return merr(format!("unknown type {}", crate::num::quote(t)), &path),
+                        };
+                    }
+                    // `type: []` accepts nothing; 128 marks "a type keyword is present"
+                    n.types = bits | 128;
+                }
+                "enum" => {
+                    let values = x.as_arr().unwrap_or(&[]).to_vec();
+                    let all_strings = values.iter().all(|v| matches!(v, JVal::Str(_)));
+                    let strings = if values.len() > 8 {
+                        Some(values.iter().filter_map(|v| v.as_str()).map(|s| (s.as_bytes().to_vec().into_boxed_slice(), ())).collect())
+                    } else {
+                        None
+                    };
+                    n.enum_ = Some(Enum { values, strings, all_strings });
+                }
+                "const" => n.const_ = Some(x.clone()),
+                "minimum" => {
+                    n.minimum = bound(x);
+                    n.has_num = true
+                }
+                "maximum" => {
+                    n.maximum = bound(x);
+                    n.has_num = true
+                }
+                "exclusiveMinimum" => {
+                    n.ex_minimum = bound(x);
+                    n.has_num = true
+                }
+                "exclusiveMaximum" => {
+                    n.ex_maximum = bound(x);
+                    n.has_num = true
+                }
+                "multipleOf" => {
+                    let b = bound(x);
+                    if let Some(b) = &b {
+                        if b.dec.neg || b.dec.is_zero() {
+                            return merr("multipleOf must be greater than 0", &path);
+                        }
+                    }
+                    n.multiple_of = b;
+                    n.has_num = true
+                }
+                "minLength" => {
+                    n.min_length = Some(count_of(x, k)?);
+                    n.has_str = true
+                }
+                "maxLength" => {
+                    n.max_length = Some(count_of(x, k)?);
+                    n.has_str = true
+                }
+                "pattern" => {
+                    let s = x.as_str().unwrap_or("");
+                    n.pattern = Some(self.pattern(s, pats, &path)?);
+                    n.has_str = true
+                }
+                "format" => {
+                    n.format = x.as_str().and_then(Format::from_name);
+                    n.has_str |= n.format.is_some();
+                }
+                "prefixItems" => {
+                    n.prefix_items = idxs(x)?;
+                    n.has_arr = true
+                }
+                "items" => {
+                    n.items = Some(idx(x)?);
+                    n.has_arr = true
+                }
+                "contains" => {
+                    n.contains = Some(idx(x)?);
+                    n.has_arr = true
+                }
+                "minContains" => n.min_contains = Some(count_of(x, k)?),
+                "maxContains" => n.max_contains = Some(count_of(x, k)?),
+                "minItems" => {
+                    n.min_items = Some(count_of(x, k)?);
+                    n.has_arr = true
+                }
+                "maxItems" => {
+                    n.max_items = Some(count_of(x, k)?);
+                    n.has_arr = true
+                }
+                "uniqueItems" => {
+                    n.unique_items = matches!(x, JVal::Bool(true));
+                    n.has_arr |= n.unique_items
+                }
+                "unevaluatedItems" => {
+                    n.unevaluated_items = Some(idx(x)?);
+                    n.has_arr = true
+                }
+                "properties" => {
+                    for pv in x.as_arr().unwrap_or(&[]) {
+                        let pair = pv.as_arr().unwrap_or(&[]);
+                        if pair.len() == 2 {
+                            let name = pair[0].as_str().unwrap_or("").as_bytes().to_vec().into_boxed_slice();
+                            n.properties.push((name, idx(&pair[1])?));
+                        }
+                    }
+                    if n.properties.len() > 8 {
+                        n.prop_map = Some(n.properties.iter().rev().cloned().collect());
+                    }
+                    n.has_obj = true
+                }
+                "patternProperties" => {
+                    for pv in x.as_arr().unwrap_or(&[]) {
+                        let pair = pv.as_arr().unwrap_or(&[]);
+                        if pair.len() == 2 {
+                            let mut ppath = path.clone();
+                            ppath.push(PathItem::Key("patternProperties".into()));
+                            let p = self.pattern(pair[0].as_str().unwrap_or(""), pats, &ppath)?;
+                            n.pattern_properties.push((p, idx(&pair[1])?));
+                        }
+                    }
+                    n.has_obj = true
+                }
+                "additionalProperties" => {
+                    n.additional_properties = Some(idx(x)?);
+                    n.has_obj = true
+                }
+                "propertyNames" => {
+                    n.property_names = Some(idx(x)?);
+                    n.has_obj = true
+                }
+                "required" => {
+                    n.required = x.as_arr().unwrap_or(&[]).iter().filter_map(|s| s.as_str()).map(|s| s.as_bytes().to_vec().into_boxed_slice()).collect();
+                    n.has_obj = true
+                }
+                "dependentRequired" => {
+                    for pv in x.as_arr().unwrap_or(&[]) {
+                        let pair = pv.as_arr().unwrap_or(&[]);
+                        if pair.len() == 2 {
+                            let names = pair[1].as_arr().unwrap_or(&[]).iter().filter_map(|s| s.as_str()).map(|s| s.as_bytes().to_vec().into_boxed_slice()).collect();
+                            n.dependent_required.push((pair[0].as_str().unwrap_or("").as_bytes().to_vec().into_boxed_slice(), names));
+                        }
+                    }
+                    n.has_obj = true
+                }
+                "dependentSchemas" => {
+                    for pv in x.as_arr().unwrap_or(&[]) {
+                        let pair = pv.as_arr().unwrap_or(&[]);
+                        if pair.len() == 2 {
+                            n.dependent_schemas.push((pair[0].as_str().unwrap_or("").as_bytes().to_vec().into_boxed_slice(), idx(&pair[1])?));
+                        }
+                    }
+                    n.has_obj = true
+                }
+                "minProperties" => {
+                    n.min_properties = Some(count_of(x, k)?);
+                    n.has_obj = true
+                }
+                "maxProperties" => {
+                    n.max_properties = Some(count_of(x, k)?);
+                    n.has_obj = true
+                }
+                "unevaluatedProperties" => {
+                    n.unevaluated_properties = Some(idx(x)?);
+                    n.has_obj = true
+                }
+                "allOf" => n.all_of = idxs(x)?,
+                "anyOf" => n.any_of = idxs(x)?,
+                "oneOf" => n.one_of = idxs(x)?,
+                "not" => n.not = Some(idx(x)?),
+                "if" => n.if_ = Some(idx(x)?),
+                "then" => n.then_ = Some(idx(x)?),
+                "else" => n.else_ = Some(idx(x)?),
+                "ref" => n.ref_ = Some(idx(x)?),
+                "dynamicRef" => {
+                    let pair = x.as_arr().unwrap_or(&[]);
+                    if pair.len() == 2 {
+                        n.dynamic_ref = Some((pair[0].as_str().unwrap_or("").to_string(), idx(&pair[1])?));
+                        self.dynamic = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if n.min_contains.is_some() || n.max_contains.is_some() {
+            n.has_arr = true;
+        }
+        Ok(n)
+    }
+
+    fn pattern(&mut self, s: &str, pats: &mut HashMap<String, usize>, path: &[PathItem]) -> Result<usize, ModelError> {
+        if let Some(&i) = pats.get(s) {
+            return Ok(i);
+        }
+        let p = match ecma::compile(s) {
+            Ok(p) => p,
+            Err(msg) => {
+                let mut pp = path.to_vec();
+                if !matches!(pp.last(), Some(PathItem::Key(k)) if k == "patternProperties") {
+                    pp.push(PathItem::Key("pattern".into()));
+                } else {
+                    pp.push(PathItem::Key(s.to_string()));
+                }
+                return merr(msg, &pp);
+            }
+        };
+        self.patterns.push(p);
+        let i = self.patterns.len() - 1;
+        pats.insert(s.to_string(), i);
+        Ok(i)
+    }
+}

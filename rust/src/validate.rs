@@ -1,0 +1,1055 @@
+//! The judge: a program run over a document's tokens. Verdict mode stops at the first
+//! failure; collect mode records every error with its instance path, keyword, message and
+//! schema path.
+
+use crate::ecma::SearchError;
+use crate::jval::{self, equal, equal_toks, hash_tok, num_dec, JVal};
+use crate::num::{quote, Dec};
+use crate::parse::{Doc, PathItem, Span, Tok};
+use crate::program::*;
+use std::cmp::Ordering;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Seg {
+    Key(Span),
+    Index(usize),
+}
+
+#[derive(Debug)]
+pub struct VErr {
+    pub path: Vec<PathItem>,
+    pub keyword: &'static str,
+    pub message: String,
+    pub schema_path: Vec<PathItem>,
+}
+
+/// A search the pattern engine gave up on (backtracking limit): an error, never a verdict.
+#[derive(Debug)]
+pub struct Fatal {
+    pub msg: String,
+    pub path: Vec<PathItem>,
+    pub schema_path: Vec<PathItem>,
+}
+
+pub const MAX_EVAL_DEPTH: u32 = 6000;
+
+pub struct Val<'p, 'd, 'a> {
+    pub p: &'p Program,
+    pub d: &'d Doc<'a>,
+    pub collect: bool,
+    pub errs: Vec<VErr>,
+    path: Vec<Seg>,
+    scope: Vec<u32>,
+    depth: u32,
+    pub fatal: Option<Fatal>,
+}
+
+fn type_bits(d: &Doc<'_>, t: usize, int4: bool) -> u8 {
+    match d.toks[t] {
+        Tok::Null => T_NULL,
+        Tok::Bool(_) => T_BOOL,
+        Tok::Int(_) | Tok::Big(_) => T_INT,
+        Tok::Float(f, sp) => {
+            if !int4 && f.fract() == 0.0 && Dec::parse(d.bytes(sp)).is_integer() {
+                T_NUM | T_INT
+            } else {
+                T_NUM
+            }
+        }
+        Tok::Str(_) => T_STR,
+        Tok::Arr(..) => T_ARR,
+        Tok::Obj(..) => T_OBJ,
+        Tok::Other => 0,
+    }
+}
+
+fn type_names(bits: u8) -> String {
+    let mut v = Vec::new();
+    for (b, n) in [(T_NULL, "null"), (T_BOOL, "boolean"), (T_INT, "integer"), (T_STR, "string"), (T_ARR, "array"), (T_OBJ, "object")] {
+        if b == T_INT && bits & T_NUM != 0 {
+            v.push("\"number\"");
+            continue;
+        }
+        if bits & b != 0 {
+            v.push(match n {
+                "null" => "\"null\"",
+                "boolean" => "\"boolean\"",
+                "integer" => "\"integer\"",
+                "string" => "\"string\"",
+                "array" => "\"array\"",
+                _ => "\"object\"",
+            });
+        }
+    }
+    if v.len() == 1 {
+        v[0].to_string()
+    } else {
+        format!("any of {}", v.join(", "))
+    }
+}
+
+/// code points of a string
+#[inline]
+fn char_len(d: &Doc<'_>, sp: Span) -> u64 {
+    if sp.ascii() {
+        sp.l as u64
+    } else {
+        let b = d.bytes(sp);
+        b.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64
+    }
+}
+
+fn cmp_bound(d: &Doc<'_>, t: usize, b: &Bound) -> Ordering {
+    match d.toks[t] {
+        Tok::Int(i) => {
+            if let Some(bi) = b.i {
+                return i.cmp(&bi);
+            }
+            Dec::from_i64(i).cmp(&b.dec)
+        }
+        Tok::Float(f, sp) => {
+            // doubles compare exactly unless they are equal as doubles
+            if f < b.f && (b.f - f) > b.f.abs() * 1e-15 {
+                return Ordering::Less;
+            }
+            if f > b.f && (f - b.f) > b.f.abs() * 1e-15 {
+                return Ordering::Greater;
+            }
+            Dec::parse(d.bytes(sp)).cmp(&b.dec)
+        }
+        Tok::Big(sp) => Dec::parse(d.bytes(sp)).cmp(&b.dec),
+        _ => Ordering::Equal,
+    }
+}
+
+impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
+    pub fn new(p: &'p Program, d: &'d Doc<'a>, collect: bool) -> Self {
+        Val { p, d, collect, errs: Vec::new(), path: Vec::new(), scope: Vec::new(), depth: 0, fatal: None }
+    }
+
+    pub fn run(&mut self, node: u32) -> bool {
+        self.scope.clear();
+        if self.p.dynamic {
+            self.scope.push(self.p.nodes[node as usize].res);
+        }
+        self.node(node, 0)
+    }
+
+    pub fn render(&self, t: usize) -> String {
+        let mut s = String::new();
+        JVal::from_doc_limited(self.d, t, &mut s);
+        s
+    }
+
+    pub fn instance_path(&self) -> Vec<PathItem> {
+        self.path
+            .iter()
+            .map(|s| match s {
+                Seg::Key(sp) => PathItem::Key(self.d.str(*sp).to_string()),
+                Seg::Index(i) => PathItem::Index(*i),
+            })
+            .collect()
+    }
+
+    fn err(&mut self, n: u32, keyword: &'static str, message: String) {
+        let mut sp = self.p.nodes[n as usize].path.clone();
+        if keyword != "false" {
+            sp.push(PathItem::Key(keyword.to_string()));
+        }
+        let path = self.instance_path();
+        self.errs.push(VErr { path, keyword, message, schema_path: sp });
+    }
+
+    fn set_fatal(&mut self, msg: String, n: u32, kw: &str) {
+        if self.fatal.is_none() {
+            let mut sp = self.p.nodes[n as usize].path.clone();
+            sp.push(PathItem::Key(kw.to_string()));
+            self.fatal = Some(Fatal { msg, path: self.instance_path(), schema_path: sp });
+        }
+    }
+
+    /// verdict only, whatever the mode
+    pub fn quiet(&mut self, n: u32, t: usize) -> bool {
+        let c = self.collect;
+        self.collect = false;
+        let r = self.node(n, t);
+        self.collect = c;
+        r
+    }
+
+    #[inline]
+    pub fn node(&mut self, n: u32, t: usize) -> bool {
+        if self.fatal.is_some() {
+            return false;
+        }
+        self.depth += 1;
+        if self.depth > MAX_EVAL_DEPTH {
+            self.depth -= 1;
+            self.set_fatal("the schema recurses too deeply for this instance".into(), n, "$ref");
+            return false;
+        }
+        let pushed = if self.p.dynamic {
+            let r = self.p.nodes[n as usize].res;
+            if self.scope.last() != Some(&r) {
+                self.scope.push(r);
+                true
+            } else {
+                false
+            }
+        } else {
+            false
+        };
+        let ok = self.node_inner(n, t);
+        if pushed {
+            self.scope.pop();
+        }
+        self.depth -= 1;
+        ok
+    }
+
+    fn resolve_dynamic(&self, anchor: &str, fallback: u32) -> u32 {
+        if let Some(name) = anchor.strip_prefix('#') {
+            // 2019-09: innermost outwards while resources have a recursive anchor
+            let mut found = fallback;
+            for r in self.scope.iter().rev() {
+                match self.p.resources.get(*r as usize).and_then(|res| res.dynamic.get(name)) {
+                    Some(&node) => found = node,
+                    None => break,
+                }
+            }
+            return found;
+        }
+        for r in &self.scope {
+            if let Some(&node) = self.p.resources.get(*r as usize).and_then(|res| res.dynamic.get(anchor)) {
+                return node;
+            }
+        }
+        fallback
+    }
+
+    fn node_inner(&mut self, n: u32, t: usize) -> bool {
+        let p = self.p;
+        let nd = &p.nodes[n as usize];
+        if let Some(b) = nd.boolean {
+            if !b && self.collect {
+                let m = format!("False schema does not allow {}", self.render(t));
+                self.err(n, "false", m);
+            }
+            return b;
+        }
+        let mut ok = true;
+        macro_rules! fail {
+            ($kw:expr, $msg:expr) => {{
+                if !self.collect {
+                    return false;
+                }
+                let m = $msg;
+                self.err(n, $kw, m);
+                ok = false;
+            }};
+        }
+        if let Some(r) = nd.ref_ {
+            if !self.node(r, t) {
+                if !self.collect {
+                    return false;
+                }
+                ok = false;
+            }
+        }
+        if let Some((anchor, fallback)) = &nd.dynamic_ref {
+            let target = self.resolve_dynamic(anchor, *fallback);
+            if !self.node(target, t) {
+                if !self.collect {
+                    return false;
+                }
+                ok = false;
+            }
+        }
+        let tok = self.d.toks[t];
+        if nd.types != 0 {
+            let bits = type_bits(self.d, t, nd.int4);
+            if nd.types & bits == 0 {
+                fail!("type", format!("{} is not of type {}", self.render(t), type_names(nd.types)));
+            }
+        }
+        if let Some(c) = &nd.const_ {
+            if !equal(self.d, t, c) {
+                let mut s = String::new();
+                c.render(&mut s);
+                fail!("const", format!("{} was expected", s));
+            }
+        }
+        if let Some(e) = &nd.enum_ {
+            let found = match (tok, &e.strings) {
+                (Tok::Str(sp), Some(set)) => set.contains_key(self.d.bytes(sp)),
+                (_, Some(_)) if e.all_strings => false,
+                _ => e.values.iter().any(|v| equal(self.d, t, v)),
+            };
+            if !found {
+                let mut s = String::from("[");
+                for (i, v) in e.values.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    if s.len() > 100 {
+                        s.push_str("...");
+                        break;
+                    }
+                    v.render(&mut s);
+                }
+                s.push(']');
+                fail!("enum", format!("{} is not one of {}", self.render(t), s));
+            }
+        }
+        match tok {
+            Tok::Int(_) | Tok::Float(..) | Tok::Big(_) if nd.has_num => {
+                if let Some(b) = &nd.minimum {
+                    if cmp_bound(self.d, t, b) == Ordering::Less {
+                        fail!("minimum", format!("{} is less than the minimum of {}", self.render(t), b.text));
+                    }
+                }
+                if let Some(b) = &nd.maximum {
+                    if cmp_bound(self.d, t, b) == Ordering::Greater {
+                        fail!("maximum", format!("{} is greater than the maximum of {}", self.render(t), b.text));
+                    }
+                }
+                if let Some(b) = &nd.ex_minimum {
+                    if cmp_bound(self.d, t, b) != Ordering::Greater {
+                        fail!("exclusiveMinimum", format!("{} is less than or equal to the minimum of {}", self.render(t), b.text));
+                    }
+                }
+                if let Some(b) = &nd.ex_maximum {
+                    if cmp_bound(self.d, t, b) != Ordering::Less {
+                        fail!("exclusiveMaximum", format!("{} is greater than or equal to the maximum of {}", self.render(t), b.text));
+                    }
+                }
+                if let Some(b) = &nd.multiple_of {
+                    let multiple = match (tok, b.i) {
+                        (Tok::Int(i), Some(m)) if m > 0 => i % m == 0,
+                        _ => num_dec(self.d, t).is_multiple_of(&b.dec),
+                    };
+                    if !multiple {
+                        fail!("multipleOf", format!("{} is not a multiple of {}", self.render(t), b.text));
+                    }
+                }
+            }
+            Tok::Str(sp) if nd.has_str => {
+                if nd.min_length.is_some() || nd.max_length.is_some() {
+                    let len = char_len(self.d, sp);
+                    if let Some(m) = nd.min_length {
+                        if len < m {
+                            let s = if m == 1 { "should be non-empty".to_string() } else { format!("is shorter than {m} characters") };
+                            fail!("minLength", format!("{} {}", self.render(t), s));
+                        }
+                    }
+                    if let Some(m) = nd.max_length {
+                        if len > m {
+                            fail!("maxLength", format!("{} is longer than {m} characters", self.render(t)));
+                        }
+                    }
+                }
+                if let Some(pi) = nd.pattern {
+                    let pat = &p.patterns[pi];
+                    match pat.search(self.d.str(sp)) {
+                        Ok(true) => {}
+                        Ok(false) => fail!("pattern", format!("{} does not match {}", self.render(t), quote(&short(&pat.source)))),
+                        Err(SearchError::Limit) => {
+                            let msg = format!("pattern {} gave up on the string at {} (backtracking limit)", quote(&short(&pat.source)), crate::paths::json_path(&self.instance_path()));
+                            self.set_fatal(msg, n, "pattern");
+                            return false;
+                        }
+                    }
+                }
+                if let Some(f) = nd.format {
+                    if !f.check(self.d.str(sp)) {
+                        fail!("format", format!("{} is not a valid {}", self.render(t), quote(f.name())));
+                    }
+                }
+            }
+            Tok::Arr(len, end) if nd.has_arr => {
+                if !self.array(n, t, len, end as usize) {
+                    if !self.collect {
+                        return false;
+                    }
+                    ok = false;
+                }
+            }
+            Tok::Obj(len, end) if nd.has_obj => {
+                if !self.object(n, t, len, end as usize) {
+                    if !self.collect {
+                        return false;
+                    }
+                    ok = false;
+                }
+            }
+            _ => {}
+        }
+        // applicators
+        for &b in &nd.all_of {
+            if !self.node(b, t) {
+                if !self.collect {
+                    return false;
+                }
+                ok = false;
+            }
+        }
+        if !nd.any_of.is_empty() {
+            let mut any = false;
+            for &b in &nd.any_of {
+                if self.quiet(b, t) {
+                    any = true;
+                    break;
+                }
+            }
+            if self.fatal.is_some() {
+                return false;
+            }
+            if !any {
+                if !self.collect {
+                    return false;
+                }
+                let hint = self.closest(&nd.any_of, t);
+                self.err(n, "anyOf", format!("{} is not valid under any of the given schemas{}", self.render(t), hint));
+                ok = false;
+            }
+        }
+        if !nd.one_of.is_empty() {
+            let mut first: Option<usize> = None;
+            let mut second: Option<usize> = None;
+            for (i, &b) in nd.one_of.iter().enumerate() {
+                if self.quiet(b, t) {
+                    if first.is_none() {
+                        first = Some(i);
+                    } else {
+                        second = Some(i);
+                        break;
+                    }
+                }
+            }
+            if self.fatal.is_some() {
+                return false;
+            }
+            if first.is_none() {
+                if !self.collect {
+                    return false;
+                }
+                let hint = self.closest(&nd.one_of, t);
+                self.err(n, "oneOf", format!("{} is not valid under any of the given schemas{}", self.render(t), hint));
+                ok = false;
+            } else if let Some(s) = second {
+                fail!("oneOf", format!("{} is valid under each of branches {} and {} of oneOf", self.render(t), first.unwrap(), s));
+            }
+        }
+        if let Some(x) = nd.not {
+            if self.quiet(x, t) {
+                fail!("not", format!("{} should not be valid under the schema at {}", self.render(t), crate::paths::json_path(&p.nodes[x as usize].path)));
+            }
+        }
+        if let Some(c) = nd.if_ {
+            if self.quiet(c, t) {
+                if let Some(th) = nd.then_ {
+                    if !self.node(th, t) {
+                        if !self.collect {
+                            return false;
+                        }
+                        ok = false;
+                    }
+                }
+            } else if let Some(el) = nd.else_ {
+                if !self.node(el, t) {
+                    if !self.collect {
+                        return false;
+                    }
+                    ok = false;
+                }
+            }
+        }
+        if self.fatal.is_some() {
+            return false;
+        }
+        // unevaluated*, last: they read what the other keywords evaluated
+        if let (Some(u), Tok::Obj(_, end)) = (nd.unevaluated_properties, tok) {
+            let mut seen = vec![false; member_count(self.d, t)];
+            self.eval_props(n, t, &mut seen, true);
+            let mut i = t + 1;
+            let mut k = 0;
+            let mut extra: Vec<String> = Vec::new();
+            while i < end as usize {
+                if !seen[k] {
+                    let Tok::Str(ksp) = self.d.toks[i] else { break };
+                    if p.nodes[u as usize].boolean == Some(false) {
+                        if !self.collect {
+                            return false;
+                        }
+                        extra.push(quote(self.d.str(ksp)));
+                    } else {
+                        self.path.push(Seg::Key(ksp));
+                        let r = self.node(u, i + 1);
+                        self.path.pop();
+                        if !r {
+                            if !self.collect {
+                                return false;
+                            }
+                            ok = false;
+                        }
+                    }
+                }
+                i = self.d.next(i + 1);
+                k += 1;
+            }
+            if !extra.is_empty() {
+                let verb = if extra.len() == 1 { "was" } else { "were" };
+                self.err(n, "unevaluatedProperties", format!("Unevaluated properties are not allowed ({} {} unexpected)", extra.join(", "), verb));
+                ok = false;
+            }
+        }
+        if let (Some(u), Tok::Arr(len, _)) = (nd.unevaluated_items, tok) {
+            let mut seen = vec![false; len as usize];
+            self.eval_items(n, t, &mut seen, true);
+            let mut i = t + 1;
+            let mut bad: Vec<usize> = Vec::new();
+            for k in 0..len as usize {
+                if !seen[k] {
+                    if p.nodes[u as usize].boolean == Some(false) {
+                        if !self.collect {
+                            return false;
+                        }
+                        bad.push(k);
+                    } else {
+                        self.path.push(Seg::Index(k));
+                        let r = self.node(u, i);
+                        self.path.pop();
+                        if !r {
+                            if !self.collect {
+                                return false;
+                            }
+                            ok = false;
+                        }
+                    }
+                }
+                i = self.d.next(i);
+            }
+            if !bad.is_empty() {
+                self.err(n, "unevaluatedItems", format!("Unevaluated items are not allowed (items {:?} were unexpected)", bad));
+                ok = false;
+            }
+        }
+        ok && self.fatal.is_none()
+    }
+
+    /// For a failed anyOf/oneOf: the first error of the branch that comes closest (the
+    /// branch whose type fits, with the fewest errors, the deepest first error).
+    fn closest(&mut self, branches: &[u32], t: usize) -> String {
+        if branches.len() > 64 {
+            return String::new();
+        }
+        let saved = std::mem::take(&mut self.errs);
+        let mut best: Option<(usize, usize, VErr)> = None;
+        for (i, &b) in branches.iter().enumerate() {
+            self.node(b, t);
+            let errs = std::mem::take(&mut self.errs);
+            let n_errs = errs.len();
+            let type_miss = errs.iter().any(|e| e.keyword == "type" && e.path.len() == self.path.len());
+            let score = n_errs + if type_miss { 1000 } else { 0 };
+            if let Some(first) = errs.into_iter().max_by_key(|e| e.path.len()) {
+                if best.as_ref().map_or(true, |(s, _, _)| score < *s) {
+                    best = Some((score, i, first));
+                }
+            }
+        }
+        self.errs = saved;
+        match best {
+            Some((score, i, e)) if score < 1000 => {
+                format!(" (closest: branch {}: {} - at {})", i, e.message, crate::paths::json_path(&e.path))
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn array(&mut self, n: u32, t: usize, len: u32, _end: usize) -> bool {
+        let p = self.p;
+        let nd = &p.nodes[n as usize];
+        let mut ok = true;
+        macro_rules! fail {
+            ($kw:expr, $msg:expr) => {{
+                if !self.collect {
+                    return false;
+                }
+                let m = $msg;
+                self.err(n, $kw, m);
+                ok = false;
+            }};
+        }
+        let len64 = len as u64;
+        if let Some(m) = nd.min_items {
+            if len64 < m {
+                let s = if m == 1 { "should be non-empty".to_string() } else { format!("has fewer than {m} items") };
+                fail!("minItems", format!("{} {}", self.render(t), s));
+            }
+        }
+        if let Some(m) = nd.max_items {
+            if len64 > m {
+                fail!("maxItems", format!("{} has more than {m} items", self.render(t)));
+            }
+        }
+        if nd.unique_items && len > 1 {
+            if let Some((a, b)) = self.duplicate_items(t, len) {
+                fail!("uniqueItems", format!("{} has non-unique elements (items {} and {} are equal)", self.render(t), a, b));
+            }
+        }
+        let mut i = t + 1;
+        let mut k = 0usize;
+        for &pn in &nd.prefix_items {
+            if k >= len as usize {
+                break;
+            }
+            self.path.push(Seg::Index(k));
+            let r = self.node(pn, i);
+            self.path.pop();
+            if !r {
+                if !self.collect {
+                    return false;
+                }
+                ok = false;
+            }
+            i = self.d.next(i);
+            k += 1;
+        }
+        if let Some(it) = nd.items {
+            while k < len as usize {
+                self.path.push(Seg::Index(k));
+                let r = self.node(it, i);
+                self.path.pop();
+                if !r {
+                    if !self.collect {
+                        return false;
+                    }
+                    ok = false;
+                }
+                i = self.d.next(i);
+                k += 1;
+            }
+        }
+        if let Some(c) = nd.contains {
+            let mut count = 0u64;
+            let mut i = t + 1;
+            let min = nd.min_contains.unwrap_or(1);
+            for _ in 0..len {
+                if self.quiet(c, i) {
+                    count += 1;
+                    if nd.max_contains.is_none() && count >= min {
+                        break;
+                    }
+                }
+                i = self.d.next(i);
+            }
+            if self.fatal.is_some() {
+                return false;
+            }
+            if count < min {
+                if nd.min_contains.is_some() {
+                    fail!("minContains", format!("{} contains fewer than {} items matching the contains schema", self.render(t), min));
+                } else {
+                    fail!("contains", format!("{} does not contain items matching the contains schema", self.render(t)));
+                }
+            }
+            if let Some(mx) = nd.max_contains {
+                if count > mx {
+                    fail!("maxContains", format!("{} contains more than {} items matching the contains schema", self.render(t), mx));
+                }
+            }
+        }
+        ok
+    }
+
+    fn duplicate_items(&self, t: usize, len: u32) -> Option<(usize, usize)> {
+        let mut idx = Vec::with_capacity(len as usize);
+        let mut i = t + 1;
+        for _ in 0..len {
+            idx.push(i);
+            i = self.d.next(i);
+        }
+        if len <= 32 {
+            for a in 0..idx.len() {
+                for b in a + 1..idx.len() {
+                    if equal_toks(self.d, idx[a], idx[b]) {
+                        return Some((a, b));
+                    }
+                }
+            }
+            return None;
+        }
+        let mut m: std::collections::HashMap<u64, Vec<usize>> = Default::default();
+        for (k, &ti) in idx.iter().enumerate() {
+            let h = hash_tok(self.d, ti);
+            let slot = m.entry(h).or_default();
+            for &other in slot.iter() {
+                if equal_toks(self.d, idx[other], ti) {
+                    return Some((other, k));
+                }
+            }
+            slot.push(k);
+        }
+        None
+    }
+
+    fn object(&mut self, n: u32, t: usize, len: u32, end: usize) -> bool {
+        let p = self.p;
+        let nd = &p.nodes[n as usize];
+        let mut ok = true;
+        macro_rules! fail {
+            ($kw:expr, $msg:expr) => {{
+                if !self.collect {
+                    return false;
+                }
+                let m = $msg;
+                self.err(n, $kw, m);
+                ok = false;
+            }};
+        }
+        let len64 = len as u64;
+        if let Some(m) = nd.min_properties {
+            if len64 < m {
+                let s = if m == 1 { "should be non-empty".to_string() } else { format!("has fewer than {m} properties") };
+                fail!("minProperties", format!("{} {}", self.render(t), s));
+            }
+        }
+        if let Some(m) = nd.max_properties {
+            if len64 > m {
+                fail!("maxProperties", format!("{} has more than {m} properties", self.render(t)));
+            }
+        }
+        if !nd.required.is_empty() {
+            // required: every name present; a bitmap over the required list when members
+            // are few, a lookup per name otherwise
+            for r in &nd.required {
+                if !self.has_key(t, end, r) {
+                    fail!("required", format!("{} is a required property", quote(&String::from_utf8_lossy(r))));
+                }
+            }
+        }
+        for (k, deps) in &nd.dependent_required {
+            if self.has_key(t, end, k) {
+                for dname in deps {
+                    if !self.has_key(t, end, dname) {
+                        fail!("dependentRequired", format!("{} is a dependency of {}", quote(&String::from_utf8_lossy(dname)), quote(&String::from_utf8_lossy(k))));
+                    }
+                }
+            }
+        }
+        let need_members = !nd.properties.is_empty() || !nd.pattern_properties.is_empty() || nd.additional_properties.is_some() || nd.property_names.is_some();
+        if need_members {
+            let add_false = nd.additional_properties.is_some_and(|a| p.nodes[a as usize].boolean == Some(false));
+            let mut extra: Vec<String> = Vec::new();
+            let mut i = t + 1;
+            while i < end {
+                let Tok::Str(ksp) = self.d.toks[i] else { break };
+                let key = self.d.bytes(ksp);
+                let v = i + 1;
+                let mut matched = false;
+                if let Some(pn) = nd.prop(key) {
+                    matched = true;
+                    self.path.push(Seg::Key(ksp));
+                    let r = self.node(pn, v);
+                    self.path.pop();
+                    if !r {
+                        if !self.collect {
+                            return false;
+                        }
+                        ok = false;
+                    }
+                }
+                for &(pi, pn) in &nd.pattern_properties {
+                    match p.patterns[pi].search(self.d.str(ksp)) {
+                        Ok(true) => {
+                            matched = true;
+                            self.path.push(Seg::Key(ksp));
+                            let r = self.node(pn, v);
+                            self.path.pop();
+                            if !r {
+                                if !self.collect {
+                                    return false;
+                                }
+                                ok = false;
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(_) => {
+                            let msg = format!("pattern {} gave up on a property name of the object at {} (backtracking limit)", quote(&short(&p.patterns[pi].source)), crate::paths::json_path(&self.instance_path()));
+                            self.set_fatal(msg, n, "patternProperties");
+                            return false;
+                        }
+                    }
+                }
+                if !matched {
+                    if let Some(a) = nd.additional_properties {
+                        if add_false {
+                            if !self.collect {
+                                return false;
+                            }
+                            extra.push(quote(self.d.str(ksp)));
+                        } else {
+                            self.path.push(Seg::Key(ksp));
+                            let r = self.node(a, v);
+                            self.path.pop();
+                            if !r {
+                                if !self.collect {
+                                    return false;
+                                }
+                                ok = false;
+                            }
+                        }
+                    }
+                }
+                if let Some(pn) = nd.property_names {
+                    // the name itself is the instance: its token is the key
+                    let r = self.node(pn, i);
+                    if !r {
+                        if !self.collect {
+                            return false;
+                        }
+                        ok = false;
+                    }
+                }
+                i = self.d.next(v);
+            }
+            if !extra.is_empty() {
+                let verb = if extra.len() == 1 { "was" } else { "were" };
+                let shown: Vec<String> = extra.iter().take(10).cloned().collect();
+                let more = if extra.len() > 10 { format!(", and {} more", extra.len() - 10) } else { String::new() };
+                self.err(n, "additionalProperties", format!("Additional properties are not allowed ({}{} {} unexpected)", shown.join(", "), more, verb));
+                ok = false;
+            }
+        }
+        for (k, dn) in &nd.dependent_schemas {
+            if self.has_key(t, end, k) && !self.node(*dn, t) {
+                if !self.collect {
+                    return false;
+                }
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    fn has_key(&self, t: usize, end: usize, key: &[u8]) -> bool {
+        let mut i = t + 1;
+        while i < end {
+            if let Tok::Str(k) = self.d.toks[i] {
+                if self.d.bytes(k) == key {
+                    return true;
+                }
+            }
+            i = self.d.next(i + 1);
+        }
+        false
+    }
+
+    /// Marks the members of the object at `t` that `n` evaluates (for unevaluatedProperties).
+    fn eval_props(&mut self, n: u32, t: usize, seen: &mut [bool], top: bool) {
+        let p = self.p;
+        let nd = &p.nodes[n as usize];
+        if nd.boolean.is_some() {
+            return;
+        }
+        if let Some(r) = nd.ref_ {
+            self.eval_props(r, t, seen, false);
+        }
+        if let Some((anchor, fb)) = &nd.dynamic_ref {
+            let target = self.resolve_dynamic(anchor, *fb);
+            self.eval_props(target, t, seen, false);
+        }
+        let Tok::Obj(_, end) = self.d.toks[t] else { return };
+        if !top && nd.unevaluated_properties.is_some() && self.quiet(n, t) {
+            seen.iter_mut().for_each(|s| *s = true);
+            return;
+        }
+        if !nd.properties.is_empty() || !nd.pattern_properties.is_empty() || nd.additional_properties.is_some() {
+            let mut i = t + 1;
+            let mut k = 0;
+            while i < end as usize {
+                if let Tok::Str(ksp) = self.d.toks[i] {
+                    let key = self.d.bytes(ksp);
+                    let mut m = nd.prop(key).is_some();
+                    for &(pi, _) in &nd.pattern_properties {
+                        if let Ok(true) = p.patterns[pi].search(self.d.str(ksp)) {
+                            m = true;
+                        }
+                    }
+                    if m || nd.additional_properties.is_some() {
+                        seen[k] = true;
+                    }
+                }
+                i = self.d.next(i + 1);
+                k += 1;
+            }
+        }
+        for &b in &nd.all_of {
+            self.eval_props(b, t, seen, false);
+        }
+        for &b in nd.any_of.iter().chain(nd.one_of.iter()) {
+            if self.quiet(b, t) {
+                self.eval_props(b, t, seen, false);
+            }
+        }
+        if let Some(c) = nd.if_ {
+            if self.quiet(c, t) {
+                self.eval_props(c, t, seen, false);
+                if let Some(th) = nd.then_ {
+                    self.eval_props(th, t, seen, false);
+                }
+            } else if let Some(el) = nd.else_ {
+                self.eval_props(el, t, seen, false);
+            }
+        }
+        for (k, dn) in &nd.dependent_schemas {
+            if self.has_key(t, end as usize, k) {
+                self.eval_props(*dn, t, seen, false);
+            }
+        }
+    }
+
+    /// Marks the items of the array at `t` that `n` evaluates (for unevaluatedItems).
+    fn eval_items(&mut self, n: u32, t: usize, seen: &mut [bool], top: bool) {
+        let p = self.p;
+        let nd = &p.nodes[n as usize];
+        if nd.boolean.is_some() {
+            return;
+        }
+        if let Some(r) = nd.ref_ {
+            self.eval_items(r, t, seen, false);
+        }
+        if let Some((anchor, fb)) = &nd.dynamic_ref {
+            let target = self.resolve_dynamic(anchor, *fb);
+            self.eval_items(target, t, seen, false);
+        }
+        let Tok::Arr(len, _) = self.d.toks[t] else { return };
+        if !top && nd.unevaluated_items.is_some() && self.quiet(n, t) {
+            seen.iter_mut().for_each(|s| *s = true);
+            return;
+        }
+        if nd.items.is_some() {
+            seen.iter_mut().for_each(|s| *s = true);
+        } else {
+            for k in 0..nd.prefix_items.len().min(len as usize) {
+                seen[k] = true;
+            }
+        }
+        if let Some(c) = nd.contains {
+            let mut i = t + 1;
+            for k in 0..len as usize {
+                if self.quiet(c, i) {
+                    seen[k] = true;
+                }
+                i = self.d.next(i);
+            }
+        }
+        for &b in &nd.all_of {
+            self.eval_items(b, t, seen, false);
+        }
+        for &b in nd.any_of.iter().chain(nd.one_of.iter()) {
+            if self.quiet(b, t) {
+                self.eval_items(b, t, seen, false);
+            }
+        }
+        if let Some(c) = nd.if_ {
+            if self.quiet(c, t) {
+                self.eval_items(c, t, seen, false);
+                if let Some(th) = nd.then_ {
+                    self.eval_items(th, t, seen, false);
+                }
+            } else if let Some(el) = nd.else_ {
+                self.eval_items(el, t, seen, false);
+            }
+        }
+    }
+}
+
+fn member_count(d: &Doc<'_>, t: usize) -> usize {
+    match d.toks[t] {
+        Tok::Obj(n, _) | Tok::Arr(n, _) => n as usize,
+        _ => 0,
+    }
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 60 {
+        let mut x: String = s.chars().take(57).collect();
+        x.push_str("...");
+        x
+    } else {
+        s.to_string()
+    }
+}
+
+impl JVal {
+    /// compact JSON of a document value, cut at about 80 characters
+    pub fn from_doc_limited(d: &Doc<'_>, t: usize, out: &mut String) {
+        render_tok(d, t, out);
+        if out.chars().count() > 80 {
+            let cut: String = out.chars().take(77).collect();
+            *out = cut + "...";
+        }
+    }
+}
+
+fn render_tok(d: &Doc<'_>, t: usize, out: &mut String) {
+    if out.len() > 200 {
+        return;
+    }
+    match d.toks[t] {
+        Tok::Null => out.push_str("null"),
+        Tok::Other => out.push_str("<not JSON>"),
+        Tok::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Tok::Int(i) => out.push_str(&i.to_string()),
+        Tok::Float(_, sp) | Tok::Big(sp) => out.push_str(d.str(sp)),
+        Tok::Str(sp) => {
+            let s = d.str(sp);
+            if s.len() > 200 {
+                let cut: String = s.chars().take(100).collect();
+                out.push_str(&quote(&cut));
+            } else {
+                out.push_str(&quote(s));
+            }
+        }
+        Tok::Arr(_, end) => {
+            out.push('[');
+            let mut i = t + 1;
+            let mut first = true;
+            while i < end as usize {
+                if !first {
+                    out.push_str(", ");
+                }
+                first = false;
+                render_tok(d, i, out);
+                if out.len() > 200 {
+                    break;
+                }
+                i = d.next(i);
+            }
+            out.push(']');
+        }
+        Tok::Obj(_, end) => {
+            out.push('{');
+            let mut i = t + 1;
+            let mut first = true;
+            while i < end as usize {
+                if !first {
+                    out.push_str(", ");
+                }
+                first = false;
+                render_tok(d, i, out);
+                out.push_str(": ");
+                render_tok(d, i + 1, out);
+                if out.len() > 200 {
+                    break;
+                }
+                i = d.next(i + 1);
+            }
+            out.push('}');
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn unused(_: &jval::JVal) {}
