@@ -362,6 +362,9 @@ def test_errors_in_the_apis_shape(client: Any, compiled: Any) -> None:
     with pytest.raises(openai.BadRequestError, match="unknown fault"):
         client.responses.create(model=MODEL, input="x", text=fmt(compiled),
                                 metadata={"fault": "gremlins"})
+    with pytest.raises(openai.BadRequestError, match="unknown mutant kinds"):
+        client.responses.create(model=MODEL, input="x", text=fmt(compiled),
+                                metadata={"fault": "invalid:gremlins"})
     plain = client.responses.create(model=MODEL, input="x", text=fmt(compiled))
     with pytest.raises(openai.BadRequestError, match="not created with background"):
         list(client.responses.retrieve(plain.id, stream=True))

@@ -127,13 +127,10 @@ def test_the_serve_command(compiled: Any) -> None:
     (["--replay", "/nonexistent-dir-for-strictschema"], "no recordings"),
 ])
 def test_serve_usage_errors(args: list[str], message: str) -> None:
-    from strictschema._cli import main
-
     proc = subprocess.run([sys.executable, "-m", "strictschema", "serve", "--port", "0",
-                           *args], capture_output=True, text=True, timeout=60)
+                           *args], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr
-    assert main  # the entry point the console script runs
 
 
 # -- record and replay -----------------------------------------------------------------------

@@ -11,7 +11,8 @@ import random
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import _shapes
@@ -25,6 +26,7 @@ REFUSAL = "I'm sorry, but I can't assist with that request."
 SERVER_ERROR = {"code": "server_error",
                 "message": "The server had an error while processing your request. Sorry "
                            "about that!"}
+MAX_RECORDS = 100_000
 TOO_OLD = "This response can no longer be streamed because it is more than 5 minutes old"
 _WORDS = ("the", "model", "answer", "is", "ready", "and", "it", "looks", "fine", "today",
           "with", "a", "short", "note", "about", "your", "request", "café", "naïve", "✓")
@@ -68,9 +70,11 @@ class Script:
     nested_error: bool = False
     """Stream: send the ``error`` event in the nested shape."""
     duplicate: int | None = None
-    """Stream: send the event with this sequence number twice (first connection only)."""
+    """Stream: send the event with this sequence number twice (first connection only; -1:
+    the first delta)."""
     reorder: int | None = None
-    """Stream: send this event after the next one (first connection only)."""
+    """Stream: send this event after the next one (first connection only; -1: the first
+    delta)."""
     slow: float = 0.0
     """Stream: seconds to wait before each delta."""
     expire: bool = False
@@ -113,23 +117,32 @@ def parse_faults(spec: str | None) -> dict[str, Any]:
 
 @dataclass
 class Record:
-    id: str
-    script: Script
-    events: list[dict]
-    background: bool
-    stream: bool
-    store: bool
-    polls: int = 0
-    status: str = "queued"
-    cancelled: bool = False
-    cancel_calls: int = 0
-    deleted: bool = False
-    connections: int = 0
-    sent: list[int] = field(default_factory=list)
+    """A response the double created: its final state, its events (built when first
+    streamed) and what happened to it since."""
+
+    def __init__(self, id: str, script: Script, final: dict, background: bool, stream: bool,
+                 store: bool, status: str, make_events: Callable[[], list[dict]]) -> None:
+        self.id = id
+        self.script = script
+        self.final = final
+        self.background = background
+        self.stream = stream
+        self.store = store
+        self.status = status
+        self.polls = 0
+        self.cancelled = False
+        self.cancel_calls = 0
+        self.deleted = False
+        self.connections = 0
+        self.sent: list[int] = []
+        self._make = make_events
+        self._events: list[dict] | None = None
 
     @property
-    def final(self) -> dict:
-        return self.events[-1]["response"]
+    def events(self) -> list[dict]:
+        if self._events is None:
+            self._events = self._make()
+        return self._events
 
     def snapshot(self) -> dict:
         if self.status in ("queued", "in_progress", "cancelled"):
@@ -165,6 +178,7 @@ class Double:
         self.records: dict[str, Record] = {}
         self.requests: list[tuple[str, str, Any]] = []
         self._seen: dict[int, itertools.count] = {}
+        self._checked: dict[bytes, list[Any]] = {}
         self._lock = threading.Lock()
 
     # -- ids ------------------------------------------------------------------------------
@@ -204,9 +218,7 @@ class Double:
             raise ApiError(400, f"Missing required parameter: '{where}.{schema_key}'.",
                            param=f"{where}.{schema_key}", code="missing_required_parameter")
         if fmt.get("strict") is True:
-            from .._check import check_strict
-
-            findings = check_strict(schema)
+            findings = self._findings(schema)
             if findings:
                 d = findings[0]
                 kind = "response_format" if schema_key == "schema" else "function"
@@ -214,6 +226,18 @@ class Double:
                                     f"{d.message}", param=f"{where}.{schema_key}",
                                code="invalid_json_schema")
         return schema
+
+    def _findings(self, schema: Any) -> list[Any]:
+        """What the profile's checker says about a strict schema (cached per schema)."""
+        from ._draw import _canonical
+
+        key = _canonical(schema)
+        found = self._checked.get(key)
+        if found is None:
+            from .._check import check_strict
+
+            found = self._checked[key] = list(check_strict(schema))
+        return found
 
     def _output(self, body: dict, key: int, faults: dict, fmt_schema: Any,
                 tool: tuple[str, Any] | None, chat: bool) -> Script:
@@ -223,12 +247,19 @@ class Double:
         if "failed" in faults:
             return Script(status="failed", error=dict(SERVER_ERROR))
         schema = tool[1] if tool is not None else fmt_schema
-        if schema is not None and "invalid" in faults:
-            kind, instance = self.drawer.mutant(schema, key, faults["invalid"])
-            text = instance if isinstance(instance, str) and kind == "truncated" else dump(
-                instance)
-        elif schema is not None:
-            text = dump(self.drawer.value(schema, key))
+        if schema is not None:
+            from hypothesis.errors import InvalidArgument
+
+            try:
+                if "invalid" in faults:
+                    kind, instance = self.drawer.mutant(schema, key, faults["invalid"])
+                    text = instance if kind == "truncated" else dump(instance)
+                else:
+                    text = dump(self.drawer.value(schema, key))
+            except InvalidArgument as exc:
+                raise ApiError(400, f"strictschema serve cannot answer this schema: {exc}",
+                               param="text.format.schema" if tool is None else "tools",
+                               code="invalid_json_schema") from None
         else:
             rnd = random.Random(key)
             text = " ".join(rnd.choice(_WORDS) for _ in range(rnd.randint(4, 14))) + "."
@@ -248,17 +279,16 @@ class Double:
             script = replace(script, function=(tool[0], script.text or ""), text=None)
         return script
 
-    def _stream_faults(self, script: Script, faults: dict, n_events: int,
-                       first_delta: int) -> Script:
+    def _stream_faults(self, script: Script, faults: dict) -> Script:
         changes: dict[str, Any] = {}
         if "drop_after" in faults:
             changes["cut_after"] = faults["drop_after"]
         if "duplicate" in faults:
             changes["duplicate"] = (faults["duplicate"] if faults["duplicate"] is not None
-                                    else first_delta)
+                                    else -1)
         if "reorder" in faults:
             changes["reorder"] = (faults["reorder"] if faults["reorder"] is not None
-                                  else first_delta)
+                                  else -1)
         if "slow" in faults:
             changes["slow"] = faults["slow"]
         if "expire" in faults:
@@ -301,13 +331,8 @@ class Double:
             script = None
         if script is None:
             script = self._output(body, key, faults, fmt_schema, tool, chat=False)
-        deltas: int | list[str]
         payload = script.refusal if script.refusal is not None else (
             script.function[1] if script.function else script.text)
-        if script.chunk is not None:
-            deltas = script.chunk
-        else:
-            deltas = split_text(payload or "", key)
         echo = {k: body[k] for k in ("instructions", "previous_response_id", "temperature",
                                      "top_p", "user", "max_output_tokens", "tool_choice")
                 if k in body}
@@ -320,25 +345,38 @@ class Double:
             function = (script.function[0], script.function[1],
                         self._new_id("call_", key, n, 24))
         created = int(time.time())
-        evs = _shapes.events(script.text, refusal=script.refusal, id=rid, chunk=deltas,
-                             status=script.status, reason=script.reason, error=script.error,
-                             background=background, nested_error=script.nested_error,
-                             function=function, model=model, created_at=created, extra=echo)
         out_tokens = _tokens(payload or "")
         in_tokens = _tokens(json.dumps(body.get("input", ""), default=str))
-        evs[-1]["response"]["usage"] = {
-            "input_tokens": in_tokens,
-            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-            "output_tokens": out_tokens, "output_tokens_details": {"reasoning_tokens": 0},
-            "total_tokens": in_tokens + out_tokens}
-        first_delta = next((e["sequence_number"] for e in evs if e["type"].endswith(".delta")),
-                           0)
-        script = self._stream_faults(script, faults, len(evs), first_delta)
-        rec = Record(rid, script, evs, background, stream, store,
-                     status="queued" if background else evs[-1]["response"]["status"])
+        usage = {"input_tokens": in_tokens,
+                 "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+                 "output_tokens": out_tokens,
+                 "output_tokens_details": {"reasoning_tokens": 0},
+                 "total_tokens": in_tokens + out_tokens}
+        items = _shapes.final_items(script.text, refusal=script.refusal, id=rid,
+                                    status=script.status, function=function)
+        final = _shapes.response(
+            items, id=rid, status=script.status, error=script.error, reason=script.reason,
+            background=background or None, model=model, created_at=created,
+            extra={**echo, "usage": usage})
+        s = script
+
+        def make_events() -> list[dict]:
+            deltas: int | list[str] = s.chunk if s.chunk is not None else split_text(
+                payload or "", key)
+            return _shapes.events(s.text, refusal=s.refusal, id=rid, chunk=deltas,
+                                  status=s.status, reason=s.reason, error=s.error,
+                                  background=background, nested_error=s.nested_error,
+                                  function=function, model=model, created_at=created,
+                                  extra=echo, final=final)
+
+        script = self._stream_faults(script, faults)
+        rec = Record(rid, script, final, background, stream, store,
+                     "queued" if background else script.status, make_events)
         if store:
             with self._lock:
                 self.records[rid] = rec
+                if len(self.records) > MAX_RECORDS:  # a long-running server forgets the oldest
+                    del self.records[next(iter(self.records))]
         return rec
 
     def _tool(self, body: dict, fmt_schema: Any, *, chat: bool) -> tuple[str, Any] | None:
@@ -454,7 +492,7 @@ class Double:
             script = None
         if script is None:
             script = self._output(body, key, faults, fmt_schema, tool, chat=True)
-        script = self._stream_faults(script, faults, 0, 1)
+        script = self._stream_faults(script, faults)
         if script.status == "failed":
             raise ApiError(500, SERVER_ERROR["message"], type="server_error",
                            code="server_error")

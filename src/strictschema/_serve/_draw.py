@@ -24,15 +24,20 @@ __all__ = ["Drawer", "request_key", "split_text"]
 POOL = 12
 
 
-def _canonical(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
+def _canonical(obj: Any) -> bytes:
+    """JSON with sorted keys: equal for equal values."""
+    try:
+        import orjson
+
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+    except (ImportError, TypeError):  # big integers, lone surrogates
+        return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                          default=str).encode("utf-8", "surrogatepass")
 
 
 def request_key(seed: int, body: Any) -> int:
     """A number that depends only on the seed and the request body."""
-    digest = hashlib.blake2b(f"{seed}\x00{_canonical(body)}".encode("utf-8", "surrogatepass"),
-                             digest_size=8).digest()
+    digest = hashlib.blake2b(b"%d\x00%s" % (seed, _canonical(body)), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
 
@@ -56,11 +61,13 @@ def _run_seeded(strategy: Any, seed: int, n: int) -> list[Any]:
 
 
 class Drawer:
-    """Pools of values (and of mutants) per schema, drawn once per seed; thread-safe."""
+    """Pools of values (and of mutants) per schema, drawn once per seed; thread-safe.
+    A schema with no instance (or no mutant of the kind asked for) raises Hypothesis's
+    ``InvalidArgument``, saying why."""
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
-        self._pools: dict[tuple[str, str], list[Any]] = {}
+        self._pools: dict[tuple[str, bytes], list[Any]] = {}
         self._lock = threading.Lock()
 
     def _pool(self, kind: str, schema: Any) -> list[Any]:
@@ -73,15 +80,17 @@ class Drawer:
                     pool = self._pools[key] = self._draw(kind, schema, key[1])
         return pool
 
-    def _draw(self, kind: str, schema: Any, text: str) -> list[Any]:
+    def _draw(self, kind: str, schema: Any, text: bytes) -> list[Any]:
         from strictschema.strategies import from_schema, mutants
 
-        seed = request_key(self.seed, [kind, text]) % (2**32)
+        seed = request_key(self.seed, [kind, text.decode("utf-8", "surrogatepass")]) % (2**32)
         if kind == "value":
             values = _run_seeded(from_schema(schema), seed, POOL + 1)
             # Hypothesis tries the simplest value first; keep it only if it is all there is
             return values[1:] or values
-        return [(m.kind, m.instance) for m in _run_seeded(mutants(schema), seed, POOL)]
+        kinds = None if kind == "mutant" else [kind.partition(":")[2]]
+        return [(m.kind, m.instance)
+                for m in _run_seeded(mutants(schema, kinds=kinds), seed, POOL)]
 
     def value(self, schema: Any, key: int) -> Any:
         """A value valid under ``schema``."""
@@ -91,9 +100,7 @@ class Drawer:
     def mutant(self, schema: Any, key: int, kind: str | None = None) -> tuple[str, Any]:
         """``(kind, instance)``: invalid under ``schema`` at one place; a ``truncated``
         mutant's instance is JSON text cut short."""
-        pool = self._pool("mutant", schema)
-        if kind is not None:
-            pool = [m for m in pool if m[0] == kind] or pool
+        pool = self._pool("mutant" if kind is None else f"mutant:{kind}", schema)
         return pool[key % len(pool)]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["chat_completion", "chunks", "error_body", "events", "function_call", "message",
-           "reasoning", "response"]
+__all__ = ["chat_completion", "chunks", "error_body", "events", "final_items", "function_call",
+           "message", "reasoning", "response"]
 
 CREATED_AT = 1764050000
 MODEL = "gpt-4o-2024-08-06"
@@ -71,17 +71,38 @@ def chunks(text: str, size: int) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
 
+def _msg_id(id: str) -> str:
+    return f"msg_{id[5:]}" if id.startswith("resp_") else f"msg_{id}"
+
+
+def final_items(text: str | None = None, *, refusal: str | None = None, id: str = "resp_1",
+                status: str = "completed",
+                function: tuple[str, str, str] | None = None) -> list[dict]:
+    """The output items of a finished response."""
+    item_status = "incomplete" if status == "incomplete" else "completed"
+    if function is not None:
+        name, arguments, call_id = function
+        return [function_call(name, arguments, call_id=call_id, id=f"fc_{id[5:]}",
+                              status=item_status)]
+    if refusal is not None:
+        return [message(refusal=refusal, id=_msg_id(id))]
+    if text is not None:
+        return [message(text, id=_msg_id(id), status=item_status)]
+    return []
+
+
 def events(text: str | None = None, *, refusal: str | None = None, id: str = "resp_1",
            chunk: int | list[str] = 8, status: str = "completed", reason: str | None = None,
            error: dict | None = None, background: bool = False,
            reasoning_first: bool = False, terminal_output: bool = True,
            nested_error: bool = False, function: tuple[str, str, str] | None = None,
            model: str = MODEL, created_at: int = CREATED_AT,
-           extra: dict | None = None) -> list[dict]:
+           extra: dict | None = None, final: dict | None = None) -> list[dict]:
     """The event sequence of one response (sequence numbers from 0), as the API sends it.
 
     ``chunk``: the delta size, or the deltas themselves (they must join to the text);
-    ``function``: ``(name, arguments, call_id)`` for a function call instead of a message."""
+    ``function``: ``(name, arguments, call_id)`` for a function call instead of a message;
+    ``final``: the finished response, when already built (the terminal event carries it)."""
     out: list[dict] = []
 
     def add(event: dict) -> None:
@@ -113,10 +134,10 @@ def events(text: str | None = None, *, refusal: str | None = None, id: str = "re
         add({"type": "response.output_item.done", "output_index": 0, "item": r})
         items.append(r)
         index = 1
-    item_status = "incomplete" if status == "incomplete" else "completed"
+    done = final_items(text, refusal=refusal, id=id, status=status, function=function)
     if function is not None:
         name, arguments, call_id = function
-        fc_id = f"fc_{id[5:]}"
+        fc_id = done[0]["id"]
         add({"type": "response.output_item.added", "output_index": index,
              "item": function_call(name, "", call_id=call_id, id=fc_id,
                                    status="in_progress")})
@@ -125,11 +146,8 @@ def events(text: str | None = None, *, refusal: str | None = None, id: str = "re
             add({"type": "response.function_call_arguments.delta", **where, "delta": piece})
         add({"type": "response.function_call_arguments.done", **where, "name": name,
              "arguments": arguments})
-        final = function_call(name, arguments, call_id=call_id, id=fc_id, status=item_status)
-        add({"type": "response.output_item.done", "output_index": index, "item": final})
-        items.append(final)
-    elif text is not None or refusal is not None:
-        msg_id = f"msg_{id[5:]}" if id.startswith("resp_") else f"msg_{id}"
+    elif done:
+        msg_id = done[0]["id"]
         add({"type": "response.output_item.added", "output_index": index,
              "item": message(id=msg_id, status="in_progress")})
         where = {"item_id": msg_id, "output_index": index, "content_index": 0}
@@ -139,8 +157,6 @@ def events(text: str | None = None, *, refusal: str | None = None, id: str = "re
             for piece in pieces(refusal):
                 add({"type": "response.refusal.delta", **where, "delta": piece})
             add({"type": "response.refusal.done", **where, "refusal": refusal})
-            part = {"type": "refusal", "refusal": refusal}
-            final = message(refusal=refusal, id=msg_id)
         else:
             assert text is not None
             add({"type": "response.content_part.added", **where,
@@ -149,15 +165,16 @@ def events(text: str | None = None, *, refusal: str | None = None, id: str = "re
                 add({"type": "response.output_text.delta", **where, "delta": piece,
                      "logprobs": []})
             add({"type": "response.output_text.done", **where, "text": text, "logprobs": []})
-            part = {"type": "output_text", "text": text, "annotations": []}
-            final = message(text, id=msg_id, status=item_status)
-        add({"type": "response.content_part.done", **where, "part": part})
-        add({"type": "response.output_item.done", "output_index": index, "item": final})
-        items.append(final)
+        add({"type": "response.content_part.done", **where,
+             "part": done[0]["content"][0]})
+    if done:
+        add({"type": "response.output_item.done", "output_index": index, "item": done[0]})
+        items.extend(done)
     if error is not None:  # both shapes seen on the wire (E6)
         add({"type": "error", "error": {"type": "server_error", **error}} if nested_error
             else {"type": "error", "param": None, **error})
-    last = snapshot(status, items if terminal_output else [], error=error, reason=reason)
+    last = final if final is not None else snapshot(
+        status, items if terminal_output else [], error=error, reason=reason)
     add({"type": TERMINAL[status], "response": last})
     return out
 
