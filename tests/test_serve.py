@@ -455,3 +455,18 @@ def test_fixtures(strictschema_server: Any, strictschema_client: Any, compiled: 
     r = strictschema_client.responses.parse(model=MODEL, input="x", text_format=Ticket)
     assert isinstance(r.output_parsed, Ticket)
     assert strictschema_server.requests[0][:2] == ("POST", "/v1/responses")
+
+
+# -- the README's example ------------------------------------------------------------------
+def test_the_readme_example_runs() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Testing an LLM app offline", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    ns: dict[str, Any] = {"Ticket": Ticket, "pytest": pytest}
+    exec(code, ns)  # noqa: S102 - the README's own example
+    ns["test_triage"](Double(seed=1).client())
+    marker = ns["test_triage_refused"].pytestmark[0]
+    ns["test_triage_refused"](Double(**marker.kwargs).client())
