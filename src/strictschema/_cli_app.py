@@ -37,6 +37,36 @@ OUTPUT_FORMAT_OPTION = click.option(
     show_default=True,
     help="text: FILE::$.path: message lines; json: one JSON document; github: GitHub Actions "
          "annotations.")
+_SDK_SHAPES = ("anthropic-output", "anthropic-tool", "gemini", "mistral", "llguidance",
+               "xgrammar", "outlines", "gbnf")
+
+
+def engine_findings(compiled: Any, examples: int) -> list[Any]:
+    """``check --engine``: the engine check's results as error diagnostics."""
+    from ._diagnostics import Diagnostic
+    from ._engines import check_engine
+
+    try:
+        report = check_engine(compiled, examples=examples, mutants=examples)
+    except ImportError as exc:
+        raise BadInput(f"--engine: {exc}") from None
+    out = []
+    if report.refused:
+        out.append(Diagnostic.at((), "engine_refused", "error", report.refused))
+    for text, note in report.disagreements:
+        out.append(Diagnostic.at((), "engine_disagreement", "error",
+                              f"{report.engine}: {note}: {text[:200]}"))
+    for kind, path, text in report.laxities:
+        out.append(Diagnostic.at((), "engine_laxity", "error",
+                              f"{report.engine} accepts a {kind} mutant at {path} that the "
+                              f"schema refuses (an unreported loss): {text[:200]}"))
+    if not out:
+        out.append(Diagnostic.at((), "engine_agrees", "info",
+                              f"{report.engine} accepted all {report.drawn} drawn outputs and "
+                              f"refused all {report.mutants} mutants"))
+    return out
+
+
 MODEL_HELP = ("A Pydantic model (or any type Pydantic accepts) as module:Class; the current "
               "directory is importable.")
 
@@ -69,9 +99,15 @@ def cli() -> None:
                    "failing on them.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also list the exact (info) changes compiling makes, and clean schemas.")
+@click.option("--engine", is_flag=True,
+              help="Also check the compiled schema against the profile's real engine "
+                   "(llguidance, xgrammar, outlines, llama.cpp): every drawn output must be "
+                   "accepted, every mutant refused. Needs the fuzz extra and the engine.")
+@click.option("-n", "--examples", default=100, show_default=True, metavar="N",
+              help="With --engine: outputs and mutants drawn per schema.")
 def check(schemas: tuple[str, ...], models: tuple[str, ...], profile: str,
           on_unsupported: str, output: str, as_is: bool, allow_lossy: bool,
-          verbose: bool) -> int:
+          verbose: bool, engine: bool, examples: int) -> int:
     """Lint schema files (JSON; YAML when PyYAML is installed) or Pydantic models against a
     profile.
 
@@ -85,6 +121,10 @@ def check(schemas: tuple[str, ...], models: tuple[str, ...], profile: str,
     targets = [schema_target(p) for p in schemas] + [model_target(m) for m in models]
     if not targets:
         raise click.UsageError("give at least one SCHEMA file or --model module:Class")
+    if engine and (as_is or PROFILES[profile].engine is None):
+        raise click.UsageError(
+            "--engine needs a compiled schema and a profile with an engine ("
+            + ", ".join(sorted(p.name for p in PROFILES.values() if p.engine)) + ")")
     reporter = make_reporter(output)
     reporter.start(command="check", profile=profile, on_unsupported=on_unsupported,
                    mode="as-is" if as_is else "compile")
@@ -102,6 +142,8 @@ def check(schemas: tuple[str, ...], models: tuple[str, ...], profile: str,
                 record.update(exact=None, strict_as_is=not diags)
             else:
                 compiled, diags = compile_target(target, profile, on_unsupported)
+                if engine and compiled is not None:
+                    diags = [*diags, *engine_findings(compiled, examples)]
                 record.update(compiled=compiled is not None,
                               exact=compiled.exact if compiled else None,
                               strict_as_is=(not check_strict(compiled.source, profile))
@@ -161,11 +203,13 @@ def check(schemas: tuple[str, ...], models: tuple[str, ...], profile: str,
 @PROFILE_OPTION
 @POLICY_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "chat", "tool", "chat-tool",
-                                                    "schema"]),
+                                                    "schema", *_SDK_SHAPES]),
               default="text", show_default=True,
               help="text: Responses API text.format; chat: Chat Completions response_format; "
                    "tool: a strict Responses API function tool; chat-tool: the Chat "
-                   "Completions tool; schema: the bare wire schema.")
+                   "Completions tool; schema: the bare wire schema; anthropic-output, "
+                   "anthropic-tool, gemini, mistral, llguidance, xgrammar, outlines, gbnf: "
+                   "that SDK's or engine's shape (with its --profile).")
 @click.option("-o", "--output", "output_file", metavar="FILE",
               help="Write the JSON here instead of stdout (only when compiling succeeded).")
 @click.option("--compact", is_flag=True, help="JSON on one line.")
@@ -204,10 +248,16 @@ def compile_cmd(file: str | None, model: str | None, name: str | None,
         elif fmt in ("tool", "chat-tool"):
             doc = compiled.function_tool(name, description=description,
                                          api="chat" if fmt == "chat-tool" else "responses")
+        elif fmt in _SDK_SHAPES:
+            try:
+                doc = compiled.request_fragment(fmt, name=name, description=description)
+            except ImportError as exc:
+                raise BadInput(str(exc)) from None
         else:
             doc = compiled.schema
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--name'") from None
+        hint = "'--format'" if "does not carry" in str(exc) else "'--name'"
+        raise click.BadParameter(str(exc), param_hint=hint) from None
     text = (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) if compact
             else json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
     if output_file and output_file != "-":

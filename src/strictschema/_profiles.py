@@ -20,26 +20,47 @@ _FORMATS = frozenset(
     {"date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"}
 )
 _NO_LIMIT = 10**9
+# what outlines-core writes for each format it knows (narrower than JSON Schema's): seconds
+# fractions of exactly 3 digits and only "Z" as the offset, lowercase UUIDs, http(s)/ftp URIs
+# with a dotted host, emails with a dotted domain (docs/profiles/outlines.md)
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_OUTLINES_FORMATS = (
+    ("date-time", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z"),
+    ("time", r"\d\d:\d\d:\d\d(?:\.\d+)?Z"),
+    ("uuid", r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    ("uri", r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:/[^\s?#]*)?"),
+    ("email", rf"[a-z0-9+_-]+(?:\.[a-z0-9+_-]+)*@(?:{_LABEL}\.)+{_LABEL}"),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Grammar:
     """How a constrained-decoding engine writes JSON text, where that is narrower than JSON.
 
-    The strategies draw, and the engine check serialises, only what the engine can emit."""
+    The engine check (``strictschema check --engine``) writes drawn outputs this way and
+    draws only values the engine can write at all (docs/profiles/<name>.md says why)."""
 
     key_order: str = "any"
     """``schema``: properties come out in the order of ``properties``; ``any``: any order."""
     separators: tuple[str, str] = (",", ":")
-    """The compact separators the engine check writes (whitespace is engine-specific)."""
-    unicode_escapes: bool = True
-    """False: ``\\uXXXX`` only for control characters; other characters are written raw."""
-    slash_escape: bool = True
-    """False: ``\\/`` is not produced."""
-    raw_del: bool = True
-    """False: U+007F cannot be written raw (nor escaped unless ``unicode_escapes``)."""
-    exponents: bool = True
-    """False: numbers are never written with an exponent."""
+    """Item and key separators of the compact form the engine is asked for."""
+    u_escapes: str = "all"
+    """``all``: any character may be written ``\\uXXXX``; ``control``: only U+0000-U+001F;
+    ``none``: no ``\\u`` escape at all (control characters without a named escape cannot
+    be written)."""
+    raw_forbidden: tuple[tuple[int, int], ...] = ()
+    """Code point ranges (beyond the control characters) the engine never writes raw."""
+    exponent: str = "any"
+    """``any``: numbers may have an exponent; ``none``: never; ``unbounded``: only numbers
+    without minimum/maximum (a bounded number is written in positional notation)."""
+    plain_constrained_strings: bool = False
+    """A string with minLength, maxLength or pattern is written without escapes: a value
+    holding a quote, a backslash or a control character cannot be written."""
+    bounded_fraction_digits: int | None = None
+    """A number with minimum/maximum has at most this many digits after the point."""
+    formats: tuple[tuple[str, str], ...] = ()
+    """(format, regex): the engine writes that format only as strings matching the regex
+    (Python ``re``, whole string), narrower than JSON Schema's definition."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +229,8 @@ PROFILES: dict[str, Profile] = {
             **_OPEN,
             **_ENGINE,
             pattern_features=frozenset({"lookaround", "backreference"}),
-            grammar=Grammar(key_order="schema", unicode_escapes=False, slash_escape=False,
-                            raw_del=False),
+            grammar=Grammar(key_order="schema", u_escapes="control",
+                            raw_forbidden=((0x7F, 0x7F),), exponent="unbounded"),
             engine="llguidance",
             sdk_shapes=("llguidance",),
             sources=("llguidance docs/json_schema.md (supported features, departures)",),
@@ -221,8 +242,10 @@ PROFILES: dict[str, Profile] = {
             formats=_FORMATS | {"uri"},
             **_OPEN,
             **_ENGINE,
-            pattern_features=frozenset({"lookaround", "backreference"}),
-            grammar=Grammar(key_order="schema", separators=(", ", ": ")),
+            pattern_features=frozenset({"lookaround", "backreference", "unanchored"}),
+            grammar=Grammar(key_order="schema", separators=(", ", ": "), exponent="unbounded",
+                            bounded_fraction_digits=6, plain_constrained_strings=True,
+                            formats=(("date-time", r"[^tz]*"), ("hostname", r"[^A-Z]*"))),
             engine="xgrammar",
             sdk_shapes=("xgrammar",),
             sources=("xgrammar json_schema_converter (Grammar.from_json_schema, strict_mode)",),
@@ -234,8 +257,10 @@ PROFILES: dict[str, Profile] = {
             formats=frozenset({"date-time", "date", "time", "uuid", "email", "uri"}),
             **_OPEN,
             **_ENGINE,
-            pattern_features=frozenset({"lookaround", "backreference", "word_boundary"}),
-            grammar=Grammar(key_order="schema"),
+            pattern_features=frozenset({"lookaround", "backreference", "word_boundary",
+                                        "unanchored"}),
+            grammar=Grammar(key_order="schema", u_escapes="none",
+                            raw_forbidden=((0x7F, 0x9F),), formats=_OUTLINES_FORMATS),
             engine="outlines-core",
             sdk_shapes=("outlines",),
             sources=("outlines-core src/json_schema (build_regex_from_schema)",),
@@ -252,7 +277,7 @@ PROFILES: dict[str, Profile] = {
             recursion=True,
             pattern_features=frozenset({"unanchored", "lookaround", "backreference",
                                         "word_boundary"}),
-            grammar=Grammar(key_order="schema", raw_del=False),
+            grammar=Grammar(key_order="schema", raw_forbidden=((0x7F, 0x7F),)),
             engine="llama-cpp-python",
             sdk_shapes=("gbnf",),
             sources=("llama.cpp grammars/README.md (JSON Schema to grammar, known limitations)",
