@@ -151,18 +151,6 @@ class Compiled:
 
         return request_fragment(self, sdk, name=name, description=description)
 
-    def request_fragment(self, sdk: str, *, name: str | None = None,
-                         description: str | None = None) -> dict:
-        """This schema in one SDK's or engine's request shape: ``anthropic-output``
-        (``output_config``), ``anthropic-tool``, ``gemini`` (``GenerateContentConfig``
-        fields), ``mistral`` (``response_format``), ``llguidance`` (a grammar),
-        ``xgrammar``/``outlines`` (converter arguments), ``gbnf`` (llama.cpp), or the
-        ``openai-*`` shapes; see ``strictschema._fragments``. The shape must carry the
-        profile compiled for (``ValueError`` otherwise)."""
-        from ._fragments import request_fragment
-
-        return request_fragment(self, sdk, name=name, description=description)
-
     # -- data ------------------------------------------------------------------------
     def encode(self, data: Any) -> Any:
         """Original-shaped data -> wire-shaped data.

@@ -47,7 +47,6 @@ from ._errors import DecodeError, StrictSchemaError, ValidationError
 from ._incremental import PrefixValidator
 from ._json import loads
 from ._provider_responses import parse_provider_response, provider_of
-from ._provider_responses import parse_provider_response, provider_of
 
 if TYPE_CHECKING:
     from ._compiled import Compiled
