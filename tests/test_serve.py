@@ -408,6 +408,10 @@ def test_chat_completions(client: Any, compiled: Any) -> None:
     text = "".join(ch.choices[0].delta.content or "" for ch in chunks)
     compiled.validate_json(text)
     assert chunks[-1].choices[0].finish_reason == "stop"
+    with_usage = list(client.chat.completions.create(
+        model=MODEL, messages=messages, response_format=compiled.response_format(),
+        stream=True, stream_options={"include_usage": True}))
+    assert with_usage[-1].choices == [] and with_usage[-1].usage.completion_tokens > 0
     r = client.chat.completions.create(model=MODEL, messages=messages,
                                        response_format=compiled.response_format(),
                                        metadata={"fault": "refusal"}, store=True)

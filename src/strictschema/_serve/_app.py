@@ -69,7 +69,7 @@ def frame(event: dict, *, split_utf8: bool = False) -> list[bytes]:
     return [data]
 
 
-class Stream(Response):
+class Stream:
     """A streamed body of byte pieces, each sent as it is (one ASGI message, one HTTP
     chunk). ``Dropped`` from the pieces ends the connection without ending the body."""
 
@@ -77,12 +77,11 @@ class Stream(Response):
                  status_code: int = 200) -> None:
         self.pieces = pieces
         self.status_code = status_code
-        self.raw = headers
-        self.background = None
+        self.headers = headers
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": self.status_code,
-                    "headers": self.raw})
+                    "headers": self.headers})
         async for piece in self.pieces:
             await send({"type": "http.response.body", "body": piece, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
@@ -154,7 +153,7 @@ def create_app(double: Double | None = None) -> Router:
         d.requests.append((request.method, _path(request), body))
         return body
 
-    async def create(request: Request) -> Response:
+    async def create(request: Request) -> Response | Stream:
         try:
             rec = d.create_response(await body_of(request))
         except ApiError as exc:
@@ -163,7 +162,7 @@ def create_app(double: Double | None = None) -> Router:
             return Stream(_events(rec, rec.events, first=True), SSE_HEADERS)
         return JSON(rec.snapshot() if rec.background else rec.final)
 
-    async def retrieve(request: Request) -> Response:
+    async def retrieve(request: Request) -> Response | Stream:
         d.requests.append(("GET", _path(request), None))
         rid = request.path_params["rid"]
         q = request.query_params
@@ -196,7 +195,7 @@ def create_app(double: Double | None = None) -> Router:
         except ApiError as exc:
             return _error(exc)
 
-    async def chat(request: Request) -> Response:
+    async def chat(request: Request) -> Response | Stream:
         try:
             body = await body_of(request)
             completion, script, chunks = d.chat(body)

@@ -538,6 +538,10 @@ class Double:
             else:
                 chunks.append(chunk({"content": piece}))
         chunks.append(chunk({}, finish))
+        if (body.get("stream_options") or {}).get("include_usage"):
+            for c in chunks:
+                c["usage"] = None
+            chunks.append({**base, "choices": [], "usage": usage})
         return completion, script, chunks
 
 
