@@ -106,7 +106,7 @@ class _Checker:
             self.n_unions += 1
         if "anyOf" in node:
             branches = node["anyOf"]
-            extra = set(node) - {"anyOf"} - _ANNOTATIONS
+            extra = set(node) - {"anyOf"} - _ANNOTATIONS - ({"$defs"} if is_root else set())
             if extra:
                 self.error(loc, "any_of_siblings",
                            f"anyOf must stand alone, found {sorted(extra)} beside it")

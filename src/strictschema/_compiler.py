@@ -58,6 +58,7 @@ _WIRE_BY_TYPE = {
     "boolean": (),
 }
 _NULL = {"type": "null"}
+_ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
 # key of the one-key object wrapping an anyOf branch of each kind (see ``disambiguate``)
 _WRAP_KEYS = {"map": "map_entries", "json": "json_text", "tuple": "tuple_items"}
 
@@ -168,6 +169,8 @@ class _Compiler:
         self.pending_nullable: list[tuple[C.PropertySpec, dict, Location]] = []
         self.wrap_ambiguous = wrap_ambiguous  # see disambiguate
         self.wrapped = 0
+        self.optional_kept = 0  # optional properties left optional (Profile.max_optional)
+        self.optional_cap = profile.max_optional  # lowered by compile_source when over it
         # a Pydantic source: the model is the judge (defaults, discriminators, _pydantic)
         self.pydantic = source.adapter is not None
 
@@ -209,6 +212,8 @@ class _Compiler:
         wire, codec = self.finish_root(root_name, wire, codec)
         codec = C.simplify(codec, self.def_codecs)
         self.final_wire = wire
+        if self.profile.enum_types != _ALL_TYPES:
+            self.fit_enums(wire)
         self.post_checks(wire)
         self.diags = self.in_document_order(self.diags)
         errors = [d for d in self.diags if d.severity == "error"]
@@ -341,6 +346,52 @@ class _Compiler:
         if isinstance(node, list):
             return [cls.retarget(v, old, new) for v in node]
         return node
+
+    def fit_enums(self, wire: Any) -> None:
+        """For a profile whose ``enum`` takes only some JSON types (gemini: strings and
+        numbers), each enum with other members becomes an anyOf of one enum per kind, in
+        place (anyOf matchers keep seeing the same nodes): null as type null, true and false
+        as type boolean (a single boolean value cannot be sent: lossy)."""
+        ok = self.profile.enum_types
+        stack = [wire]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, list):
+                stack.extend(n)
+                continue
+            if not isinstance(n, dict):
+                continue
+            stack.extend(v for k, v in n.items() if k not in ("enum", "const"))
+            values = n.get("enum")
+            if not isinstance(values, list) or all(json_type(v) in ok for v in values):
+                continue
+            kept = [v for v in values if json_type(v) in ok]
+            bools = {v for v in values if isinstance(v, bool)}
+            branches: list[dict] = []
+            strings = [v for v in kept if isinstance(v, str)]
+            numbers = [v for v in kept if not isinstance(v, str)]
+            if strings:
+                branches.append({"type": "string", "enum": strings})
+            if numbers:
+                whole = all(json_type(v) == "integer" for v in numbers)
+                branches.append({"type": "integer" if whole else "number", "enum": numbers})
+            if bools:
+                branches.append({"type": "boolean"})
+                if len(bools) == 1:
+                    self.diag((), "unsupported_keyword", "lossy",
+                              f"enum value {_dump(next(iter(bools)))} sent as any boolean: "
+                              f"profile {self.profile.name} takes no boolean enum; "
+                              "still enforced on validation")
+            if None in values:
+                branches.append({"type": "null"})
+            annotations = {k: n[k] for k in _KEEP_ANNOTATIONS if k in n}
+            n.clear()
+            if len(branches) == 1:
+                n.update(branches[0], **annotations)
+            else:
+                n.update({"anyOf": branches, **annotations})
+            self.info((), "enum_split", "an enum with boolean or null members sent as an "
+                      f"anyOf of one branch per kind (profile {self.profile.name})")
 
     def post_checks(self, wire: dict) -> None:
         if not self.inhabited(wire):
@@ -1136,6 +1187,7 @@ class _Compiler:
             return self.map_node(s, loc, res, depth)
         wire_props: dict[str, Any] = {}
         specs: list[C.PropertySpec] = []
+        wire_required: set[str] = set()
         for name, sub in props.items():
             ploc = loc + ("properties", name)
             if sub is False:
@@ -1155,8 +1207,16 @@ class _Compiler:
                     continue
                 w, c = compiled
             spec = C.PropertySpec(name, c)
-            if name not in required and not self.profile.all_required:
+            if name not in required and not self.profile.all_required and \
+                    self.optional_kept < self.optional_cap:
+                self.optional_kept += 1
                 spec.mode = "maybe"  # the wire keeps it optional: absent stays absent
+            elif name not in required and not self.profile.all_required:
+                wire_required.add(name)  # over the profile's cap: always sent
+                self.info(ploc, "optional_made_required",
+                          f"optional property {name!r} sent as required: profile "
+                          f"{self.profile.name} allows {self.profile.max_optional} optional "
+                          "properties; encode needs a value for it")
             elif name not in required and self.pydantic and self.default_mode(spec, sub, w, ploc):
                 pass  # required with its own type: the model fills in an absent value
             elif name not in required:
@@ -1186,7 +1246,8 @@ class _Compiler:
         if not wire_props:
             self.info(loc, "empty_object", "object with no properties (A6)")
         wire = {"type": "object", **self.annotations(s, loc), "properties": wire_props,
-                "required": [n for n in wire_props if n in required or self.profile.all_required],
+                "required": [n for n in wire_props if n in required or n in wire_required
+                             or self.profile.all_required],
                 "additionalProperties": False if extra is None else extra}
         self.leftovers(s, "object", handled, loc, notes)
         codec = C.IDENTITY if extra is not None else C.ObjectCodec(specs)
@@ -1405,12 +1466,41 @@ class _Compiler:
         return self.describe(wire, notes), C.TupleCodec(codecs, keys)
 
 
+def _within_optional_cap(source: Source, profile: Profile, policy: str,
+                         compiler: _Compiler, exc: UnsupportedSchemaError) -> Compilation | None:
+    """Profile.max_optional counts the wire's optional properties, where a definition
+    inlined twice counts twice: compile again keeping fewer of them optional until the wire
+    fits (the others are sent as required, a narrowing reported as info)."""
+    if not any(d.code == "too_many_optional" for d in exc.diagnostics):
+        return None
+    from ._check import _Checker
+
+    for _ in range(8):
+        checker = _Checker(compiler.final_wire, profile)
+        checker.run()
+        over = checker.n_optional - profile.max_optional
+        if over <= 0 or compiler.optional_kept == 0:
+            return None
+        cap = max(0, compiler.optional_kept - over)
+        compiler = _Compiler(source, profile, policy)
+        compiler.optional_cap = cap
+        try:
+            return compiler.run()
+        except UnsupportedSchemaError as again:
+            if not any(d.code == "too_many_optional" for d in again.diagnostics):
+                raise
+    return None
+
+
 def compile_source(source: Source, profile: Profile, policy: str) -> Compilation:
     try:
         compiler = _Compiler(source, profile, policy)
         try:
             return compiler.run()
-        except UnsupportedSchemaError:
+        except UnsupportedSchemaError as exc:
+            fitted = _within_optional_cap(source, profile, policy, compiler, exc)
+            if fitted is not None:
+                return fitted
             if not compiler.wrapped:
                 raise
             # the wrappers that tell anyOf branches apart may be what exceeds a limit (depth):
