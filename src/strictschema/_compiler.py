@@ -116,6 +116,97 @@ def make_nullable(wire: dict, defs: dict[str, dict | None] | None = None
     return out, False
 
 
+def _accepts_everything(s: Any) -> bool:
+    """``true``, ``{}`` or a schema of annotations only."""
+    return s is True or (isinstance(s, dict) and not (set(s) - _ANNOTATION_KEYS))
+
+
+def _pattern_width(pattern: str) -> tuple[int, int | None] | None:
+    """(least, most) length in code points of a string ``pattern`` can accept: the least
+    length of any match, and the most when the pattern is anchored at both ends (None:
+    unbounded or unknown). None when the pattern cannot be analysed."""
+    import re
+
+    from ._strategies_regex import python_regex
+
+    try:
+        regex = python_regex(pattern)
+        if regex is None:
+            return None
+        parsed = list(re._parser.parse(regex.pattern, regex.flags))  # type: ignore[attr-defined]
+        low, high = re._parser.parse(regex.pattern, regex.flags).getwidth()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - an unusual pattern: no conclusion
+        return None
+    at = re._constants.AT  # type: ignore[attr-defined]
+    begins = bool(parsed) and parsed[0][0] == at and parsed[0][1] in (
+        re._constants.AT_BEGINNING, re._constants.AT_BEGINNING_STRING)  # type: ignore[attr-defined]
+    ends = bool(parsed) and parsed[-1][0] == at and parsed[-1][1] in (
+        re._constants.AT_END_STRING,)  # type: ignore[attr-defined]
+    bounded = begins and ends and high < re._constants.MAXREPEAT  # type: ignore[attr-defined]
+    return low, (high if bounded else None)
+
+
+def _contradiction(s: dict, t: str) -> str | None:
+    """Why no ``t`` value meets ``s``'s keywords together, when that is provable from the
+    keywords alone (a pattern's lengths against minLength/maxLength, a range holding no
+    multiple of multipleOf, bounds that cross); None otherwise."""
+    from fractions import Fraction
+
+    if t == "string":
+        lo, hi = s.get("minLength", 0), s.get("maxLength")
+        if isinstance(hi, int) and isinstance(lo, int) and lo > hi:
+            return f"minLength {lo} is above maxLength {hi}"
+        pattern = s.get("pattern")
+        width = _pattern_width(pattern) if isinstance(pattern, str) else None
+        if width is None:
+            return None
+        least, most = width
+        if isinstance(hi, int) and least > hi:
+            return (f"pattern {pattern!r} matches only strings of at least {least} "
+                    f"characters, and maxLength is {hi}")
+        if most is not None and isinstance(lo, int) and most < lo:
+            return (f"pattern {pattern!r} matches only strings of at most {most} "
+                    f"characters, and minLength is {lo}")
+        return None
+    if t not in ("number", "integer"):
+        return None
+
+    def num(v: Any) -> Fraction | None:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return None
+        try:
+            return Fraction(str(v)) if isinstance(v, float) else Fraction(v)
+        except (ValueError, OverflowError):
+            return None
+
+    lo, lo_x = num(s.get("minimum")), False
+    ex = num(s.get("exclusiveMinimum"))
+    if ex is not None and (lo is None or ex >= lo):
+        lo, lo_x = ex, True
+    hi, hi_x = num(s.get("maximum")), False
+    ex = num(s.get("exclusiveMaximum"))
+    if ex is not None and (hi is None or ex <= hi):
+        hi, hi_x = ex, True
+    if lo is None or hi is None:
+        return None
+    if lo > hi or (lo == hi and (lo_x or hi_x)):
+        return "the lower bound is above the upper bound"
+    step = num(s.get("multipleOf"))
+    if t == "integer":
+        step = step if step is None or step.denominator == 1 else None
+        step = step or Fraction(1)
+    if step is None or step <= 0:
+        return None
+    k = -((-lo) // step)  # the first multiple at or above lo
+    first = k * step
+    if first == lo and lo_x:
+        first += step
+    if first > hi or (first == hi and hi_x):
+        what = f"multiple of {s['multipleOf']}" if "multipleOf" in s else "integer"
+        return f"no {what} lies within the bounds"
+    return None
+
+
 def _own_description(s: Any) -> str | None:
     d = s.get("description") if isinstance(s, dict) else None
     return d if isinstance(d, str) else None
@@ -492,6 +583,10 @@ class _Compiler:
         if "default" in s:
             self.info(loc + ("default",), "default_stripped",
                       "'default' removed from the wire schema (A20)")
+        if "not" in s and _accepts_everything(s["not"]):
+            self.error(loc + ("not",), "unsatisfiable",
+                       "'not' of a schema that accepts every value: no value is valid here")
+            return dict(_NULL), C.IDENTITY
         if "$ref" in s:
             return self.ref_node(s, loc, res, depth)
         if "allOf" in s:
@@ -1020,7 +1115,7 @@ class _Compiler:
                 return self.json_text_enum(s, values, loc)
         types = self.types_of(s, loc)
         if types is None:
-            return self.any_value(loc, s)
+            return self.untyped(s, loc)
         if not types:
             self.error(loc, "unsatisfiable", "no value matches both 'type' and 'enum'/'const'")
             return dict(_NULL), C.IDENTITY
@@ -1054,6 +1149,22 @@ class _Compiler:
         if nullable:
             wire, _ = make_nullable(wire)
         return wire, codec
+
+    def untyped(self, s: dict, loc: Location) -> tuple[dict, C.Codec]:
+        """A schema with no type to send: JSON text. Its constraints (``not``,
+        ``if``/``then``/``else``, ``$dynamicRef``, ...) cannot be sent on a string of JSON
+        text: each is lossy (the validator still checks it on the decoded value)."""
+        wire, codec = self.any_value(loc, s)
+        notes: list[str] = []
+        effective = set(s) & _GENERIC_LOSSY
+        if "if" in effective and not ({"then", "else"} & effective):
+            effective.discard("if")  # an if alone constrains nothing
+        if "if" not in s:
+            effective -= {"then", "else"}  # ignored without if
+        for kw in sorted(effective, key=list(s).index):
+            self.lose(loc, kw, s[kw], notes,
+                      f"'{kw}' cannot be sent on a value sent as JSON text")
+        return self.describe(wire, notes), codec
 
     @staticmethod
     def restrict(s: dict, t: str, keep_null: bool = False) -> dict:
@@ -1093,6 +1204,10 @@ class _Compiler:
             return self.object_node(s, loc, res, depth)
         if t == "array":
             return self.array_node(s, loc, res, depth)
+        why = _contradiction(s, t)
+        if why is not None:
+            self.error(loc, "unsatisfiable", f"no {t} meets this schema: {why}")
+            return dict(_NULL), C.IDENTITY
         notes = []
         wire = {"type": t, **self.annotations(s, loc)}
         if "const" in s and "const" in self.profile.keywords:

@@ -47,11 +47,13 @@ OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 _TZ = {"aware": OFFSET, "naive": "", None: f"{OFFSET}?"}
 _TZ_WORDS = {"aware": "with a UTC offset", "naive": "without a UTC offset",
              None: "with or without a UTC offset"}
-# ISO 8601 durations as Pydantic writes them (-P1DT2H3M4.5S); bounded so that no text
-# exceeds timedelta's range (999,999,999 days)
+# ISO 8601 durations as Pydantic writes them (-P1Y5DT2H3M4.5S; a year is 365 days), with
+# each part bounded so that no text exceeds what Pydantic reads (999,999,999 days; the
+# time part in seconds within 32 bits)
 _DUR_S = r"\d{1,8}(?:\.\d{1,6})?S"
-_DUR_T = rf"T(?:\d{{1,8}}H(?:\d{{1,8}}M)?(?:{_DUR_S})?|\d{{1,8}}M(?:{_DUR_S})?|{_DUR_S})"
-DURATION = rf"^-?P(?:\d{{1,8}}D(?:{_DUR_T})?|{_DUR_T})$"
+_DUR_T = rf"T(?:\d{{1,5}}H(?:\d{{1,6}}M)?(?:{_DUR_S})?|\d{{1,6}}M(?:{_DUR_S})?|{_DUR_S})"
+_DUR_YD = r"(?:\d{1,6}Y(?:\d{1,8}D)?|\d{1,8}D)"
+DURATION = rf"^-?P(?:{_DUR_YD}(?:{_DUR_T})?|{_DUR_T})$"
 
 
 def _generator() -> type:
@@ -100,6 +102,64 @@ def _generator() -> type:
         def decimal_schema(self, schema: Any) -> dict:
             return _decimal(schema, super().decimal_schema(schema))
 
+        def chain_schema(self, schema: Any) -> dict:
+            # Pydantic sends only the first step; constraints written after a validator
+            # (Annotated[str, AfterValidator(f), Field(pattern=...)]) are later steps the
+            # model checks all the same: send them too (they hold on what the model dumps)
+            first = self.generate_inner(schema["steps"][0])
+            if self.mode != "validation" or len(schema["steps"]) < 2:
+                return first
+            rest = []
+            for step in schema["steps"][1:]:
+                try:
+                    part = self.generate_inner(step)
+                except Exception:  # noqa: BLE001 - a step with no JSON Schema: the model checks
+                    return first
+                if part:
+                    rest.append(part)
+            if not rest:
+                return first
+            notes = ["the model checks these constraints after its own validator; Pydantic's "
+                     "schema leaves them out"]
+            parts = []
+            for part in (first, *rest):  # their notes move up (allOf merging drops them)
+                note = part.get("$comment") if isinstance(part, dict) else None
+                if isinstance(note, str) and note.startswith(COMMENT_PREFIX):
+                    notes.append(note.removeprefix(COMMENT_PREFIX))
+                    part = {k: v for k, v in part.items() if k != "$comment"}
+                parts.append(part)
+            return {"allOf": parts, "$comment": COMMENT_PREFIX + "; ".join(notes)}
+
+        def function_after_schema(self, schema: Any) -> dict:
+            return _validator_note(super().function_after_schema(schema), schema)
+
+        def function_before_schema(self, schema: Any) -> dict:
+            return _validator_note(super().function_before_schema(schema), schema)
+
+        def function_wrap_schema(self, schema: Any) -> dict:
+            return _validator_note(super().function_wrap_schema(schema), schema)
+
+        def function_plain_schema(self, schema: Any) -> dict:
+            return _validator_note(super().function_plain_schema(schema), schema)
+
+        def str_schema(self, schema: Any) -> dict:
+            out = super().str_schema(schema)
+            pattern = out.get("pattern")
+            if isinstance(pattern, str):
+                rewritten, lossy = model_pattern(pattern)
+                if rewritten != pattern:
+                    out["pattern"] = rewritten
+                    out["$comment"] = (
+                        f"{COMMENT_PREFIX}the model matches \\s with Unicode white space "
+                        "(U+0085 and U+001C-U+001F count, U+FEFF does not); the pattern says "
+                        "so in ECMA-262 terms")
+                if lossy:
+                    out["$comment"] = (
+                        f"{LOSSY_PREFIX}the model reads \\D, \\W, \\b or a negated \\d/\\w "
+                        "with Unicode classes, ECMA-262 with ASCII ones: the wire may admit "
+                        "texts the model refuses")
+            return out
+
         def set_schema(self, schema: Any) -> dict:
             return _no_unique(super().set_schema(schema), "set")
 
@@ -117,6 +177,23 @@ def json_schema(adapter: Any) -> dict:
     if not _GENERATOR:
         _GENERATOR.append(_generator())
     return adapter.json_schema(mode="validation", schema_generator=_GENERATOR[0])
+
+
+def _validator_note(out: Any, schema: Any) -> Any:
+    """A user's validator function: say that the wire cannot carry what it checks."""
+    fn = (schema.get("function") or {}).get("function")
+    inner = getattr(fn, "func", fn)  # functools.partial
+    module = getattr(inner, "__module__", None) or ""
+    if not isinstance(out, dict) or fn is None or module.startswith("pydantic"):
+        return out
+    name = getattr(inner, "__qualname__", None) or getattr(inner, "__name__", None) or repr(inner)
+    note = (f"the model runs validator {name!r} on this value; what it refuses is found "
+            "on parse only")
+    prior = out.get("$comment")
+    out = dict(out)
+    out["$comment"] = (f"{prior}; {note}" if isinstance(prior, str) and
+                       prior.startswith(COMMENT_PREFIX[:12]) else COMMENT_PREFIX + note)
+    return out
 
 
 def _no_unique(out: dict, what: str) -> dict:
@@ -178,6 +255,60 @@ def _decimal(schema: Any, pydantic_out: dict) -> dict:
     return {"anyOf": [number, string], "$comment": prefix + note}
 
 
+# -- patterns ----------------------------------------------------------------------------
+# Pydantic runs patterns with Rust's regex crate (or Python's re): \s, \d, \w are Unicode
+# classes there, ASCII (\d, \w) or a slightly different set (\s) in ECMA-262. A positive
+# class of ECMA-262 is within the model's, except \s (U+FEFF); a negated one is wider.
+_WS_BOTH = r"\t-\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_WS_EITHER_EXTRA = r"\u001c-\u001f\u0085"
+
+
+def model_pattern(pattern: str) -> tuple[str, bool]:
+    """``pattern`` rewritten so that what it matches under ECMA-262 the model's engine
+    matches too, for white space; and whether some other escape (``\D``, ``\W``, ``\b``,
+    ``\B``, a negated ``\d``/``\w``) still lets ECMA-262 match more."""
+    out: list[str] = []
+    lossy = False
+    i, n = 0, len(pattern)
+    in_class = negated = False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            esc = pattern[i + 1]
+            i += 2
+            if not in_class:
+                if esc == "s":
+                    out.append(f"[{_WS_BOTH}]")
+                    continue
+                if esc == "S":
+                    out.append(f"[^\\s{_WS_EITHER_EXTRA}]")
+                    continue
+                lossy = lossy or esc in "DWbB"
+            elif negated:
+                if esc == "s":
+                    out.append(f"\\s{_WS_EITHER_EXTRA}")
+                    continue
+                lossy = lossy or esc in "dwSDW"
+            else:
+                if esc == "s":
+                    out.append(_WS_BOTH)
+                    continue
+                lossy = lossy or esc in "SDW"
+            out.append("\\" + esc)
+            continue
+        if not in_class and ch == "[":
+            in_class = True
+            negated = pattern.startswith("^", i + 1)
+            out.append("[^" if negated else "[")
+            i += 2 if negated else 1
+            continue
+        if in_class and ch == "]":
+            in_class = negated = False
+        out.append(ch)
+        i += 1
+    return "".join(out), lossy
+
+
 # -- names ------------------------------------------------------------------------------
 def type_name(obj: Any) -> str:
     """A readable name for a type: ``Item`` for a model, ``ItemList`` for ``list[Item]``,
@@ -230,4 +361,47 @@ def normalize(adapter: Any, data: Any) -> Any:
         value = adapter.validate_python(data, by_alias=True, by_name=True)
     else:
         value = adapter.validate_json(text, by_alias=True, by_name=True)
-    return adapter.dump_python(value, mode="json", by_alias=True)
+    return _keyed_for_validation(value, adapter.dump_python(value, mode="json", by_alias=True))
+
+
+def _validation_key(name: str, field: Any) -> str | None:
+    """The key the validation JSON Schema names a field by (None: an AliasPath)."""
+    alias = field.validation_alias
+    if isinstance(alias, str):
+        return alias
+    if alias is not None:  # AliasChoices: the schema shows the first choice
+        first = alias.choices[0] if getattr(alias, "choices", None) else None
+        return first if isinstance(first, str) else None
+    return field.alias or name
+
+
+def _keyed_for_validation(obj: Any, dumped: Any) -> Any:
+    """``dumped`` (a dump by alias) with each model's keys as its validation JSON Schema has
+    them: a field whose validation alias differs from its serialization alias is renamed,
+    and keys that are no field (computed fields) are left out unless the model keeps extra
+    keys. Walks the instance and its dump side by side."""
+    import pydantic
+
+    if isinstance(obj, pydantic.RootModel):
+        return _keyed_for_validation(obj.root, dumped)
+    if isinstance(obj, pydantic.BaseModel) and isinstance(dumped, dict):
+        out: dict[str, Any] = {}
+        for name, field in type(obj).model_fields.items():
+            out_key = field.serialization_alias or field.alias or name
+            if out_key not in dumped:
+                continue
+            key = _validation_key(name, field)
+            if key is None:
+                return dumped
+            out[key] = _keyed_for_validation(getattr(obj, name), dumped[out_key])
+        for key in obj.model_extra or ():
+            if key in dumped:
+                out[key] = dumped[key]
+        return out
+    if isinstance(dumped, list) and isinstance(obj, (list, tuple, set, frozenset)) and \
+            len(obj) == len(dumped):
+        return [_keyed_for_validation(o, d) for o, d in zip(obj, dumped, strict=True)]
+    if isinstance(dumped, dict) and isinstance(obj, dict) and len(obj) == len(dumped):
+        return {k: _keyed_for_validation(o, d)
+                for (k, d), o in zip(dumped.items(), obj.values(), strict=True)}
+    return dumped

@@ -1,0 +1,240 @@
+"""Issue 13, rule by rule: for a Pydantic source the model is the judge (docs/pydantic.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from decimal import Decimal
+from typing import Annotated, Literal, Optional, Union
+
+import pytest
+
+pydantic = pytest.importorskip("pydantic")
+from pydantic import (  # noqa: E402
+    AfterValidator,
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NaiveDatetime,
+    computed_field,
+    condecimal,
+)
+
+import strictschema  # noqa: E402
+from strictschema import ValidationError  # noqa: E402
+
+
+class Noop(BaseModel):
+    kind: Literal["noop"] = "noop"
+
+
+class Say(BaseModel):
+    kind: Literal["say"] = "say"
+    text: str
+
+
+class Plan(BaseModel):
+    first: Annotated[Union[Noop, Say], Field(discriminator="kind")]
+    rest: list[Annotated[Union[Noop, Say], Field(discriminator="kind")]] = []
+
+
+def _codes(c: strictschema.Compiled) -> set[tuple[str, str]]:
+    return {(d.path, d.code) for d in c.diagnostics}
+
+
+def test_defaulted_tags_stay_required_constants_and_the_union_is_exact() -> None:
+    c = strictschema.compile(Plan)
+    assert c.exact
+    defs = c.schema["$defs"]
+    assert defs["Noop"]["properties"]["kind"] == {"type": "string", "const": "noop"}
+    assert defs["Noop"]["required"] == ["kind"]
+    assert ("$.properties.first.oneOf", "one_of_to_any_of") in _codes(c)
+    # a null tag is not a wire value any more (it parsed to "Unable to extract tag")
+    with pytest.raises(ValidationError):
+        c.validate_json('{"first": {"kind": null}, "rest": []}')
+    plan = c.parse('{"first": {"kind": "say", "text": "hi"}, "rest": [{"kind": "noop"}]}')
+    assert plan == Plan(first=Say(text="hi"), rest=[Noop()])
+
+
+class Event(BaseModel):
+    title: str
+    all_day: bool = False
+    color: Literal["red", "blue"] = "blue"
+    note: Optional[str] = None
+    legacy: int = None  # type: ignore[assignment]  # a default the field's type refuses
+
+
+def test_defaults_are_required_with_their_own_type() -> None:
+    c = strictschema.compile(Event)
+    props = c.schema["properties"]
+    assert props["all_day"] == {"type": "boolean", "title": "All Day"}
+    assert props["color"]["enum"] == ["red", "blue"]
+    assert props["note"]["anyOf"] == [{"type": "string"}, {"type": "null"}]  # the model takes None
+    # a default outside the field's type keeps the nullable form: null decodes to absent
+    assert props["legacy"]["type"] == ["integer", "null"]
+    assert ("$.properties.legacy", "optional_to_nullable") in _codes(c)
+    assert ("$.properties.all_day", "default_required") in _codes(c)
+    assert set(c.schema["required"]) == set(props)
+    with pytest.raises(ValidationError):
+        c.validate_json('{"title": "t", "all_day": null, "color": "red", "note": null, '
+                        '"legacy": null}')
+    # encode fills in the defaults of data that leaves them out
+    assert c.encode({"title": "t"}) == {"title": "t", "all_day": False, "color": "blue",
+                                        "note": None, "legacy": None}
+    assert c.parse(json.dumps(c.encode({"title": "t"}))) == Event(title="t")
+
+
+class Meeting(BaseModel):
+    local: NaiveDatetime
+    utc: AwareDatetime
+    either: dt.datetime
+    at: dt.time
+    length: dt.timedelta = dt.timedelta(hours=1)
+
+
+def test_datetimes_follow_the_model() -> None:
+    c = strictschema.compile(Meeting)
+    assert c.exact
+    assert ("$.properties.either", "model_rule") in _codes(c)
+    assert "format" not in c.schema["properties"]["either"]
+    wire = {"local": "2025-03-14T09:30:00", "utc": "2025-03-14T09:30Z",
+            "either": "2025-03-14T09:30", "at": "09:30", "length": "-PT5S"}
+    m = c.parse(json.dumps(wire))
+    assert m.local == dt.datetime(2025, 3, 14, 9, 30) and m.local.tzinfo is None
+    assert m.utc.utcoffset() == dt.timedelta(0)
+    assert m.length == dt.timedelta(seconds=-5)
+    # what the model dumps encodes (a naive datetime included) and parses back equal
+    assert c.parse(json.dumps(c.encode(m))) == m
+    for bad in ({**wire, "local": "2025-03-14T09:30Z"},       # naive only
+                {**wire, "utc": "2025-03-14T09:30:00"},       # aware only
+                {**wire, "either": "2025-02-29T09:30"},       # not a leap year
+                {**wire, "either": "2025-03-14T24:00"}):
+        with pytest.raises(ValidationError):
+            c.validate_json(json.dumps(bad))
+    assert c.parse(json.dumps({**wire, "either": "2024-02-29T23:59:59.123456+05:30"}))
+
+
+class Money(BaseModel):
+    amount: Decimal
+    price: condecimal(max_digits=6, decimal_places=2, ge=0)
+
+
+def test_decimal_as_number_or_text() -> None:
+    c = strictschema.compile(Money)
+    assert c.exact
+    ok = c.parse('{"amount": "1e5", "price": 12.5}')
+    assert ok == Money(amount=Decimal("1e5"), price=Decimal("12.5"))
+    assert c.parse('{"amount": 0.1, "price": "9999.99"}').amount == Decimal("0.1")
+    for bad in ('{"amount": "abc", "price": 1}', '{"amount": 1, "price": "10000"}',
+                '{"amount": 1, "price": 1.234}', '{"amount": 1, "price": "-1"}'):
+        with pytest.raises(ValidationError):
+            c.validate_json(bad)
+    m = Money(amount=Decimal("-0.5"), price=Decimal("1.50"))
+    assert c.parse(json.dumps(c.encode(m))) == m
+
+
+class Tags(BaseModel):
+    tags: set[str]
+
+
+def test_sets_accept_repeated_items_as_the_model_does() -> None:
+    c = strictschema.compile(Tags)
+    assert "uniqueItems" not in c.schema["properties"]["tags"]
+    assert c.exact
+    assert c.parse('{"tags": ["a", "a"]}') == Tags(tags={"a"})
+
+
+class Account(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    user_id: uuid.UUID = Field(alias="userId")
+    display_name: str = Field(validation_alias=AliasChoices("displayName", "name"))
+    active: bool = Field(True, alias="isActive")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        return self.display_name.upper()
+
+
+def test_encode_takes_an_instance_or_a_dump_by_alias_or_by_name() -> None:
+    c = strictschema.compile(Account)
+    a = Account(userId=uuid.UUID(int=7), displayName="Ada")
+    expected = {"userId": str(uuid.UUID(int=7)), "displayName": "Ada", "isActive": True}
+    assert c.encode(a) == expected
+    assert c.encode(a.model_dump(mode="json", by_alias=True)) == expected
+    assert c.encode(a.model_dump(mode="json")) == expected
+    assert c.encode(a.model_dump()) == expected  # Python values: UUID
+    assert c.parse(json.dumps(c.encode(a))) == a
+    with pytest.raises(ValidationError, match="the model refuses") as info:
+        c.encode({"userId": "not-a-uuid", "displayName": "x"})
+    assert info.value.errors[0].json_path == "$.userId"
+
+
+class Nameless(BaseModel):
+    n: int
+
+
+def test_names_come_from_the_type() -> None:
+    assert strictschema.compile(list[Nameless]).name == "NamelessList"
+    union = Annotated[Union[Noop, Say], Field(discriminator="kind")]
+    assert strictschema.compile(union).name == "NoopOrSay"
+    assert strictschema.compile(dict[str, Nameless]).name == "NamelessMap"
+    assert strictschema.compile(Nameless).name == "Nameless"
+
+
+def _lower(v: str) -> str:
+    return v.lower()
+
+
+class Contact(BaseModel):
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")]
+    slug: Annotated[str, AfterValidator(_lower), Field(pattern=r"^[a-z0-9-]+$")]
+
+
+def test_patterns_follow_the_models_regex_engine() -> None:
+    c = strictschema.compile(Contact)
+    assert c.exact
+    # U+0085 is white space for Pydantic's engine, not for ECMA-262: the wire refuses it
+    with pytest.raises(ValidationError):
+        c.validate_json(json.dumps({"email": "a@\x85.aa", "slug": "a"}))
+    # a constraint written after a validator is sent too (Pydantic's schema leaves it out)
+    assert c.schema["properties"]["slug"]["pattern"] == "^[a-z0-9-]+$"
+    messages = " ".join(d.message for d in c.diagnostics if d.code == "model_rule")
+    assert "_lower" in messages and "white space" in messages
+    assert c.parse('{"email": "a@b.cd", "slug": "x-1"}').slug == "x-1"
+
+
+class Word(BaseModel):
+    w: Annotated[str, Field(pattern=r"^\W+$")]
+
+
+def test_patterns_the_model_reads_otherwise_are_lossy() -> None:
+    c = strictschema.compile(Word)
+    assert not c.exact
+    assert any(d.code == "model_rule" and d.severity == "lossy" for d in c.diagnostics)
+    with pytest.raises(strictschema.UnsupportedSchemaError):
+        strictschema.compile(Word, on_unsupported="error")
+
+
+class Reading(BaseModel):
+    value: int
+
+    @pydantic.field_validator("value")
+    @classmethod
+    def not_negative(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError("must not be negative")
+        return v
+
+
+def test_a_validators_refusal_says_it_is_the_models() -> None:
+    c = strictschema.compile(Reading)
+    assert any(d.code == "model_rule" and "not_negative" in d.message for d in c.diagnostics)
+    with pytest.raises(ValidationError, match="the model refuses this value: Value error, "
+                                              "must not be negative") as info:
+        c.parse('{"value": -1}')
+    assert info.value.errors[0].json_path == "$.value"
