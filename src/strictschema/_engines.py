@@ -36,7 +36,7 @@ __all__ = ["ENGINES", "EngineReport", "Unproducible", "check_engine", "engine_ma
            "engine_text"]
 
 ENGINES = ("llguidance", "xgrammar", "outlines-core", "llama-cpp-python")
-_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 _NAMED = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

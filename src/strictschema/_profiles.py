@@ -24,6 +24,8 @@ _NO_LIMIT = 10**9
 # fractions of exactly 3 digits and only "Z" as the offset, lowercase UUIDs, http(s)/ftp URIs
 # with a dotted host, emails with a dotted domain (docs/profiles/outlines.md)
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+# RFC 3986 URIs are ASCII: llguidance and xgrammar write no other characters in a uri
+_URI = ("uri", r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*")
 _OUTLINES_FORMATS = (
     ("date-time", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z"),
     ("time", r"\d\d:\d\d:\d\d(?:\.\d+)?Z"),
@@ -52,7 +54,7 @@ class Grammar:
     """Code point ranges (beyond the control characters) the engine never writes raw."""
     exponent: str = "any"
     """``any``: numbers may have an exponent; ``none``: never; ``unbounded``: only numbers
-    without minimum/maximum (a bounded number is written in positional notation)."""
+    without minimum/maximum/multipleOf (the others are written in positional notation)."""
     plain_constrained_strings: bool = False
     """A string with minLength, maxLength or pattern is written without escapes: a value
     holding a quote, a backslash or a control character cannot be written."""
@@ -230,7 +232,8 @@ PROFILES: dict[str, Profile] = {
             **_ENGINE,
             pattern_features=frozenset({"lookaround", "backreference"}),
             grammar=Grammar(key_order="schema", u_escapes="control",
-                            raw_forbidden=((0x7F, 0x7F),), exponent="unbounded"),
+                            raw_forbidden=((0x7F, 0x7F),), exponent="unbounded",
+                            formats=(_URI,)),
             engine="llguidance",
             sdk_shapes=("llguidance",),
             sources=("llguidance docs/json_schema.md (supported features, departures)",),
@@ -238,14 +241,15 @@ PROFILES: dict[str, Profile] = {
         Profile(
             name="xgrammar",
             as_of="2026-08-01",
-            keywords=_CORE | _ANNOTATIONS | _OBJECT | _STRING | _NUMBER | _ARRAY,
+            # multipleOf holds for integers only (0.015 passes multipleOf 0.01): not sent
+            keywords=_CORE | _ANNOTATIONS | _OBJECT | _STRING | _ARRAY | _NUMBER - {"multipleOf"},
             formats=_FORMATS | {"uri"},
             **_OPEN,
             **_ENGINE,
             pattern_features=frozenset({"lookaround", "backreference", "unanchored"}),
             grammar=Grammar(key_order="schema", separators=(", ", ": "), exponent="unbounded",
                             bounded_fraction_digits=6, plain_constrained_strings=True,
-                            formats=(("date-time", r"[^tz]*"), ("hostname", r"[^A-Z]*"))),
+                            formats=(("date-time", r"[^tz]*"), ("hostname", r"[^A-Z]*"), _URI)),
             engine="xgrammar",
             sdk_shapes=("xgrammar",),
             sources=("xgrammar json_schema_converter (Grammar.from_json_schema, strict_mode)",),
