@@ -31,6 +31,7 @@ from pydantic import (
     constr,
 )
 from pydantic.alias_generators import to_camel
+from typing_extensions import NotRequired, TypedDict
 
 T = TypeVar("T")
 
@@ -639,6 +640,14 @@ class Survey(BaseModel):
     by_channel: dict[Channel, Priority] = {}
 
 
+# 46. tool arguments as a TypedDict (pydantic-ai reads tool parameters from TypedDicts)
+class BookingArgs(TypedDict):
+    city: str
+    nights: Annotated[int, Field(ge=1, le=30)]
+    breakfast: NotRequired[bool]
+    budget_eur: NotRequired[Decimal]
+
+
 MODELS: list[Any] = [
     CalendarEvent, MathReasoning, UIComponent, ResearchPaper, TicketTriage, QueryPlan,
     KnowledgeGraph, AgentTurn, PetOwner, Household, WeatherQuery, CitedAnswer,
@@ -647,5 +656,5 @@ MODELS: list[Any] = [
     EntityExtraction, Review, Moderation, SqlQuery, Recipe, RouterDecision, Booking,
     ProductPage, Scores, Customer, TodoList, Employee, Table, BrowserPlan, SensorLog, Survey,
     list[Product], Annotated[Union[SearchWeb, SendEmail, Noop], Field(discriminator="action")],
-    File,
+    File, BookingArgs,
 ]

@@ -23,6 +23,8 @@ from pydantic import (  # noqa: E402
     condecimal,
 )
 
+from typing_extensions import NotRequired, TypedDict  # noqa: E402
+
 import strictschema  # noqa: E402
 from strictschema import ValidationError  # noqa: E402
 
@@ -238,3 +240,16 @@ def test_a_validators_refusal_says_it_is_the_models() -> None:
                                               "must not be negative") as info:
         c.parse('{"value": -1}')
     assert info.value.errors[0].json_path == "$.value"
+
+
+class Args(TypedDict):
+    city: str
+    nights: NotRequired[int]
+
+
+def test_a_typed_dict_key_that_may_be_absent_stays_absent() -> None:
+    c = strictschema.compile(Args)
+    assert c.schema["properties"]["nights"]["type"] == ["integer", "null"]
+    assert c.parse('{"city": "Oslo", "nights": null}') == {"city": "Oslo"}
+    assert c.encode({"city": "Oslo"}) == {"city": "Oslo", "nights": None}
+    assert c.parse('{"city": "Oslo", "nights": 2}') == {"city": "Oslo", "nights": 2}

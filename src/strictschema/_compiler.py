@@ -1266,13 +1266,13 @@ class _Compiler:
         return self.describe(wire, notes), C.JsonTextCodec()
 
     def check_pattern(self, pattern: Any, loc: Location) -> None:
+        from ._errors import SchemaError
         from ._regex import compile_pattern
-        from ._vcodegen import _pattern_error
 
         try:
             compile_pattern(pattern)
-        except ValueError as exc:
-            raise _pattern_error(pattern, exc, loc) from None
+        except SchemaError as exc:  # UnsafePatternError keeps its type, now with a location
+            raise type(exc)(exc.message, loc) from None
 
     def object_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         notes: list[str] = []
@@ -1373,6 +1373,10 @@ class _Compiler:
         takes a null it refuses), the default filled in on encode. False when the default
         is not a value of the field's own schema (``x: int = None``): the property is then
         sent nullable, null decoding to absent, so the model still gets its default."""
+        from ._pydantic import OPTIONAL_KEY
+
+        if isinstance(sub, dict) and sub.get("$comment") == OPTIONAL_KEY:
+            return False  # a TypedDict key that may be absent: absent is not a default
         default = sub.get("default", C.MISSING) if isinstance(sub, dict) else C.MISSING
         if default is not C.MISSING:
             try:

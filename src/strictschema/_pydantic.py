@@ -31,10 +31,13 @@ import typing
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["COMMENT_PREFIX", "LOSSY_PREFIX", "json_schema", "normalize", "type_name"]
+__all__ = ["COMMENT_PREFIX", "LOSSY_PREFIX", "OPTIONAL_KEY", "json_schema", "normalize", "type_name"]
 
 COMMENT_PREFIX = "strictschema: "
 LOSSY_PREFIX = "strictschema lossy: "  # the wire admits values the model refuses
+# a TypedDict key that may be absent, with no default: sent nullable, null meaning absent
+OPTIONAL_KEY = (COMMENT_PREFIX + "a key the model lets be absent, with no default: null on "
+                "the wire stands for absent")
 
 # -- texts Pydantic's date/time parser accepts (a subset: calendar-valid, ASCII) -------------
 _YEAR = r"(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"
@@ -158,6 +161,21 @@ def _generator() -> type:
                         f"{LOSSY_PREFIX}the model reads \\D, \\W, \\b or a negated \\d/\\w "
                         "with Unicode classes, ECMA-262 with ASCII ones: the wire may admit "
                         "texts the model refuses")
+            return out
+
+        def typed_dict_schema(self, schema: Any) -> dict:
+            # a NotRequired key has no default: absent means absent (not "the default")
+            out = super().typed_dict_schema(schema)
+            total = schema.get("total", True)
+            props = out.get("properties") if isinstance(out, dict) else None
+            for name, field in (schema.get("fields") or {}).items():
+                inner = field.get("schema") or {}
+                if field.get("required", total) or inner.get("type") == "default":
+                    continue
+                alias = field.get("validation_alias")
+                key = alias if isinstance(alias, str) else name
+                if isinstance(props, dict) and isinstance(props.get(key), dict):
+                    props[key] = {**props[key], "$comment": OPTIONAL_KEY}
             return out
 
         def set_schema(self, schema: Any) -> dict:
