@@ -1,3 +1,4 @@
+# ruff: noqa: UP007, UP045 - Optional[...] and Union[...] as users write them
 """Realistic Pydantic models for structured outputs, written after the kinds of examples the
 openai SDK and cookbook, instructor, pydantic-ai and LangChain show (event extraction, math
 reasoning, UI trees, ticket triage, query plans, knowledge graphs, tool calls, citations,
@@ -31,7 +32,7 @@ from pydantic import (
     constr,
 )
 from pydantic.alias_generators import to_camel
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import NotRequired, TypedDict  # noqa: UP035 - pydantic needs it on 3.11
 
 T = TypeVar("T")
 
@@ -274,7 +275,7 @@ class LineItem(BaseModel):
     sku: Annotated[str, Field(pattern=r"^[A-Z]{3}-\d{3}$")]
     quantity: conint(ge=1) = 1
     unit_price: condecimal(max_digits=8, decimal_places=2, ge=0)
-    discount: Annotated[Decimal, Field(max_digits=4, decimal_places=2)] = Decimal("0")
+    discount: Annotated[Decimal, Field(max_digits=4, decimal_places=2)] = Decimal(0)
 
 
 class Order(BaseModel):
@@ -354,7 +355,7 @@ class Calculation(BaseModel):
 # 22. a Literal of mixed types
 class Setting(BaseModel):
     key: str
-    value: Literal["auto", 0, 1, 2.5, None] = "auto"
+    value: Literal["auto", 0, 1, 2.5, None] = "auto"  # noqa: PYI061 - a Literal of mixed types, None included
     enabled: Literal[True] = True
 
 

@@ -22,9 +22,8 @@ pydantic = pytest.importorskip("pydantic")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 import strictschema  # noqa: E402
-from strictschema.strategies import from_schema  # noqa: E402
-
 from _models import MODELS  # noqa: E402
+from strictschema.strategies import from_schema  # noqa: E402
 
 
 def _id(model: Any) -> str:

@@ -311,12 +311,16 @@ class Compiled:
             from .responses import parse_response
 
             return parse_response(raw, self)
-        return self.to_model(self.validate_json(raw))
+        if self._source.adapter is None:
+            return self.validate_json(raw)
+        try:
+            data = self.validate_json(raw)
+        except ValidationError as exc:  # a date-time pattern missed: say what the text is not
+            from ._pydantic import explain
 
-    def to_model(self, data: Any) -> Any:
-        """Original-shaped data -> the model instance (data itself without a model)."""
-        adapter = self._source.adapter
-        if adapter is None:
+            raise explain(exc, self._wire) from None
+        return self.to_model(data)
+
     def _model_dump(self, data: Any) -> Any:
         from ._pydantic import normalize
         import pydantic
@@ -337,6 +341,10 @@ class Compiled:
 
 def _model_errors(exc: Any) -> ValidationError:
     """A ``pydantic.ValidationError`` as ours: each error at its path, saying it is the model's
+    def to_model(self, data: Any) -> Any:
+        """Original-shaped data -> the model instance (data itself without a model)."""
+        adapter = self._source.adapter
+        if adapter is None:
     (its message, what it got)."""
     details = []
     for e in exc.errors(include_url=False):

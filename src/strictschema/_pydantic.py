@@ -31,7 +31,8 @@ import typing
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["COMMENT_PREFIX", "LOSSY_PREFIX", "OPTIONAL_KEY", "json_schema", "normalize", "type_name"]
+__all__ = ["COMMENT_PREFIX", "LOSSY_PREFIX", "OPTIONAL_KEY", "explain", "json_schema",
+           "model_pattern", "normalize", "type_name"]
 
 COMMENT_PREFIX = "strictschema: "
 LOSSY_PREFIX = "strictschema lossy: "  # the wire admits values the model refuses
@@ -67,6 +68,12 @@ def _generator() -> type:
 
         def _when(self, tz: Any, what: str, pattern: str, extra: str = "") -> dict:
             words = _TZ_WORDS.get(tz if tz in _TZ else None)
+            shape = "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" if what == "date-time" else (
+                "HH:MM[:SS[.ffffff]]")
+            offset = {"aware": " and an offset (Z or +HH:MM)", "naive": ", no offset"}.get(
+                tz if tz in _TZ else None, " and an optional offset (Z or +HH:MM)")
+            _EXPLAINED[pattern] = (f"is not a {what} the model accepts: {shape}{offset}, "
+                                   "a real calendar date")
             return {"type": "string", "pattern": pattern,
                     "$comment": f"{COMMENT_PREFIX}the model accepts {what} {words}{extra}; "
                                 f"a pattern of those texts replaces format {what}"}
@@ -88,6 +95,8 @@ def _generator() -> type:
             return self._bounds(schema, out)
 
         def timedelta_schema(self, schema: Any) -> dict:
+            _EXPLAINED[DURATION] = ("is not a duration the model accepts: an ISO 8601 "
+                                    "duration such as P1DT2H3M4.5S or -PT5S")
             out = {"type": "string", "pattern": DURATION,
                    "$comment": f"{COMMENT_PREFIX}the model reads and writes ISO 8601 durations "
                                "with a sign (-PT5S), which format duration refuses; a pattern "
@@ -122,8 +131,8 @@ def _generator() -> type:
                     rest.append(part)
             if not rest:
                 return first
-            notes = ["the model checks these constraints after its own validator; Pydantic's "
-                     "schema leaves them out"]
+            notes = [("the model checks these constraints after its own validator; "
+                      "Pydantic's schema leaves them out")]
             parts = []
             for part in (first, *rest):  # their notes move up (allOf merging drops them)
                 note = part.get("$comment") if isinstance(part, dict) else None
@@ -188,6 +197,32 @@ def _generator() -> type:
 
 
 _GENERATOR: list[type] = []
+# the patterns the generator wrote, and what a text that misses one is not
+_EXPLAINED: dict[str, str] = {}
+
+
+def explain(exc: Any, wire: Any) -> Any:
+    """``exc`` (a ``ValidationError`` from the wire check) with each "does not match" of a
+    pattern this module wrote replaced by what the text is not (a date-time the model
+    accepts, ...); ``exc`` itself when there is nothing to explain."""
+    from ._errors import ErrorDetail, ValidationError
+
+    changed = False
+    details = []
+    for e in exc.errors:
+        node: Any = wire
+        for part in e.schema_location:
+            node = node.get(part) if isinstance(node, dict) else (
+                node[part] if isinstance(node, list) and isinstance(part, int) and
+                part < len(node) else None)
+        words = _EXPLAINED.get(node) if e.keyword == "pattern" and isinstance(node, str) else None
+        if words is None:
+            details.append(e)
+            continue
+        value = e.message.split(" does not match ", 1)[0]
+        details.append(ErrorDetail(e.location, e.keyword, f"{value} {words}", e.schema_location))
+        changed = True
+    return ValidationError(details) if changed else exc
 
 
 def json_schema(adapter: Any) -> dict:
@@ -267,6 +302,10 @@ def _decimal(schema: Any, pydantic_out: dict) -> dict:
     if max_digits is not None or places is not None:
         note += " within max_digits/decimal_places (no exponent)"
     string: dict = {"type": "string", "pattern": pattern}
+    _EXPLAINED[pattern] = "is not a decimal the model accepts" + (
+        "" if max_digits is None and places is None else
+        f" (at most {max_digits} digits, {places} after the point)".replace(
+            "at most None digits, ", "").replace(", None after the point", ""))
     if bounds_lost:
         note += "; the string form cannot carry the value bounds (le/ge/lt/gt)"
     prefix = LOSSY_PREFIX if bounds_lost else COMMENT_PREFIX
@@ -282,7 +321,7 @@ _WS_EITHER_EXTRA = r"\u001c-\u001f\u0085"
 
 
 def model_pattern(pattern: str) -> tuple[str, bool]:
-    """``pattern`` rewritten so that what it matches under ECMA-262 the model's engine
+    r"""``pattern`` rewritten so that what it matches under ECMA-262 the model's engine
     matches too, for white space; and whether some other escape (``\D``, ``\W``, ``\b``,
     ``\B``, a negated ``\d``/``\w``) still lets ECMA-262 match more."""
     out: list[str] = []

@@ -68,7 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
     mark = pytest.mark
     if not isinstance(mark.__dict__.get("strictschema"), _Marker):
         mark.__dict__.pop("strictschema", None)
-        base = getattr(mark, "strictschema")  # pytest's own decorator (registered above)
+        base = mark.strictschema  # pytest's own decorator (registered above)
         mark.strictschema = _Marker(base)  # type: ignore[attr-defined]
     config.addinivalue_line("markers", _SERVE_MARKER)
 
