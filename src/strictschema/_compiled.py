@@ -155,9 +155,13 @@ class Compiled:
     def encode(self, data: Any) -> Any:
         """Original-shaped data -> wire-shaped data.
 
-        Raises ``ValidationError`` when the wire schema cannot represent ``data`` (keys an
-        object closed by the compiler cannot carry, a shorter tuple, ...: see the ``info``
-        diagnostics that narrow)."""
+        Compiled from a Pydantic type, ``data`` may be an instance, or its JSON dump by
+        alias or by field name: the model validates it, fills in its defaults, and its JSON
+        dump by alias is encoded. Raises ``ValidationError`` when the model refuses ``data``
+        or the wire schema cannot represent it (keys an object closed by the compiler cannot
+        carry, a shorter tuple, ...: see the ``info`` diagnostics that narrow)."""
+        if self._source.adapter is not None:
+            data = self._model_dump(data)
         wire = self._codec.encode(data)
         self._validators()[0].validate(wire)
         return wire
@@ -322,14 +326,19 @@ class Compiled:
         return self.to_model(data)
 
     def _model_dump(self, data: Any) -> Any:
-        from ._pydantic import normalize
         import pydantic
+
+        from ._pydantic import normalize
 
         try:
             return normalize(self._source.adapter, data)
         except pydantic.ValidationError as exc:
             raise _model_errors(exc) from None
 
+    def to_model(self, data: Any) -> Any:
+        """Original-shaped data -> the model instance (data itself without a model)."""
+        adapter = self._source.adapter
+        if adapter is None:
             return data
         import pydantic
 
@@ -341,10 +350,6 @@ class Compiled:
 
 def _model_errors(exc: Any) -> ValidationError:
     """A ``pydantic.ValidationError`` as ours: each error at its path, saying it is the model's
-    def to_model(self, data: Any) -> Any:
-        """Original-shaped data -> the model instance (data itself without a model)."""
-        adapter = self._source.adapter
-        if adapter is None:
     (its message, what it got)."""
     details = []
     for e in exc.errors(include_url=False):
@@ -353,7 +358,6 @@ def _model_errors(exc: Any) -> ValidationError:
         details.append(ErrorDetail(tuple(e["loc"]), e["type"],
                                    f"the model refuses this value: {e['msg']}{shown}"))
     return ValidationError(details)
-
 
 def compile(
     source: Any,
