@@ -12,7 +12,7 @@ from ._diagnostics import Diagnostic
 from ._errors import ErrorDetail, ValidationError, _shown_first
 from ._json import dumps
 from ._load import Source, load_source
-from ._profiles import Profile, get_profile
+from ._profiles import PROFILES, Profile, get_profile
 
 __all__ = ["Compiled", "check_name", "compile"]
 
@@ -42,6 +42,7 @@ class Compiled:
         "_codec",
         "_diagnostics",
         "_fast_decode",
+        "_options",
         "_profile",
         "_residual",
         "_source",
@@ -52,8 +53,10 @@ class Compiled:
     )
 
     def __init__(self, source: Source, profile: Profile, wire: dict, codec: Codec,
-                 diagnostics: tuple[Diagnostic, ...]) -> None:
+                 diagnostics: tuple[Diagnostic, ...],
+                 options: tuple[str, Any] = ("describe", None)) -> None:
         self._source = source
+        self._options = options  # (on_unsupported, registry): what pickling compiles again
         self._profile = profile
         self._wire = wire
         self._codec = codec
@@ -105,6 +108,19 @@ class Compiled:
     def exact(self) -> bool:
         """True when nothing was lost: the wire schema carries every constraint."""
         return not any(d.severity == "lossy" for d in self._diagnostics)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as what it was compiled from and how: the Pydantic type (by reference) or
+        the JSON Schema, the profile (by name when it is a built-in one), ``on_unsupported``
+        and the caller's registry. Unpickling compiles again, once per process for the same
+        arguments (see ``_rebuild``): a task sent to a worker carries the schema, not the
+        generated validators."""
+        on_unsupported, registry = self._options
+        source = self._source.model if self._source.model is not None else self._source.schema
+        profile: str | Profile = self._profile
+        if PROFILES.get(self._profile.name) is self._profile:
+            profile = self._profile.name
+        return (_rebuild, (source, profile, on_unsupported, registry))
 
     def __repr__(self) -> str:
         lossy = sum(d.severity == "lossy" for d in self._diagnostics)
@@ -378,4 +394,34 @@ def compile(
     prof = get_profile(profile)
     src = load_source(source, registry)
     result = compile_source(src, prof, on_unsupported)
-    return Compiled(src, prof, result.wire, result.codec, tuple(result.diagnostics))
+    return Compiled(src, prof, result.wire, result.codec, tuple(result.diagnostics),
+                    (on_unsupported, registry))
+
+
+_REBUILT: dict[Any, Compiled] = {}
+_REBUILT_MAX = 32
+
+
+def _rebuild(source: Any, profile: str | Profile, on_unsupported: Any,
+             registry: Any) -> Compiled:
+    """Unpickle a ``Compiled``: compile again, reusing this process's earlier result for the
+    same arguments (a worker receives the same schema with every task)."""
+    key: Any = None
+    if registry is None and isinstance(profile, str):
+        try:
+            import orjson
+
+            body = orjson.dumps(source) if isinstance(source, (dict, bool)) else source
+            key = (body, profile, on_unsupported)
+            hash(key)
+        except (TypeError, orjson.JSONEncodeError):
+            key = None
+    if key is not None and key in _REBUILT:
+        return _REBUILT[key]
+    compiled = compile(source, profile=profile, on_unsupported=on_unsupported,
+                       registry=registry)
+    if key is not None:
+        if len(_REBUILT) >= _REBUILT_MAX:
+            del _REBUILT[next(iter(_REBUILT))]
+        _REBUILT[key] = compiled
+    return compiled
