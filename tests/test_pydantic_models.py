@@ -22,7 +22,7 @@ pydantic = pytest.importorskip("pydantic")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 import strictschema  # noqa: E402
-from _models import MODELS  # noqa: E402
+from _models import MODELS, ChannelStats  # noqa: E402
 from strictschema.strategies import from_schema  # noqa: E402
 
 
@@ -67,6 +67,22 @@ def test_wire_outputs_parse_and_round_trip(model: Any) -> None:
     c = _compiled(model)
     assert c.exact, [str(d) for d in c.diagnostics if d.severity != "info"]
     _property(c, 25)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=_id)
+def test_check_roundtrip_passes(model: Any) -> None:
+    # the library's own four checks (strict, outputs, mutants, roundtrip) on the same models
+    from strictschema.testing import check_roundtrip
+
+    report = check_roundtrip(model, max_examples=5)
+    assert report.exact and report.outputs >= 5
+
+
+def test_a_map_entry_key_of_another_type_is_an_error_not_a_crash() -> None:
+    c = _compiled(ChannelStats)  # dict[Channel, int]: keys are enum members on the wire
+    with pytest.raises(strictschema.ValidationError) as info:
+        c.validate_json('{"messages_by_channel": [{"key": 7, "value": 0}], "labels": []}')
+    assert info.value.json_path.startswith("$.messages_by_channel[0]")
 
 
 @pytest.mark.slow

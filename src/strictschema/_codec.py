@@ -218,6 +218,8 @@ class MapCodec(Codec):
         out: dict[str, Any] = {}
         for i, entry in enumerate(value):
             key = entry["key"]
+            if not isinstance(key, str):  # a wire-invalid entry (explaining errors decodes it)
+                raise _fail((*loc, i, "key"), "type", f"map entry key {key!r} is not a string")
             if key in out:
                 raise _fail((*loc, i, "key"), "uniqueKeys",
                             f"duplicate key {key!r} in map entries")
