@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union
 
 from pydantic import (
@@ -23,6 +24,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    IPvAnyAddress,
     NaiveDatetime,
     RootModel,
     condecimal,
@@ -649,6 +651,14 @@ class BookingArgs(TypedDict):
     budget_eur: NotRequired[Decimal]
 
 
+# 47. a network scan report (bytes, Path, IPvAnyAddress: formats that are no constraint)
+class HostScan(BaseModel):
+    address: IPvAnyAddress
+    open_ports: list[conint(ge=1, le=65535)] = []
+    banner: bytes = b""
+    report_path: Optional[Path] = None
+
+
 MODELS: list[Any] = [
     CalendarEvent, MathReasoning, UIComponent, ResearchPaper, TicketTriage, QueryPlan,
     KnowledgeGraph, AgentTurn, PetOwner, Household, WeatherQuery, CitedAnswer,
@@ -657,5 +667,5 @@ MODELS: list[Any] = [
     EntityExtraction, Review, Moderation, SqlQuery, Recipe, RouterDecision, Booking,
     ProductPage, Scores, Customer, TodoList, Employee, Table, BrowserPlan, SensorLog, Survey,
     list[Product], Annotated[Union[SearchWeb, SendEmail, Noop], Field(discriminator="action")],
-    File, BookingArgs,
+    File, BookingArgs, HostScan,
 ]

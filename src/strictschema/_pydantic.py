@@ -229,7 +229,38 @@ def json_schema(adapter: Any) -> dict:
     """The validation JSON Schema of ``adapter``'s type, following the model (see above)."""
     if not _GENERATOR:
         _GENERATOR.append(_generator())
-    return adapter.json_schema(mode="validation", schema_generator=_GENERATOR[0])
+    return _formats(adapter.json_schema(mode="validation", schema_generator=_GENERATOR[0]))
+
+
+# formats Pydantic writes for types that accept any string (bytes as UTF-8, Path, SecretStr)
+_ANY_STRING_FORMATS = {"binary": "bytes", "path": "a path", "password": "a secret string"}
+
+
+def _formats(node: Any) -> Any:
+    """Formats that are no constraint of the model: dropped (``bytes``, ``Path``,
+    ``SecretStr`` accept any string); ``ipvanyaddress`` is either IP format; a ``Json[T]``
+    string, which the model parses as JSON of ``T``, is reported lossy."""
+    if isinstance(node, list):
+        return [_formats(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k in ("enum", "const", "default", "examples") else _formats(v))
+           for k, v in node.items()}
+    fmt = out.get("format")
+    if out.get("type") == "string" and fmt in _ANY_STRING_FORMATS:
+        del out["format"]
+        out.setdefault("$comment", f"{COMMENT_PREFIX}the model takes any string as "
+                                   f"{_ANY_STRING_FORMATS[fmt]}: format {fmt} is no constraint")
+    elif out.get("type") == "string" and fmt == "ipvanyaddress":
+        del out["format"], out["type"]
+        out["anyOf"] = [{"type": "string", "format": "ipv4"},
+                        {"type": "string", "format": "ipv6"}]
+        out.setdefault("$comment", f"{COMMENT_PREFIX}the model takes an IPv4 or an IPv6 "
+                                   "address (format ipvanyaddress: either IP format)")
+    elif out.get("type") == "string" and "contentSchema" in out:
+        out.setdefault("$comment", f"{LOSSY_PREFIX}the model parses this string as JSON text "
+                                   "of contentSchema, which the wire cannot carry")
+    return out
 
 
 def _validator_note(out: Any, schema: Any) -> Any:
@@ -418,7 +449,8 @@ def normalize(adapter: Any, data: Any) -> Any:
         value = adapter.validate_python(data, by_alias=True, by_name=True)
     else:
         value = adapter.validate_json(text, by_alias=True, by_name=True)
-    return _keyed_for_validation(value, adapter.dump_python(value, mode="json", by_alias=True))
+    dumped = adapter.dump_python(value, mode="json", by_alias=True, round_trip=True)
+    return _keyed_for_validation(value, dumped)
 
 
 def _validation_key(name: str, field: Any) -> str | None:
