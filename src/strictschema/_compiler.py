@@ -1235,6 +1235,11 @@ class _Compiler:
             elif refused:
                 self.lose(loc, kw, v, notes, f"profile {self.profile.name} does not accept "
                           f"patterns using {', '.join(sorted(refused))}")
+            elif kw == "format" and v in self.profile.loose_formats:
+                wire[kw] = v
+                self.diag(loc + (kw,), "loose_format", "lossy",
+                          f"format {v!r} is checked only in shape by profile "
+                          f"{self.profile.name}'s engine; still enforced on validation")
             elif kw == "format" and v not in self.profile.formats:
                 self.lose(loc, kw, v, notes,
                           f"format {v!r} is not accepted by profile {self.profile.name}")
@@ -1392,7 +1397,8 @@ class _Compiler:
         self.info(ploc, "default_required",
                   f"property {spec.name!r} has {what}; sent required with its own type"
                   f"{'' if nullable else ' (not nullable: the model never takes null)'}, "
-                  "the default filled in on encode")
+                  "the default filled in on encode; a parsed instance counts it as set "
+                  "(model_fields_set), since the output always carries a value")
         return True
 
     def optional_mode(self, spec: C.PropertySpec, was_nullable: bool, ploc: Location) -> None:
