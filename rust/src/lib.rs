@@ -9,7 +9,7 @@ mod num;
 mod parse;
 mod paths;
 mod program;
-// mod push;
+mod push;
 mod validate;
 
 use std::collections::HashMap;
@@ -49,7 +49,7 @@ impl Hasher for Fx {
 }
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-fn path_tuple<'py>(py: Python<'py>, parts: &[PathItem]) -> PyResult<Bound<'py, PyTuple>> {
+pub(crate) fn path_tuple<'py>(py: Python<'py>, parts: &[PathItem]) -> PyResult<Bound<'py, PyTuple>> {
     let items: Vec<Bound<'py, PyAny>> = parts
         .iter()
         .map(|p| match p {
@@ -405,6 +405,13 @@ impl Program {
         self.collect(py, &d, node)
     }
 
+    /// A push-mode run of this program (see `push.rs`).
+    #[pyo3(signature = (node=None))]
+    fn push(slf: &Bound<'_, Self>, node: Option<u32>) -> PyResult<push::Push> {
+        let node = slf.get().start(node)?;
+        Ok(push::Push::new(slf.clone().unbind(), node))
+    }
+
     /// How many nodes the program has.
     fn __len__(&self) -> usize {
         self.prog.nodes.len()
@@ -444,6 +451,44 @@ fn loads(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     Ok(p.build_value(py, &d))
 }
 
+/// An ECMA-262 pattern as the judge runs it (`search`: unanchored, like `pattern`).
+#[pyclass(frozen, module = "strictschema._core", name = "Pattern")]
+struct PyPattern {
+    inner: ecma::Pattern,
+}
+
+#[pymethods]
+impl PyPattern {
+    #[new]
+    fn new(source: &str) -> PyResult<Self> {
+        ecma::compile(source).map(|inner| PyPattern { inner }).map_err(|e| ModelError::new_err((e, PyTuple::empty(unsafe { Python::assume_attached() }).unbind())))
+    }
+    /// Whether the pattern matches somewhere in `text`; GaveUp past the backtracking limit.
+    fn search(&self, text: &str) -> PyResult<bool> {
+        self.inner.search(text).map_err(|_| {
+            GaveUp::new_err((format!("pattern {} exceeded its backtracking limit", num::quote(&self.inner.source)), PyTuple::empty(unsafe { Python::assume_attached() }).unbind(), PyTuple::empty(unsafe { Python::assume_attached() }).unbind()))
+        })
+    }
+    #[getter]
+    fn source(&self) -> &str {
+        &self.inner.source
+    }
+    /// True when the pattern runs on the backtracking engine (lookarounds, backreferences).
+    #[getter]
+    fn backtracking(&self) -> bool {
+        matches!(self.inner.engine, ecma::Engine::Fancy(_))
+    }
+}
+
+/// Whether `text` is a valid `name` (one of the asserted formats); ValueError for another name.
+#[pyfunction]
+fn check_format(name: &str, text: &str) -> PyResult<bool> {
+    match formats::Format::from_name(name) {
+        Some(f) => Ok(f.check(text)),
+        None => Err(PyValueError::new_err(format!("{name:?} is not an asserted format"))),
+    }
+}
+
 /// The ECMA-262 pattern translated for the linear-time engine: (text, needs backtracking),
 /// or ValueError.
 #[pyfunction]
@@ -458,7 +503,10 @@ fn translate_pattern(source: &str) -> PyResult<(String, bool)> {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Program>()?;
+    m.add_class::<push::Push>()?;
+    m.add_class::<PyPattern>()?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
+    m.add_function(wrap_pyfunction!(check_format, m)?)?;
     m.add_function(wrap_pyfunction!(translate_pattern, m)?)?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     m.add("DecodeFailure", m.py().get_type::<DecodeFailure>())?;

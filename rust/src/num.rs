@@ -68,11 +68,6 @@ impl Dec {
         Dec::normalized(neg, digits, 0)
     }
 
-    pub fn from_f64(v: f64) -> Dec {
-        // shortest round-trip digits, like Python's repr
-        Dec::parse(format!("{:e}", v).as_bytes())
-    }
-
     fn normalized(neg: bool, mut digits: Vec<u8>, mut exp: i64) -> Dec {
         let lead = digits.iter().take_while(|&&d| d == 0).count();
         digits.drain(..lead);

@@ -17,7 +17,7 @@ pub const T_STR: u8 = 16;
 pub const T_ARR: u8 = 32;
 pub const T_OBJ: u8 = 64;
 
-pub struct Bound {
+pub struct Limit {
     pub dec: Dec,
     pub f: f64,
     pub i: Option<i64>,
@@ -40,11 +40,11 @@ pub struct Node {
     pub int4: bool,
     pub enum_: Option<Enum>,
     pub const_: Option<JVal>,
-    pub minimum: Option<Bound>,
-    pub maximum: Option<Bound>,
-    pub ex_minimum: Option<Bound>,
-    pub ex_maximum: Option<Bound>,
-    pub multiple_of: Option<Bound>,
+    pub minimum: Option<Limit>,
+    pub maximum: Option<Limit>,
+    pub ex_minimum: Option<Limit>,
+    pub ex_maximum: Option<Limit>,
+    pub multiple_of: Option<Limit>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub pattern: Option<usize>,
@@ -125,13 +125,13 @@ fn merr<T>(msg: impl Into<String>, path: &[PathItem]) -> Result<T, ModelError> {
     Err(ModelError { msg: msg.into(), path: path.to_vec() })
 }
 
-fn bound(v: &JVal) -> Option<Bound> {
+fn bound(v: &JVal) -> Option<Limit> {
     match v {
         JVal::Num(d, f) => {
             let i = if d.is_integer() && f.abs() < 9.0e18 { Some(*f as i64) } else { None };
             // an integer beyond 2^53 keeps its exact value in `dec`; `i` only when exact
             let i = i.filter(|x| Dec::from_i64(*x) == *d);
-            Some(Bound { dec: d.clone(), f: *f, i, text: crate::jval::render_dec(d, *f) })
+            Some(Limit { dec: d.clone(), f: *f, i, text: crate::jval::render_dec(d, *f) })
         }
         _ => None,
     }

@@ -99,7 +99,7 @@ fn char_len(d: &Doc<'_>, sp: Span) -> u64 {
     }
 }
 
-fn cmp_bound(d: &Doc<'_>, t: usize, b: &Bound) -> Ordering {
+fn cmp_bound(d: &Doc<'_>, t: usize, b: &Limit) -> Ordering {
     match d.toks[t] {
         Tok::Int(i) => {
             if let Some(bi) = b.i {
@@ -354,7 +354,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                         Ok(true) => {}
                         Ok(false) => fail!("pattern", format!("{} does not match {}", self.render(t), quote(&short(&pat.source)))),
                         Err(SearchError::Limit) => {
-                            let msg = format!("pattern {} gave up on the string at {} (backtracking limit)", quote(&short(&pat.source)), crate::paths::json_path(&self.instance_path()));
+                            let msg = format!("pattern {} exceeded its backtracking limit on the string at {}", quote(&short(&pat.source)), crate::paths::json_path(&self.instance_path()));
                             self.set_fatal(msg, n, "pattern");
                             return false;
                         }
@@ -775,7 +775,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                         }
                         Ok(false) => {}
                         Err(_) => {
-                            let msg = format!("pattern {} gave up on a property name of the object at {} (backtracking limit)", quote(&short(&p.patterns[pi].source)), crate::paths::json_path(&self.instance_path()));
+                            let msg = format!("pattern {} exceeded its backtracking limit on a property name of the object at {}", quote(&short(&p.patterns[pi].source)), crate::paths::json_path(&self.instance_path()));
                             self.set_fatal(msg, n, "patternProperties");
                             return false;
                         }

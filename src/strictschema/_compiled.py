@@ -212,37 +212,27 @@ class Compiled:
         return self._residual
 
     def _acceptor(self) -> Any:
-        """``raw -> True | explain``: ``True`` when ``validate_json(raw)`` would succeed,
-        found without decoding more of the output than the residual looks at (verdicts: the
-        CLI); otherwise a function that raises what ``validate_json`` raises, from the value
-        already parsed. It never raises itself."""
+        """``raw -> True | explain``: ``True`` when ``validate_json(raw)`` would succeed
+        (verdicts: the CLI); otherwise a function that raises what ``validate_json`` raises,
+        from the value already parsed. It never raises itself."""
         if self._accepts is None:
-            from ._residual import residual_check
-
             wire_v = self._validators()[0]
-            wire_v._install_json()
             residual = self._residual_validator()
-            if residual is None:
-                plan = None
-            elif residual is self._source_validator:
-                decode, is_valid = self._fast_decode, residual.is_valid
-                plan = lambda v: is_valid(decode(v))
-            else:
-                plan = residual_check(residual.schema, self._codec, residual._raw_at,
-                                      fast_decoder)
-            check_json, failed, checked = wire_v.check_json, self._wire_failed, self._checked
+            residual_ok = residual.is_valid if residual is not None else None
+            decode = self._fast_decode
+            check, failed, checked = wire_v.check_json_errors, self._wire_failed, self._checked
             validate_json = self.validate_json
 
             def accepts(raw: bytes | bytearray | memoryview | str) -> Any:
                 try:
-                    value, ok = check_json(raw)
-                    if ok and (plan is None or plan(value)):
+                    value, errors = check(raw)
+                    if errors is None and (residual_ok is None or residual_ok(decode(value))):
                         return True
                 except Exception:  # noqa: BLE001 - not JSON, too deep, ...: validate_json says
                     return lambda: validate_json(raw)
-                if not ok:
+                if errors is not None:
                     def explain() -> None:
-                        raise failed(value)
+                        raise failed(value, errors)
                     return explain
                 return lambda: checked(value)
             self._accepts = accepts
@@ -274,14 +264,16 @@ class Compiled:
             self._checker = checked
         return self._checker
 
-    def _wire_failed(self, value: Any) -> ValidationError:
+    def _wire_failed(self, value: Any, wire_errors: Any = None) -> ValidationError:
         """The errors of a value the wire schema refuses: the wire schema's, and those of
         the original schema's residual on what it decodes to (where it decodes), one per
         place and keyword. The residual leaves out only keywords that a wire keyword at the
         same place implies value by value, so a broken one of those shows up as the wire
         keyword's error; together the two lists name every constraint the output breaks."""
         wire_v = self._validators()[0]
-        errors = {(e.location, e.keyword): e for e in wire_v.iter_errors(value)}
+        if wire_errors is None:
+            wire_errors = wire_v.iter_errors(value)
+        errors = {(e.location, e.keyword): e for e in wire_errors}
         residual = self._residual_validator()
         try:
             data = self._codec.decode(value) if residual is not None else None
@@ -307,17 +299,16 @@ class Compiled:
         vj = self._vj
         if vj is None:  # the first call builds it and binds it on the instance
             wire_v = self._validators()[0]
-            wire_v._install_json()  # binds check_json/validate_json on the instance
             if self._codec.identity and self._residual_validator() is None:
                 vj = wire_v.validate_json
             else:
-                check_json, failed, checked = (wire_v.check_json, self._wire_failed,
+                check_json, failed, checked = (wire_v.check_json_errors, self._wire_failed,
                                                self._checked_fn())
 
                 def vj(raw: bytes | bytearray | memoryview | str) -> Any:
-                    value, ok = check_json(raw)
-                    if not ok:
-                        raise failed(value)
+                    value, errors = check_json(raw)
+                    if errors is not None:
+                        raise failed(value, errors)
                     return checked(value)
             self._vj = vj
             object.__setattr__(self, "validate_json", vj)
@@ -342,9 +333,8 @@ class Compiled:
         return self.to_model(data)
 
     def _model_dump(self, data: Any) -> Any:
-        import pydantic
-
         from ._pydantic import normalize
+        import pydantic
 
         try:
             return normalize(self._source.adapter, data)
@@ -374,6 +364,7 @@ def _model_errors(exc: Any) -> ValidationError:
         details.append(ErrorDetail(tuple(e["loc"]), e["type"],
                                    f"the model refuses this value: {e['msg']}{shown}"))
     return ValidationError(details)
+
 
 def compile(
     source: Any,

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, RefCodec, WrapCodec
-from ._vruntime import _json_eq
+from ._merge import json_equal as _json_eq
 
 __all__ = ["residual_schema"]
 
@@ -427,110 +427,3 @@ def residual_schema(source: Any, draft: str, wire: dict, codec: Codec) -> Any:
     if r.defs:
         doc["$defs"] = {**source.get("$defs", {}), **r.defs}
     return doc
-
-
-def residual_check(doc: Any, codec: Codec, raw_at: Any, decoder: Any) -> Any:
-    """``wire value -> bool``: whether a value that ``check_json`` parsed and found
-    wire-valid decodes to data the residual ``doc`` accepts, without decoding more than the
-    residual looks at. Generated code: objects and arrays whose residual only descends
-    (``properties``, ``items``, ``$ref``) are walked in their wire form; any other residual
-    node decodes its value (``decoder(codec)``) and runs the residual validator's generated
-    check for it (``raw_at(node)``: ``x -> int``, negative when invalid). None when the
-    residual is ``True``."""
-    if doc is True:
-        return None
-    gen = _PlanCode(doc, raw_at, decoder)
-    name = gen.function(doc, codec)
-    text = "\n".join(gen.lines)
-    exec(compile(text, "<strictschema residual>", "exec"), gen.ns)  # noqa: S102
-    return gen.ns[name]
-
-
-class _PlanCode:
-    def __init__(self, doc: Any, raw_at: Any, decoder: Any) -> None:
-        self.defs = doc.get("$defs", {}) if isinstance(doc, dict) else {}
-        self.raw_at = raw_at
-        self.decoder = decoder
-        self.ns: dict[str, Any] = {"_A": _ABSENT}
-        self.names: dict[tuple[int, int], str] = {}
-        self.lines: list[str] = []
-        self.nvar = 0
-
-    def const(self, value: Any, prefix: str) -> str:
-        name = f"_{prefix}{len(self.ns)}"
-        self.ns[name] = value
-        return name
-
-    def function(self, r: Any, c: Codec) -> str:
-        key = (id(r), id(c))
-        name = self.names.get(key)
-        if name is None:
-            name = self.names[key] = f"p{len(self.names)}"
-            body: list[str] = []
-            self.emit(r, c, "v", 1, body)
-            self.lines += [f"def {name}(v):", *body, "    return True", ""]
-        return name
-
-    def emit(self, r: Any, c: Codec, x: str, ind: int, out: list[str]) -> None:
-        """Lines at ``ind`` that ``return False`` unless ``x`` (wire form, codec ``c``)
-        decodes to data ``r`` accepts; none when ``r`` checks nothing."""
-        for _ in range(64):
-            if not isinstance(c, RefCodec):
-                break
-            c = c.table[c.name]
-        pad = "    " * ind
-        if r is True:
-            return
-        if isinstance(r, dict):
-            keys = set(r) - {"$defs", "$schema"}
-            ref = r.get("$ref")
-            if keys == {"$ref"} and isinstance(ref, str) and ref.startswith("#/$defs/") \
-                    and ref[8:] in self.defs:
-                target = self.defs[ref[8:]]
-                if target is not True:
-                    out.append(f"{pad}if not {self.function(target, c)}({x}): return False")
-                return
-            if keys == {"properties"} and isinstance(r["properties"], dict) and (
-                    c is IDENTITY or isinstance(c, ObjectCodec)):
-                self.walk(r["properties"], c, x, ind, out)
-                return
-            if keys == {"items"} and (c is IDENTITY or isinstance(c, ArrayCodec)):
-                self.nvar += 1
-                item = f"i{self.nvar}"
-                inner: list[str] = []
-                self.emit(r["items"], c.items if isinstance(c, ArrayCodec) else IDENTITY,
-                          item, ind + 2, inner)
-                if inner:
-                    out += [f"{pad}if type({x}) is list:", f"{pad}    for {item} in {x}:",
-                            *inner]
-                return
-        check = self.const(self.raw_at(r), "f")
-        value = x if c.identity else f"{self.const(self.decoder(c), 'd')}({x})"
-        out.append(f"{pad}if {check}({value}) < 0: return False")
-
-    def walk(self, props: dict, c: Codec, x: str, ind: int, out: list[str]) -> None:
-        specs = {p.name: p for p in c.props} if isinstance(c, ObjectCodec) else None
-        pad = "    " * ind
-        body: list[str] = []
-        for name, sub in props.items():
-            if specs is None:
-                wire_name, optional, child_codec = name, False, IDENTITY
-            else:
-                spec = specs.get(name)
-                if spec is None:  # never in the decoded object
-                    continue
-                wire_name, optional = spec.wire_name, spec.mode == "optional"
-                child_codec = spec.codec
-            self.nvar += 1
-            var = f"x{self.nvar}"
-            inner: list[str] = []
-            self.emit(sub, child_codec, var, ind + 2, inner)
-            if inner:
-                present = f"{var} is not _A" + (f" and {var} is not None" if optional else "")
-                body += [f"{pad}    {var} = {x}.get({wire_name!r}, _A)",
-                         f"{pad}    if {present}:", *inner]
-        if body:
-            out += [f"{pad}if type({x}) is dict:", *body]
-
-
-_ABSENT: Any = object()

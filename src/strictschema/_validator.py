@@ -26,7 +26,7 @@ from ._errors import DecodeError, ErrorDetail, SchemaError, ValidationError, _sh
 from ._load import Source, load_source
 from ._model import SchemaModel, build_model
 
-__all__ = ["MAX_DEPTH", "Validator", "best_match", "program_of"]
+__all__ = ["MAX_DEPTH", "PushValidator", "Validator", "best_match", "program_of"]
 
 MAX_DEPTH: int = _core.MAX_DEPTH
 """Deepest nesting of a JSON document accepted on every route; deeper is a ``DecodeError``."""
@@ -228,6 +228,10 @@ class Validator:
             return lambda x: 0
         return lambda x: 0 if v.is_valid(x) else -1
 
+    def push(self) -> PushValidator:
+        """A push-mode run: feed the text chunk by chunk (see ``PushValidator``)."""
+        return PushValidator(self._program)
+
     def __repr__(self) -> str:
         return f"Validator({self._source.schema!r})"[:200]
 
@@ -236,3 +240,52 @@ def _rebuild_validator(schema: Any, registry: Any, trusted: bool) -> Validator:
     if trusted:
         return Validator._trusted(schema, registry)
     return Validator(schema, registry=registry)
+
+
+class PushValidator:
+    """The judge fed a JSON text in pieces (``Validator.push()``).
+
+    ``feed(chunk)`` raises ``ValidationError`` as soon as no continuation of the text read
+    so far can be valid, and ``DecodeError`` as soon as it cannot be JSON; ``finish()``
+    judges the whole text (the same verdict and errors as ``validate_json``) and returns the
+    value. ``closing()`` says how to close the text read so far into JSON:
+    ``(cut, suffix)`` in characters, or None."""
+
+    __slots__ = ("_push",)
+
+    def __init__(self, program: Any) -> None:
+        self._push = program.push()
+
+    def feed(self, chunk: str | bytes) -> None:
+        try:
+            self._push.feed(chunk)
+        except _core.Invalid as exc:
+            raise ValidationError(_details(exc.args[0])) from None
+        except _core.DecodeFailure as exc:
+            raise decode_error(exc) from None
+
+    def finish(self) -> Any:
+        try:
+            return self._push.finish()
+        except _core.Invalid as exc:
+            raise ValidationError(_details(exc.args[0])) from None
+        except _core.DecodeFailure as exc:
+            raise decode_error(exc) from None
+        except _core.GaveUp as exc:
+            raise _gave_up(exc) from None
+
+    def closing(self) -> tuple[int, str] | None:
+        result: tuple[int, str] | None = self._push.closing()
+        return result
+
+    @property
+    def complete(self) -> bool:
+        return bool(self._push.complete)
+
+    @property
+    def depth(self) -> int:
+        return int(self._push.depth)
+
+    @property
+    def pos(self) -> int:
+        return int(self._push.pos)

@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._errors import DecodeError, StrictSchemaError, ValidationError
-from ._incremental import PrefixValidator
 from ._json import loads
+from ._validator import PushValidator, Validator
 from ._provider_responses import parse_provider_response, provider_of
 
 if TYPE_CHECKING:
@@ -230,11 +230,16 @@ def _error_fields(error: Any) -> tuple[str | None, str, str | None]:
     return error.get("code"), str(error.get("message") or "no error message"), error.get("param")
 
 
+_ANY: list[Validator] = []
+
+
 def partial_json(text: str, compiled: Compiled | None = None) -> Any:
     """The best-effort value of a truncated JSON text: open strings closed, an unfinished
     member dropped, open containers closed; decoded to the original shape when ``compiled``
     can decode it. None when nothing usable was read (or the text is not JSON)."""
-    v = PrefixValidator(True)
+    if not _ANY:
+        _ANY.append(Validator._trusted(True))
+    v = _ANY[0].push()
     try:
         v.feed(text)
     except DecodeError:
@@ -242,7 +247,7 @@ def partial_json(text: str, compiled: Compiled | None = None) -> Any:
     return _close_and_decode(v, text, compiled)
 
 
-def _close_and_decode(v: PrefixValidator, text: str, compiled: Compiled | None) -> Any:
+def _close_and_decode(v: PushValidator, text: str, compiled: Compiled | None) -> Any:
     plan = v.closing()
     if plan is None:
         return None
@@ -345,7 +350,7 @@ class _Text:
 
     __slots__ = ("chunks", "error", "refusal", "validator")
 
-    def __init__(self, validator: PrefixValidator | None) -> None:
+    def __init__(self, validator: PushValidator | None) -> None:
         self.chunks: list[str] = []
         self.validator = validator
         self.refusal: list[str] | None = None
@@ -510,15 +515,8 @@ class Stream:
         elif kind == "function_call" and self.early and item.get("name") in self.tools:
             self._texts[idx] = _Text(self._validator(self.tools[item["name"]]))
 
-    def _validator(self, compiled: Compiled) -> PrefixValidator:
-        from ._incremental import _Schema
-
-        key = id(compiled)
-        schema = self._schema_cache.get(key)
-        if schema is None:
-            schema = _Schema(compiled.schema)
-            self._schema_cache[key] = schema
-        return PrefixValidator(schema)
+    def _validator(self, compiled: Compiled) -> PushValidator:
+        return compiled._validators()[0].push()
 
     def _text_for(self, idx: Any) -> _Text | None:
         if not isinstance(idx, int):
