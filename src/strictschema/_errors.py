@@ -62,10 +62,10 @@ class RefResolutionError(SchemaError, LookupError):
 
 
 class UnsafePatternError(SchemaError):
-    """A ``pattern`` that could take exponential (or huge polynomial) time and has no
-    linear-time equivalent strictschema can run (raised when the schema is loaded), or a
-    string too long for the only engine that can run its pattern (raised while validating,
-    with the string's path in the message)."""
+    """A ``pattern`` that cannot be run in bounded time: too large to compile within the
+    size limit or nested too deeply (raised when the schema is loaded), or a backtracking
+    search (lookaround, backreference) that exceeded its step limit on a string (raised
+    while validating, with the string's path in the message)."""
 
 
 class UnsupportedSchemaError(SchemaError):

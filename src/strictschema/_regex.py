@@ -17,14 +17,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import _core
-from ._errors import SchemaError
+from ._errors import SchemaError, UnsafePatternError
 
 __all__ = ["Pattern", "UnsafePatternError", "compile_pattern"]
-
-
-class UnsafePatternError(SchemaError):
-    """A ``pattern`` that cannot be run in bounded time: too large to compile within the
-    size limit, nested too deeply, or a backtracking search that exceeded its step limit."""
 
 
 class Pattern:
