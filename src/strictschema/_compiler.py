@@ -58,6 +58,7 @@ _WIRE_BY_TYPE = {
     "boolean": (),
 }
 _NULL = {"type": "null"}
+_ANY = "[\\s\\S]*"  # any string, newlines included
 _ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
 # key of the one-key object wrapping an anyOf branch of each kind (see ``disambiguate``)
 _WRAP_KEYS = {"map": "map_entries", "json": "json_text", "tuple": "tuple_items"}
@@ -205,6 +206,36 @@ def _contradiction(s: dict, t: str) -> str | None:
         what = f"multiple of {s['multipleOf']}" if "multipleOf" in s else "integer"
         return f"no {what} lies within the bounds"
     return None
+
+
+def anchored(pattern: str) -> str:
+    """``pattern`` (an ECMA search) written as a whole-string match of the same strings, for
+    engines that match patterns whole: an anchor already at an end is kept, the other end
+    matches anything."""
+    depth, i, top_alt, in_class = 0, 0, False, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            top_alt = True
+        i += 1
+    start = pattern.startswith("^") and not top_alt
+    end = False
+    if pattern.endswith("$") and not top_alt and len(pattern) > int(start):
+        slashes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
+        end = slashes % 2 == 0
+    core = pattern[int(start):len(pattern) - int(end)]
+    return ("^" + ("" if start else _ANY) + f"(?:{core})" + ("" if end else _ANY) + "$")
 
 
 def _own_description(s: Any) -> str | None:
@@ -1217,16 +1248,26 @@ class _Compiler:
         elif "enum" in s:
             wire["enum"] = list(s["enum"])
         handled = set(_WIRE_BY_TYPE.get(t, ()))
+        one_of_pair: set[str] = set()  # see Profile.pattern_or_length
+        if self.profile.pattern_or_length and "pattern" in s and (
+                "minLength" in s or "maxLength" in s):
+            one_of_pair = ({"minLength", "maxLength"} if self.profile.pattern_or_length ==
+                           "pattern" else {"pattern"})
         for kw in _WIRE_BY_TYPE.get(t, ()):
             if kw not in s:
                 continue
             v = s[kw]
             if kw == "pattern":
                 self.check_pattern(v, loc + (kw,))
+            if kw in one_of_pair:
+                self.lose(loc, kw, v, notes, f"profile {self.profile.name} honours only the "
+                          f"{self.profile.pattern_or_length} of a string that has both a "
+                          "pattern and a length")
+                continue
             refused = pattern_features(v) & self.profile.pattern_features if \
                 kw == "pattern" else frozenset()
-            if refused == {"unanchored"}:  # the same search, written anchored
-                v = f"^[\\s\\S]*(?:{v})[\\s\\S]*$"
+            if refused == {"unanchored"} and kw in self.profile.keywords:
+                v = anchored(v)  # the same search, written anchored
                 self.info(loc + (kw,), "pattern_anchored",
                           f"pattern written anchored for profile {self.profile.name}")
                 refused = frozenset()

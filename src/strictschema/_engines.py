@@ -276,7 +276,10 @@ class EngineReport:
     disagreements: tuple[tuple[str, str], ...] = ()
     """Outputs valid under the schema that the engine refuses: (text, note)."""
     laxities: tuple[tuple[str, str, str], ...] = ()
-    """Mutants refused by the wire schema that the engine accepts: (kind, json_path, text)."""
+    """Mutants refused by the wire schema that the engine accepts, not reported by the
+    compiler: (kind, json_path, text)."""
+    reported: tuple[tuple[str, str, str], ...] = ()
+    """Mutants the engine accepts where the compiler reported the loss (a loose format)."""
     refused: str | None = None
     skipped: dict[str, int] = field(default_factory=dict)
     """Drawn values the engine cannot write, by reason (not counted as disagreements)."""
@@ -286,12 +289,19 @@ class EngineReport:
         return self.refused is None and not self.disagreements and not self.laxities
 
 
+class _OutOfTime(Exception):
+    pass
+
+
 def check_engine(compiled: Compiled, *, examples: int = 100, mutants: int = 100,
-                 seed: int | None = 0) -> EngineReport:
+                 seed: int | None = 0, budget: float | None = 60.0) -> EngineReport:
     """Feed ``examples`` drawn outputs and ``mutants`` mutants of ``compiled``'s wire schema
-    to its profile's engine (see the module docstring). Needs Hypothesis and the engine."""
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
+    to its profile's engine (see the module docstring). Needs Hypothesis and the engine.
+    ``budget`` (seconds) stops drawing early on schemas whose values are slow to draw; the
+    report's ``skipped`` says so."""
+    import time
+
+    from hypothesis import HealthCheck, Phase, given, settings
 
     from .strategies import from_schema
     from .strategies import mutants as mutant_strategy
@@ -307,9 +317,17 @@ def check_engine(compiled: Compiled, *, examples: int = 100, mutants: int = 100,
     skipped: dict[str, int] = {}
     disagreements: dict[str, str] = {}
     laxities: dict[tuple[str, str], str] = {}
+    reported: dict[tuple[str, str], str] = {}
+    loose = profile.loose_formats
     n_mutants = 0
     hs = settings(max_examples=max(examples, 1), deadline=None, database=None,
-                  derandomize=seed is not None, suppress_health_check=list(HealthCheck))
+                  derandomize=seed is not None, suppress_health_check=list(HealthCheck),
+                  phases=(Phase.explicit, Phase.generate))  # collect, never shrink
+    stop_at = None if budget is None else time.monotonic() + budget
+
+    def in_time() -> None:
+        if stop_at is not None and time.monotonic() > stop_at:
+            raise _OutOfTime
 
     def written(value: Any) -> str | None:
         try:
@@ -322,6 +340,7 @@ def check_engine(compiled: Compiled, *, examples: int = 100, mutants: int = 100,
     @hs
     @given(from_schema(compiled, shape="wire"))
     def valid(value: Any) -> None:
+        in_time()
         text = written(value)
         if text is None:
             return
@@ -331,6 +350,7 @@ def check_engine(compiled: Compiled, *, examples: int = 100, mutants: int = 100,
 
     def mutated(m: Any) -> None:
         nonlocal n_mutants
+        in_time()
         if m.kind == "truncated":
             text = m.instance
         else:
@@ -339,23 +359,29 @@ def check_engine(compiled: Compiled, *, examples: int = 100, mutants: int = 100,
                 return
         n_mutants += 1
         if accepts(text.encode()):
-            laxities.setdefault((m.kind, m.json_path), text)
+            if m.kind == "bad_format" and any(f"valid {f})" in m.detail for f in loose):
+                reported.setdefault((m.kind, m.json_path), text)  # a loose format: lossy
+            else:
+                laxities.setdefault((m.kind, m.json_path), text)
 
-    try:
-        if examples:
-            valid()
-        if mutants:
-            settings(hs, max_examples=mutants)(given(mutant_strategy(compiled, shape="wire"))(
-                mutated))()
-    except Exception as exc:  # noqa: BLE001 - no example could be drawn, ...
-        if not drawn and not n_mutants:
-            return EngineReport(str(profile.engine), refused=None,
-                                skipped={f"nothing drawn: {_one_line(exc)}": 1})
-    del st
+    for run in (valid if examples else None,
+                settings(hs, max_examples=max(mutants, 1))(given(mutant_strategy(
+                    compiled, shape="wire"))(mutated)) if mutants else None):
+        if run is None:
+            continue
+        try:
+            run()
+        except _OutOfTime:
+            skipped["out of time: drawing stopped early"] = 1
+            break
+        except Exception as exc:  # noqa: BLE001 - no example could be drawn, ...
+            if not drawn and not n_mutants:
+                skipped[f"nothing drawn: {_one_line(exc)}"] = 1
     return EngineReport(
         str(profile.engine), drawn=len(drawn), mutants=n_mutants,
         disagreements=tuple(disagreements.items()),
-        laxities=tuple((k, p, t) for (k, p), t in laxities.items()), skipped=skipped)
+        laxities=tuple((k, p, t) for (k, p), t in laxities.items()),
+        reported=tuple((k, p, t) for (k, p), t in reported.items()), skipped=skipped)
 
 
 def _one_line(exc: BaseException) -> str:

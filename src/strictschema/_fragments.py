@@ -78,10 +78,24 @@ def request_fragment(c: Compiled, sdk: str, *, name: str | None = None,
 
 
 def gbnf(schema: dict) -> str:
-    """llama.cpp's GBNF for ``schema``, through llama-cpp-python's own converter."""
-    try:
-        from llama_cpp.llama_grammar import json_schema_to_gbnf
-    except ImportError as exc:
-        raise ImportError("the gbnf shape needs llama-cpp-python: pip install "
-                          "'strictschema[engines]' (it builds llama.cpp)") from exc
-    return json_schema_to_gbnf(_compact(schema))
+    """llama.cpp's GBNF for ``schema``, through llama-cpp-python's own converter.
+
+    The converter (``llama_cpp/llama_grammar.py``) is pure Python: it is loaded on its own,
+    without ``llama_cpp/__init__``, which would load the native library."""
+    import importlib.util
+    import sys
+
+    name = "strictschema._llama_grammar"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.find_spec("llama_cpp")
+        where = list(spec.submodule_search_locations or []) if spec else []
+        path = next((f"{d}/llama_grammar.py" for d in where), None)
+        if path is None:
+            raise ImportError("the gbnf shape needs llama-cpp-python: pip install "
+                              "'strictschema[engines]' (it builds llama.cpp)")
+        loaded = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(loaded)
+        sys.modules[name] = module
+        loaded.loader.exec_module(module)
+    return module.json_schema_to_gbnf(_compact(schema))

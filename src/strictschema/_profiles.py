@@ -28,7 +28,7 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _URI = ("uri", r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*")
 _OUTLINES_FORMATS = (
     ("date-time", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z"),
-    ("time", r"\d\d:\d\d:\d\d(?:\.\d+)?Z"),
+    ("time", r"\d\d:\d\d:\d\dZ"),  # its fraction part wants a literal backslash
     ("uuid", r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
     ("uri", r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:/[^\s?#]*)?"),
     ("email", rf"[a-z0-9+_-]+(?:\.[a-z0-9+_-]+)*@(?:{_LABEL}\.)+{_LABEL}"),
@@ -103,6 +103,12 @@ class Profile:
     pattern_features: frozenset[str] = frozenset()
     """Regex features a ``pattern`` must not use: ``backreference``, ``lookaround``,
     ``word_boundary``, ``unanchored`` (must start with ^ and end with $)."""
+    pattern_or_length: str | None = None
+    """``pattern`` or ``length``: the engine honours only that one when a string has both a
+    pattern and minLength/maxLength; the other is sent nowhere (lossy)."""
+    loose_formats: frozenset[str] = frozenset()
+    """Formats sent to the engine that it checks only in shape (a day 30 in February, a
+    leading zero): kept on the wire, reported as lossy, enforced by strictschema."""
     enum_types: frozenset[str] = frozenset({"string", "number", "integer", "boolean", "null"})
     """JSON types an ``enum`` member may have."""
     grammar: Grammar = Grammar()
@@ -233,7 +239,7 @@ PROFILES: dict[str, Profile] = {
             pattern_features=frozenset({"lookaround", "backreference"}),
             grammar=Grammar(key_order="schema", u_escapes="control",
                             raw_forbidden=((0x7F, 0x7F),), exponent="unbounded",
-                            formats=(_URI,)),
+                            formats=(_URI, ("ipv6", r"[0-9A-Fa-f:]*"))),
             engine="llguidance",
             sdk_shapes=("llguidance",),
             sources=("llguidance docs/json_schema.md (supported features, departures)",),
@@ -249,7 +255,11 @@ PROFILES: dict[str, Profile] = {
             pattern_features=frozenset({"lookaround", "backreference", "unanchored"}),
             grammar=Grammar(key_order="schema", separators=(", ", ": "), exponent="unbounded",
                             bounded_fraction_digits=6, plain_constrained_strings=True,
-                            formats=(("date-time", r"[^tz]*"), ("hostname", r"[^A-Z]*"), _URI)),
+                            formats=(("date-time", r"[^tz]*"), ("time", r"[^z]*"),
+                                     ("hostname", r"[^A-Z]*"), _URI,
+                                     ("email", r"[^@]+@(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]{2,}"))),
+            loose_formats=frozenset({"date", "date-time", "ipv4"}),
+            pattern_or_length="pattern",
             engine="xgrammar",
             sdk_shapes=("xgrammar",),
             sources=("xgrammar json_schema_converter (Grammar.from_json_schema, strict_mode)",),
@@ -265,6 +275,7 @@ PROFILES: dict[str, Profile] = {
                                         "unanchored"}),
             grammar=Grammar(key_order="schema", u_escapes="none",
                             raw_forbidden=((0x7F, 0x9F),), formats=_OUTLINES_FORMATS),
+            pattern_or_length="length",
             engine="outlines-core",
             sdk_shapes=("outlines",),
             sources=("outlines-core src/json_schema (build_regex_from_schema)",),
