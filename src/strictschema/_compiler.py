@@ -60,6 +60,8 @@ _WIRE_BY_TYPE = {
 _NULL = {"type": "null"}
 _ANY = "[\\s\\S]*"  # any string, newlines included
 _ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
+_ANY = "[\\s\\S]*"  # any string, newlines included
+_ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
 # key of the one-key object wrapping an anyOf branch of each kind (see ``disambiguate``)
 _WRAP_KEYS = {"map": "map_entries", "json": "json_text", "tuple": "tuple_items"}
 

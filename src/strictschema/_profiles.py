@@ -257,7 +257,7 @@ PROFILES: dict[str, Profile] = {
                             bounded_fraction_digits=6, plain_constrained_strings=True,
                             formats=(("date-time", r"[^tz]*"), ("time", r"[^z]*"),
                                      ("hostname", r"[^A-Z]*"), _URI,
-                                     ("email", r"[^@]+@(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]{2,}"))),
+                                     ("email", r"[^@]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]{2,})*"))),
             loose_formats=frozenset({"date", "date-time", "ipv4"}),
             pattern_or_length="pattern",
             engine="xgrammar",
