@@ -117,6 +117,14 @@ def test_datetimes_follow_the_model() -> None:
         with pytest.raises(ValidationError):
             c.validate_json(json.dumps(bad))
     assert c.parse(json.dumps({**wire, "either": "2024-02-29T23:59:59.123456+05:30"}))
+    # format date would admit year 0000, which the model refuses
+    class Day(BaseModel):
+        d: dt.date
+
+    day = strictschema.compile(Day)
+    with pytest.raises(ValidationError, match="is not a date the model accepts"):
+        day.parse('{"d": "0000-01-01"}')
+    assert day.parse('{"d": "2024-02-29"}') == Day(d=dt.date(2024, 2, 29))
     # the error says why: what the text is not, not the pattern
     with pytest.raises(ValidationError, match="is not a date-time the model accepts") as info:
         c.parse(json.dumps({**wire, "either": "2025-03-14T09:30:61"}))
@@ -274,3 +282,47 @@ def test_formats_that_are_no_constraint_and_json_strings() -> None:
     assert c.encode(u) == {"data": "hé", "counts": "[1,2]"}  # Json dumps as its text
     with pytest.raises(ValidationError, match="the model refuses"):
         c.parse('{"data": "x", "counts": "not json"}')
+
+
+class StrictCount(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    n: int
+    x: float = 0.0
+
+
+def test_a_strict_int_is_lossy_since_integer_admits_one_point_zero() -> None:
+    c = strictschema.compile(StrictCount)
+    assert [d.path for d in c.diagnostics if d.severity == "lossy"] == ["$.properties.n"]
+    assert c.parse('{"n": 1, "x": 1}') == StrictCount(n=1, x=1.0)
+    with pytest.raises(ValidationError, match="the model refuses"):
+        c.parse('{"n": 1.0, "x": 1}')
+
+
+@pytest.mark.parametrize(("kind", "pattern"), [
+    (dt.timedelta, None), (dt.datetime, "datetime"), (dt.time, "time"), (dt.date, "date")])
+def test_every_text_of_a_pattern_reads_and_writes_back_within_it(kind: type,
+                                                                 pattern: str | None) -> None:
+    """Each pattern written for the model: Pydantic reads every text it matches, and writes
+    the value back as a text it matches (so encode(parse(x)) stays on the wire)."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+
+    from strictschema import _pydantic as P
+    from strictschema.strategies import from_schema
+
+    text = {None: P.DURATION, "datetime": f"^{P.DATE}T{P.TIME}{P.OFFSET}?$",
+            "time": f"^{P.TIME}{P.OFFSET}?$", "date": f"^{P.DATE}$"}[pattern]
+    adapter = pydantic.TypeAdapter(kind)
+    ascii_pattern = re.compile(text.replace(r"\d", "[0-9]"))
+
+    @settings(max_examples=200, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(from_schema({"type": "string", "pattern": text}))
+    def prop(s: str) -> None:
+        value = adapter.validate_json(json.dumps(s))
+        written = json.loads(adapter.dump_json(value))
+        assert ascii_pattern.fullmatch(written), (s, written)
+
+    prop()

@@ -3,6 +3,8 @@
 Pydantic's generated JSON Schema is, in places, stricter or looser than the model itself.
 ``json_schema`` generates it with ``_Generator``, which follows the model instead:
 
+- ``date``: ``format: date`` admits year 0000, which Python's dates refuse; a calendar-exact
+  pattern from year 0001 replaces it.
 - ``datetime``/``time``: Pydantic accepts and dumps values without a UTC offset
   (``2025-03-14T09:30:00``) and without seconds (``09:30``); ``format: date-time``/``time``
   demand an offset and seconds. A pattern matching exactly the (calendar-valid) texts the
@@ -51,13 +53,18 @@ OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 _TZ = {"aware": OFFSET, "naive": "", None: f"{OFFSET}?"}
 _TZ_WORDS = {"aware": "with a UTC offset", "naive": "without a UTC offset",
              None: "with or without a UTC offset"}
-# ISO 8601 durations as Pydantic writes them (-P1Y5DT2H3M4.5S; a year is 365 days), with
-# each part bounded so that no text exceeds what Pydantic reads (999,999,999 days; the
-# time part in seconds within 32 bits)
+# ISO 8601 durations as Pydantic reads and writes them (-P1Y5DT2H3M4.5S; a year is 365
+# days). Pydantic reads at most 999,999,999 days, six digits of years and a time part within
+# 32 bits of seconds; it writes years, then days below 365, then a time of day. With years,
+# the rest is written that way too (so no text grows past 999,999 years when Pydantic writes
+# its value back); without, the parts are bounded so that their sum stays far below.
 _DUR_S = r"\d{1,8}(?:\.\d{1,6})?S"
 _DUR_T = rf"T(?:\d{{1,5}}H(?:\d{{1,6}}M)?(?:{_DUR_S})?|\d{{1,6}}M(?:{_DUR_S})?|{_DUR_S})"
-_DUR_YD = r"(?:\d{1,6}Y(?:\d{1,8}D)?|\d{1,8}D)"
-DURATION = rf"^-?P(?:{_DUR_YD}(?:{_DUR_T})?|{_DUR_T})$"
+_DAY_S = r"[0-5]?\d(?:\.\d{1,6})?S"
+_DAY_T = (rf"T(?:(?:[01]?\d|2[0-3])H(?:[0-5]?\dM)?(?:{_DAY_S})?|[0-5]?\dM(?:{_DAY_S})?"
+          rf"|{_DAY_S})")
+_DUR_Y = rf"\d{{1,6}}Y(?:(?:3[0-5]\d|36[0-4]|[0-2]?\d{{1,2}})D)?(?:{_DAY_T})?"
+DURATION = rf"^-?P(?:{_DUR_Y}|\d{{1,8}}D(?:{_DUR_T})?|{_DUR_T})$"
 
 
 def _generator() -> type:
@@ -84,6 +91,27 @@ def _generator() -> type:
                 return super().datetime_schema(schema)
             out = self._when(tz, "date-time", f"^{DATE}T{TIME}{_TZ.get(tz, _TZ[None])}$",
                              " and seconds optional")
+            return self._bounds(schema, out)
+
+        def int_schema(self, schema: Any) -> dict:
+            out = super().int_schema(schema)
+            strict = schema.get("strict")
+            if strict is None:
+                strict = getattr(getattr(self, "_config", None), "strict", None)
+            if strict:  # JSON Schema's integer admits 1.0; a strict int refuses it
+                out["$comment"] = (f"{LOSSY_PREFIX}the model is strict and refuses an integer "
+                                   "written with a fraction (1.0), which JSON Schema's integer "
+                                   "admits")
+            return out
+
+        def date_schema(self, schema: Any) -> dict:
+            # format date admits year 0000, which the model refuses (Python's years start at 1)
+            pattern = f"^{DATE}$"
+            _EXPLAINED[pattern] = ("is not a date the model accepts: YYYY-MM-DD, a real "
+                                   "calendar date from year 0001")
+            out = {"type": "string", "pattern": pattern,
+                   "$comment": f"{COMMENT_PREFIX}format date admits year 0000, which the model "
+                               "refuses; a pattern of the dates it accepts replaces it"}
             return self._bounds(schema, out)
 
         def time_schema(self, schema: Any) -> dict:
