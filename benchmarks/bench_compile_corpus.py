@@ -1,8 +1,9 @@
 """Compile the JSONSchemaBench corpus with strictschema and with the SDK strictifiers.
 
-    python benchmarks/bench_compile_corpus.py [--every N] [--no-peers]
+    STRICTSCHEMA_CORPUS=/path/to/jsonschemabench \\
+        python benchmarks/bench_compile_corpus.py [--every N] [--no-peers]
 
-For every schema in ../shared/corpora/jsonschemabench/schemas/*.jsonl (or every Nth):
+For every schema in $STRICTSCHEMA_CORPUS/schemas/*.jsonl (or every Nth):
 - strictschema.compile (default policy "describe"): strict-clean exact / strict-clean lossy /
   refused with a typed error / crashed; each result judged by strictschema's profile checker.
 - openai SDK ``_ensure_strict_json_schema`` (what ``to_strict_json_schema`` runs) and
@@ -20,13 +21,14 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpora" / "jsonschemabench"
+CORPUS = Path(os.environ.get("STRICTSCHEMA_CORPUS", "") or "/nonexistent")
 sys.path.insert(0, str(REPO / "src"))
 
 import jsonschema
@@ -85,7 +87,8 @@ def main() -> int:
     ap.add_argument("--no-peers", action="store_true", help="skip the SDK strictifiers")
     args = ap.parse_args()
     if not (CORPUS / "schemas").is_dir():
-        print(f"corpus not found at {CORPUS}", file=sys.stderr)
+        print("set STRICTSCHEMA_CORPUS to a JSONSchemaBench copy (schemas/, instances/)",
+              file=sys.stderr)
         return 2
     subsets, valid_outputs = load(args.every)
     tools = {"strictschema": None}

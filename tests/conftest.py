@@ -1,4 +1,6 @@
-"""Shared test configuration: ``--run-slow`` and the location of the shared corpora."""
+"""Shared test configuration: ``--run-slow`` and where the corpus tests find JSONSchemaBench
+(see ``_corpus.py``: the sample in ``tests/data`` by default, the full benchmark named by
+``STRICTSCHEMA_CORPUS`` under ``--run-slow``)."""
 
 from __future__ import annotations
 
@@ -6,13 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from _corpus import ENV, SAMPLE, full_corpus
+
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpora" / "jsonschemabench"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", default=False,
-                     help="run slow corpus/fuzz tests (marked 'slow')")
+                     help="run slow corpus/fuzz tests (marked 'slow'); with "
+                          f"{ENV}=DIR the corpus tests read the full JSONSchemaBench in DIR")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    full = full_corpus()
+    if config.getoption("--run-slow") and full is not None:
+        return f"corpus: the full JSONSchemaBench at {full} ({ENV})"
+    return f"corpus: the sample in {SAMPLE.relative_to(REPO)}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -25,8 +36,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def corpus_dir() -> Path:
-    """``../shared/corpora/jsonschemabench`` relative to the repo, or a skip saying why."""
-    if not (CORPUS / "schemas").is_dir():
-        pytest.skip(f"corpus not found at {CORPUS} (it ships beside the repo in ../shared)")
-    return CORPUS
+def corpus_dir(request: pytest.FixtureRequest) -> Path:
+    """The sample in ``tests/data/jsonschemabench``; under ``--run-slow``, the full benchmark
+    when ``STRICTSCHEMA_CORPUS`` names it."""
+    full = full_corpus()
+    if request.config.getoption("--run-slow") and full is not None:
+        return full
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def full_corpus_dir() -> Path:
+    """The full benchmark named by ``STRICTSCHEMA_CORPUS``, or a skip saying how to get it."""
+    full = full_corpus()
+    if full is None:
+        pytest.skip(f"needs the full JSONSchemaBench: set {ENV} to a copy of it (a directory "
+                    "with schemas/ and instances/; see docs/testing.md)")
+    return full

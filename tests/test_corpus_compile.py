@@ -1,6 +1,7 @@
-"""The compiler over the real-world JSONSchemaBench corpus (../shared/corpora/jsonschemabench).
+"""The compiler over the real-world JSONSchemaBench corpus (see ``_corpus.py``).
 
-Default runs take every 10th schema; ``--run-slow`` takes all 9,557. Every schema must either
+Default runs take every schema of the sample in ``tests/data/jsonschemabench``; ``--run-slow``
+with ``STRICTSCHEMA_CORPUS`` set takes all 9,557. Every schema must either
 compile to a schema the profile's checker accepts, or be refused with a typed error: no crash.
 For labelled valid LLM outputs: encode is refused (unrepresentable) or the wire schema accepts
 the encoded value and decoding gives the original back.
@@ -16,12 +17,10 @@ import jsonschema
 import pytest
 
 import strictschema
+from _corpus import SUBSETS, stride
 from _helpers import only_nulls_added
 from strictschema._check import check_strict
 from strictschema._merge import json_equal
-
-SUBSETS = ["Github_trivial", "Github_easy", "Github_medium", "Github_hard", "Github_ultra",
-           "Glaiveai2K", "JsonSchemaStore", "Kubernetes", "Snowplow", "WashingtonPost"]
 
 
 def _schemas(corpus: Path, subset: str, every: int) -> list[tuple[str, object]]:
@@ -35,8 +34,8 @@ def _schemas(corpus: Path, subset: str, every: int) -> list[tuple[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def every(request: pytest.FixtureRequest) -> int:
-    return 1 if request.config.getoption("--run-slow") else 10
+def every(corpus_dir: Path) -> int:
+    return stride(corpus_dir, 1)
 
 
 @pytest.mark.parametrize("subset", SUBSETS)

@@ -1,6 +1,6 @@
 """Golden tests: input schema -> expected wire schema and diagnostic codes, one file per rule.
 
-Each ``tests/golden/*.json`` names the rule of ../shared/reference/openai-rules.md it pins.
+Each ``tests/golden/*.json`` names the rule of docs/profiles/openai.md it pins.
 The expectations were reviewed by hand against the rule text; a change here is a behaviour
 change and needs the same review.
 """

@@ -348,8 +348,8 @@ def test_corpus_sample_valid_outputs_never_rejected(corpus_dir: Any) -> None:
 
 
 @pytest.mark.slow
-def test_corpus_valid_outputs_never_rejected(corpus_dir: Any) -> None:
+def test_corpus_valid_outputs_never_rejected(full_corpus_dir: Any) -> None:
     # full corpus (5-6 min): 12,760 valid instances, 0 rejected; 81 % of invalid caught
-    stats = _corpus_soundness(corpus_dir, None, None)
+    stats = _corpus_soundness(full_corpus_dir, None, None)
     assert stats["valid"] > 10_000
     assert stats["caught_early"] >= stats["invalid"] * 3 // 4

@@ -4,6 +4,7 @@ recipe of docs/scale.md (run from the doc's own code blocks) reports exactly wha
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pickle
@@ -86,7 +87,7 @@ def test_validator_pickles_by_source() -> None:
 # -- the Dask recipe -------------------------------------------------------------------------
 def _recipe() -> dict[str, Any]:
     """The doc's Python blocks that define things (the recipe), run into one namespace."""
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
     recipe = [b for b in blocks if "def validate_jsonl" in b]
     assert len(recipe) == 1, "docs/scale.md lost its recipe block"
     namespace: dict[str, Any] = {"__name__": "scale_recipe"}
@@ -95,7 +96,7 @@ def _recipe() -> dict[str, Any]:
 
 
 def test_the_doc_pickle_example_runs() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
     (example,) = [b for b in blocks if "pickle.loads" in b]
     exec(compile(example, str(DOC), "exec"), {"__name__": "scale_example"})  # noqa: S102
 
@@ -159,5 +160,5 @@ def test_recipe_block_ranges_end_at_line_boundaries(tmp_path: Path) -> None:
     data = Path(path).read_bytes()
     ranges = list(recipe["block_ranges"](path, 1000))
     assert ranges[0][0] == 0 and ranges[-1][1] == len(data) and len(ranges) > 5
-    for (_, end), (start, _) in zip(ranges, ranges[1:]):
+    for (_, end), (start, _) in itertools.pairwise(ranges):
         assert end == start and data[end - 1:end] == b"\n"

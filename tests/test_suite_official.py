@@ -1,9 +1,10 @@
 """The official JSON-Schema-Test-Suite against ``strictschema.Validator``.
 
-The suite ships in the ``jsonschema`` sdist (``json/tests/``). It is looked for at
-``tests/data/JSON-Schema-Test-Suite`` and ``.cache/JSON-Schema-Test-Suite-4.26.0``; when
-neither exists it is fetched once with ``pip download`` into ``.cache/`` (skipped, with the
-reason, when PyPI cannot be reached).
+The suite is vendored in ``tests/data/JSON-Schema-Test-Suite`` (MIT, see its README: the
+five drafts tested here and the remotes they reference, from the ``jsonschema`` 4.26.0 sdist),
+so this runs offline. ``.cache/JSON-Schema-Test-Suite-<version>`` is read instead when the
+vendored copy is missing; only then is the sdist fetched once with ``pip download`` (skipped,
+with the reason, when PyPI cannot be reached).
 
 Every test of every file runs, for all five drafts, through ``is_valid``, ``iter_errors``
 (which must agree with it) and the fused bytes path ``check_json``; remote refs resolve

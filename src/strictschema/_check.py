@@ -1,7 +1,7 @@
 """The profile's own checker: would the provider accept this schema *as it is*?
 
 It judges any schema (ours, or another tool's output) by rules A3-A27 and B1-B5 of
-``../shared/reference/openai-rules.md``; counting follows S4 (J9): every key of every
+``docs/profiles/openai.md``; counting follows S4 (J9): every key of every
 ``properties`` map once, depth root=0 and +1 per ``properties/*``, ``items``, ``anyOf/*`` and
 ``$defs/*``, refs not followed.
 """
