@@ -102,7 +102,7 @@ class _Checker:
                 self.error(loc + ("$ref",), "unresolvable_ref",
                            f"$ref {ref!r} must be '#' or name an entry of the root $defs (A22)")
             return
-        if "anyOf" in node or isinstance(node.get("type"), list):
+        if len(node.get("anyOf") or ()) > 1 or isinstance(node.get("type"), list):
             self.n_unions += 1
         if "anyOf" in node:
             branches = node["anyOf"]

@@ -62,6 +62,8 @@ _ANY = "[\\s\\S]*"  # any string, newlines included
 _ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
 _ANY = "[\\s\\S]*"  # any string, newlines included
 _ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
+_ANY = "[\\s\\S]*"  # any string, newlines included
+_ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
 # key of the one-key object wrapping an anyOf branch of each kind (see ``disambiguate``)
 _WRAP_KEYS = {"map": "map_entries", "json": "json_text", "tuple": "tuple_items"}
 
@@ -295,6 +297,7 @@ class _Compiler:
         self.wrapped = 0
         self.optional_kept = 0  # optional properties left optional (Profile.max_optional)
         self.optional_cap = profile.max_optional  # lowered by compile_source when over it
+        self.strip_optional_null = False  # set by compile_source past Profile.max_unions
         # a Pydantic source: the model is the judge (defaults, discriminators, _pydantic)
         self.pydantic = source.adapter is not None
 
@@ -1374,6 +1377,8 @@ class _Compiler:
                     self.optional_kept < self.optional_cap:
                 self.optional_kept += 1
                 spec.mode = "maybe"  # the wire keeps it optional: absent stays absent
+                if self.strip_optional_null:
+                    w = self.without_null(w, name, ploc)
             elif name not in required and not self.profile.all_required:
                 wire_required.add(name)  # over the profile's cap: always sent
                 self.info(ploc, "optional_made_required",
@@ -1454,6 +1459,27 @@ class _Compiler:
             self.info(ploc, "optional_to_nullable",
                       f"optional property {spec.name!r} made required and nullable; "
                       "null decodes to absent (A5.1)")
+
+    def without_null(self, w: dict, name: str, ploc: Location) -> dict:
+        """An optional property's wire schema without its null (Profile.max_unions): absent
+        then stands for no value. A narrowing: every output is still valid."""
+        t = w.get("type")
+        if isinstance(t, list) and "null" in t and len(t) == 2:
+            out = {**w, "type": next(x for x in t if x != "null")}
+            if "enum" in out:
+                out["enum"] = [v for v in out["enum"] if v is not None]
+        elif isinstance(w.get("anyOf"), list) and {"type": "null"} in w["anyOf"] and \
+                len(w["anyOf"]) == 2:
+            (rest,) = [b for b in w["anyOf"] if b != {"type": "null"}]
+            annotations = {k: w[k] for k in _KEEP_ANNOTATIONS if k in w}
+            out = rest if not annotations else self.annotate(rest, annotations, ploc)
+        else:
+            return w
+        self.info(ploc, "optional_null_dropped",
+                  f"optional property {name!r} sent without its null: profile "
+                  f"{self.profile.name} allows {self.profile.max_unions} unions, and an absent "
+                  "value says the same")
+        return out
 
     def resolve_pending_nullable(self) -> None:
         """Every definition is compiled now: settle the optional properties whose nullability
@@ -1650,13 +1676,15 @@ def _within_optional_cap(source: Source, profile: Profile, policy: str,
         if over <= 0 or compiler.optional_kept == 0:
             return None
         cap = max(0, compiler.optional_kept - over)
+        strip = compiler.strip_optional_null
         compiler = _Compiler(source, profile, policy)
         compiler.optional_cap = cap
+        compiler.strip_optional_null = strip
         try:
             return compiler.run()
         except UnsupportedSchemaError as again:
             if not any(d.code == "too_many_optional" for d in again.diagnostics):
-                raise
+                return None  # another limit: the caller tries what it can for that one
     return None
 
 
@@ -1669,6 +1697,15 @@ def compile_source(source: Source, profile: Profile, policy: str) -> Compilation
             fitted = _within_optional_cap(source, profile, policy, compiler, exc)
             if fitted is not None:
                 return fitted
+            if any(d.code == "too_many_unions" for d in exc.diagnostics):
+                fewer = _Compiler(source, profile, policy)  # optional nullables lose the null
+                fewer.strip_optional_null = True
+                try:
+                    return fewer.run()
+                except UnsupportedSchemaError as again:
+                    fitted = _within_optional_cap(source, profile, policy, fewer, again)
+                    if fitted is not None:
+                        return fitted
             if not compiler.wrapped:
                 raise
             # the wrappers that tell anyOf branches apart may be what exceeds a limit (depth):
