@@ -283,7 +283,40 @@ def pattern_features(pattern: Any) -> frozenset[str]:
         found.add("word_boundary")
     if not (pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$")):
         found.add("unanchored")
+    if _quote_class(pattern):
+        found.add("quote_class")
     return frozenset(found)
+
+
+def _quote_class(pattern: str) -> bool:
+    """Can some class or ``.`` of ``pattern`` match a quote or a backslash? (conservative)"""
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            if pattern[i + 1:i + 2] in ("S", "W", "D", "P", "\\", '"'):
+                return True
+            i += 2
+            continue
+        if ch == ".":
+            return True
+        if ch == "[":
+            j = i + 1
+            negated = pattern[j:j + 1] == "^"
+            body = []
+            while j < n and (pattern[j] != "]" or j == i + 1 + negated):
+                step = 2 if pattern[j] == "\\" else 1
+                body.append(pattern[j:j + step])
+                j += step
+            text = "".join(body)
+            if negated and '"' not in text:
+                return True
+            if '"' in text or "\\\\" in text or "\\S" in text or "\\W" in text:
+                return True
+            i = j + 1
+            continue
+        i += 1
+    return False
 
 
 def check_strict(schema: Any, profile: str | Profile = "openai") -> list[Diagnostic]:

@@ -59,10 +59,7 @@ _WIRE_BY_TYPE = {
 }
 _NULL = {"type": "null"}
 _ANY = "[\\s\\S]*"  # any string, newlines included
-_ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
-_ANY = "[\\s\\S]*"  # any string, newlines included
-_ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
-_ANY = "[\\s\\S]*"  # any string, newlines included
+_ANY_UNQUOTED = '[^"\\\\\\x00-\\x1f]*'  # what sits in a JSON string unescaped
 _ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
 # key of the one-key object wrapping an anyOf branch of each kind (see ``disambiguate``)
 _WRAP_KEYS = {"map": "map_entries", "json": "json_text", "tuple": "tuple_items"}
@@ -212,7 +209,7 @@ def _contradiction(s: dict, t: str) -> str | None:
     return None
 
 
-def anchored(pattern: str) -> str:
+def anchored(pattern: str, json_safe: bool = False) -> str:
     """``pattern`` (an ECMA search) written as a whole-string match of the same strings, for
     engines that match patterns whole: an anchor already at an end is kept, the other end
     matches anything."""
@@ -239,7 +236,8 @@ def anchored(pattern: str) -> str:
         slashes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
         end = slashes % 2 == 0
     core = pattern[int(start):len(pattern) - int(end)]
-    return ("^" + ("" if start else _ANY) + f"(?:{core})" + ("" if end else _ANY) + "$")
+    fill = _ANY_UNQUOTED if json_safe else _ANY
+    return ("^" + ("" if start else fill) + f"(?:{core})" + ("" if end else fill) + "$")
 
 
 def _own_description(s: Any) -> str | None:
@@ -1253,11 +1251,13 @@ class _Compiler:
         elif "enum" in s:
             wire["enum"] = list(s["enum"])
         handled = set(_WIRE_BY_TYPE.get(t, ()))
-        one_of_pair: set[str] = set()  # see Profile.pattern_or_length
-        if self.profile.pattern_or_length and "pattern" in s and (
-                "minLength" in s or "maxLength" in s):
-            one_of_pair = ({"minLength", "maxLength"} if self.profile.pattern_or_length ==
-                           "pattern" else {"pattern"})
+        one_of_pair: set[str] = set()  # see Profile.string_precedence
+        groups = {"pattern": {"pattern"}, "length": {"minLength", "maxLength"},
+                  "format": {"format"}}
+        present = [g for g in self.profile.string_precedence if groups[g] & set(s)]
+        kept_group = present[0] if present else ""
+        for g in present[1:]:
+            one_of_pair |= groups[g]
         for kw in _WIRE_BY_TYPE.get(t, ()):
             if kw not in s:
                 continue
@@ -1266,13 +1266,14 @@ class _Compiler:
                 self.check_pattern(v, loc + (kw,))
             if kw in one_of_pair:
                 self.lose(loc, kw, v, notes, f"profile {self.profile.name} honours only the "
-                          f"{self.profile.pattern_or_length} of a string that has both a "
-                          "pattern and a length")
+                          f"{kept_group} of a string that has one; '{kw}' is not sent")
                 continue
             refused = pattern_features(v) & self.profile.pattern_features if \
                 kw == "pattern" else frozenset()
             if refused == {"unanchored"} and kw in self.profile.keywords:
-                v = anchored(v)  # the same search, written anchored
+                # the same search, written anchored (narrowed to what can sit in a JSON
+                # string unescaped where the engine pastes patterns into its string regex)
+                v = anchored(v, "quote_class" in self.profile.pattern_features)
                 self.info(loc + (kw,), "pattern_anchored",
                           f"pattern written anchored for profile {self.profile.name}")
                 refused = frozenset()

@@ -102,10 +102,13 @@ class Profile:
     """Schemas using ``anyOf`` or a type list, in the whole schema."""
     pattern_features: frozenset[str] = frozenset()
     """Regex features a ``pattern`` must not use: ``backreference``, ``lookaround``,
-    ``word_boundary``, ``unanchored`` (must start with ^ and end with $)."""
-    pattern_or_length: str | None = None
-    """``pattern`` or ``length``: the engine honours only that one when a string has both a
-    pattern and minLength/maxLength; the other is sent nowhere (lossy)."""
+    ``word_boundary``, ``unanchored`` (must start with ^ and end with $; written anchored by
+    the compiler), ``quote_class`` (a class or ``.`` that matches ``"`` or ``\\``: an engine
+    that pastes the pattern into its JSON-string regex lets the string run past its quote)."""
+    string_precedence: tuple[str, ...] = ()
+    """Of these string constraints (``pattern``, ``length`` = minLength/maxLength,
+    ``format``), the engine honours only the first one a string has; the others are not
+    sent (lossy)."""
     loose_formats: frozenset[str] = frozenset()
     """Formats sent to the engine that it checks only in shape (a day 30 in February, a
     leading zero): kept on the wire, reported as lossy, enforced by strictschema."""
@@ -259,7 +262,7 @@ PROFILES: dict[str, Profile] = {
                                      ("hostname", r"[^A-Z]*"), _URI,
                                      ("email", r"[^@]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]{2,})*"))),
             loose_formats=frozenset({"date", "date-time", "ipv4"}),
-            pattern_or_length="pattern",
+            string_precedence=("pattern", "length"),
             engine="xgrammar",
             sdk_shapes=("xgrammar",),
             sources=("xgrammar json_schema_converter (Grammar.from_json_schema, strict_mode)",),
@@ -272,10 +275,10 @@ PROFILES: dict[str, Profile] = {
             **_OPEN,
             **_ENGINE,
             pattern_features=frozenset({"lookaround", "backreference", "word_boundary",
-                                        "unanchored"}),
-            grammar=Grammar(key_order="schema", u_escapes="none",
+                                        "unanchored", "quote_class"}),
+            grammar=Grammar(key_order="schema", u_escapes="none", plain_constrained_strings=True,
                             raw_forbidden=((0x7F, 0x9F),), formats=_OUTLINES_FORMATS),
-            pattern_or_length="length",
+            string_precedence=("length", "pattern", "format"),
             engine="outlines-core",
             sdk_shapes=("outlines",),
             sources=("outlines-core src/json_schema (build_regex_from_schema)",),

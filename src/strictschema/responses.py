@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import DecodeError, StrictSchemaError, ValidationError
 from ._json import loads
-from ._provider_responses import parse_provider_response, provider_of
 from ._validator import PushValidator, Validator
 from ._provider_responses import parse_provider_response, provider_of
 
