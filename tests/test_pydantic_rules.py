@@ -142,6 +142,9 @@ def test_decimal_as_number_or_text() -> None:
     ok = c.parse('{"amount": "1e5", "price": 12.5}')
     assert ok == Money(amount=Decimal("1e5"), price=Decimal("12.5"))
     assert c.parse('{"amount": 0.1, "price": "9999.99"}').amount == Decimal("0.1")
+    assert c.schema["properties"]["amount"]["anyOf"][0]["maximum"] == 1.7976931348623157e308
+    with pytest.raises((ValidationError, strictschema.DecodeError)):  # infinite as a float
+        c.validate_json('{"amount": 1e400, "price": 1}')
     for bad in ('{"amount": "abc", "price": 1}', '{"amount": 1, "price": "10000"}',
                 '{"amount": 1, "price": 1.234}', '{"amount": 1, "price": "-1"}'):
         with pytest.raises(ValidationError):
@@ -300,7 +303,8 @@ def test_a_strict_int_is_lossy_since_integer_admits_one_point_zero() -> None:
 
 
 @pytest.mark.parametrize(("kind", "pattern"), [
-    (dt.timedelta, None), (dt.datetime, "datetime"), (dt.time, "time"), (dt.date, "date")])
+    (dt.timedelta, None), (dt.datetime, "datetime"), (dt.time, "time"), (dt.date, "date"),
+    (Decimal, "decimal")])
 def test_every_text_of_a_pattern_reads_and_writes_back_within_it(kind: type,
                                                                  pattern: str | None) -> None:
     """Each pattern written for the model: Pydantic reads every text it matches, and writes
@@ -313,7 +317,9 @@ def test_every_text_of_a_pattern_reads_and_writes_back_within_it(kind: type,
     from strictschema.strategies import from_schema
 
     text = {None: P.DURATION, "datetime": f"^{P.DATE}T{P.TIME}{P.OFFSET}?$",
-            "time": f"^{P.TIME}{P.OFFSET}?$", "date": f"^{P.DATE}$"}[pattern]
+            "time": f"^{P.TIME}{P.OFFSET}?$", "date": f"^{P.DATE}$",
+            "decimal": strictschema.compile(Decimal).schema["properties"]["value"]["anyOf"][1][
+                "pattern"]}[pattern]
     adapter = pydantic.TypeAdapter(kind)
     ascii_pattern = re.compile(text.replace(r"\d", "[0-9]"))
 

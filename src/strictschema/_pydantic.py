@@ -320,6 +320,9 @@ def _digits(n: int, at_least: int = 0) -> str:
     return rf"\d{{{at_least},{n}}}" if n != at_least else rf"\d{{{n}}}"
 
 
+_FLOAT_MAX = 1.7976931348623157e308
+
+
 def _decimal(schema: Any, pydantic_out: dict) -> dict:
     """anyOf [number, string]: the string form gets a pattern of what Decimal parses."""
     max_digits, places = schema.get("max_digits"), schema.get("decimal_places")
@@ -329,7 +332,7 @@ def _decimal(schema: Any, pydantic_out: dict) -> dict:
     bounds_lost = bool(bounds) and bounds != {"ge": 0}
     sign = "" if non_negative else "-?"
     if max_digits is None and places is None:
-        pattern = rf"^{sign}(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d{{1,4}})?$"
+        pattern = rf"^{sign}(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$"
     else:
         # no exponent: the digits are counted as written (leading zeros are not digits)
         whole_max = None if max_digits is None else max_digits - (places or 0)
@@ -348,6 +351,10 @@ def _decimal(schema: Any, pydantic_out: dict) -> dict:
             number = dict(branch)
     if places is not None:
         number["multipleOf"] = float(Decimal(1).scaleb(-places)) if places else 1
+    if not any(k in number for k in ("maximum", "exclusiveMaximum", "minimum",
+                                      "exclusiveMinimum")) and max_digits is None:
+        # a JSON number reaches the model as a float: beyond this it is infinite and refused
+        number["maximum"], number["minimum"] = _FLOAT_MAX, -_FLOAT_MAX
     if max_digits is not None:
         limit = 10 ** (max_digits - (places or 0))
         number.setdefault("exclusiveMaximum", limit)
