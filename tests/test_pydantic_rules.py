@@ -332,3 +332,14 @@ def test_every_text_of_a_pattern_reads_and_writes_back_within_it(kind: type,
         assert ascii_pattern.fullmatch(written), (s, written)
 
     prop()
+
+
+class Name(BaseModel):
+    first: pydantic.constr(strip_whitespace=True, min_length=2)
+
+
+def test_stripping_before_min_length_is_lossy() -> None:
+    c = strictschema.compile(Name)
+    assert [d.path for d in c.diagnostics if d.severity == "lossy"] == ["$.properties.first"]
+    with pytest.raises(ValidationError, match="the model refuses"):
+        c.parse('{"first": " a "}')

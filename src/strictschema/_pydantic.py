@@ -184,20 +184,30 @@ def _generator() -> type:
 
         def str_schema(self, schema: Any) -> dict:
             out = super().str_schema(schema)
+            notes: list[str] = []
+            lossy = False
+            strip = schema.get("strip_whitespace")
+            if strip is None:
+                strip = getattr(getattr(self, "_config", None), "str_strip_whitespace", None)
+            if strip and schema.get("min_length"):
+                lossy = True
+                notes.append("the model strips white space before it counts minLength: ' a ' "
+                             "is long enough on the wire, 'a' may not be")
             pattern = out.get("pattern")
             if isinstance(pattern, str):
-                rewritten, lossy = model_pattern(pattern)
+                rewritten, odd = model_pattern(pattern)
                 if rewritten != pattern:
                     out["pattern"] = rewritten
-                    out["$comment"] = (
-                        f"{COMMENT_PREFIX}the model matches \\s with Unicode white space "
-                        "(U+0085 and U+001C-U+001F count, U+FEFF does not); the pattern says "
-                        "so in ECMA-262 terms")
-                if lossy:
-                    out["$comment"] = (
-                        f"{LOSSY_PREFIX}the model reads \\D, \\W, \\b or a negated \\d/\\w "
-                        "with Unicode classes, ECMA-262 with ASCII ones: the wire may admit "
-                        "texts the model refuses")
+                    notes.append("the model matches \\s with Unicode white space (U+0085 and "
+                                 "U+001C-U+001F count, U+FEFF does not); the pattern says so "
+                                 "in ECMA-262 terms")
+                if odd:
+                    lossy = True
+                    notes.append("the model reads \\D, \\W, \\b or a negated \\d/\\w with "
+                                 "Unicode classes, ECMA-262 with ASCII ones: the wire may admit "
+                                 "texts the model refuses")
+            if notes:
+                out["$comment"] = (LOSSY_PREFIX if lossy else COMMENT_PREFIX) + "; ".join(notes)
             return out
 
         def typed_dict_schema(self, schema: Any) -> dict:
