@@ -169,7 +169,9 @@ class _Checker:
         if "object" in types:
             props = node.get("properties")
             if not isinstance(props, dict):
-                self.error(loc, "missing_properties", "object schemas must declare 'properties' (A6)")
+                if not p.maps or "properties" in node:
+                    self.error(loc, "missing_properties",
+                               "object schemas must declare 'properties' (A6)")
                 props = {}
             addl = node.get("additionalProperties")
             if p.closed_objects and addl is not False:

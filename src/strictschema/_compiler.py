@@ -1399,8 +1399,8 @@ class _Compiler:
             wire_props[name] = w
             specs.append(spec)
         extra = None
-        if self.profile.maps and all(p.codec.identity and p.mode in ("required", "maybe")
-                                     for p in specs):
+        if self.profile.maps and self.profile.open_with_properties and all(
+                p.codec.identity and p.mode in ("required", "maybe") for p in specs):
             extra = self.open_extra(s, loc, res, depth)  # decoded as is: no codec drops keys
         if extra is not None:
             pass
@@ -1520,7 +1520,7 @@ class _Compiler:
         if self.profile.maps and not s.get("properties") and not s.get("required"):
             extra = self.open_extra(s, loc, res, depth)
             if extra is not None:
-                wire = {"type": "object", **self.annotations(s, loc), "properties": {},
+                wire = {"type": "object", **self.annotations(s, loc),
                         "additionalProperties": extra}
                 notes: list[str] = []
                 for kw in ("minProperties", "maxProperties"):
@@ -1586,7 +1586,11 @@ class _Compiler:
                   "free-form object (additionalProperties) sent as an array of {key, value} "
                   "entries; decoded back to an object (A4.1)")
         self.leftovers(s, "object", handled, loc, notes)
-        return self.describe(wire, notes), C.MapCodec(vc)
+        if self.pydantic:
+            self.info(loc, "map_last_key_wins",
+                      "map entries that repeat a key decode to its last value, as the model "
+                      "reads a JSON object that repeats a key")
+        return self.describe(wire, notes), C.MapCodec(vc, last_wins=self.pydantic)
 
     def array_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         notes: list[str] = []

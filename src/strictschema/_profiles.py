@@ -90,6 +90,9 @@ class Profile:
     """Every object must say ``additionalProperties: false`` (A4)."""
     maps: bool = False
     """``additionalProperties`` may be a schema: dict fields are sent as objects."""
+    open_with_properties: bool = True
+    """An object with ``properties`` may also allow other keys (False: such objects are
+    closed, a narrowing reported as info; a dict field with no ``properties`` stays open)."""
     recursion: bool = True
     """Recursive ``$ref`` cycles are accepted."""
     root_object: bool = True
@@ -279,6 +282,7 @@ PROFILES: dict[str, Profile] = {
             grammar=Grammar(key_order="schema", u_escapes="none", plain_constrained_strings=True,
                             raw_forbidden=((0x7F, 0x9F),), formats=_OUTLINES_FORMATS),
             string_precedence=("length", "pattern", "format"),
+            open_with_properties=False,
             engine="outlines-core",
             sdk_shapes=("outlines",),
             sources=("outlines-core src/json_schema (build_regex_from_schema)",),
