@@ -311,9 +311,10 @@ def _quote_class(pattern: str) -> bool:
                 body.append(pattern[j:j + step])
                 j += step
             text = "".join(body)
-            if negated and '"' not in text:
-                return True
-            if '"' in text or "\\\\" in text or "\\S" in text or "\\W" in text:
+            if negated:
+                if '"' not in text or "\\\\" not in text:
+                    return True
+            elif '"' in text or any(x in text for x in ("\\\\", "\\S", "\\W", "\\D")):
                 return True
             i = j + 1
             continue
