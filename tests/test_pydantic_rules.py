@@ -343,3 +343,15 @@ def test_stripping_before_min_length_is_lossy() -> None:
     assert [d.path for d in c.diagnostics if d.severity == "lossy"] == ["$.properties.first"]
     with pytest.raises(ValidationError, match="the model refuses"):
         c.parse('{"first": " a "}')
+
+
+class Counts(BaseModel):
+    by_word: dict[str, int] = {}
+
+
+def test_a_repeated_map_key_keeps_the_last_value_as_the_model_does() -> None:
+    c = strictschema.compile(Counts)
+    wire = '{"by_word": [{"key": "a", "value": 1}, {"key": "a", "value": 2}]}'
+    assert c.parse(wire) == Counts.model_validate_json('{"by_word": {"a": 1, "a": 2}}')
+    assert c.parse(wire) == Counts(by_word={"a": 2})
+    assert any(d.code == "map_last_key_wins" for d in c.diagnostics)

@@ -199,10 +199,14 @@ class TupleCodec(Codec):
 
 
 class MapCodec(Codec):
-    """A free-form mapping sent as an array of ``{"key": ..., "value": ...}`` entries."""
+    """A free-form mapping sent as an array of ``{"key": ..., "value": ...}`` entries.
 
-    def __init__(self, value: Codec) -> None:
+    A key given twice is an error, unless ``last_wins`` (a Pydantic source: the model keeps
+    the last value of a repeated key, as it does in a JSON object)."""
+
+    def __init__(self, value: Codec, last_wins: bool = False) -> None:
         self.value = value
+        self.last_wins = last_wins
 
     def children(self) -> list[Codec]:
         return [self.value]
@@ -220,14 +224,14 @@ class MapCodec(Codec):
             key = entry["key"]
             if not isinstance(key, str):  # a wire-invalid entry (explaining errors decodes it)
                 raise _fail((*loc, i, "key"), "type", f"map entry key {key!r} is not a string")
-            if key in out:
+            if key in out and not self.last_wins:
                 raise _fail((*loc, i, "key"), "uniqueKeys",
                             f"duplicate key {key!r} in map entries")
             out[key] = self.value.decode(entry["value"], (*loc, key))
         return out
 
     def __repr__(self) -> str:
-        return f"MapCodec({self.value!r})"
+        return f"MapCodec({self.value!r}{', last_wins=True' if self.last_wins else ''})"
 
 
 class JsonTextCodec(Codec):
@@ -430,7 +434,8 @@ def fast_decoder(root: Codec) -> Callable[[Any], Any]:
             val = f"{inner}(e['value'])" if inner else "e['value']"
             body += ["    if not isinstance(v, list):", "        return v",
                      f"    o = {{e['key']: {val} for e in v}}",
-                     "    if len(o) != len(v):", "        raise _Retry",
+                     *([] if c.last_wins else ["    if len(o) != len(v):",
+                                               "        raise _Retry"]),
                      "    return o"]
         elif isinstance(c, TupleCodec):
             parts = []
