@@ -9,7 +9,7 @@ import referencing
 import referencing.jsonschema
 
 import strictschema
-from strictschema import RefResolutionError, SchemaError, UnsupportedSchemaError
+from strictschema import RefResolutionError, SchemaError, UnsupportedSchemaError, ValidationError
 from strictschema._regex import UnsafePatternError
 
 
@@ -87,12 +87,22 @@ def test_invalid_ecma_pattern() -> None:
         strictschema.compile({"type": "object", "properties": {"a": {"type": "string",
                                                                      "pattern": "(?<x"}}})
     assert info.value.json_path == "$.properties.a.pattern"
-    unsafe = "^(?=.*a)(?=.*b)(a|b)*(?<=b)$"  # exponential, and no RE2 equivalent
-    with pytest.raises(UnsafePatternError) as err:
-        strictschema.compile({"type": "object", "properties": {"a": {"type": "string",
-                                                                     "pattern": unsafe}}})
-    assert str(err.value).count(" - at ") == 1  # placed once, at the pattern
-    assert str(err.value).endswith(" - at $.properties.a.pattern")
+    # lookarounds run on the backtracking engine with a step limit: a schema, and verdicts
+    lookaround = "^(?=.*a)(?=.*b)(a|b)*(?<=b)$"
+    c = strictschema.compile({"type": "object", "properties": {"a": {"type": "string",
+                                                                     "pattern": lookaround}}})
+    assert c.validate_json('{"a": "' + "ab" * 500 + '"}') == {"a": "ab" * 500}
+    with pytest.raises(ValidationError, match="does not match"):
+        c.validate_json('{"a": "' + "ab" * 500 + 'a"}')
+    # a pattern that cannot run in bounded time is refused on load, placed once at it
+    for unsafe, why in (("(" * 200 + "a" + ")" * 200, "nested more than 128 groups"),
+                        ("^" + "(a{0,1000})" * 300 + "$", "too large to run")):
+        with pytest.raises(UnsafePatternError, match=why) as err:
+            strictschema.compile({"type": "object", "properties": {"a": {"type": "string",
+                                                                         "pattern": unsafe}}})
+        assert str(err.value).count(" - at ") == 1
+        assert str(err.value).endswith(" - at $.properties.a.pattern")
+        assert err.value.json_path == "$.properties.a.pattern"
 
 
 def test_unknown_profile_and_policy() -> None:

@@ -119,7 +119,7 @@ def test_adjacent_quantifiers_answer(pattern: str, yes: str, no: str) -> None:
     for n in (1, 31, 32, 33, 64, 65, 256, 257, len(no)):
         assert rx.search(no[-n:]) is False
     assert rx.search(yes) is True
-    assert rx.search(yes * 200) is (pattern.startswith("a*") or pattern.startswith("^.*"))
+    assert rx.search(yes * 200) is pattern.startswith(("a*", "^.*"))
 
 
 @pytest.mark.parametrize("pattern", [
