@@ -166,6 +166,18 @@ def test_check_as_is_judges_the_schema_as_written() -> None:
     assert "invoice.json::$: error: object schemas need additionalProperties: false" in r.stdout
 
 
+def test_rule_ids_in_findings_point_to_the_rules_doc() -> None:
+    r = strictschema("check", "--as-is", "invoice.json")
+    assert "(A4)" in r.stdout
+    note = r.stderr.strip().splitlines()[-1]
+    assert note.startswith("rules cited (A4, A5, ") and "docs/profiles/openai.md" in note
+    assert (Path(__file__).resolve().parent.parent / "docs" / "profiles" / "openai.md").is_file()
+    r = strictschema("compile", "invoice.json")
+    assert r.returncode == 0 and "see docs/profiles/openai.md" in r.stderr
+    r = strictschema("check", "strict_clean.json")  # nothing cited, no note
+    assert "rules cited" not in r.stderr
+
+
 @pytest.mark.parametrize("profile", ["openai", "openai-2024", "openai-fine-tuned"])
 def test_check_profiles(profile: str) -> None:
     r = strictschema("check", "--profile", profile, "strict_clean.json")
@@ -296,10 +308,11 @@ def test_compile_prints_text_format_and_diagnostics_on_stderr() -> None:
     assert doc["name"] == "Invoice"
     assert doc["strict"] is True
     assert doc["schema"]["additionalProperties"] is False
-    lines = r.stderr.splitlines()
+    *lines, note = r.stderr.splitlines()
     assert lines
     for line in lines:
         assert CHECK_LINE.match(line), line
+    assert note.startswith("rules cited (A4, ")  # where the rule ids are explained
     assert "invoice.json::$.properties.tags.uniqueItems: lossy: " in r.stderr
 
 

@@ -235,6 +235,7 @@ def compile_cmd(file: str | None, model: str | None, name: str | None,
     err = TextReporter(summary=False, to_stderr=True)
     for d in diags:
         err.finding(finding_from_diagnostic(target, d))
+    err.rules_note()
     if compiled is None:
         n = sum(d.severity == "error" for d in diags)
         click.echo(f"{target.label}: no strict schema for profile {profile} "

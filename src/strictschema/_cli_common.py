@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -296,6 +297,15 @@ def _print_error(message: str) -> None:
     print(f"Error: {message}", file=sys.stderr, flush=True)
 
 
+RULE_ID = re.compile(r"\(([A-J]\d{1,2}(?:\.\d)?)\)")
+"""A rule id in a message, as in ``(A4)``: the rules of ``RULES_DOC``."""
+RULES_DOC = "docs/profiles/openai.md"
+
+
+def _rule_key(rule: str) -> tuple[str, float]:
+    return rule[0], float(rule[1:])
+
+
 class TextReporter(Reporter):
     """``FILE::$.path: message [code]`` lines on stdout, the summary on stderr; colours only
     when the stream is a terminal (rich is imported only then)."""
@@ -305,6 +315,7 @@ class TextReporter(Reporter):
         self._stderr = to_stderr
         self._color = _isatty(self._stream()) and not os.environ.get("NO_COLOR")
         self._console: Any = None
+        self._rules: set[str] = set()  # rule ids the findings cite, e.g. "A4"
 
     def _stream(self) -> IO[str]:
         return sys.stderr if self._stderr else stdout()
@@ -317,6 +328,7 @@ class TextReporter(Reporter):
         return self._console
 
     def finding(self, f: Finding) -> None:
+        self._rules.update(RULE_ID.findall(f.message))
         if not self._color:
             self._stream().write(f.text() + "\n")
             return
@@ -338,6 +350,14 @@ class TextReporter(Reporter):
             t.append(f" [{f.code}]", style="dim")
         (LIVE.get("console") or self._rich()).print(t)
 
+    def rules_note(self) -> None:
+        """Once, on stderr: where the rule ids the findings cited are explained."""
+        if self._rules:
+            ids = ", ".join(sorted(self._rules, key=_rule_key)[:6])
+            print(f"rules cited ({ids}): see {RULES_DOC} in strictschema's source",
+                  file=sys.stderr, flush=True)
+            self._rules.clear()
+
     def finish(self, summary_text: str, ok: bool, **extra: Any) -> None:
         if not self._summary:
             return
@@ -350,6 +370,7 @@ class TextReporter(Reporter):
                 Text(summary_text, style="bold green" if ok else "bold red"))
         else:
             print(summary_text, file=sys.stderr, flush=True)
+        self.rules_note()
 
 
 class JsonReporter(Reporter):
