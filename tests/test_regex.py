@@ -51,6 +51,8 @@ regress = pytest.importorskip("regress")
     (r"^\_[^a]$", "_é", True),
     (r"^\_[\uD83D][\uDE00]$", "_\U0001F600", False),  # surrogate escapes: no code point
     (r"^[a-z-]+$", "a-b", True),
+    (r"^\u{1F600}x{,2}$", "u{1F600}x{,2}", True),  # legacy: {,2} and {1F600} are literal,
+    (r"^\u{1F600}x{,2}$", "\U0001F600x{,2}", False),  # \u is "u" (as node reads it)
     (r"^\-[a-z]{2}$", "-ab", True),
     (r"^\-[a-z]{2}$", "-abc", False),
     (r"[\w-]", "-", True),

@@ -170,7 +170,12 @@ def test_examples_vary() -> None:
     ("^\\cJ$", lambda s: s == "\n"),
     ("^.$", lambda s: s not in "\n\r\u2028\u2029"),             # . excludes all terminators
     ("^\\p{Lu}+$", lambda s: s.isupper()),
-    ("^\\u{1F600}x{,2}$", lambda s: s == "\U0001F600x{,2}"),   # {,2} is literal in ECMA
+    ("^\\u{1F600}x{0,2}$", lambda s: s in ("\U0001F600", "\U0001F600x", "\U0001F600xx")),
+    # {,2} is no quantifier in ECMA-262: valid only as a legacy (non-u) pattern, where
+    # \u{1F600} is "u" then a literal "{1F600}" (node and the core agree)
+    pytest.param("^\\u{1F600}x{,2}$", lambda s: s == "u{1F600}x{,2}", marks=pytest.mark.xfail(
+        strict=True, reason="strategies: _strategies_regex reads \\u{...} as a code point in "
+        "a legacy (non-u) pattern, so every string it draws is filtered out (Unsatisfiable)")),
     ("^[\\w-]+$", lambda s: re.fullmatch("[A-Za-z0-9_-]+", s)),
 ])
 def test_patterns_follow_ecma(pattern: str, extra: Any) -> None:
