@@ -12,8 +12,6 @@ mod program;
 mod push;
 mod validate;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -29,25 +27,8 @@ create_exception!(_core, DecodeFailure, PyValueError, "Not acceptable JSON: (mes
 create_exception!(_core, Invalid, PyValueError, "Invalid: (errors,), each (path, keyword, message, schema path).");
 create_exception!(_core, GaveUp, PyValueError, "A pattern search hit its limit: (message, path, schema path).");
 
-#[derive(Default)]
-struct Fx(u64);
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0;
-        for chunk in bytes.chunks(8) {
-            let mut v = 0u64;
-            for (i, b) in chunk.iter().enumerate() {
-                v |= (*b as u64) << (i * 8);
-            }
-            h = (h.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        self.0 = h;
-    }
-}
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+use program::FxMap;
+
 
 pub(crate) fn path_tuple<'py>(py: Python<'py>, parts: &[PathItem]) -> PyResult<Bound<'py, PyTuple>> {
     let items: Vec<Bound<'py, PyAny>> = parts
@@ -109,63 +90,74 @@ unsafe fn input_bytes<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
 #[pyclass(frozen, module = "strictschema._core")]
 struct Program {
     prog: program::Program,
-    keys: FxMap<Box<[u8]>, Py<PyString>>,
+    /// the schema's property names as Python strings (interned), by global name id
+    names: Vec<Py<PyString>>,
+    keys: FxMap<Box<[u8]>, u32>,
+}
+
+/// The Python value of token `t` (keys matched by the schema come from `names`, by the id
+/// validation recorded in `ids`, or by a lookup in `by_name`).
+unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<Box<[u8]>, u32>, ids: Option<&[u32]>) -> *mut ffi::PyObject {
+    match d.toks[t] {
+        Tok::Null | Tok::Other => {
+            let none = ffi::Py_None();
+            ffi::Py_IncRef(none);
+            none
+        }
+        Tok::Bool(b) => {
+            let o = if b { ffi::Py_True() } else { ffi::Py_False() };
+            ffi::Py_IncRef(o);
+            o
+        }
+        Tok::Int(i) => ffi::PyLong_FromLongLong(i),
+        Tok::Float(f, _) => ffi::PyFloat_FromDouble(f),
+        Tok::Big(sp) => {
+            let mut text = d.bytes(sp).to_vec();
+            text.push(0);
+            ffi::PyLong_FromString(text.as_ptr() as *const _, std::ptr::null_mut(), 10)
+        }
+        Tok::Str(sp) => new_str(d.bytes(sp), sp.ascii()),
+        Tok::Arr(n, _) => {
+            let list = ffi::PyList_New(n as ffi::Py_ssize_t);
+            let mut i = t + 1;
+            for k in 0..n {
+                let v = build(d, i, names, by_name, ids);
+                ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, v);
+                i = d.next(i);
+            }
+            list
+        }
+        Tok::Obj(_, end) => {
+            let dict = ffi::PyDict_New();
+            let mut i = t + 1;
+            while i < end as usize {
+                let Tok::Str(ksp) = d.toks[i] else { break };
+                let id = match ids {
+                    Some(ids) if ids[i] != u32::MAX => Some(ids[i]),
+                    _ => by_name.get(d.bytes(ksp)).copied(),
+                };
+                let key = match id {
+                    Some(id) => {
+                        let p = names[id as usize].as_ptr();
+                        ffi::Py_IncRef(p);
+                        p
+                    }
+                    None => new_str(d.bytes(ksp), ksp.ascii()),
+                };
+                let v = build(d, i + 1, names, by_name, ids);
+                ffi::PyDict_SetItem(dict, key, v);
+                ffi::Py_DecRef(key);
+                ffi::Py_DecRef(v);
+                i = d.next(i + 1);
+            }
+            dict
+        }
+    }
 }
 
 impl Program {
     unsafe fn build(&self, d: &Doc<'_>, t: usize) -> *mut ffi::PyObject {
-        match d.toks[t] {
-            Tok::Null | Tok::Other => {
-                let none = ffi::Py_None();
-                ffi::Py_IncRef(none);
-                none
-            }
-            Tok::Bool(b) => {
-                let o = if b { ffi::Py_True() } else { ffi::Py_False() };
-                ffi::Py_IncRef(o);
-                o
-            }
-            Tok::Int(i) => ffi::PyLong_FromLongLong(i),
-            Tok::Float(f, _) => ffi::PyFloat_FromDouble(f),
-            Tok::Big(sp) => {
-                let mut text = d.bytes(sp).to_vec();
-                text.push(0);
-                ffi::PyLong_FromString(text.as_ptr() as *const _, std::ptr::null_mut(), 10)
-            }
-            Tok::Str(sp) => new_str(d.bytes(sp)),
-            Tok::Arr(n, _) => {
-                let list = ffi::PyList_New(n as ffi::Py_ssize_t);
-                let mut i = t + 1;
-                for k in 0..n {
-                    let v = self.build(d, i);
-                    ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, v);
-                    i = d.next(i);
-                }
-                list
-            }
-            Tok::Obj(_, end) => {
-                let dict = ffi::PyDict_New();
-                let mut i = t + 1;
-                while i < end as usize {
-                    let Tok::Str(ksp) = d.toks[i] else { break };
-                    let kb = d.bytes(ksp);
-                    let key = match self.keys.get(kb) {
-                        Some(k) => {
-                            let p = k.as_ptr();
-                            ffi::Py_IncRef(p);
-                            p
-                        }
-                        None => new_str(kb),
-                    };
-                    let v = self.build(d, i + 1);
-                    ffi::PyDict_SetItem(dict, key, v);
-                    ffi::Py_DecRef(key);
-                    ffi::Py_DecRef(v);
-                    i = d.next(i + 1);
-                }
-                dict
-            }
-        }
+        build(d, t, &self.names, &self.keys, None)
     }
 
     fn start(&self, node: Option<u32>) -> PyResult<u32> {
@@ -218,7 +210,13 @@ impl Program {
     }
 }
 
-unsafe fn new_str(b: &[u8]) -> *mut ffi::PyObject {
+#[inline]
+unsafe fn new_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
+    if ascii {
+        let s = ffi::PyUnicode_New(b.len() as ffi::Py_ssize_t, 127);
+        std::ptr::copy_nonoverlapping(b.as_ptr(), ffi::PyUnicode_1BYTE_DATA(s), b.len());
+        return s;
+    }
     ffi::PyUnicode_FromStringAndSize(b.as_ptr() as *const _, b.len() as ffi::Py_ssize_t)
 }
 
@@ -331,12 +329,14 @@ impl Program {
             Ok(p) => ModelError::new_err((e.msg, p.unbind())),
             Err(err) => err,
         })?;
-        let mut keys: FxMap<Box<[u8]>, Py<PyString>> = FxMap::default();
-        for k in &prog.names {
+        let mut keys: FxMap<Box<[u8]>, u32> = FxMap::default();
+        let mut names = Vec::with_capacity(prog.names.len());
+        for (i, k) in prog.names.iter().enumerate() {
             let s = String::from_utf8_lossy(k);
-            keys.insert(k.clone(), PyString::intern(py, &s).unbind());
+            names.push(PyString::intern(py, &s).unbind());
+            keys.insert(k.clone(), i as u32);
         }
-        Ok(Program { prog, keys })
+        Ok(Program { prog, names, keys })
     }
 
     /// JSON text -> the value, checked; raises DecodeFailure, Invalid or GaveUp.
@@ -345,11 +345,20 @@ impl Program {
         let src = unsafe { input_bytes(data)? };
         let node = self.start(node)?;
         let d = self.parse_doc(py, src)?;
-        if !self.verdict(py, &d, node)? {
+        let mut v = Val::new(&self.prog, &d, false);
+        if !self.names.is_empty() {
+            v.key_ids = Some(vec![u32::MAX; d.toks.len()]);
+        }
+        let ok = v.run(node);
+        if let Some(f) = &v.fatal {
+            return Err(self.gave_up(py, f)?);
+        }
+        if !ok {
             let errs = self.collect(py, &d, node)?;
             return Err(Invalid::new_err((errs.unbind(),)));
         }
-        unsafe { Ok(Bound::from_owned_ptr(py, self.build(&d, 0)).unbind()) }
+        let ids = v.key_ids.take();
+        unsafe { Ok(Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind()) }
     }
 
     /// JSON text -> (value, errors): errors is None when valid; the value is built either way.
@@ -440,15 +449,14 @@ impl Program {
 /// Strict JSON text -> Python value (no schema).
 #[pyfunction]
 fn loads(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    static EMPTY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    let _ = EMPTY;
     let src = unsafe { input_bytes(data)? };
     let mut d = Doc::new(src);
+    d.toks.reserve(src.len() / 8 + 4);
     if let Err(e) = parse::parse(&mut d) {
         return Err(decode_err(py, src, &e));
     }
-    let p = Program { prog: program::Program::from_model(b"{\"root\":0,\"nodes\":[{\"bool\":true}]}").unwrap(), keys: FxMap::default() };
-    Ok(p.build_value(py, &d))
+    let empty = FxMap::default();
+    unsafe { Ok(Bound::from_owned_ptr(py, build(&d, 0, &[], &empty, None)).unbind()) }
 }
 
 /// An ECMA-262 pattern as the judge runs it (`search`: unanchored, like `pattern`).

@@ -9,6 +9,33 @@ use crate::jval::JVal;
 use crate::num::Dec;
 use crate::parse::{parse, Doc, PathItem};
 
+pub type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+
+/// A fast hasher for short keys (property names): no DoS exposure, the keys come from
+/// the schema.
+#[derive(Default)]
+pub struct Fx(u64);
+impl std::hash::Hasher for Fx {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ (bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        let mut v = 0u64;
+        for (i, b) in chunks.remainder().iter().enumerate() {
+            v |= (*b as u64) << (i * 8);
+        }
+        self.0 = (h.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 pub const T_NULL: u8 = 1;
 pub const T_BOOL: u8 = 2;
 pub const T_INT: u8 = 4;
@@ -27,7 +54,7 @@ pub struct Limit {
 pub struct Enum {
     pub values: Vec<JVal>,
     /// the string values, for a hash lookup
-    pub strings: Option<HashMap<Box<[u8]>, ()>>,
+    pub strings: Option<FxMap<Box<[u8]>, ()>>,
     pub all_strings: bool,
 }
 
@@ -58,12 +85,16 @@ pub struct Node {
     pub max_items: Option<u64>,
     pub unique_items: bool,
     pub unevaluated_items: Option<u32>,
-    pub properties: Vec<(Box<[u8]>, u32)>,
-    pub prop_map: Option<HashMap<Box<[u8]>, u32>>,
+    /// (name, node, global name id)
+    pub properties: Vec<(Box<[u8]>, u32, u32)>,
+    /// name -> index in `properties`
+    pub prop_map: Option<FxMap<Box<[u8]>, u32>>,
     pub pattern_properties: Vec<(usize, u32)>,
     pub additional_properties: Option<u32>,
     pub property_names: Option<u32>,
     pub required: Vec<Box<[u8]>>,
+    /// for each required name, its index in `properties` (u32::MAX: not a property)
+    pub required_idx: Vec<u32>,
     pub dependent_required: Vec<(Box<[u8]>, Vec<Box<[u8]>>)>,
     pub dependent_schemas: Vec<(Box<[u8]>, u32)>,
     pub min_properties: Option<u64>,
@@ -87,17 +118,17 @@ pub struct Node {
 }
 
 impl Node {
+    /// the index in `properties` of the property named `key`
+    #[inline]
+    pub fn prop_index(&self, key: &[u8]) -> Option<usize> {
+        if let Some(m) = &self.prop_map {
+            return m.get(key).map(|&i| i as usize);
+        }
+        self.properties.iter().position(|(k, _, _)| &**k == key)
+    }
     #[inline]
     pub fn prop(&self, key: &[u8]) -> Option<u32> {
-        if let Some(m) = &self.prop_map {
-            return m.get(key).copied();
-        }
-        for (k, n) in &self.properties {
-            if &**k == key {
-                return Some(*n);
-            }
-        }
-        None
+        self.prop_index(key).map(|i| self.properties[i].1)
     }
 }
 
@@ -169,13 +200,15 @@ impl Program {
             }
         }
         let mut names: Vec<Box<[u8]>> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for n in &prog.nodes {
-            for (k, _) in &n.properties {
-                if seen.insert(k.clone()) {
+        let mut seen: HashMap<Box<[u8]>, u32> = HashMap::new();
+        for n in prog.nodes.iter_mut() {
+            for (k, _, id) in n.properties.iter_mut() {
+                *id = *seen.entry(k.clone()).or_insert_with(|| {
                     names.push(k.clone());
-                }
+                    (names.len() - 1) as u32
+                });
             }
+            n.required_idx = n.required.iter().map(|r| n.properties.iter().position(|(k, _, _)| k == r).map_or(u32::MAX, |i| i as u32)).collect();
         }
         prog.names = names;
         Ok(prog)
@@ -327,11 +360,15 @@ impl Program {
                         let pair = pv.as_arr().unwrap_or(&[]);
                         if pair.len() == 2 {
                             let name = pair[0].as_str().unwrap_or("").as_bytes().to_vec().into_boxed_slice();
-                            n.properties.push((name, idx(&pair[1])?));
+                            n.properties.push((name, idx(&pair[1])?, u32::MAX));
                         }
                     }
                     if n.properties.len() > 8 {
-                        n.prop_map = Some(n.properties.iter().rev().cloned().collect());
+                        let mut m: FxMap<Box<[u8]>, u32> = FxMap::default();
+                        for (i, (k, _, _)) in n.properties.iter().enumerate() {
+                            m.entry(k.clone()).or_insert(i as u32);
+                        }
+                        n.prop_map = Some(m);
                     }
                     n.has_obj = true
                 }

@@ -42,6 +42,8 @@ pub struct Val<'p, 'd, 'a> {
     scope: Vec<u32>,
     depth: u32,
     pub fatal: Option<Fatal>,
+    /// per token: the global name id of a key matched by `properties` (for building keys)
+    pub key_ids: Option<Vec<u32>>,
 }
 
 fn type_bits(d: &Doc<'_>, t: usize, int4: bool) -> u8 {
@@ -124,7 +126,7 @@ fn cmp_bound(d: &Doc<'_>, t: usize, b: &Limit) -> Ordering {
 
 impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
     pub fn new(p: &'p Program, d: &'d Doc<'a>, collect: bool) -> Self {
-        Val { p, d, collect, errs: Vec::new(), path: Vec::new(), scope: Vec::new(), depth: 0, fatal: None }
+        Val { p, d, collect, errs: Vec::new(), path: Vec::new(), scope: Vec::new(), depth: 0, fatal: None, key_ids: None }
     }
 
     pub fn run(&mut self, node: u32) -> bool {
@@ -719,25 +721,14 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 fail!("maxProperties", format!("{} has more than {m} properties", self.render(t)));
             }
         }
-        if !nd.required.is_empty() {
-            // required: every name present; a bitmap over the required list when members
-            // are few, a lookup per name otherwise
-            for r in &nd.required {
-                if !self.has_key(t, end, r) {
-                    fail!("required", format!("{} is a required property", quote(&String::from_utf8_lossy(r))));
-                }
-            }
-        }
-        for (k, deps) in &nd.dependent_required {
-            if self.has_key(t, end, k) {
-                for dname in deps {
-                    if !self.has_key(t, end, dname) {
-                        fail!("dependentRequired", format!("{} is a dependency of {}", quote(&String::from_utf8_lossy(dname)), quote(&String::from_utf8_lossy(k))));
-                    }
-                }
-            }
-        }
         let need_members = !nd.properties.is_empty() || !nd.pattern_properties.is_empty() || nd.additional_properties.is_some() || nd.property_names.is_some();
+        // which properties are present (for `required`), a bit per entry of `properties`
+        let mut present_small: u128 = 0;
+        let mut present_big: Vec<bool> = Vec::new();
+        let big = nd.properties.len() > 128;
+        if big && !nd.required.is_empty() {
+            present_big = vec![false; nd.properties.len()];
+        }
         if need_members {
             let add_false = nd.additional_properties.is_some_and(|a| p.nodes[a as usize].boolean == Some(false));
             let mut extra: Vec<String> = Vec::new();
@@ -747,8 +738,19 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 let key = self.d.bytes(ksp);
                 let v = i + 1;
                 let mut matched = false;
-                if let Some(pn) = nd.prop(key) {
+                if let Some(pi) = nd.prop_index(key) {
                     matched = true;
+                    let (_, pn, name_id) = nd.properties[pi];
+                    if let Some(ids) = self.key_ids.as_mut() {
+                        ids[i] = name_id;
+                    }
+                    if big {
+                        if !present_big.is_empty() {
+                            present_big[pi] = true;
+                        }
+                    } else {
+                        present_small |= 1u128 << pi;
+                    }
                     self.path.push(Seg::Key(ksp));
                     let r = self.node(pn, v);
                     self.path.pop();
@@ -819,6 +821,27 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 let more = if extra.len() > 10 { format!(", and {} more", extra.len() - 10) } else { String::new() };
                 self.err(n, "additionalProperties", format!("Additional properties are not allowed ({}{} {} unexpected)", shown.join(", "), more, verb));
                 ok = false;
+            }
+        }
+        for (r, &pi) in nd.required.iter().zip(nd.required_idx.iter()) {
+            let present = if pi == u32::MAX || !need_members {
+                self.has_key(t, end, r)
+            } else if big {
+                present_big[pi as usize]
+            } else {
+                present_small & (1u128 << pi) != 0
+            };
+            if !present {
+                fail!("required", format!("{} is a required property", quote(&String::from_utf8_lossy(r))));
+            }
+        }
+        for (k, deps) in &nd.dependent_required {
+            if self.has_key(t, end, k) {
+                for dname in deps {
+                    if !self.has_key(t, end, dname) {
+                        fail!("dependentRequired", format!("{} is a dependency of {}", quote(&String::from_utf8_lossy(dname)), quote(&String::from_utf8_lossy(k))));
+                    }
+                }
             }
         }
         for (k, dn) in &nd.dependent_schemas {

@@ -18,7 +18,8 @@ Exceptions::
     └── DecodeError (ValueError)
 """
 
-from ._compiled import Compiled, compile
+from typing import TYPE_CHECKING, Any
+
 from ._diagnostics import Diagnostic
 from ._errors import (
     DecodeError,
@@ -31,7 +32,29 @@ from ._errors import (
     ValidationError,
 )
 from ._profiles import PROFILES, Profile
-from ._validator import Validator
+
+if TYPE_CHECKING:
+    from ._compiled import Compiled, compile
+    from ._validator import Validator
+
+# The compiler and the judge load on first use: ``import strictschema`` stays light (the CLI
+# starts in well under 0.3 s whatever optional packages are installed).
+_LAZY = {"Compiled": "_compiled", "compile": "_compiled", "Validator": "_validator"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'strictschema' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __version__ = "0.1.0"
 

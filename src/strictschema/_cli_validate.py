@@ -162,15 +162,11 @@ def check_response(compiled: Any, response: Any) -> Problems | None:
 
 
 def _loads(raw: bytes) -> Any:
-    """A JSON envelope (Response object, stream event); ``DecodeError`` when it is not JSON."""
-    import orjson
+    """A JSON envelope (Response object, stream event), parsed by the judge's strict parser;
+    ``DecodeError`` when it is not JSON."""
+    from ._json import loads
 
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        from ._json import loads
-
-        return loads(raw)  # the precise error, or a value orjson refuses (huge integers)
+    return loads(raw)
 
 
 def check_lines(lines: list[bytes], mode: str) -> tuple[int, int, int, list]:

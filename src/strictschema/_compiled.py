@@ -212,29 +212,31 @@ class Compiled:
         return self._residual
 
     def _acceptor(self) -> Any:
-        """``raw -> True | explain``: ``True`` when ``validate_json(raw)`` would succeed
-        (verdicts: the CLI); otherwise a function that raises what ``validate_json`` raises,
-        from the value already parsed. It never raises itself."""
+        """``raw -> True | explain``: ``True`` when ``parse(raw)`` would succeed (the CLI's
+        verdicts); otherwise a function that raises what it raises. It never raises itself.
+        The same route as ``parse``: the wire check, the decode, the residual check and, for
+        a Pydantic source, the model; only when none of that can change the verdict (an
+        exact compile, nothing to decode, no model) the core's verdict-only mode answers,
+        building no value."""
         if self._accepts is None:
             wire_v = self._validators()[0]
-            residual = self._residual_validator()
-            residual_ok = residual.is_valid if residual is not None else None
-            decode = self._fast_decode
-            check, failed, checked = wire_v.check_json_errors, self._wire_failed, self._checked
-            validate_json = self.validate_json
+            plain = (self._codec.identity and self._residual_validator() is None
+                     and self._source.adapter is None)
+            judge = wire_v.is_valid_json if plain else None
+            parse = self.parse
 
             def accepts(raw: bytes | bytearray | memoryview | str) -> Any:
+                if judge is not None:
+                    try:
+                        if judge(raw):
+                            return True
+                    except Exception:  # noqa: BLE001, S110 - not JSON: parse says why
+                        pass
                 try:
-                    value, errors = check(raw)
-                    if errors is None and (residual_ok is None or residual_ok(decode(value))):
-                        return True
-                except Exception:  # noqa: BLE001 - not JSON, too deep, ...: validate_json says
-                    return lambda: validate_json(raw)
-                if errors is not None:
-                    def explain() -> None:
-                        raise failed(value, errors)
-                    return explain
-                return lambda: checked(value)
+                    parse(raw)
+                except Exception as exc:  # noqa: BLE001 - explained when asked
+                    return _raiser(exc)
+                return True
             self._accepts = accepts
         return self._accepts
 
@@ -273,16 +275,16 @@ class Compiled:
         wire_v = self._validators()[0]
         if wire_errors is None:
             wire_errors = wire_v.iter_errors(value)
-        errors = {(e.location, e.keyword): e for e in wire_errors}
+        errors = list(wire_errors)  # every one: five missing properties are five errors
+        places = {(e.location, e.keyword) for e in errors}
         residual = self._residual_validator()
         try:
             data = self._codec.decode(value) if residual is not None else None
         except Exception:  # noqa: BLE001 - not decodable: the wire errors say why
             residual = None
         if residual is not None:
-            for e in residual.iter_errors(data):
-                errors.setdefault((e.location, e.keyword), e)
-        return ValidationError(sorted(errors.values(), key=_shown_first))
+            errors += [e for e in residual.iter_errors(data) if (e.location, e.keyword) not in places]
+        return ValidationError(sorted(errors, key=_shown_first))
 
     def validate_wire(self, wire_data: Any) -> Any:
         """Wire-shaped data -> original-shaped data, checked against both schemas."""
@@ -364,6 +366,13 @@ def _model_errors(exc: Any) -> ValidationError:
         details.append(ErrorDetail(tuple(e["loc"]), e["type"],
                                    f"the model refuses this value: {e['msg']}{shown}"))
     return ValidationError(details)
+
+
+def _raiser(exc: BaseException) -> Any:
+    """A function that raises ``exc`` (an acceptor's explanation)."""
+    def explain() -> None:
+        raise exc
+    return explain
 
 
 def compile(

@@ -95,6 +95,9 @@ class Source:
             return resolver.lookup(ref)
         except referencing.exceptions.Unresolvable as exc:
             target = ref.split("#")[0]
+            official = _official(resolver, target)
+            if official is not None:
+                return official.lookup(ref)
             if target and not isinstance(exc, referencing.exceptions.PointerToNowhere):
                 raise RefResolutionError(
                     f"$ref {ref!r} points outside this document and nothing is fetched; "
@@ -104,6 +107,26 @@ class Source:
         except Exception as exc:  # noqa: BLE001 - malformed pointers and the like
             raise RefResolutionError(f"$ref {ref!r} cannot be resolved: {exc}",
                                      location, ref) from None
+
+
+_OFFICIAL = ("http://json-schema.org/", "https://json-schema.org/")
+
+
+def _official(resolver: Any, target: str) -> Any:
+    """For a reference to an official metaschema (or vocabulary) that the registry lacks:
+    a resolver that also holds them (shipped by ``jsonschema-specifications``: offline)."""
+    from urllib.parse import urljoin
+
+    if not target:
+        return None
+    uri = urljoin(str(getattr(resolver, "_base_uri", "")), target)
+    if not uri.startswith(_OFFICIAL):
+        return None
+    from jsonschema_specifications import REGISTRY
+
+    registry = getattr(resolver, "_registry", None)
+    combined = REGISTRY if registry is None else registry.combine(REGISTRY)
+    return combined.resolver(base_uri=str(getattr(resolver, "_base_uri", "")))
 
 
 def _pydantic_source(obj: Any) -> tuple[Any, Any, str, str | None]:
@@ -166,24 +189,35 @@ def referencing_spec(draft: str) -> Any:
     }[draft]
 
 
-def _metaschema_check(schema: Any, draft: str) -> None:
-    from jsonschema.exceptions import best_match
+_METASCHEMAS = {
+    "draft2020-12": "https://json-schema.org/draft/2020-12/schema",
+    "draft2019-09": "https://json-schema.org/draft/2019-09/schema",
+    "draft7": "http://json-schema.org/draft-07/schema#",
+    "draft6": "http://json-schema.org/draft-06/schema#",
+    "draft4": "http://json-schema.org/draft-04/schema#",
+}
 
+
+def _metaschema_check(schema: Any, draft: str) -> None:
+    """The schema checked against its draft's metaschema, by the judge (the metaschemas
+    ship offline in ``jsonschema-specifications``)."""
     meta = _META.get(draft)
     if meta is None:
-        cls = jsonschema_class(draft)
-        meta = _META[draft] = cls(cls.META_SCHEMA)
-    try:
-        if meta.is_valid(schema):
-            return
-        error = best_match(meta.iter_errors(schema))
-    except RecursionError:
-        raise SchemaError("schema is nested too deeply to check") from None
-    if error is not None:
-        message = error.message.splitlines()[0]
+        from jsonschema_specifications import REGISTRY
+
+        from ._validator import Validator
+
+        uri = _METASCHEMAS[draft]
+        meta = _META[draft] = Validator._trusted(REGISTRY.contents(uri), registry=REGISTRY)
+    if meta.is_valid(schema):
+        return
+    errors = list(meta.iter_errors(schema))
+    if errors:
+        error = errors[0]
+        message = error.message
         if len(message) > 200:
             message = message[:197] + "..."
-        raise SchemaError(f"invalid schema: {message}", tuple(error.absolute_path))
+        raise SchemaError(f"invalid schema: {message}", error.location)
 
 
 MAX_INPUT_DEPTH = 400

@@ -104,8 +104,9 @@ class _Builder:
     def lookup(self, ref: str, resolver: Any, path: Location) -> Any:
         return self.src.lookup(ref, resolver, path)
 
-    def run(self) -> SchemaModel:
-        root = self.node(self.src.schema, self.src.resolver(), ())
+    def run(self, start: Any = None) -> SchemaModel:
+        schema = self.src.schema if start is None else start
+        root = self.node(schema, self.src.resolver(), ())
         done: set[tuple[int, str]] = set()
         while True:
             while self.todo:
@@ -300,11 +301,12 @@ def _target_path(ref: str, here: Location) -> Location:
     return here
 
 
-def build_model(src: Source) -> SchemaModel:
+def build_model(src: Source, start: Any = None) -> SchemaModel:
     """The schema model of a loaded source (``RefResolutionError`` for a reference that
-    does not resolve)."""
+    does not resolve); ``start``: a subschema to judge by instead of the root, its
+    references resolved against the root."""
     try:
-        return _Builder(src).run()
+        return _Builder(src).run(start)
     except RecursionError:
         raise SchemaError("schema is nested too deeply") from None
 

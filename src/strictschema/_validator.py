@@ -220,8 +220,14 @@ class Validator:
             return at
         entry = self._subs.get(id(subschema))
         if entry is None or entry[0] is not subschema:
-            sub = Validator._trusted(subschema, registry=self._source.registry) \
-                if isinstance(subschema, (dict, bool)) else None
+            sub = None
+            if isinstance(subschema, (dict, bool)):
+                sub = Validator.__new__(Validator)
+                sub._source = self._source
+                sub._args = (subschema, self._source.registry, True)
+                sub._model = build_model(self._source, subschema)
+                sub._program = program_of(sub._model)
+                sub._subs = {}
             entry = self._subs[id(subschema)] = (subschema, sub)
         v = entry[1]
         if v is None:
