@@ -1,4 +1,5 @@
-"""``strictschema.Validator``: exact semantics, errors, bytes in, and the compiled path."""
+"""``strictschema.Validator``: exact semantics, errors, bytes in, and every route of the one
+judge (Python values, JSON text with and without the value, push mode) agreeing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,54 @@ from hypothesis import strategies as st
 import strictschema
 from strictschema import DecodeError, ErrorDetail, SchemaError, ValidationError, Validator
 from strictschema._validator import best_match
+
+
+def _all_routes(v: Validator, raw: bytes | str) -> tuple[object, bool]:
+    """``(value, valid)`` as every route of ``v`` gives it, after checking they agree: the
+    value route (``is_valid``/``iter_errors`` on the parsed value), the text routes
+    (``check_json``, ``check_json_errors``, ``is_valid_json``, ``errors_json``,
+    ``validate_json``) and push mode fed one byte at a time, then ``finish()``."""
+    value, valid = v.check_json(raw)
+    parsed, errors = v.check_json_errors(raw)
+    assert parsed == value and (errors is None) is valid
+    assert v.is_valid(value) is valid
+    assert v.is_valid_json(raw) is valid
+    assert v.errors_json(raw) == (errors or [])
+    # the value route renders floats otherwise (test_float_messages_agree_across_routes)
+    assert _where(v.iter_errors(value)) == _where(errors or [])
+    data = raw.encode() if isinstance(raw, str) else bytes(raw)
+    p = v.push()
+    try:
+        for i in range(len(data)):
+            p.feed(data[i:i + 1])
+        assert p.finish() == value
+        pushed = True
+    except ValidationError:
+        pushed = False
+    assert pushed is valid
+    if valid:
+        assert v.validate_json(raw) == value
+    else:
+        with pytest.raises(ValidationError) as info:
+            v.validate_json(raw)
+        assert list(info.value.errors) == errors
+    return value, valid
+
+
+def _where(errors: object) -> list[tuple[object, str, object]]:
+    return [(e.location, e.keyword, e.schema_location) for e in errors]  # type: ignore[attr-defined]
+
+
+@pytest.mark.xfail(strict=True, reason="core: the value route renders a float in an error "
+                                       "message as 1.5e0 / 1e-1, the text routes as written "
+                                       "(1.5, 0.1)")
+@pytest.mark.parametrize(("schema", "text"), [
+    ({"type": "object"}, "1.5"), ({"type": "object"}, "0.1"),
+    ({"exclusiveMaximum": 2.5}, "2.5"), ({"enum": ["a", 1]}, "1.5"),
+])
+def test_float_messages_agree_across_routes(schema: dict, text: str) -> None:
+    v = Validator(schema)
+    assert list(v.iter_errors(json.loads(text))) == v.errors_json(text)
 
 # -- the semantics that must be exact --------------------------------------------------------
 
@@ -77,15 +126,15 @@ def test_lengths_count_code_points() -> None:
                  st.decimals(-1000, 1000, places=3).map(float)),
        st.sampled_from([0.01, 0.1, 0.5, 0.25, 1e-8, 1.5, 3, 7, 2.5e-5, 1e20]))
 def test_multiple_of_agrees_with_exact_decimal_arithmetic(x: float, m: float) -> None:
-    """``_multiple`` reads floats from their ``repr`` without building Fractions; it must
-    give the same answer as exact decimal arithmetic on those ``repr`` values."""
+    """``multipleOf`` divides the decimal values (a float's ``repr``, the number as written
+    in the JSON text): the same answer as exact decimal arithmetic, on every route."""
     from decimal import Decimal
     from fractions import Fraction
 
-    from strictschema._vruntime import _multiple
-
     exact = (Fraction(Decimal(repr(x))) / Fraction(Decimal(repr(m)))).denominator == 1
-    assert _multiple(x, m) is exact
+    v = Validator({"multipleOf": m})
+    assert v.is_valid(x) is exact
+    assert v.is_valid_json(json.dumps(x)) is exact
 
 
 def test_multiple_of_uses_decimal_values() -> None:
@@ -178,7 +227,7 @@ def test_validation_error_shows_the_best_match_first() -> None:
         v.validate({"x": 1})
     keywords = [e.keyword for e in info.value.errors]
     assert keywords == ["required", "anyOf"]
-    assert info.value.keyword == "required" and "'a' is a required property" in str(info.value)
+    assert info.value.keyword == "required" and '"a" is a required property' in str(info.value)
     assert best_match(info.value.errors) is info.value.errors[0]
 
 
@@ -186,7 +235,8 @@ def test_any_of_error_says_which_branch_was_closest() -> None:
     v = Validator({"anyOf": [{"type": "object", "required": ["a"]}, {"type": "string"}]})
     [error] = list(v.iter_errors({"b": 1}))
     assert error.keyword == "anyOf"
-    assert "'a' is a required property" in error.message
+    assert error.message == ('{"b": 1} is not valid under any of the given schemas (closest: '
+                             'branch 0: "a" is a required property - at $)')
 
 
 def test_validation_error_from_validate_json() -> None:
@@ -255,11 +305,15 @@ def test_deep_instances_fail_cleanly() -> None:
     assert v.is_valid(deep) is False
     [error] = list(v.iter_errors(deep))
     assert error.keyword == "depth"
-    assert Validator({}).is_valid(deep)
-    with pytest.raises(DecodeError):
+    assert "deeper than 512" in error.message
+    # deeper than MAX_DEPTH is refused on every route, whatever the schema (the text
+    # routes say so with a DecodeError)
+    assert Validator({}).is_valid(deep) is False
+    with pytest.raises(DecodeError, match="nested deeper than 512"):
         v.validate_json("[" * 100_000 + "]" * 100_000)
     text = "[" * 400 + "]" * 400
     assert v.validate_json(text) == json.loads(text)
+    assert _all_routes(v, text) == (json.loads(text), True)
 
 
 @pytest.mark.slow
@@ -281,7 +335,6 @@ def test_a_100_mb_output_passes_or_fails_cleanly() -> None:
     assert len(raw) > 100_000_000
     v = Validator(schema)
     assert len(v.validate_json(raw)["lines"]) == n
-    assert v._typed
     assert len(strictschema.compile(schema).validate_json(raw)["lines"]) == n
     at = raw.index(b'"quantity":24', len(raw) // 2)
     bad = raw[:at] + b'"quantity":0' + raw[at + len(b'"quantity":24'):]
@@ -316,9 +369,9 @@ def test_is_valid_at_resolves_against_the_root() -> None:
     assert v.is_valid_at({"$ref": "#/$defs/s"}, "y")
 
 
-def test_unsupported_keywords_fall_back_to_jsonschema() -> None:
+def test_unevaluated_properties_run_on_the_core() -> None:
     v = Validator({"properties": {"a": {}}, "unevaluatedProperties": False})
-    assert not v.compiled
+    assert v.compiled
     assert v.is_valid({"a": 1})
     assert not v.is_valid({"a": 1, "b": 2})
     assert [e.keyword for e in v.iter_errors({"b": 1})] == ["unevaluatedProperties"]
@@ -327,11 +380,13 @@ def test_unsupported_keywords_fall_back_to_jsonschema() -> None:
         v.validate_json(b'{"a": 1, "a": 1}')
 
 
-def test_dangling_ref_is_a_typed_error() -> None:
-    v = Validator({"anyOf": [{"type": "null"}, {"$ref": "#/$defs/missing"}]})
-    assert v.is_valid(None)
-    with pytest.raises(SchemaError):
-        v.is_valid(1)
+def test_dangling_ref_is_a_typed_error_on_load() -> None:
+    from strictschema import RefResolutionError
+
+    with pytest.raises(RefResolutionError, match="cannot be resolved") as info:
+        Validator({"anyOf": [{"type": "null"}, {"$ref": "#/$defs/missing"}]})
+    assert isinstance(info.value, SchemaError)
+    assert info.value.json_path == "$.anyOf[1]['$ref']"
 
 
 def test_python_data_of_other_types() -> None:
@@ -371,7 +426,7 @@ def test_compiled_validate_json_with_a_codec() -> None:
         c.validate_json(b'{"a": "x", "b": null}')
 
 
-# -- the typed (msgspec) path for the strict subset -------------------------------------------
+# -- strict-subset schemas: every route gives the same verdicts --------------------------------
 
 _STRICT = {
     "type": "object",
@@ -395,11 +450,11 @@ _OK = {"i": 1, "n": 2, "s": "AB-1", "e": "é", "f": "2024-02-29", "o": None, "t"
        "l": [{"k": "x"}], "b": True}
 
 
-def test_strict_subset_runs_on_the_typed_decoder() -> None:
+def test_strict_subset_values_are_exact() -> None:
     v = Validator(_STRICT)
     raw = json.dumps(_OK).encode()
     assert v.check_json(raw) == (_OK, True)
-    assert v._typed
+    assert _all_routes(v, raw) == (_OK, True)
     value = v.validate_json(raw)
     assert value == _OK and type(value["n"]) is int  # the value the untyped decoder gives
     assert v.validate_json(json.dumps(_OK)) == _OK
@@ -407,7 +462,7 @@ def test_strict_subset_runs_on_the_typed_decoder() -> None:
 
 
 @pytest.mark.parametrize(("change", "valid"), [
-    ({"i": 1.0}, True),  # an integer, refused by msgspec's int: the general path decides
+    ({"i": 1.0}, True),  # an integer
     ({"i": 151}, False), ({"i": True}, False), ({"i": 10**30}, False),
     ({"n": 2.5}, False), ({"n": -(10**30)}, True), ({"n": "1"}, False),
     ({"s": "AB-12"}, False), ({"s": "ab-1"}, False), ({"s": "AB-1\n"}, False),
@@ -416,12 +471,12 @@ def test_strict_subset_runs_on_the_typed_decoder() -> None:
     ({"t": 6.0}, True), ({"l": []}, True), ({"l": [{"k": "a"}] * 3}, False),
     ({"l": [{"k": "a", "z": 1}]}, False), ({"l": [{}]}, False), ({"b": 0}, False),
 ])
-def test_typed_path_agrees_with_the_general_path(change: dict, valid: bool) -> None:
+def test_strict_subset_verdicts_on_every_route(change: dict, valid: bool) -> None:
     v = Validator(_STRICT)
     instance = {**_OK, **change}
     raw = json.dumps(instance).encode()
     assert v.check_json(raw) == (instance, valid)
-    assert v._check_general(raw) == (instance, valid)
+    assert _all_routes(v, raw) == (instance, valid)
     assert v.is_valid(instance) is valid
     if not valid:
         with pytest.raises(ValidationError):
@@ -434,18 +489,24 @@ def test_typed_path_agrees_with_the_general_path(change: dict, valid: bool) -> N
     (b'{"i": 1, "n": 2, "s": "AB-1", "e": "a", "f": "2024-01-01", "o": null, "t": 3, '
     b'"l": [{"k": "x", "k": "y"}], "b": true}'),
 ])
-def test_typed_path_refuses_duplicates(raw: bytes) -> None:
+def test_strict_subset_refuses_duplicates(raw: bytes) -> None:
+    v = Validator(_STRICT)
+    for route in (v.validate_json, v.check_json, v.check_json_errors, v.is_valid_json,
+                  v.errors_json):
+        with pytest.raises(DecodeError, match="duplicate"):
+            route(raw)
     with pytest.raises(DecodeError, match="duplicate"):
-        Validator(_STRICT).validate_json(raw)
+        p = v.push()
+        p.feed(raw)
 
 
-def test_typed_path_sees_keys_msgspec_drops() -> None:
+def test_strict_subset_sees_extra_keys() -> None:
     v = Validator(_STRICT)
     extra = json.dumps({**_OK, "zz": 1}).encode()
     assert v.check_json(extra) == ({**_OK, "zz": 1}, False)
     with pytest.raises(ValidationError):
         v.validate_json(extra)
-    quoted = json.dumps({**_OK, "o": 'say "hi"'}).encode()  # escaped quotes: exact path
+    quoted = json.dumps({**_OK, "o": 'say "hi"'}).encode()  # escaped quotes
     assert v.validate_json(quoted)["o"] == 'say "hi"'
 
 
@@ -458,10 +519,11 @@ def test_typed_path_sees_keys_msgspec_drops() -> None:
     {"anyOf": [{"type": "integer"}, {"type": "number"}]},  # overlapping branches
     {"type": "string", "enum": ["a", 1]},
 ])
-def test_outside_the_strict_subset_the_general_path_runs(schema: dict) -> None:
+def test_outside_the_strict_subset_every_route_agrees(schema: dict) -> None:
     v = Validator(schema)
-    v.check_json(b"null")
-    assert not v._typed
+    for raw in (b"null", b"1", b"1.5", b'"a"', b'{"k": null}', b'{"a": "x"}', b'{"a": 1}',
+                b'{"k": {"k": null}}'):
+        _all_routes(v, raw)
 
 
 _LINES = {"type": "array", "items": {
@@ -484,19 +546,18 @@ _LINES = {"type": "array", "items": {
     (["AB-123", "CD-456\n"], "a@b.co", ["t", "t"], False),
 ])
 @pytest.mark.parametrize("pad", [0, 14])
-def test_typed_path_checks_array_columns(skus: list, who: str, tags: list, valid: bool,
+def test_array_columns_on_every_route(skus: list, who: str, tags: list, valid: bool,
                                          pad: int) -> None:
-    """Checked row by row below 16 rows, a column at a time from 16 on: the same verdicts."""
+    """Short and long arrays of rows: the same verdicts on every route."""
     v = Validator(_LINES)
     instance = [{"sku": "ZZ-000", "who": "x@y.zz", "tag": "t"}] * pad + [
         {"sku": s, "who": who, "tag": t} for s, t in zip(skus, tags, strict=True)]
     raw = json.dumps(instance).encode()
     assert v.check_json(raw) == (instance, valid)
-    assert v._typed and "map(" in v.source_code()
-    assert v._check_general(raw) == (instance, valid)
+    assert _all_routes(v, raw) == (instance, valid)
 
 
-def test_typed_path_takes_any_bytes_like_and_refuses_other_types() -> None:
+def test_text_routes_take_any_bytes_like_and_refuse_other_types() -> None:
     v = Validator(_STRICT)
     raw = json.dumps(_OK).encode()
     assert v.check_json(bytearray(raw)) == (_OK, True)
@@ -507,6 +568,10 @@ def test_typed_path_takes_any_bytes_like_and_refuses_other_types() -> None:
         v.check_json(5)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         v.validate_json([raw])  # type: ignore[arg-type]
+    for route in (v.is_valid_json, v.errors_json, v.check_json_errors):
+        assert route(memoryview(raw)) == route(raw)
+        with pytest.raises(TypeError):
+            route(5)  # type: ignore[arg-type]
 
 
 _EMAIL_SCHEMA = {"type": "object", "properties": {"who": {"type": "string", "format": "email"}},
@@ -521,15 +586,14 @@ _EMAIL_ALPHABET = list("abAZ19") * 6 + list(".-_+@[]\"1:é ~!") + ["\n", "\u0663
     "a" * 60 + "@bcd", "a" * 60 + "@bcde", "a" * 64 + "@" + "b" * 63, "a" * 65 + "@b",
     "a@" + "b" * 64, "a@" + "b" * 63 + ".c",
 ])
-def test_email_fast_accept_agrees_with_the_full_check(who: str) -> None:
-    from strictschema._formats import _EMAIL_SHORT, is_email
+def test_email_verdicts_on_every_route(who: str) -> None:
+    from strictschema._formats import FORMAT_CHECKS
 
     v = Validator(_EMAIL_SCHEMA)
     raw = json.dumps({"who": who}).encode()
-    valid = is_email(who)
-    assert not _EMAIL_SHORT(who) or valid
+    valid = FORMAT_CHECKS["email"](who)
     assert v.check_json(raw) == ({"who": who}, valid)
-    assert v._check_general(raw) == ({"who": who}, valid)
+    assert _all_routes(v, raw) == ({"who": who}, valid)
 
 
 _EMAIL_PART = st.lists(st.tuples(
@@ -542,15 +606,17 @@ _EMAIL_LIKE = st.builds(lambda a, b: f"{a}@{b}", _EMAIL_PART, _EMAIL_PART)
 
 @settings(max_examples=1000, deadline=None)
 @given(_EMAIL_LIKE)
-def test_email_fast_accept_is_sound(text: str) -> None:
-    from strictschema._formats import _EMAIL_LOCAL, _EMAIL_SHORT, is_hostname
+def test_an_accepted_email_has_a_valid_local_part_and_hostname(text: str) -> None:
+    from strictschema._formats import FORMAT_CHECKS
 
-    if _EMAIL_SHORT(text):  # only valid emails, checked without any fast path
+    if FORMAT_CHECKS["email"](text) and not text.startswith('"') and "[" not in text:
         local, _, domain = text.rpartition("@")
-        assert len(local) <= 64 and _EMAIL_LOCAL.match(local) and is_hostname(domain)
+        assert 0 < len(local) <= 64 and ".." not in local
+        assert not local.startswith(".") and not local.endswith(".")
+        assert FORMAT_CHECKS["hostname"](domain)
 
 
-# -- tagged unions on the typed path ------------------------------------------------------------
+# -- tagged unions ------------------------------------------------------------
 
 _TREE = {
     "type": "object", "properties": {"root": {"$ref": "#/$defs/node"}}, "required": ["root"],
@@ -610,14 +676,12 @@ def _with_kid(kid: object) -> dict:
     (_with_kid({"type": "list", "id": "x", "attrs": [], "kids": [{"type": "div"}]}), False),
     (_with_kid({"type": "list", "id": "x", "attrs": [], "kids": [_TEXT] * 3}), True),
 ])
-def test_tagged_union_typed_path_agrees_with_the_general_path(instance: dict,
-                                                              valid: bool) -> None:
+def test_tagged_union_verdicts_on_every_route(instance: dict, valid: bool) -> None:
     v = Validator(_TREE)
     raw = json.dumps(instance).encode()
     assert v.check_json(raw) == (instance, valid)
-    assert v._typed
     assert repr(v.check_json(raw)[0]) == repr(instance)
-    assert v._check_general(raw) == (instance, valid)
+    assert _all_routes(v, raw) == (instance, valid)
     assert v.is_valid(instance) is valid
     assert v.check_json(raw.decode()) == (instance, valid)
 
@@ -652,8 +716,7 @@ def test_tagged_union_a_missing_key_cannot_balance_a_key_too_many(recursive: boo
         instance = {"root": nodes}
         raw = json.dumps(instance).encode()
         assert v.check_json(raw) == (instance, valid)
-        assert v._typed
-        assert v._check_general(raw) == (instance, valid)
+        assert _all_routes(v, raw) == (instance, valid)
 
 
 @pytest.mark.parametrize(("schema", "cases"), [
@@ -669,103 +732,44 @@ def test_tagged_union_a_missing_key_cannot_balance_a_key_too_many(recursive: boo
     ({"type": "number", "enum": [-1, 2**63 - 1]}, {"-1": True, str(2**63 - 1): True,
                                                   "-1.0": True, "1": False}),
 ])
-def test_enums_of_any_type_take_the_typed_path(schema: dict, cases: dict) -> None:
+def test_enums_of_any_type(schema: dict, cases: dict) -> None:
     """Nullable enums (what compiling an optional enum gives) and enums of numbers, booleans
-    or mixed types decode as a ``Literal``: same verdicts, same values."""
+    or mixed types: JSON equality, the values as written, on every route."""
     v = Validator(schema)
     for text, valid in cases.items():
         assert v.check_json(text) == (json.loads(text), valid), text
         assert repr(v.check_json(text)[0]) == repr(json.loads(text))
-    assert v._typed
+        assert _all_routes(v, text)[1] is valid
     closed = Validator({"type": "object", "properties": {"a": schema, "b": schema},
                         "required": ["a", "b"], "additionalProperties": False})
     for text, valid in cases.items():
         doc = f'{{"a": {text}, "b": {text}}}'
         assert closed.check_json(doc) == (json.loads(doc), valid), doc
-    assert closed._typed
-
-
-def test_typed_path_rewrites_hold() -> None:
-    """The typed path's rewrites (they change speed, not verdicts, so only the generated
-    code shows them): a walker's size tests left to the count, its children pushed in one
-    step and its shared static count added once; string-or-null values counted in one C
-    call."""
-    v = Validator(_TREE)
-    v.validate_json(json.dumps(_TREE_OK))
-    code = v.source_code()
-    walker = code[code.index("def _u"):code.index("def check_json")]
-    assert "len(d)" not in walker
-    assert "st += " in walker and "st.append" not in walker
-    assert "* len(st)" in walker
-    nullable = {"anyOf": [{"type": "string"}, {"type": "null"}]}
-    nullable_enum = {"type": ["string", "null"], "enum": ["x", None]}
-    v = Validator({"type": "object", "properties": {"a": nullable, "b": nullable_enum},
-                   "required": ["a", "b"], "additionalProperties": False})
-    assert v.validate_json('{"a": "x", "b": null}') == {"a": "x", "b": None}
-    assert "n += 2 - " in v.source_code().split("def check_json", 1)[1]  # both, one call
 
 
 @pytest.mark.parametrize("schema", [
     {"type": "object", "properties": {"\\": {"type": "boolean"}, "s": {"type": "string"}},
-     "required": ["\\", "s"], "additionalProperties": False},  # the typed path
-    {"type": "object"},  # the general path
+     "required": ["\\", "s"], "additionalProperties": False},
+    {"type": "object"},
 ])
-def test_escaped_quotes_keep_the_fast_path_and_never_hide_a_duplicate(schema: dict) -> None:
-    """A quote or a backslash inside a string (both escaped) does not send the text to the
-    exact parser, and an escaped backslash before a closing quote (``"\\\\"``) is not taken
-    for an escaped quote: two of them would hide a duplicate key's two quotes."""
-    from strictschema._vruntime import _delimiters_are
-
+def test_escaped_quotes_never_hide_a_duplicate(schema: dict) -> None:
+    """An escaped backslash before a closing quote (``"\\\\"``) is not taken for an escaped
+    quote: two of them would hide a duplicate key's two quotes."""
     v = Validator(schema)
     ok = '{"\\\\": true, "s": "say \\"hi\\" C:\\\\x\\\\\\"y\\\\"}'
     assert v.validate_json(ok) == {"\\": True, "s": 'say "hi" C:\\x\\"y\\'}
-    for text in (ok, ok.encode(), ok.replace("\\\\", "/")):
-        quotes = text.count('"' if isinstance(text, str) else b'"')
-        assert _delimiters_are(text, quotes, 6)
-        assert not _delimiters_are(text, quotes, 8) and not _delimiters_are(text, quotes, 4)
+    for text in (ok, ok.encode()):
+        assert _all_routes(v, text)[1]
     for dup in ('{"\\\\": 1, "\\\\": true, "s": ""}', '{"s": "\\\\", "s": "", "\\\\": true}',
                 '{"s": "\\\\\\\\", "s": "\\\\\\\\", "\\\\": true}'):
         for text in (dup, dup.encode()):
             with pytest.raises(DecodeError, match="duplicate"):
                 v.validate_json(text)
-    assert v._typed is ("properties" in schema)
 
 
-def _delimiters(text: str) -> int:
-    """The string delimiters in a JSON text, one character at a time (the reference)."""
-    count, inside, escape = 0, False, False
-    for ch in text:
-        if escape:
-            escape = False
-        elif inside and ch == "\\":
-            escape = True
-        elif ch == '"':
-            count += 1
-            inside = not inside
-    return count
-
-
-@given(st.lists(st.text(st.sampled_from('a"\\/\n'), max_size=8), min_size=1, max_size=6),
-       st.booleans())
-@settings(max_examples=300, deadline=None)
-def test_delimiters_are_agrees_with_a_scan(strings: list[str], as_bytes: bool) -> None:
-    """Quotes after runs of backslashes of every length, in keys and values, as text and
-    bytes: ``_delimiters_are`` counts what a scan counts, and nothing else."""
-    from strictschema._vruntime import _delimiters_are
-
-    text = json.dumps({f"{s}{i}": s for i, s in enumerate(strings)})
-    expected = _delimiters(text)
-    assert expected == 4 * len(strings)
-    raw = text.encode() if as_bytes else text
-    quotes = text.count('"')
-    assert _delimiters_are(raw, quotes, expected)
-    assert not _delimiters_are(raw, quotes, expected + 2)
-    assert not _delimiters_are(raw, quotes, expected - 2)
-
-
-def test_recursive_objects_take_the_typed_path() -> None:
-    """A recursive object (a menu, a tree) is walked node by node like a union of one
-    branch: no recursion at run time, the same verdicts as the general path."""
+def test_recursive_objects() -> None:
+    """A recursive object (a menu, a tree) 400 levels deep: the same verdicts on every
+    route."""
     v = Validator({"type": "object", "properties": {"root": {"$ref": "#/$defs/item"}},
                    "required": ["root"], "additionalProperties": False, "$defs": {"item": {
                        "type": "object", "properties": {
@@ -773,7 +777,7 @@ def test_recursive_objects_take_the_typed_path() -> None:
                            "children": {"type": "array", "items": {"$ref": "#/$defs/item"}}},
                        "required": ["label", "children"], "additionalProperties": False}}})
     deep: dict = {"label": "leaf", "children": []}
-    for _ in range(400):
+    for _ in range(254):  # 2 levels each: 511 with the root object and the leaf's array
         deep = {"label": "node", "children": [{"label": "x", "children": []}, deep]}
     cases = [({"root": deep}, True),
              ({"root": {"label": "a", "children": [{"label": "B", "children": []}]}}, False),
@@ -784,11 +788,10 @@ def test_recursive_objects_take_the_typed_path() -> None:
     for instance, valid in cases:
         raw = json.dumps(instance).encode()
         assert v.check_json(raw) == (instance, valid)
-        assert v._check_general(raw) == (instance, valid)
-    assert v._typed and "st += " in v.source_code()
+        assert _all_routes(v, raw) == (instance, valid)
 
 
-def test_tagged_union_typed_path_refuses_nested_duplicates() -> None:
+def test_tagged_union_refuses_nested_duplicates() -> None:
     v = Validator(_TREE)
     raw = json.dumps(_TREE_OK).encode().replace(b'"body": "hi there"',
                                                  b'"body": "hi", "body": "hi there"', 1)
@@ -807,40 +810,33 @@ def test_tagged_union_typed_path_refuses_nested_duplicates() -> None:
     ({**_TREE, "$defs": {**_TREE["$defs"], "node": {"anyOf": [
         *_TREE["$defs"]["node"]["anyOf"], {"type": "null"}]}}}, True),
 ])
-def test_tagged_unions_it_cannot_tell_apart_by_tag(schema: dict, loose: bool,
-                                                   monkeypatch) -> None:
-    """Overlapping tags (told apart by key sets, the tag's enums tested branch by branch);
-    a shared property typed differently; recursion through a union with a non-object
-    branch (both decoded untyped and checked by the general path's counting function, the
-    rest stays typed): verdicts, duplicates and deep values as on the general path."""
+def test_tagged_unions_it_cannot_tell_apart_by_tag(schema: dict, loose: bool) -> None:
+    """Overlapping tags (told apart by key sets); a shared property typed differently;
+    recursion through a union with a non-object branch: verdicts, duplicates and deep
+    values the same on every route."""
     v = Validator(schema)
     raw = json.dumps(_TREE_OK).encode()
     assert v.check_json(raw) == (_TREE_OK, True)
-    assert v._typed and ("_lo" in v.source_code()) is loose
+    assert _all_routes(v, raw) == (_TREE_OK, True)
     bad = _with_kid({**_TEXT, "body": 5})
     for instance in (bad, _with_kid({**_TEXT, "extra": "x"}), {"root": None, "x": 1}):
         text = json.dumps(instance).encode()
-        assert v.check_json(text) == v._check_general(text) == (instance, False)
+        assert v.check_json(text) == _all_routes(v, text) == (instance, False)
     dup = raw.replace(b'"body": "hi there"', b'"body": "hi", "body": "hi there"', 1)
     with pytest.raises(DecodeError, match="duplicate"):
         v.validate_json(dup)
     deep: dict = _TEXT
-    for _ in range(400):
+    for _ in range(254):  # 2 levels each: 510 with the root object and the text node
         deep = {"type": "list", "id": "l", "attrs": [], "kids": [deep]}
     text = json.dumps({"root": deep}).encode()
-    assert v.check_json(text) == v._check_general(text)
-
-    def deeper(x: object) -> int:
-        raise RecursionError
-
-    names = [k for k in v.check_json.__globals__ if k.startswith("_lo")]
-    assert bool(names) is loose
-    for name in names:  # too deep for the loose check: the general path decides
-        monkeypatch.setitem(v.check_json.__globals__, name, deeper)
-    assert v.check_json(raw) == (_TREE_OK, True)
+    assert v.check_json(text) == _all_routes(v, text) == ({"root": deep}, True)
+    deeper = {"type": "list", "id": "l", "attrs": [], "kids": [{"type": "list", "id": "l",
+                                                                "attrs": [], "kids": [deep]}]}
+    with pytest.raises(DecodeError, match="nested deeper than 512"):
+        v.check_json(json.dumps({"root": deeper}))
 
 
-def test_tagged_union_recursion_through_a_json_pointer_uses_the_walker_stack() -> None:
+def test_tagged_union_recursion_through_a_json_pointer() -> None:
     def branch(tag: str, extra: dict) -> dict:
         return {"type": "object", "properties": {"k": {"const": tag}, **extra},
                 "required": ["k", *extra], "additionalProperties": False}
@@ -855,29 +851,43 @@ def test_tagged_union_recursion_through_a_json_pointer_uses_the_walker_stack() -
                             ({"root": {"k": "b", "kids": []}}, False)):
         raw = json.dumps(instance).encode()
         assert v.check_json(raw) == (instance, valid)
-        assert v._typed
-        assert v._check_general(raw) == (instance, valid)
+        assert _all_routes(v, raw) == (instance, valid)
+
+
+_DEEP_GROUPS = "(" * 200 + "x" + ")" * 200
 
 
 @pytest.mark.parametrize(("schema", "where"), [
-    ({"type": "object", "properties": {"a": {"type": "string", "pattern": "(a+)+\\1$"}}},
-     "$.properties.a.pattern"),
     ({"type": "object", "properties": {"a": {"type": "string", "pattern": "[z-a]"}}},
      "$.properties.a.pattern"),
-    ({"type": "object", "patternProperties": {"(x+)+\\1": {}}}, "$.patternProperties['(x+)+\\\\1']"),
+    ({"type": "object", "properties": {"a": {"type": "string", "pattern": _DEEP_GROUPS}}},
+     "$.properties.a.pattern"),
+    ({"type": "object", "patternProperties": {"[z-a]": {}}}, "$.patternProperties['[z-a]']"),
+    ({"type": "object", "patternProperties": {_DEEP_GROUPS: {}}},
+     f"$.patternProperties['{_DEEP_GROUPS}']"),
 ])
 def test_unusable_pattern_is_a_schema_error_at_its_keyword(schema: dict, where: str) -> None:
-    v = Validator(schema)
-    for check in (lambda: v.validate_json(b'{"a": "aaa", "xx": 1}'),
-                  lambda: list(v.iter_errors({"a": "aaa", "xx": 1}))):
-        with pytest.raises(SchemaError) as info:
+    with pytest.raises(SchemaError) as info:
+        Validator(schema)
+    assert info.value.json_path == where
+
+
+def test_a_pattern_past_its_backtracking_limit_is_a_schema_error_at_its_keyword() -> None:
+    from strictschema import UnsafePatternError
+
+    v = Validator({"type": "object", "properties": {"a": {"type": "string",
+                                                          "pattern": "^(a|a)*\\1$"}}})
+    assert v.validate_json(b'{"a": "aa"}') == {"a": "aa"}
+    for check in (lambda: v.validate_json(b'{"a": "' + b"a" * 40 + b'!"}'),
+                  lambda: list(v.iter_errors({"a": "a" * 40 + "!"}))):
+        with pytest.raises(UnsafePatternError) as info:
             check()
-        assert info.value.json_path == where
+        assert info.value.json_path == "$.properties.a.pattern"
 
 
-def test_tagged_union_branches_with_different_enums_stay_typed() -> None:
-    """A property whose ``enum`` differs from branch to branch: the decoder takes them all,
-    each branch tests its own (by type too: ``true`` is not ``1``)."""
+def test_tagged_union_branches_with_different_enums() -> None:
+    """A property whose ``enum`` differs from branch to branch: each branch tests its own
+    (by type too: ``true`` is not ``1``)."""
     def branch(tag: str, values: list) -> dict:
         return {"type": "object", "properties": {"kind": {"const": tag}, "e": {"enum": values}},
                 "required": ["kind", "e"], "additionalProperties": False}
@@ -891,5 +901,4 @@ def test_tagged_union_branches_with_different_enums_stay_typed() -> None:
     for tag, e, valid in cases:
         raw = json.dumps({"root": {"kind": tag, "e": e}})
         assert v.check_json(raw)[1] is valid, (tag, e)
-        assert v._check_general(raw)[1] is valid, (tag, e)
-    assert v._typed and "_lit" in v.source_code()
+        assert _all_routes(v, raw)[1] is valid, (tag, e)
