@@ -70,6 +70,16 @@ class Source:
     description: str | None = None
     registry: Any = None
     """The ``referencing.Registry`` holding the root resource (and the caller's)."""
+    schema_model: Any = None
+    """The schema model (``_model.SchemaModel``): every reference resolved, loops refused."""
+
+    def model_of(self) -> Any:
+        """The schema model, built on first use."""
+        if self.schema_model is None:
+            from ._model import build_model
+
+            object.__setattr__(self, "schema_model", build_model(self))
+        return self.schema_model
 
     @property
     def legacy(self) -> bool:
@@ -280,102 +290,8 @@ def load_source(obj: Any, registry: Any = None, *, trusted: bool = False) -> Sou
         pass
     object.__setattr__(src, "registry", reg)
     if not trusted:
-        _check_ref_loops(src)
+        src.model_of()  # an unresolvable reference or a loop is an error now, not later
     return src
-
-
-_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
-_IN_PLACE_ONE = ("not", "if", "then", "else")
-_DESCEND_ONE = ("additionalProperties", "items", "contains", "propertyNames",
-                "unevaluatedItems", "unevaluatedProperties", "additionalItems")
-_DESCEND_MAPS = ("properties", "patternProperties", "$defs", "definitions")
-
-
-def _children(node: dict, legacy: bool) -> tuple[list, list]:
-    """``(in_place, descending)`` subschemas of ``node`` as ``(key path, schema)``: in-place
-    ones apply to the same instance, descending ones to a part of it (or are definitions)."""
-    in_place: list = []
-    down: list = []
-    if legacy and "$ref" in node:  # siblings of $ref are ignored, definitions still count
-        defs = node.get("definitions")
-        if isinstance(defs, dict):
-            down = [(("definitions", k), v) for k, v in defs.items()]
-        return in_place, down
-    for k in _IN_PLACE_LISTS:
-        if isinstance(node.get(k), list):
-            in_place += [((k, i), s) for i, s in enumerate(node[k])]
-    for k in _IN_PLACE_ONE:
-        if k in node:
-            in_place.append(((k,), node[k]))
-    for k in ("dependentSchemas", "dependencies"):
-        if isinstance(node.get(k), dict):
-            in_place += [((k, n), s) for n, s in node[k].items() if isinstance(s, dict)]
-    for k in _DESCEND_ONE:
-        if isinstance(node.get(k), dict):
-            down.append(((k,), node[k]))
-    for k in ("items", "prefixItems"):
-        if isinstance(node.get(k), list):
-            down += [((k, i), s) for i, s in enumerate(node[k])]
-    for k in _DESCEND_MAPS:
-        if isinstance(node.get(k), dict):
-            down += [((k, n), s) for n, s in node[k].items()]
-    return in_place, down
-
-
-def _check_ref_loops(src: Source) -> None:
-    """Refuse a ``$ref`` that leads back to itself through in-place applicators only
-    (``{"anyOf": [{"$ref": "#"}, ...]}``): evaluating it would never reach the instance, and
-    JSON Schema leaves such schemas undefined (2020-12 core, section 9.4.1). Conservative:
-    subschemas with their own ``$id`` and refs that do not resolve are not followed."""
-    root = src.schema
-    if not isinstance(root, dict):
-        return
-    id_key = "id" if src.draft == "draft4" else "$id"
-    resolver = src.resolver()
-    edges: dict[int, list[tuple[int, Location]]] = {}
-    nodes: dict[int, dict] = {}
-    todo: list[tuple[dict, Location]] = [(root, ())]
-    while todo:
-        node, loc = todo.pop()
-        if id(node) in nodes:
-            continue
-        nodes[id(node)] = node
-        out = edges[id(node)] = []
-        in_place, down = _children(node, src.legacy)
-        for key, child in in_place + down:
-            if isinstance(child, dict) and not (loc and id_key in child):
-                todo.append((child, loc + key))
-        out += [(id(c), loc + k) for k, c in in_place
-                if isinstance(c, dict) and id_key not in c]
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            try:
-                target = src.lookup(ref, resolver, loc).contents
-            except RefResolutionError:
-                continue  # reported where the schema is used
-            if isinstance(target, dict) and (target is root or id_key not in target):
-                out.append((id(target), loc))
-                todo.append((target, local_location(ref) or loc))
-    # colour DFS over the in-place edges: a back edge closes a loop
-    state: dict[int, int] = {}
-    for start in nodes:
-        if state.get(start):
-            continue
-        stack = [(start, iter(edges[start]))]
-        state[start] = 1
-        while stack:
-            current, it = stack[-1]
-            for nxt, where in it:
-                if state.get(nxt) == 1:
-                    raise SchemaError("$ref loops back to this schema without descending "
-                                      "into the instance, so validation would never end", where)
-                if not state.get(nxt):
-                    state[nxt] = 1
-                    stack.append((nxt, iter(edges.get(nxt, ()))))
-                    break
-            else:
-                state[current] = 2
-                stack.pop()
 
 
 def local_location(ref: str) -> Location | None:

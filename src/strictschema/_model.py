@@ -124,6 +124,7 @@ class _Builder:
             if not more and not self.todo:
                 break
         nodes = tuple(n if n is not None else {"bool": True} for n in self.nodes)
+        _check_loops(nodes)
         return SchemaModel(nodes, root, tuple({"dynamic": d} for d in self.dynamic),
                            self.index)
 
@@ -288,6 +289,53 @@ class _Builder:
             for k in ("then", "else"):
                 if k in s:
                     n[k] = sub(s[k], resolver, path + (k,))
+
+
+_IN_PLACE = ("ref", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas",
+             "dynamicRef")
+
+
+def _in_place(node: dict[str, Any]) -> list[int]:
+    """The nodes that apply to the same instance as ``node``."""
+    out: list[int] = []
+    for k in _IN_PLACE:
+        v = node.get(k)
+        if isinstance(v, int):
+            out.append(v)
+        elif k == "dynamicRef" and isinstance(v, list):
+            out.append(v[1])
+        elif k == "dependentSchemas" and isinstance(v, list):
+            out += [pair[1] for pair in v]
+        elif isinstance(v, list):
+            out += [x for x in v if isinstance(x, int)]
+    return out
+
+
+def _check_loops(nodes: tuple[dict[str, Any], ...]) -> None:
+    """Refuse a schema that applies itself to the same instance without descending into
+    it (``{"anyOf": [{"$ref": "#"}]}``): evaluating it would never end, and JSON Schema
+    leaves such schemas undefined (2020-12 core, section 9.4.1)."""
+    state = [0] * len(nodes)
+    for start in range(len(nodes)):
+        if state[start]:
+            continue
+        stack = [(start, iter(_in_place(nodes[start])))]
+        state[start] = 1
+        while stack:
+            current, it = stack[-1]
+            for nxt in it:
+                if state[nxt] == 1:
+                    where = tuple(nodes[current].get("path", ()))
+                    raise SchemaError("$ref loops back to this schema without descending "
+                                      "into the instance, so validation would never end",
+                                      where)
+                if not state[nxt]:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(_in_place(nodes[nxt]))))
+                    break
+            else:
+                state[current] = 2
+                stack.pop()
 
 
 def _target_path(ref: str, here: Location) -> Location:

@@ -100,7 +100,7 @@ class Validator:
     def _setup(self, source: Source, args: tuple[Any, Any, bool]) -> None:
         self._source = source
         self._args = args
-        self._model = build_model(source)
+        self._model = source.model_of()
         self._program = program_of(self._model)
         self._subs: dict[int, tuple[Any, Validator | None]] = {}
 
