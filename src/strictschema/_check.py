@@ -287,6 +287,8 @@ def pattern_features(pattern: Any) -> frozenset[str]:
         found.add("unanchored")
     if _quote_class(pattern):
         found.add("quote_class")
+    if "(?:" in pattern:
+        found.add("noncapturing_group")
     return frozenset(found)
 
 

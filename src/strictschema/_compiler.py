@@ -209,7 +209,7 @@ def _contradiction(s: dict, t: str) -> str | None:
     return None
 
 
-def anchored(pattern: str, json_safe: bool = False) -> str:
+def anchored(pattern: str, json_safe: bool = False, capture: bool = False) -> str:
     """``pattern`` (an ECMA search) written as a whole-string match of the same strings, for
     engines that match patterns whole: an anchor already at an end is kept, the other end
     matches anything."""
@@ -237,7 +237,8 @@ def anchored(pattern: str, json_safe: bool = False) -> str:
         end = slashes % 2 == 0
     core = pattern[int(start):len(pattern) - int(end)]
     fill = _ANY_UNQUOTED if json_safe else _ANY
-    return ("^" + ("" if start else fill) + f"(?:{core})" + ("" if end else fill) + "$")
+    group = "(" if capture else "(?:"  # capture: for engines without (?:, no backreferences
+    return ("^" + ("" if start else fill) + f"{group}{core})" + ("" if end else fill) + "$")
 
 
 def _own_description(s: Any) -> str | None:
@@ -1273,7 +1274,8 @@ class _Compiler:
             if refused == {"unanchored"} and kw in self.profile.keywords:
                 # the same search, written anchored (narrowed to what can sit in a JSON
                 # string unescaped where the engine pastes patterns into its string regex)
-                v = anchored(v, "quote_class" in self.profile.pattern_features)
+                v = anchored(v, "quote_class" in self.profile.pattern_features,
+                             "noncapturing_group" in self.profile.pattern_features)
                 self.info(loc + (kw,), "pattern_anchored",
                           f"pattern written anchored for profile {self.profile.name}")
                 refused = frozenset()

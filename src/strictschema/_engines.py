@@ -100,7 +100,11 @@ class _Writer:
         if value is None or isinstance(value, bool):
             return json.dumps(value)
         if isinstance(value, int):
-            return str(value)
+            text = str(value)
+            if self.g.number_digits and len(text.lstrip("-")) > self.g.number_digits[0]:
+                raise Unproducible(f"the engine writes at most {self.g.number_digits[0]} "
+                                   "integer digits")
+            return text
         bounded = isinstance(schema, dict) and any(k in schema for k in _BOUNDS)
         return self.number(value, bounded)
 
@@ -136,11 +140,20 @@ class _Writer:
         if not math.isfinite(x):
             raise Unproducible("not a JSON number")
         text = repr(x)
+        if "e" in text:  # 1e-05 -> 1e-5: an exponent without leading zeros (llama.cpp's)
+            mantissa, exp = text.split("e")
+            text = f"{mantissa}e{exp[0]}{exp[1:].lstrip('0') or '0'}"
         if "e" in text and (self.g.exponent == "none" or
                             (self.g.exponent == "unbounded" and bounded)):
             from decimal import Decimal
 
             text = format(Decimal(text), "f")
+        if self.g.number_digits:
+            mantissa = text.split("e")[0].lstrip("-")
+            whole, _, frac = mantissa.partition(".")
+            if len(whole) > self.g.number_digits[0] or len(frac) > self.g.number_digits[1]:
+                raise Unproducible(f"the engine writes at most {self.g.number_digits[0]}+"
+                                   f"{self.g.number_digits[1]} digits in a number")
         digits = self.g.bounded_fraction_digits
         if bounded and digits is not None and "." in text and \
                 len(text.split(".")[1].split("e")[0].rstrip("0")) > digits:
@@ -213,10 +226,18 @@ def engine_matcher(profile: Profile, wire: dict) -> Callable[[bytes], bool]:
             return _llguidance(grammar)
         if engine == "llama-cpp-python":
             import llguidance
+            from llguidance.gbnf_to_lark import gbnf_to_lark
 
             from ._fragments import gbnf
 
-            lark = llguidance.gbnf_to_lark(gbnf(wire))
+            try:
+                text = gbnf(wire)
+            except ValueError as exc:
+                raise _EngineError(str(exc)) from None
+            try:
+                lark = gbnf_to_lark(text)
+            except Exception as exc:  # noqa: BLE001 - the reader's own limits
+                raise _EngineError(f"llguidance's GBNF reader: {exc}") from None
             return _llguidance(llguidance.LLMatcher.grammar_from_lark(lark))
         if engine == "xgrammar":
             return _xgrammar(wire)

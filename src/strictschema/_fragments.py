@@ -98,4 +98,8 @@ def gbnf(schema: dict) -> str:
         module = importlib.util.module_from_spec(loaded)
         sys.modules[name] = module
         loaded.loader.exec_module(module)
-    return module.json_schema_to_gbnf(_compact(schema))
+    try:
+        return module.json_schema_to_gbnf(_compact(schema))
+    except Exception as exc:  # noqa: BLE001 - the converter asserts on what it cannot read
+        raise ValueError(f"llama.cpp's JSON-schema converter cannot read this schema: "
+                         f"{str(exc).splitlines()[0][:200]}") from None

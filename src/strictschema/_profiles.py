@@ -58,6 +58,9 @@ class Grammar:
     plain_constrained_strings: bool = False
     """A string with minLength, maxLength or pattern is written without escapes: a value
     holding a quote, a backslash or a control character cannot be written."""
+    number_digits: tuple[int, int] | None = None
+    """(integer part, fraction part): the most digits the engine writes on either side of
+    the point, for every number."""
     bounded_fraction_digits: int | None = None
     """A number with minimum/maximum has at most this many digits after the point."""
     formats: tuple[tuple[str, str], ...] = ()
@@ -106,7 +109,7 @@ class Profile:
     pattern_features: frozenset[str] = frozenset()
     """Regex features a ``pattern`` must not use: ``backreference``, ``lookaround``,
     ``word_boundary``, ``unanchored`` (must start with ^ and end with $; written anchored by
-    the compiler), ``quote_class`` (a class or ``.`` that matches ``"`` or ``\\``: an engine
+    the compiler), ``noncapturing_group`` (``(?:``), ``quote_class`` (a class or ``.`` that matches ``"`` or ``\\``: an engine
     that pastes the pattern into its JSON-string regex lets the string run past its quote)."""
     string_precedence: tuple[str, ...] = ()
     """Of these string constraints (``pattern``, ``length`` = minLength/maxLength,
@@ -298,8 +301,9 @@ PROFILES: dict[str, Profile] = {
             **_ENGINE,
             recursion=True,
             pattern_features=frozenset({"unanchored", "lookaround", "backreference",
-                                        "word_boundary"}),
-            grammar=Grammar(key_order="schema", raw_forbidden=((0x7F, 0x7F),)),
+                                        "word_boundary", "noncapturing_group"}),
+            grammar=Grammar(key_order="schema", raw_forbidden=((0x7F, 0x7F),),
+                            number_digits=(16, 16)),
             engine="llama-cpp-python",
             sdk_shapes=("gbnf",),
             sources=("llama.cpp grammars/README.md (JSON Schema to grammar, known limitations)",
