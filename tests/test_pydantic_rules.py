@@ -355,3 +355,11 @@ def test_a_repeated_map_key_keeps_the_last_value_as_the_model_does() -> None:
     assert c.parse(wire) == Counts.model_validate_json('{"by_word": {"a": 1, "a": 2}}')
     assert c.parse(wire) == Counts(by_word={"a": 2})
     assert any(d.code == "map_last_key_wins" for d in c.diagnostics)
+
+
+@pytest.mark.parametrize("profile", ["openai", "gemini", "mistral"])
+def test_defaulted_tags_are_required_on_every_profile(profile: str) -> None:
+    # a profile that keeps optional properties still sends the tag: the model needs it
+    c = strictschema.compile(Plan, profile=profile)
+    assert not [d for d in c.diagnostics if d.path.endswith(".oneOf") and d.severity == "lossy"]
+    assert "kind" in c.schema["$defs"]["Say"]["required"]

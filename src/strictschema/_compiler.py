@@ -299,6 +299,9 @@ class _Compiler:
         self.strip_optional_null = False  # set by compile_source past Profile.max_unions
         # a Pydantic source: the model is the judge (defaults, discriminators, _pydantic)
         self.pydantic = source.adapter is not None
+        # Pydantic discriminated unions: id of each branch's schema -> the tags it must send
+        self.branch_tags: dict[int, set[str]] = self.discriminator_tags() if self.pydantic \
+            else {}
 
     # -- diagnostics -------------------------------------------------------------------
     def diag(self, loc: Location, code: str, severity: Severity, message: str) -> None:
@@ -612,7 +615,16 @@ class _Compiler:
             return dict(_NULL), C.IDENTITY
         if not isinstance(s, dict):
             raise SchemaError("a schema must be a JSON object or boolean", loc)
+        tags = self.branch_tags.get(id(s))
         s = dict(s)
+        if tags and isinstance(s.get("properties"), dict):
+            missing = [t for t in sorted(tags) if t in s["properties"]
+                       and t not in (s.get("required") or ())]
+            if missing:  # the model needs the tag to pick this branch: it is always sent
+                s["required"] = [*(s.get("required") or ()), *missing]
+                self.info(loc, "discriminator_required",
+                          f"discriminator {', '.join(map(repr, missing))} sent required: the "
+                          "model needs it to pick this branch of a union")
         if self.src.draft != "draft2020-12":
             s = self.upgrade(s, loc)
         if "default" in s:
@@ -893,13 +905,54 @@ class _Compiler:
         s["anyOf"] = branches
         return s
 
+    def discriminator_tags(self) -> dict[int, set[str]]:
+        """Every schema that is a branch of a Pydantic discriminated union (through refs and
+        nested unions), by id, with the tag names it must send."""
+        out: dict[int, set[str]] = {}
+        res = self.src.resolver()
+        seen: set[int] = set()
+        stack: list[Any] = [self.src.schema]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+                continue
+            if not isinstance(node, dict) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.extend(node.values())
+            disc = node.get("discriminator")
+            tag = disc.get("propertyName") if isinstance(disc, dict) else None
+            branches = node.get("oneOf") or node.get("anyOf")
+            if not isinstance(tag, str) or not isinstance(branches, list):
+                continue
+            todo = list(branches)
+            while todo:
+                b = todo.pop()
+                for _ in range(64):
+                    if not (isinstance(b, dict) and isinstance(b.get("$ref"), str)):
+                        break
+                    try:
+                        b = self.src.lookup(b["$ref"], res, ()).contents
+                    except SchemaError:
+                        b = None
+                if not isinstance(b, dict):
+                    continue
+                inner = b.get("oneOf") or b.get("anyOf")
+                if isinstance(inner, list) and "properties" not in b:
+                    todo.extend(inner)  # a nested union over the same tag
+                elif tag in (b.get("properties") or {}):
+                    out.setdefault(id(b), set()).add(tag)
+        return out
+
     def pydantic_tag(self, s: dict, branches: list, res: Any, loc: Location) -> str | None:
         """A Pydantic discriminated union whose tag has a default (``kind: Literal["a"] =
         "a"``): the JSON Schema leaves the tag optional, yet the model requires it to pick a
-        branch, and every branch sends it required (``default_mode``) with its own values.
+        branch, and every branch sends it required (``node``: ``branch_tags``) with its own
+        values.
         The tag's name when those values are disjoint branch by branch, else None."""
         disc = s.get("discriminator")
-        if not (self.pydantic and self.profile.all_required) or not isinstance(disc, dict):
+        if not self.pydantic or not isinstance(disc, dict):
             return None
         tag = disc.get("propertyName")
         if not isinstance(tag, str):
