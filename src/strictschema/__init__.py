@@ -18,7 +18,7 @@ Exceptions::
     └── DecodeError (ValueError)
 """
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from ._diagnostics import Diagnostic
 from ._errors import (
@@ -33,7 +33,7 @@ from ._errors import (
 )
 from ._profiles import PROFILES, Profile
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from ._compiled import Compiled, compile
     from ._validator import Validator
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 _LAZY = {"Compiled": "_compiled", "compile": "_compiled", "Validator": "_validator"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'strictschema' has no attribute {name!r}")
@@ -55,6 +55,7 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Literal, cast
 
 __all__ = [
     "BadInput",
@@ -200,7 +200,8 @@ def compile_target(target: Target, profile: str, on_unsupported: str) -> tuple[A
         raise BadInput(f"--model {target.ref!r} is not a model or a schema dict "
                        f"(got {type(value).__name__} {str(value)[:40]!r})")
     try:
-        compiled = strictschema.compile(value, profile=profile, on_unsupported=on_unsupported)
+        compiled = strictschema.compile(value, profile=profile,
+                                        on_unsupported=policy(on_unsupported))
     except UnsupportedSchemaError as exc:
         diags = [d if d.severity == "error" else Diagnostic(d.path, d.code, "error", d.message)
                  for d in exc.diagnostics]
@@ -295,6 +296,16 @@ class Reporter:
 
 def _print_error(message: str) -> None:
     print(f"Error: {message}", file=sys.stderr, flush=True)
+
+
+Policy = Literal["describe", "drop", "error"]
+
+
+def policy(value: str) -> Policy:
+    """An ``--on-unsupported`` value, as ``compile`` takes it."""
+    if value not in ("describe", "drop", "error"):
+        raise BadInput(f"--on-unsupported must be describe, drop or error, not {value!r}")
+    return cast(Policy, value)
 
 
 RULE_ID = re.compile(r"\(([A-J]\d{1,2}(?:\.\d)?)\)")

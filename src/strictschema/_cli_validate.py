@@ -38,6 +38,7 @@ from ._cli_common import (
     model_target,
     open_input,
     plural,
+    policy,
     schema_target,
 )
 
@@ -83,7 +84,7 @@ class Spec:
                 sys.path.insert(0, self.cwd)
             source = import_model(self.model)
         return strictschema.compile(source, profile=self.profile,
-                                    on_unsupported=self.on_unsupported)
+                                    on_unsupported=policy(self.on_unsupported))
 
 
 _STATE: dict[str, Any] = {}
@@ -475,7 +476,9 @@ class Run:
 
                 self.compiled._acceptor()
                 gc.freeze()  # the collector leaves the inherited objects alone (no copying)
-                ctx, init, args = multiprocessing.get_context("fork"), None, ()
+                ctx: Any = multiprocessing.get_context("fork")
+                init: Any = None
+                args: tuple[Any, ...] = ()
             else:
                 ctx, init, args = (multiprocessing.get_context("spawn"), _init_worker,
                                    (self.spec,))

@@ -52,7 +52,7 @@ class Compiled:
         "_wire_validator",
     )
 
-    def __init__(self, source: Source, profile: Profile, wire: dict, codec: Codec,
+    def __init__(self, source: Source, profile: Profile, wire: dict[str, Any], codec: Codec,
                  diagnostics: tuple[Diagnostic, ...],
                  options: tuple[str, Any] = ("describe", None)) -> None:
         self._source = source
@@ -77,7 +77,7 @@ class Compiled:
 
     # -- what was compiled -------------------------------------------------------------
     @property
-    def schema(self) -> dict:
+    def schema(self) -> dict[str, Any]:
         """The wire schema (a fresh copy: mutating it changes nothing here)."""
         return copy.deepcopy(self._wire)
 
@@ -128,23 +128,23 @@ class Compiled:
                 f"changes={len(self._diagnostics)} lossy={lossy}>")
 
     # -- request fragments -------------------------------------------------------------
-    def _description(self, description: str | None) -> dict:
+    def _description(self, description: str | None) -> dict[str, Any]:
         d = description if description is not None else self._source.description
         return {"description": d} if d else {}
 
-    def text_format(self, name: str | None = None, description: str | None = None) -> dict:
+    def text_format(self, name: str | None = None, description: str | None = None) -> dict[str, Any]:
         """Responses API ``text.format`` (C2)."""
         return {"type": "json_schema", "name": check_name(self.name if name is None else name),
                 **self._description(description), "schema": self.schema, "strict": True}
 
-    def response_format(self, name: str | None = None, description: str | None = None) -> dict:
+    def response_format(self, name: str | None = None, description: str | None = None) -> dict[str, Any]:
         """Chat Completions ``response_format`` (C3)."""
         return {"type": "json_schema", "json_schema": {
             "name": check_name(self.name if name is None else name), **self._description(description),
             "schema": self.schema, "strict": True}}
 
     def function_tool(self, name: str | None = None, *, description: str | None = None,
-                      api: Literal["responses", "chat"] = "responses") -> dict:
+                      api: Literal["responses", "chat"] = "responses") -> dict[str, Any]:
         """A strict function tool whose parameters are this schema (C5); ``strict`` is always
         sent explicitly (C4)."""
         fn = {"name": check_name(self.name if name is None else name, "tool name"),
@@ -156,7 +156,7 @@ class Compiled:
         raise ValueError(f"api must be 'responses' or 'chat', got {api!r}")
 
     def request_fragment(self, sdk: str, *, name: str | None = None,
-                         description: str | None = None) -> dict:
+                         description: str | None = None) -> dict[str, Any]:
         """This schema in one SDK's or engine's request shape: ``anthropic-output``
         (``output_config``), ``anthropic-tool``, ``gemini`` (``GenerateContentConfig``
         fields), ``mistral`` (``response_format``), ``llguidance`` (a grammar),

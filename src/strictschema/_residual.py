@@ -23,7 +23,7 @@ same draft.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, RefCodec, WrapCodec
 from ._merge import json_equal as _json_eq
@@ -181,7 +181,7 @@ class _Residual:
             if kw in _NOT_KEYWORDS or kw == "$ref":
                 continue
             if is_map:
-                r = self.map_keyword(kw, value, n, facts, codec, nonnull)
+                r = self.map_keyword(kw, value, n, facts, cast(MapCodec, codec), nonnull)
                 if r is not True:
                     out[kw] = r
             elif kw == "properties" and isinstance(value, dict):
@@ -212,10 +212,10 @@ class _Residual:
             have = self.types(facts, nonnull)
             if have is None or not have <= {"array", "null"}:
                 return value
-            have = {"object" if t == "array" else t for t in have}
+            got = {"object" if t == "array" else t for t in have}
             want = {value} if isinstance(value, str) else set(value) if isinstance(
                 value, list) else set()
-            return True if have <= want else value
+            return True if got <= want else value
         if kw == "additionalProperties" and "properties" not in n and "patternProperties" \
                 not in n and isinstance(value, (dict, bool)):
             entries = [f["items"] for f in facts if "items" in f and "prefixItems" not in f]
@@ -343,7 +343,7 @@ class _Residual:
         if kw == "additionalProperties":
             if value is True or value == {}:
                 return True
-            names = n.get("properties") if isinstance(n.get("properties"), dict) else {}
+            names: Any = n.get("properties") if isinstance(n.get("properties"), dict) else {}
             if isinstance(codec, ObjectCodec):
                 return all(p.name in names for p in codec.props)
             if codec is not IDENTITY:
@@ -370,14 +370,14 @@ class _Residual:
                 for e in self.find(facts, "enum"))
         if kw == "uniqueItems":
             return value is True and True in self.find(facts, "uniqueItems")
-        have = self.find(facts, kw)
+        found = self.find(facts, kw)
         if kw in _SAME:
-            return any(type(h) is type(value) and h == value for h in have)
+            return any(type(h) is type(value) and h == value for h in found)
         if not _is_number(value):
             return False
         if kw in _LOWER:
-            return any(_is_number(h) and h >= value for h in have)
-        return any(_is_number(h) and h <= value for h in have)
+            return any(_is_number(h) and h >= value for h in found)
+        return any(_is_number(h) and h <= value for h in found)
 
     def present(self, name: Any, facts: list[dict], codec: Codec) -> bool:
         """Whether every decoded object at this position has the key ``name``."""

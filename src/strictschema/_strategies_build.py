@@ -512,7 +512,7 @@ class Generator:
         return strategy
 
     def object(self, p: PObject) -> st.SearchStrategy:
-        fields = []
+        fields: list[tuple[str, Any, bool, Any]] = []
         for key, plan, optional in [*((k, v, False) for k, v in p.required.items()),
                                     *((k, v, True) for k, v in p.optional.items())]:
             if optional and self.empty(plan):

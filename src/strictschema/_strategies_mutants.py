@@ -36,7 +36,7 @@ _BAD_FORMATS = {
     "duration": "P1Y2D", "email": "no-at-sign", "hostname": "-bad-host-",
     "ipv4": "256.1.1.1", "ipv6": "1:::2", "uuid": "not-a-uuid",
 }
-_WRONG_TYPES = (("string", "mutant"), ("integer", 7), ("number", 0.5), ("boolean", True),
+_WRONG_TYPES: tuple[tuple[str, Any], ...] = (("string", "mutant"), ("integer", 7), ("number", 0.5), ("boolean", True),
                 ("array", []), ("object", {}))
 
 
@@ -151,7 +151,8 @@ class SiteFinder:
             for key, child in value.items():
                 members = []
                 for n, res in at.nodes:
-                    props = n.get("properties") if isinstance(n.get("properties"), dict) else {}
+                    props: Any = (n.get("properties") if isinstance(n.get("properties"), dict)
+                                  else {})
                     if key in props:
                         members.append((props[key], res))
                         continue
@@ -306,7 +307,7 @@ def _candidates(site: Site, value: Any) -> list[tuple[Any, str]]:
             for kw, ex_kw, below in (("minimum", "exclusiveMinimum", True),
                                      ("maximum", "exclusiveMaximum", False)):
                 bound, ex = n.get(kw), n.get(ex_kw)
-                bounds = []
+                bounds: list[tuple[Any, bool]] = []
                 if isinstance(ex, bool):
                     if _num(bound):
                         bounds.append((bound, ex))

@@ -123,7 +123,7 @@ class PArray(Plan):
 
     def __init__(self, prefix: list[Plan], rest: Plan | None, min_items: int,
                  max_items: int | None, unique: bool, contains: Plan | None,
-                 min_contains: int, depth: tuple, loc: Location) -> None:
+                 min_contains: int, depth: int, loc: Location) -> None:
         self.prefix, self.rest = prefix, rest
         self.min_items, self.max_items = min_items, max_items
         self.unique = unique
@@ -594,7 +594,7 @@ class Planner:
                         tighten(bound, False)
                     if _is_num(ex):
                         tighten(ex, True)
-            m = n.get("multipleOf")
+            m: Any = n.get("multipleOf")
             if _is_num(m) and m > 0 and all(m != x for x in multiples):
                 multiples.append(m)
         if lo is not None and hi is not None and (lo > hi or (lo == hi and (lo_ex or hi_ex))):
@@ -663,15 +663,15 @@ class Planner:
                        for p, r, res in parts]
             prefix_plans.append(self.conj(members, depth, (*loc, i)))
         rest_members = [_M(r, res, r) for _, r, res in parts]
-        rest: Plan | None
+        rest_plan: Plan | None
         if any(r is False for _, r, _ in parts):
-            rest = None
+            rest_plan = None
         else:
-            rest = self.conj(rest_members, depth, (*loc, n_prefix))
+            rest_plan = self.conj(rest_members, depth, (*loc, n_prefix))
         contains_plan = None
         if contains and min_contains > 0:
             contains_plan = self.conj(rest_members + contains, depth, (*loc, n_prefix))
-        plan = PArray(prefix_plans, rest, min_items, max_items, unique, contains_plan,
+        plan = PArray(prefix_plans, rest_plan, min_items, max_items, unique, contains_plan,
                       min_contains, depth[1], loc)
         if self.wire_hints and any(
                 (isinstance(m.node.get("description"), str)

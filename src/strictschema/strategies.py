@@ -38,8 +38,8 @@ changed at one place (``mutant.path``) so the validator rejects it there, for th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 try:
     from hypothesis import assume
@@ -127,7 +127,7 @@ class _Target:
         if pair is None:
             import strictschema
 
-            from ._load import load_source
+            from ._load import Source, load_source
             from ._validator import Validator
 
             try:
@@ -143,9 +143,8 @@ class _Target:
                         validator = validators[1]
                     else:
                         validator = validators[0]
-                        src = getattr(validator, "_source", None)
-                        if src is None or not hasattr(src, "draft"):
-                            src = load_source(c.schema)
+                        loaded = getattr(validator, "_source", None)
+                        src = loaded if isinstance(loaded, Source) else load_source(c.schema)
             except (strictschema.SchemaError, TypeError) as exc:
                 raise InvalidArgument(f"{self!r} is not a usable schema: {exc}") from None
             pair = self._sources[which] = (src, validator)
@@ -173,7 +172,9 @@ class _Target:
 
     def _strategy(self, shape: str) -> st.SearchStrategy:
         if shape == "schema":
-            return self.generator("schema", allow_extra=True).strategy()
+            schema_strategy: st.SearchStrategy[Any] = self.generator(
+                "schema", allow_extra=True).strategy()
+            return schema_strategy
 
         c = self.compiled()
         errors: list[str] = []
@@ -222,7 +223,7 @@ class _Target:
         drops outputs a lossy compile cannot rule out, like duplicates where the source
         has ``uniqueItems``)."""
         c = self.compiled()
-        raw = self.generator("wire", allow_extra=False).strategy()
+        raw: st.SearchStrategy[Any] = self.generator("wire", allow_extra=False).strategy()
         if not checked:
             return raw
         # the compiler guarantees that wire-valid outputs of an exact compile decode to valid
@@ -241,7 +242,7 @@ class _Target:
         return raw.filter(accepted)
 
     # -- mutants -----------------------------------------------------------------------
-    def mutant_context(self, shape: str, kinds: frozenset[str]) -> tuple:
+    def mutant_context(self, shape: str, kinds: frozenset[str]) -> tuple[Any, ...]:
         key = (shape, kinds)
         ctx = self._mutants.get(key)
         if ctx is None:
@@ -277,10 +278,10 @@ def _shape(obj: Any, shape: Any) -> str:
         return "wire" if isinstance(obj, Compiled) else "schema"
     if shape not in ("wire", "original"):
         raise InvalidArgument(f"shape must be 'wire' or 'original', got {shape!r}")
-    return shape
+    return cast(str, shape)
 
 
-def _named(name: str) -> Any:
+def _named(name: str) -> Callable[[Callable[..., Any]], Callable[..., st.SearchStrategy[Any]]]:
     """``st.composite`` under a public name: Hypothesis shows ``from_schema(<schema 'X'>,
     shape='wire')`` as the strategy's repr and in falsifying examples."""
     def decorate(fn: Any) -> Any:
@@ -321,7 +322,7 @@ def _mutants(draw: st.DrawFn, target: _Target, /, *, shape: str | None = None,
     base_strategy, finder, validator, possible = target.mutant_context(shape or "schema", wanted)
     base = draw(base_strategy)
     sites = finder.sites(base, possible)
-    by_kind: dict[str, list] = {}
+    by_kind: dict[str, list[Any]] = {}
     for site in sites:
         by_kind.setdefault(site.kind, []).append(site)
     order = [k for k in KINDS if k in by_kind or (k == "truncated" and k in possible)]

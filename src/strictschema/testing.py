@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ["CHECKS", "CheckReport", "check_roundtrip"]
 
@@ -57,7 +57,7 @@ class CheckReport:
     """Wire outputs checked."""
     outputs_refused: int = 0
     """Of those, refused by a constraint the (lossy) wire schema could not carry."""
-    mutants: Counter = field(default_factory=Counter)
+    mutants: Counter[str] = field(default_factory=Counter)
     """Mutants rejected, by kind."""
     mutants_accepted: int = 0
     """Wire-invalid mutants ``validate_json`` accepted because the original schema allows
@@ -113,7 +113,7 @@ def _same_but_nulls(original: Any, back: Any, equal: Any) -> bool:
     if isinstance(original, list) and isinstance(back, list):
         return len(original) == len(back) and all(
             _same_but_nulls(a, b, equal) for a, b in zip(original, back, strict=True))
-    return equal(original, back)
+    return bool(equal(original, back))
 
 
 def _same_instance(c: Any, original: Any, back: Any) -> bool:
@@ -134,7 +134,7 @@ def check_roundtrip(
     /,
     *,
     profile: Any = "openai",
-    on_unsupported: str = "describe",
+    on_unsupported: Literal["describe", "drop", "error"] = "describe",
     max_examples: int = 100,
     checks: tuple[str, ...] | list[str] = CHECKS,
     mutant_kinds: Any = None,
@@ -179,7 +179,8 @@ def check_roundtrip(
 
     def run(check: str, strategy: Any, body: Any) -> None:
         __tracebackhide__ = True
-        test = hsettings(base)(given(strategy)(body))
+        decorate: Any = given(strategy)  # hypothesis types its decorators loosely
+        test: Any = hsettings(base)(decorate(body))
         try:
             test()
         except Unsatisfiable as exc:
