@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, HttpUrl
 
 
 class Address(BaseModel):
@@ -15,8 +15,9 @@ class Person(BaseModel):
 
     name: str = Field(min_length=1)
     age: int = Field(ge=0)
-    tags: set[str] = set()
+    tags: set[str] = set()  # exact: the model accepts repeated items (docs/pydantic.md)
     address: Address | None = None
+    homepage: HttpUrl | None = None  # format uri: not in the openai profile, so lossy
 
 
 class Broken:
