@@ -528,3 +528,13 @@ def test_corpus_valid_outputs_never_rejected(full_corpus_dir: Any) -> None:
     stats = _corpus_soundness(full_corpus_dir, None, None)
     assert stats["valid"] > 10_000
     assert stats["caught_early"] >= stats["invalid"] * 3 // 4
+
+
+@pytest.mark.xfail(strict=True, reason="core: push mode refuses the empty array under "
+                                       "maxItems: 0 ('the array has more than 0 items' at '[')")
+@pytest.mark.parametrize("schema", [{"type": "array", "maxItems": 0}, {"maxItems": 0}])
+def test_an_empty_array_under_max_items_0(schema: Any) -> None:
+    assert Validator(schema).validate_json("[]") == []
+    v = push(schema)
+    v.feed("[]")
+    assert v.finish() == []
