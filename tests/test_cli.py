@@ -414,7 +414,7 @@ def test_compile_model() -> None:
 MIXED_EXPECTED = [
     ("2", "$.conditions", "enum"),
     ("3", "$", "json"),  # the blank line: an empty output, reported
-    ("4", "$", "json"),
+    ("4", "$.celsius", "json"),  # where the text breaks off
     ("5", "$", "required"),
     ("7", "$", "json"),
     ("8", "$", "additionalProperties"),
@@ -471,7 +471,7 @@ def test_validate_all_good_exits_0() -> None:
 def test_validate_pretty_printed_json_file() -> None:
     r = strictschema("validate", "--schema", "strict_clean.json", "weather_pretty_bad.json")
     assert r.returncode == 1
-    assert r.stdout.startswith("weather_pretty_bad.json:1::$.conditions: 'foggy' is not one of")
+    assert r.stdout.startswith('weather_pretty_bad.json:1::$.conditions: "foggy" is not one of')
 
 
 def test_validate_broken_json_document_reports_its_line(tmp_path: Path) -> None:
@@ -479,7 +479,7 @@ def test_validate_broken_json_document_reports_its_line(tmp_path: Path) -> None:
     bad.write_text('{\n  "city": "Oslo",\n  "celsius": ,\n}\n')
     r = strictschema("validate", "--schema", str(DATA / "strict_clean.json"), str(bad))
     assert r.returncode == 1
-    assert r.stdout.startswith(f"{bad}:3::$: not JSON: Expecting value")
+    assert r.stdout.startswith(f"{bad}:3::$.celsius: not JSON: expected a JSON value")
 
 
 def test_validate_empty_or_bom_document_is_a_finding_but_empty_jsonl_holds_no_output(
@@ -492,12 +492,11 @@ def test_validate_empty_or_bom_document_is_a_finding_but_empty_jsonl_holds_no_ou
     schema = str(DATA / "strict_clean.json")
     r = strictschema("validate", "--schema", schema, str(empty), str(blank), str(bom))
     assert r.returncode == 1
-    assert r.stdout.splitlines() == [
-        f"{empty}:1::$: not JSON: empty text: no JSON value (char 0) [json]",
-        f"{blank}:1::$: not JSON: empty text: no JSON value (char 0) [json]",
-        (f"{bom}:1::$: not JSON: a byte order mark (U+FEFF) before the JSON value (char 0) "
-         "[json]"),
-    ]
+    first, second, third = r.stdout.splitlines()
+    assert first == f"{empty}:1::$: not JSON: an empty file (an empty output) [json]"
+    assert second == f"{blank}:1::$: not JSON: an empty file (an empty output) [json]"
+    assert third.startswith(f"{bom}:1::$: not JSON: ") and "byte order mark" in third
+    assert third.endswith("(char 0) [json]")
     r = strictschema("validate", "--schema", schema, str(lines))
     assert r.returncode == 0
     assert "checked 0 outputs in 1 file" in r.stderr
@@ -531,7 +530,7 @@ def test_validate_github_annotations() -> None:
     lines = r.stdout.splitlines()
     assert len(lines) == 6
     assert lines[0].startswith("::error file=weather_outputs.jsonl,line=2,title=strictschema::"
-                               "$.conditions: 'foggy'")
+                               '$.conditions: "foggy"')
 
 
 def test_validate_stdin() -> None:

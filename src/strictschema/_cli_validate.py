@@ -60,6 +60,7 @@ _TERMINAL_EVENTS = frozenset({"response.completed", "response.incomplete", "resp
 Problems = list[tuple[str, str, str]]
 BLANK_LINE = ("$", "json", "not JSON: a blank line (an empty output)")
 """The finding for a blank line of a JSONL file: one output, and not JSON."""
+EMPTY_FILE = ("$", "json", "not JSON: an empty file (an empty output)")
 
 
 # --------------------------------------------------------------------------------------
@@ -493,6 +494,9 @@ class Run:
 
     # -- whole documents ---------------------------------------------------------------
     def _document(self, data: bytes, label: str) -> None:
+        if not data.strip():
+            self._one(label, 1, [EMPTY_FILE])
+            return
         value: Any = None
         parsed = True
         try:
