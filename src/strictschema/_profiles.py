@@ -7,6 +7,7 @@ limits default to what OpenAI's strict mode demands, so an OpenAI profile sets n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["PROFILES", "Grammar", "Profile", "get_profile"]
 
@@ -131,10 +132,11 @@ class Profile:
         return f"Profile({self.name!r}, as_of={self.as_of!r})"
 
 
-_OPEN = dict(max_properties=_NO_LIMIT, max_depth=_NO_LIMIT, max_string_size=_NO_LIMIT,
-             max_enum_values=_NO_LIMIT, large_enum_threshold=_NO_LIMIT,
-             large_enum_string_size=_NO_LIMIT)
-_ENGINE = dict(all_required=False, closed_objects=False, maps=True, root_object=False)
+_OPEN: dict[str, Any] = dict(
+    max_properties=_NO_LIMIT, max_depth=_NO_LIMIT, max_string_size=_NO_LIMIT,
+    max_enum_values=_NO_LIMIT, large_enum_threshold=_NO_LIMIT, large_enum_string_size=_NO_LIMIT)
+_ENGINE: dict[str, Any] = dict(all_required=False, closed_objects=False, maps=True,
+                               root_object=False)
 
 PROFILES: dict[str, Profile] = {
     p.name: p
