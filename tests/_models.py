@@ -19,11 +19,13 @@ from typing import Annotated, Any, Generic, Literal, Optional, TypeVar, Union
 from pydantic import (
     AfterValidator,
     AliasChoices,
+    AnyHttpUrl,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    HttpUrl,
     IPvAnyAddress,
     NaiveDatetime,
     RootModel,
@@ -659,6 +661,19 @@ class HostScan(BaseModel):
     report_path: Optional[Path] = None
 
 
+# 48. web research with sources (the cookbook's "answer with citations" shape, with URLs)
+class WebSource(BaseModel):
+    url: HttpUrl
+    title: str
+    retrieved_at: Optional[AwareDatetime] = None
+
+
+class ResearchAnswer(BaseModel):
+    answer: str
+    sources: conlist(WebSource, max_length=5) = []
+    homepage: Optional[AnyHttpUrl] = None
+
+
 MODELS: list[Any] = [
     CalendarEvent, MathReasoning, UIComponent, ResearchPaper, TicketTriage, QueryPlan,
     KnowledgeGraph, AgentTurn, PetOwner, Household, WeatherQuery, CitedAnswer,
@@ -667,5 +682,5 @@ MODELS: list[Any] = [
     EntityExtraction, Review, Moderation, SqlQuery, Recipe, RouterDecision, Booking,
     ProductPage, Scores, Customer, TodoList, Employee, Table, BrowserPlan, SensorLog, Survey,
     list[Product], Annotated[Union[SearchWeb, SendEmail, Noop], Field(discriminator="action")],
-    File, BookingArgs, HostScan,
+    File, BookingArgs, HostScan, ResearchAnswer,
 ]

@@ -270,7 +270,7 @@ def test_check_yaml_schema() -> None:
 def test_check_pydantic_model() -> None:
     pytest.importorskip("pydantic")
     r = strictschema("check", "--model", "cli_models:Person")
-    assert r.returncode == 1  # HttpUrl -> format uri is lossy (a set is exact: issue 13)
+    assert r.returncode == 1  # AnyUrl -> format uri is lossy (a set is exact: issue 13)
     assert r.stdout.startswith("cli_models:Person::$.properties.homepage.anyOf[0].format: "
                                "lossy: ")
     r = strictschema("check", "--allow-lossy", "--model", "cli_models:Person", "-o", "github")

@@ -304,7 +304,7 @@ def test_a_strict_int_is_lossy_since_integer_admits_one_point_zero() -> None:
 
 @pytest.mark.parametrize(("kind", "pattern"), [
     (dt.timedelta, None), (dt.datetime, "datetime"), (dt.time, "time"), (dt.date, "date"),
-    (Decimal, "decimal")])
+    (Decimal, "decimal"), (pydantic.HttpUrl, "url")])
 def test_every_text_of_a_pattern_reads_and_writes_back_within_it(kind: type,
                                                                  pattern: str | None) -> None:
     """Each pattern written for the model: Pydantic reads every text it matches, and writes
@@ -319,7 +319,7 @@ def test_every_text_of_a_pattern_reads_and_writes_back_within_it(kind: type,
     text = {None: P.DURATION, "datetime": f"^{P.DATE}T{P.TIME}{P.OFFSET}?$",
             "time": f"^{P.TIME}{P.OFFSET}?$", "date": f"^{P.DATE}$",
             "decimal": strictschema.compile(Decimal).schema["properties"]["value"]["anyOf"][1][
-                "pattern"]}[pattern]
+                "pattern"], "url": P.HTTP_URL}[pattern]
     adapter = pydantic.TypeAdapter(kind)
     ascii_pattern = re.compile(text.replace(r"\d", "[0-9]"))
 

@@ -53,6 +53,16 @@ OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 _TZ = {"aware": OFFSET, "naive": "", None: f"{OFFSET}?"}
 _TZ_WORDS = {"aware": "with a UTC offset", "naive": "without a UTC offset",
              None: "with or without a UTC offset"}
+# http(s) URLs Pydantic reads and writes back unchanged but for normalisation (a lowercase
+# host, a "/" for an empty path, no default port): ASCII host names whose last label starts
+# with a letter (never read as an IPv4 address; no "--", so no IDNA "xn--" label), URL
+# characters or %XX escapes (no "'", which the query would escape)
+_URL_LABEL = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
+_URL_TOP = r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
+_URL_CHAR = r"(?:[A-Za-z0-9._~!$&()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+HTTP_URL = (rf"^https?://(?:{_URL_LABEL}\.)*{_URL_TOP}(?::[0-9]{{1,4}})?"
+            rf"(?:/(?:{_URL_CHAR}|/)*)?(?:\?(?:{_URL_CHAR}|[/?])*)?(?:#(?:{_URL_CHAR}|[/?])*)?$")
+
 # ISO 8601 durations as Pydantic reads and writes them (-P1Y5DT2H3M4.5S; a year is 365
 # days). Pydantic reads at most 999,999,999 days, six digits of years and a time part within
 # 32 bits of seconds; it writes years, then days below 365, then a time of day. With years,
@@ -102,6 +112,19 @@ def _generator() -> type:
                 out["$comment"] = (f"{LOSSY_PREFIX}the model is strict and refuses an integer "
                                    "written with a fraction (1.0), which JSON Schema's integer "
                                    "admits")
+            return out
+
+        def url_schema(self, schema: Any) -> dict:
+            schemes = schema.get("allowed_schemes")
+            if not schemes or not set(schemes) <= {"http", "https"}:
+                return super().url_schema(schema)  # format uri: lossy on strict profiles
+            out: dict = {"type": "string", "pattern": HTTP_URL}
+            if schema.get("max_length") is not None:  # the model may add a "/" when it writes
+                out["maxLength"] = schema["max_length"] - 1
+            _EXPLAINED[HTTP_URL] = ("is not a URL the model accepts: http(s)://host[:port]"
+                                    "[/path][?query][#fragment] in ASCII")
+            out["$comment"] = (f"{COMMENT_PREFIX}an http(s) URL the model reads and writes "
+                               "back: a pattern of those URLs replaces format uri")
             return out
 
         def date_schema(self, schema: Any) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, HttpUrl
+from pydantic import AnyUrl, BaseModel, Field
 
 
 class Address(BaseModel):
@@ -17,7 +17,7 @@ class Person(BaseModel):
     age: int = Field(ge=0)
     tags: set[str] = set()  # exact: the model accepts repeated items (docs/pydantic.md)
     address: Address | None = None
-    homepage: HttpUrl | None = None  # format uri: not in the openai profile, so lossy
+    homepage: AnyUrl | None = None  # format uri: not in the openai profile, so lossy
 
 
 class Broken:
