@@ -37,6 +37,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 import strictschema  # noqa: E402
 from strictschema import SchemaError, UnsupportedSchemaError  # noqa: E402
+from strictschema._check import check_strict  # noqa: E402
 
 PROVIDERS = ("anthropic", "gemini", "mistral")
 ENGINES = ("llguidance", "xgrammar", "outlines", "llama.cpp")
@@ -177,15 +178,15 @@ def _cyclic(root: dict, defs: dict) -> bool:
     return any(visit(n, ()) for n in graph)
 
 
-def engine_judge(profile: str, schema: dict) -> list[str]:
+def engine_judge(profile: str, schema: dict) -> list[str] | None:
     """The engine compiling the wire schema is the judge for the open profiles."""
     from strictschema._engines import engine_matcher
     from strictschema._profiles import PROFILES
 
     try:
         engine_matcher(PROFILES[profile], schema)
-    except ImportError as exc:
-        return [f"engine not installed: {exc}"]
+    except ImportError:
+        return None  # not installed here: the caller falls back to the keyword rules
     except Exception as exc:  # noqa: BLE001 - the engine's refusal is the verdict
         return [str(exc).splitlines()[0][:200]]
     return []
@@ -243,10 +244,12 @@ def run(rows: list, profiles: list[str], engines: bool) -> dict:
             lossy = sum(d.severity == "lossy" for d in compiled.diagnostics)
             c["lossy_schemas"] += lossy > 0
             c["losses_reported"] += lossy
-            verdict = (engine_judge(prof, compiled.schema) if prof in ENGINES and engines
-                       else judge(prof, compiled.schema) if prof in PROVIDERS else
-                       [d.message for d in strictschema._check.check_strict(compiled.schema,
-                                                                            prof)])
+            verdict = engine_judge(prof, compiled.schema) if prof in ENGINES and engines \
+                else None
+            if verdict is None:
+                c["judged_by_rules"] += prof in ENGINES
+                verdict = (judge(prof, compiled.schema) if prof in PROVIDERS else
+                           [d.message for d in check_strict(compiled.schema, prof)])
             if verdict:
                 c["judge_refused"] += 1
                 reasons["judge: " + verdict[0][:100]] += 1

@@ -289,7 +289,27 @@ def pattern_features(pattern: Any) -> frozenset[str]:
         found.add("quote_class")
     if "(?:" in pattern:
         found.add("noncapturing_group")
+    if _inner_anchor(pattern):
+        found.add("inner_anchor")
     return frozenset(found)
+
+
+def _inner_anchor(pattern: str) -> bool:
+    """A ``^`` or ``$`` anchor not at the very start or end (``^a$|^b$``, ``(^x)``)."""
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif (ch == "^" and i > 0) or (ch == "$" and i < n - 1):
+            return True
+        i += 1
+    return False
 
 
 def _quote_class(pattern: str) -> bool:

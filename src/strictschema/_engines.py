@@ -36,6 +36,7 @@ __all__ = ["ENGINES", "EngineReport", "Unproducible", "check_engine", "engine_ma
            "engine_text"]
 
 ENGINES = ("llguidance", "xgrammar", "outlines-core", "llama-cpp-python")
+_MAX_REGEX = 1_000_000
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 _NAMED = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -282,6 +283,9 @@ def _outlines(wire: dict) -> Callable[[bytes], bool]:
         rx = build_regex_from_schema(json.dumps(wire), whitespace_pattern="")
     except Exception as exc:  # noqa: BLE001 - outlines-core raises ValueError/Exception
         raise _EngineError(str(exc).splitlines()[0]) from None
+    if len(rx) > _MAX_REGEX:  # optional properties multiply: 161 MB seen on one schema
+        raise _EngineError(f"outlines-core's regex has {len(rx):,} characters, more than "
+                           f"{_MAX_REGEX:,} (too large to run)")
     return _llguidance(llguidance.LLMatcher.grammar_from_regex(rx))
 
 

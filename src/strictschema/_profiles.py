@@ -110,7 +110,8 @@ class Profile:
     pattern_features: frozenset[str] = frozenset()
     """Regex features a ``pattern`` must not use: ``backreference``, ``lookaround``,
     ``word_boundary``, ``unanchored`` (must start with ^ and end with $; written anchored by
-    the compiler), ``noncapturing_group`` (``(?:``), ``quote_class`` (a class or ``.`` that matches ``"`` or ``\\``: an engine
+    the compiler), ``inner_anchor`` (``^``/``$`` inside: ``^a$|^b$``),
+    ``noncapturing_group`` (``(?:``), ``quote_class`` (a class or ``.`` that matches ``"`` or ``\\``: an engine
     that pastes the pattern into its JSON-string regex lets the string run past its quote)."""
     string_precedence: tuple[str, ...] = ()
     """Of these string constraints (``pattern``, ``length`` = minLength/maxLength,
@@ -263,14 +264,15 @@ PROFILES: dict[str, Profile] = {
             formats=_FORMATS | {"uri"},
             **_OPEN,
             **_ENGINE,
-            pattern_features=frozenset({"lookaround", "backreference", "unanchored"}),
+            pattern_features=frozenset({"lookaround", "backreference", "unanchored",
+                                        "inner_anchor"}),
             grammar=Grammar(key_order="schema", separators=(", ", ": "), exponent="unbounded",
                             bounded_fraction_digits=6, plain_constrained_strings=True,
                             formats=(("date-time", r"[^tz]*"), ("time", r"[^z]*"),
                                      ("hostname", r"[^A-Z]*"), _URI,
                                      ("email", r"[^@]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]{2,})*"))),
             loose_formats=frozenset({"date", "date-time", "ipv4"}),
-            string_precedence=("pattern", "length"),
+            string_precedence=("pattern", "format", "length"),
             engine="xgrammar",
             sdk_shapes=("xgrammar",),
             sources=("xgrammar json_schema_converter (Grammar.from_json_schema, strict_mode)",),
@@ -283,7 +285,7 @@ PROFILES: dict[str, Profile] = {
             **_OPEN,
             **_ENGINE,
             pattern_features=frozenset({"lookaround", "backreference", "word_boundary",
-                                        "unanchored", "quote_class"}),
+                                        "unanchored", "quote_class", "inner_anchor"}),
             grammar=Grammar(key_order="schema", u_escapes="none", plain_constrained_strings=True,
                             raw_forbidden=((0x7F, 0x9F),), formats=_OUTLINES_FORMATS),
             string_precedence=("length", "pattern", "format"),
@@ -303,7 +305,8 @@ PROFILES: dict[str, Profile] = {
             **_ENGINE,
             recursion=True,
             pattern_features=frozenset({"unanchored", "lookaround", "backreference",
-                                        "word_boundary", "noncapturing_group"}),
+                                        "word_boundary", "noncapturing_group",
+                                        "inner_anchor"}),
             grammar=Grammar(key_order="schema", raw_forbidden=((0x7F, 0x7F),),
                             number_digits=(16, 16)),
             engine="llama-cpp-python",
