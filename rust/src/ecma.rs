@@ -159,7 +159,8 @@ impl Tr {
 
     fn disjunction(&mut self) -> Result<(), String> {
         self.depth += 1;
-        if self.depth > MAX_NEST {
+        // the pattern itself is the first disjunction: MAX_NEST groups may nest inside it
+        if self.depth > MAX_NEST + 1 {
             return Err(format!("nested more than {MAX_NEST} groups deep"));
         }
         self.alternative()?;

@@ -176,7 +176,11 @@ impl Program {
     fn verdict(&self, py: Python<'_>, d: &Doc<'_>, node: u32) -> PyResult<bool> {
         let mut v = Val::new(&self.prog, d, false);
         let ok = v.run(node);
-        if let Some(f) = &v.fatal {
+        if v.fatal.is_some() {
+            // again with paths, for where the search gave up
+            let mut c = Val::new(&self.prog, d, true);
+            c.run(node);
+            let f = c.fatal.as_ref().or(v.fatal.as_ref()).unwrap();
             return Err(self.gave_up(py, f)?);
         }
         Ok(ok)
@@ -272,7 +276,7 @@ unsafe fn from_py(o: *mut ffi::PyObject, d: &mut Doc<'_>, depth: usize) -> PyRes
     } else if ffi::PyFloat_Check(o) != 0 {
         let f = ffi::PyFloat_AsDouble(o);
         if f.is_finite() {
-            let text = format!("{:e}", f);
+            let text = format!("{:?}", f);
             let s = d.scratch.len() as u32;
             d.scratch.extend_from_slice(text.as_bytes());
             d.toks.push(Tok::Float(f, Span { s, l: text.len() as u32, f: 3 }));
@@ -350,8 +354,8 @@ impl Program {
             v.key_ids = Some(vec![u32::MAX; d.toks.len()]);
         }
         let ok = v.run(node);
-        if let Some(f) = &v.fatal {
-            return Err(self.gave_up(py, f)?);
+        if v.fatal.is_some() {
+            self.verdict(py, &d, node)?;
         }
         if !ok {
             let errs = self.collect(py, &d, node)?;

@@ -121,6 +121,18 @@ impl Dec {
         let e = self.exp.min(m.exp);
         let ka = (self.exp - e) as u64;
         let km = (m.exp - e) as u64;
+        // fast path: both sides fit in 128 bits
+        if self.digits.len() as u64 + ka <= 38 && m.digits.len() as u64 + km <= 38 {
+            let val = |d: &[u8], k: u64| -> u128 {
+                let mut v: u128 = 0;
+                for &x in d {
+                    v = v * 10 + x as u128;
+                }
+                v * 10u128.pow(k as u32)
+            };
+            let mm = val(&m.digits, km);
+            return mm != 0 && val(&self.digits, ka) % mm == 0;
+        }
         if km > 4000 {
             // m has far more trailing zeros than a: a multiple needs at least as many
             // digits; |a| < |m| unless a is huge

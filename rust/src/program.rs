@@ -115,6 +115,8 @@ pub struct Node {
     pub has_arr: bool,
     pub has_str: bool,
     pub has_num: bool,
+    /// the JSON kinds (type bits) an enum/const allows (all bits when neither is there)
+    pub kinds: u8,
 }
 
 impl Node {
@@ -229,6 +231,7 @@ impl Program {
         let path = n.path.clone();
         if let Some(JVal::Bool(b)) = v.get("bool") {
             n.boolean = Some(*b);
+            n.kinds = 0xFF;
             return Ok(n);
         }
         let JVal::Obj(members) = v else { return merr("bad schema model: node is not an object", &path) };
@@ -447,6 +450,23 @@ impl Program {
         }
         if n.min_contains.is_some() || n.max_contains.is_some() {
             n.has_arr = true;
+        }
+        n.kinds = 0xFF;
+        let kind = |v: &JVal| -> u8 {
+            match v {
+                JVal::Null => T_NULL,
+                JVal::Bool(_) => T_BOOL,
+                JVal::Num(..) => T_INT | T_NUM,
+                JVal::Str(_) => T_STR,
+                JVal::Arr(_) => T_ARR,
+                JVal::Obj(_) => T_OBJ,
+            }
+        };
+        if let Some(e) = &n.enum_ {
+            n.kinds &= e.values.iter().fold(0, |acc, v| acc | kind(v));
+        }
+        if let Some(c) = &n.const_ {
+            n.kinds &= kind(c);
         }
         Ok(n)
     }

@@ -19,6 +19,8 @@ use crate::parse::{self, Doc, PathItem, Tok};
 use crate::program::*;
 use crate::validate::Val;
 use crate::{DecodeFailure, Invalid, Program};
+#[allow(unused_imports)]
+use crate::GaveUp;
 
 const MAX_ALTS: usize = 64;
 const MAX_EXPAND: u32 = 16;
@@ -75,6 +77,8 @@ pub struct Push {
     lit_i: usize,
     root_alive: bool,
     failed: bool,
+    /// an array item may start: its alternatives are computed when it does
+    need_item: bool,
 }
 
 fn expand(p: &crate::program::Program, n: u32, depth: u32) -> Vec<Vec<u32>> {
@@ -132,7 +136,7 @@ fn alts_of(p: &crate::program::Program, n: u32, parent: u32) -> Vec<Alt> {
 }
 
 fn type_allows(nd: &Node, bits: u8) -> bool {
-    nd.boolean != Some(false) && (nd.types == 0 || nd.types & bits != 0)
+    nd.boolean != Some(false) && (nd.types == 0 || nd.types & bits != 0) && nd.kinds & bits != 0
 }
 
 impl Push {
@@ -157,6 +161,7 @@ impl Push {
             lit_i: 0,
             root_alive: true,
             failed: false,
+            need_item: false,
         }
     }
 
@@ -220,6 +225,11 @@ impl Push {
                     let mut sp = nd.path.clone();
                     if nd.boolean.is_some() {
                         ("false", format!("False schema does not allow {what}"), sp)
+                    } else if nd.types == 0 || nd.types & bits != 0 {
+                        // the type fits: no enum/const member is of this kind
+                        let kw = if nd.enum_.is_some() { "enum" } else { "const" };
+                        sp.push(PathItem::Key(kw.into()));
+                        (kw, format!("{what} is not one of the values the schema allows"), sp)
                     } else {
                         sp.push(PathItem::Key("type".into()));
                         ("type", format!("{what} is not of the type the schema requires"), sp)
@@ -292,7 +302,17 @@ impl Push {
             let mut ok = true;
             for &n in &a.nodes {
                 let mut v = Val::new(p, &d, false);
-                if !v.run(n) || v.fatal.is_some() {
+                let ok_n = v.run(n);
+                if v.fatal.is_some() {
+                    let mut c = Val::new(p, &d, true);
+                    c.run(n);
+                    let f = c.fatal.or(v.fatal).unwrap();
+                    self.failed = true;
+                    let mut path = self.here();
+                    path.extend(f.path);
+                    return Err(crate::GaveUp::new_err((f.msg, crate::path_tuple(py, &path)?.unbind(), crate::path_tuple(py, &f.schema_path)?.unbind())));
+                }
+                if !ok_n {
                     ok = false;
                     if first_err.is_none() {
                         let mut c = Val::new(p, &d, true);
@@ -481,9 +501,7 @@ impl Push {
         let alive = alts.as_ref().map_or(Vec::new(), |a| vec![true; a.len()]);
         self.stack.push(Frame { obj, alts, alive, count: 0, keys: Vec::new(), key: None, safe: at + 1 });
         self.st = if obj { St::ObjFirst } else { St::ArrFirst };
-        if !obj {
-            self.item_alts(py)?;
-        }
+        self.need_item = !obj;
         Ok(())
     }
 
@@ -494,14 +512,7 @@ impl Push {
         let p = prog.inner();
         let mut surv = Vec::new();
         let mut first_err = None;
-        let mut path = self.here();
-        if let Some(top) = self.stack.last() {
-            if !top.obj {
-                path.push(PathItem::Index(top.count as usize));
-            } else if let Some(k) = &top.key {
-                path.push(PathItem::Key(String::from_utf8_lossy(k).into_owned()));
-            }
-        }
+        let path = self.here();
         for (i, a) in alts.into_iter().enumerate() {
             if !f.alive[i] {
                 continue;
@@ -573,10 +584,18 @@ impl Push {
                     }
                     if self.st == St::ArrFirst && c == b']' {
                         i += 1;
+                        self.need_item = false;
                         self.close(py, i)?;
                         continue;
                     }
                     self.value_start = i;
+                        if self.need_item {
+                            // the first item of an array (an empty one needs none)
+                            self.need_item = false;
+                            if self.stack.last().is_some_and(|f| !f.obj) {
+                                self.item_alts(py)?;
+                            }
+                        }
                     match c {
                         b'{' => {
                             i += 1;
@@ -662,6 +681,7 @@ impl Push {
                             if obj {
                                 self.st = St::ObjKey;
                             } else {
+                                // after a comma an item must follow: maxItems is decided here
                                 self.st = St::Value;
                                 self.item_alts(py)?;
                             }

@@ -163,10 +163,34 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
     }
 
     fn set_fatal(&mut self, msg: String, n: u32, kw: &str) {
+        self.set_fatal_at(msg, n, kw, None)
+    }
+
+    fn set_fatal_at(&mut self, msg: String, n: u32, kw: &str, key: Option<&str>) {
         if self.fatal.is_none() {
             let mut sp = self.p.nodes[n as usize].path.clone();
             sp.push(PathItem::Key(kw.to_string()));
+            if let Some(k) = key {
+                sp.push(PathItem::Key(k.to_string()));
+            }
             self.fatal = Some(Fatal { msg, path: self.instance_path(), schema_path: sp });
+        }
+    }
+
+    /// The instance path grows only while errors are collected (verdicts allocate none).
+    #[inline]
+    fn enter(&mut self, seg: Seg) -> bool {
+        if self.collect {
+            self.path.push(seg);
+            true
+        } else {
+            false
+        }
+    }
+    #[inline]
+    fn leave(&mut self, pushed: bool) {
+        if pushed {
+            self.path.pop();
         }
     }
 
@@ -276,9 +300,11 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         }
         if let Some(c) = &nd.const_ {
             if !equal(self.d, t, c) {
-                let mut s = String::new();
-                c.render(&mut s);
-                fail!("const", format!("{} was expected", s));
+                fail!("const", {
+                    let mut s = String::new();
+                    c.render(&mut s);
+                    format!("{} was expected", s)
+                });
             }
         }
         if let Some(e) = &nd.enum_ {
@@ -288,19 +314,21 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 _ => e.values.iter().any(|v| equal(self.d, t, v)),
             };
             if !found {
-                let mut s = String::from("[");
-                for (i, v) in e.values.iter().enumerate() {
-                    if i > 0 {
-                        s.push_str(", ");
+                fail!("enum", {
+                    let mut s = String::from("[");
+                    for (i, v) in e.values.iter().enumerate() {
+                        if i > 0 {
+                            s.push_str(", ");
+                        }
+                        if s.len() > 100 {
+                            s.push_str("...");
+                            break;
+                        }
+                        v.render(&mut s);
                     }
-                    if s.len() > 100 {
-                        s.push_str("...");
-                        break;
-                    }
-                    v.render(&mut s);
-                }
-                s.push(']');
-                fail!("enum", format!("{} is not one of {}", self.render(t), s));
+                    s.push(']');
+                    format!("{} is not one of {}", self.render(t), s)
+                });
             }
         }
         match tok {
@@ -485,9 +513,9 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                         }
                         extra.push(quote(self.d.str(ksp)));
                     } else {
-                        self.path.push(Seg::Key(ksp));
+                        let pushed = self.enter(Seg::Key(ksp));
                         let r = self.node(u, i + 1);
-                        self.path.pop();
+                        self.leave(pushed);
                         if !r {
                             if !self.collect {
                                 return false;
@@ -518,9 +546,9 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                         }
                         bad.push(k);
                     } else {
-                        self.path.push(Seg::Index(k));
+                        let pushed = self.enter(Seg::Index(k));
                         let r = self.node(u, i);
-                        self.path.pop();
+                        self.leave(pushed);
                         if !r {
                             if !self.collect {
                                 return false;
@@ -605,9 +633,9 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             if k >= len as usize {
                 break;
             }
-            self.path.push(Seg::Index(k));
+            let pushed = self.enter(Seg::Index(k));
             let r = self.node(pn, i);
-            self.path.pop();
+            self.leave(pushed);
             if !r {
                 if !self.collect {
                     return false;
@@ -619,9 +647,9 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         }
         if let Some(it) = nd.items {
             while k < len as usize {
-                self.path.push(Seg::Index(k));
+                let pushed = self.enter(Seg::Index(k));
                 let r = self.node(it, i);
-                self.path.pop();
+                self.leave(pushed);
                 if !r {
                     if !self.collect {
                         return false;
@@ -751,9 +779,9 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                     } else {
                         present_small |= 1u128 << pi;
                     }
-                    self.path.push(Seg::Key(ksp));
+                    let pushed = self.enter(Seg::Key(ksp));
                     let r = self.node(pn, v);
-                    self.path.pop();
+                    self.leave(pushed);
                     if !r {
                         if !self.collect {
                             return false;
@@ -765,9 +793,9 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                     match p.patterns[pi].search(self.d.str(ksp)) {
                         Ok(true) => {
                             matched = true;
-                            self.path.push(Seg::Key(ksp));
+                            let pushed = self.enter(Seg::Key(ksp));
                             let r = self.node(pn, v);
-                            self.path.pop();
+                            self.leave(pushed);
                             if !r {
                                 if !self.collect {
                                     return false;
@@ -778,7 +806,8 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                         Ok(false) => {}
                         Err(_) => {
                             let msg = format!("pattern {} exceeded its backtracking limit on a property name of the object at {}", quote(&short(&p.patterns[pi].source)), crate::paths::json_path(&self.instance_path()));
-                            self.set_fatal(msg, n, "patternProperties");
+                            let source = p.patterns[pi].source.clone();
+                            self.set_fatal_at(msg, n, "patternProperties", Some(&source));
                             return false;
                         }
                     }
@@ -791,9 +820,9 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                             }
                             extra.push(quote(self.d.str(ksp)));
                         } else {
-                            self.path.push(Seg::Key(ksp));
+                            let pushed = self.enter(Seg::Key(ksp));
                             let r = self.node(a, v);
-                            self.path.pop();
+                            self.leave(pushed);
                             if !r {
                                 if !self.collect {
                                     return false;

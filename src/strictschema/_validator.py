@@ -269,6 +269,8 @@ class PushValidator:
             raise ValidationError(_details(exc.args[0])) from None
         except _core.DecodeFailure as exc:
             raise decode_error(exc) from None
+        except _core.GaveUp as exc:
+            raise _gave_up(exc) from None
 
     def finish(self) -> Any:
         try:
