@@ -173,19 +173,6 @@ def _pydantic_source(obj: Any) -> tuple[Any, Any, str, str | None]:
 _META: dict[str, Any] = {}
 
 
-def jsonschema_class(draft: str) -> Any:
-    """The ``jsonschema`` validator class for ``draft`` (one of ``Source.draft``'s values)."""
-    import jsonschema
-
-    return {
-        "draft2020-12": jsonschema.Draft202012Validator,
-        "draft2019-09": jsonschema.Draft201909Validator,
-        "draft7": jsonschema.Draft7Validator,
-        "draft6": jsonschema.Draft6Validator,
-        "draft4": jsonschema.Draft4Validator,
-    }[draft]
-
-
 def referencing_spec(draft: str) -> Any:
     """The ``referencing`` specification for ``draft``."""
     import referencing.jsonschema

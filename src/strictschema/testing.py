@@ -198,13 +198,13 @@ def check_roundtrip(
             raise _fail("strict", target, f"the profile {c.profile.name!r} rejects the compiled "
                         f"schema: {findings[0]}" + (f" (and {len(findings) - 1} more)"
                                                     if len(findings) > 1 else ""))
-        import jsonschema
+        from ._load import _metaschema_check
 
         try:
-            jsonschema.Draft202012Validator.check_schema(c.schema)
-        except jsonschema.SchemaError as exc:
+            _metaschema_check(c.schema, "draft2020-12")
+        except strictschema.SchemaError as exc:
             raise _fail("strict", target, f"the wire schema is not valid JSON Schema: "
-                        f"{exc.message}") from None
+                        f"{exc}") from None
 
     # 2. outputs the model could produce are accepted and decode to valid data
     if "outputs" in checks:
