@@ -95,6 +95,11 @@ struct Program {
     keys: FxMap<Box<[u8]>, u32>,
 }
 
+thread_local! {
+    /// the key-id buffer kept between documents
+    static KEY_IDS: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// The Python value of token `t` (keys matched by the schema come from `names`, by the id
 /// validation recorded in `ids`, or by a lookup in `by_name`).
 unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<Box<[u8]>, u32>, ids: Option<&[u32]>) -> *mut ffi::PyObject {
@@ -351,7 +356,10 @@ impl Program {
         let d = self.parse_doc(py, src)?;
         let mut v = Val::new(&self.prog, &d, false);
         if !self.names.is_empty() {
-            v.key_ids = Some(vec![u32::MAX; d.toks.len()]);
+            let mut ids = KEY_IDS.try_with(|k| k.take()).unwrap_or_default();
+            ids.clear();
+            ids.resize(d.toks.len(), u32::MAX);
+            v.key_ids = Some(ids);
         }
         let ok = v.run(node);
         if v.fatal.is_some() {
@@ -362,7 +370,13 @@ impl Program {
             return Err(Invalid::new_err((errs.unbind(),)));
         }
         let ids = v.key_ids.take();
-        unsafe { Ok(Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind()) }
+        let value = unsafe { Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind() };
+        if let Some(ids) = ids {
+            if ids.capacity() <= 16 << 20 {
+                let _ = KEY_IDS.try_with(|k| k.replace(ids));
+            }
+        }
+        Ok(value)
     }
 
     /// JSON text -> (value, errors): errors is None when valid; the value is built either way.

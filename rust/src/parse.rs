@@ -46,9 +46,42 @@ pub struct Doc<'a> {
     pub toks: Vec<Tok>,
 }
 
+thread_local! {
+    /// token and scratch buffers kept between documents (no fresh pages per call)
+    static POOL: std::cell::RefCell<(Vec<Tok>, Vec<u8>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// The largest buffers kept for the next document (bytes of tokens).
+const POOL_MAX: usize = 64 << 20;
+
+impl Drop for Doc<'_> {
+    fn drop(&mut self) {
+        let toks = std::mem::take(&mut self.toks);
+        let scratch = std::mem::take(&mut self.scratch);
+        if toks.capacity() * std::mem::size_of::<Tok>() > POOL_MAX || scratch.capacity() > POOL_MAX {
+            return;
+        }
+        let _ = POOL.try_with(|p| {
+            if let Ok(mut b) = p.try_borrow_mut() {
+                if b.0.capacity() < toks.capacity() {
+                    b.0 = toks;
+                }
+                if b.1.capacity() < scratch.capacity() {
+                    b.1 = scratch;
+                }
+            }
+        });
+    }
+}
+
 impl<'a> Doc<'a> {
     pub fn new(src: &'a [u8]) -> Self {
-        Doc { src, scratch: Vec::new(), toks: Vec::new() }
+        let (mut toks, mut scratch) = POOL
+            .try_with(|p| p.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default())
+            .unwrap_or_default();
+        toks.clear();
+        scratch.clear();
+        Doc { src, scratch, toks }
     }
     #[inline]
     pub fn bytes(&self, sp: Span) -> &[u8] {
