@@ -45,8 +45,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import DecodeError, StrictSchemaError, ValidationError
 from ._json import loads
-from ._validator import PushValidator, Validator
 from ._provider_responses import parse_provider_response, provider_of
+from ._validator import PushValidator, Validator
 
 if TYPE_CHECKING:
     from ._compiled import Compiled
@@ -195,12 +195,12 @@ class _Answer:
     item_types: tuple[str, ...]
 
 
-def _is_answer_message(item: Mapping) -> bool:
+def _is_answer_message(item: Mapping[str, Any]) -> bool:
     return (item.get("type") == "message" and item.get("role", "assistant") == "assistant"
             and item.get("phase") in (None, "final_answer"))
 
 
-def _message_text(item: Mapping) -> tuple[str | None, str | None]:
+def _message_text(item: Mapping[str, Any]) -> tuple[str | None, str | None]:
     texts: list[str] = []
     refusal = None
     for part in item.get("content") or ():
@@ -212,7 +212,7 @@ def _message_text(item: Mapping) -> tuple[str | None, str | None]:
     return ("".join(texts) if texts else None), refusal
 
 
-def _answer(output: Iterable[Mapping]) -> _Answer:
+def _answer(output: Iterable[Mapping[str, Any]]) -> _Answer:
     types = []
     chosen: tuple[str | None, str | None] = (None, None)
     for item in output:
@@ -308,7 +308,7 @@ class ToolCall:
     arguments: Any
     id: str | None = None
 
-    def output_item(self, output: str) -> dict:
+    def output_item(self, output: str) -> dict[str, Any]:
         """The reply item for the next request's ``input``."""
         return {"type": "function_call_output", "call_id": self.call_id, "output": output}
 
@@ -387,10 +387,10 @@ class Stream:
         """Events ignored because their sequence number was already applied."""
         self._joined_late = cursor is not None
         self._first = True
-        self._items: dict[int, dict] = {}
-        self._done_items: dict[int, dict] = {}
+        self._items: dict[int, dict[str, Any]] = {}
+        self._done_items: dict[int, dict[str, Any]] = {}
         self._texts: dict[int, _Text] = {}
-        self._final: dict | None = None
+        self._final: dict[str, Any] | None = None
         self._error: tuple[str | None, str, str | None] | None = None
         self._schema_cache: dict[int, Any] = {}
 
@@ -478,7 +478,7 @@ class Stream:
             final["output"] = self._rebuilt_output()
         self._final = final
 
-    def _rebuilt_output(self) -> list[dict]:
+    def _rebuilt_output(self) -> list[dict[str, Any]]:
         """E7: a terminal event without ``output``: the items from the events."""
         out = []
         for idx in sorted(set(self._items) | set(self._done_items) | set(self._texts)):
@@ -486,7 +486,7 @@ class Stream:
             if item is None:
                 item = dict(self._items.get(idx) or {"type": "message", "role": "assistant"})
                 t = self._texts.get(idx)
-                content = []
+                content: list[dict[str, Any]] = []
                 if t is not None and t.refusal is not None:
                     content.append({"type": "refusal", "refusal": "".join(t.refusal)})
                 elif t is not None:
@@ -516,7 +516,8 @@ class Stream:
             self._texts[idx] = _Text(self._validator(self.tools[item["name"]]))
 
     def _validator(self, compiled: Compiled) -> PushValidator:
-        return compiled._validators()[0].push()
+        push: PushValidator = compiled._validators()[0].push()
+        return push
 
     def _text_for(self, idx: Any) -> _Text | None:
         if not isinstance(idx, int):
@@ -620,7 +621,8 @@ class Stream:
 
 
 # -- background helpers (need the openai extra) ----------------------------------------------
-def build_request(compiled: Compiled, *, model: str, input: Any, **options: Any) -> dict:
+def build_request(compiled: Compiled, *, model: str, input: Any,
+                  **options: Any) -> dict[str, Any]:
     """Keyword arguments for ``client.responses.create``; see ``_background.build_request``."""
     from ._background import build_request as _build
 
