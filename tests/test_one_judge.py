@@ -83,8 +83,8 @@ def _judges(key: str) -> tuple[Any, Validator, Path]:
 
 
 def _where(errors: Any) -> list[tuple[Any, str, Any]]:
-    """Errors without their messages (the value route renders floats otherwise: see
-    test_validator.py::test_float_messages_agree_across_routes)."""
+    """Errors without their messages: a text route echoes a number as the text wrote it
+    (``1e+300``), the value route writes its own form (``1e300``)."""
     return [(e.location, e.keyword, e.schema_location) for e in errors]
 
 
