@@ -10,6 +10,9 @@
 use std::fmt::Write;
 
 pub const MAX_NEST: usize = 128;
+/// Patterns whose automaton would have more states than this are refused when the schema
+/// is loaded: a search costs up to states x string length.
+pub const MAX_STATES: u64 = 20_000;
 const SIZE_LIMIT: usize = 8 << 20;
 const BACKTRACK_LIMIT: usize = 1_000_000;
 
@@ -42,6 +45,9 @@ pub fn compile(source: &str) -> Result<Pattern, String> {
         Ok(t) => t,
         Err(e_u) => match translate(source, false) {
             Ok(t) => t,
+            Err(_) if e_u.starts_with("too large") || e_u.starts_with("nested more than") => {
+                return Err(too_big(source, &e_u));
+            }
             Err(_) => return Err(format!("invalid ECMA-262 pattern {}: {}", crate::num::quote(source), e_u)),
         },
     };
@@ -82,7 +88,7 @@ pub fn translate(source: &str, unicode: bool) -> Result<(String, bool), String> 
     let chars: Vec<char> = source.chars().collect();
     let groups = count_groups(&chars);
     let named = chars.windows(3).any(|w| w[0] == '(' && w[1] == '?' && w[2] == '<');
-    let mut t = Tr { s: chars, i: 0, u: unicode, out: String::new(), fancy: false, depth: 0, groups, named };
+    let mut t = Tr { s: chars, i: 0, u: unicode, out: String::new(), fancy: false, depth: 0, groups, named, size: 0, last_factor: None };
     t.disjunction()?;
     if t.i != t.s.len() {
         return Err("unmatched ')'".into());
@@ -120,6 +126,9 @@ struct Tr {
     depth: usize,
     groups: usize,
     named: bool,
+    /// estimated automaton size (atoms, repetitions multiplied out)
+    size: u64,
+    last_factor: Option<u64>,
 }
 
 const WS: &str = "\\t\\n\\x0B\\x0C\\r \\xA0\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}";
@@ -163,11 +172,18 @@ impl Tr {
         if self.depth > MAX_NEST + 1 {
             return Err(format!("nested more than {MAX_NEST} groups deep"));
         }
+        // the automaton size of a disjunction: its largest alternative (a search runs the
+        // alternatives' automata side by side, but repetition multiplies states)
+        let start = self.size;
         self.alternative()?;
+        let mut widest = self.size - start;
         while self.eat('|') {
             self.out.push('|');
+            self.size = start;
             self.alternative()?;
+            widest = widest.max(self.size - start);
         }
+        self.size = start + widest;
         self.depth -= 1;
         Ok(())
     }
@@ -229,10 +245,18 @@ impl Tr {
             }
             _ => {}
         }
-        let start = self.out.len();
+        let before = self.size;
         self.atom()?;
-        let _ = start;
-        self.quantifier_opt(false)
+        self.size += 1;
+        let atom = self.size - before;
+        let q = self.quantifier_opt(false);
+        if let Some(factor) = self.last_factor.take() {
+            self.size = before + atom.saturating_mul(factor);
+        }
+        if self.size > MAX_STATES {
+            return Err(format!("too large: about {} automaton states, over {MAX_STATES}", self.size));
+        }
+        q
     }
 
     fn no_quantifier(&mut self) -> Result<(), String> {
@@ -293,6 +317,7 @@ impl Tr {
             Some('{') => match self.brace_quantifier() {
                 Some((lo, hi, len)) => {
                     self.i += len;
+                    self.last_factor = Some(hi.unwrap_or(lo).max(lo).max(1));
                     if let Some(h) = hi {
                         if h < lo {
                             return Err("numbers out of order in {} quantifier".into());

@@ -251,7 +251,7 @@ unsafe fn py_str_bytes(o: *mut ffi::PyObject, d: &mut Doc<'_>) -> PyResult<Span>
 
 /// A Python value (dict, list, str, int, float, bool, None) onto the tape.
 unsafe fn from_py(o: *mut ffi::PyObject, d: &mut Doc<'_>, depth: usize) -> PyResult<()> {
-    if depth > parse::MAX_DEPTH {
+    if depth >= parse::MAX_DEPTH && (ffi::PyList_Check(o) != 0 || ffi::PyDict_Check(o) != 0) {
         return Err(DecodeFailure::new_err((format!("nested deeper than {} levels", parse::MAX_DEPTH), 0usize, PyTuple::empty(Python::assume_attached()).unbind())));
     }
     if o == ffi::Py_None() {
