@@ -95,6 +95,49 @@ struct Program {
     keys: FxMap<Box<[u8]>, u32>,
 }
 
+extern "C" {
+    /// CPython's presized dict constructor (exported by every CPython 3 build)
+    fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
+}
+
+const KEY_CACHE: usize = 2048;
+
+thread_local! {
+    /// object keys the schema does not name: recent ones reused (their hash is cached in
+    /// the string object), direct-mapped by a hash of their bytes
+    static KEYS: std::cell::RefCell<Vec<(Box<[u8]>, usize)>> = std::cell::RefCell::new(Vec::new());
+}
+
+/// A Python str for an object key (ASCII keys up to 64 bytes come from the cache).
+#[inline]
+unsafe fn key_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
+    if !ascii || b.len() > 64 {
+        return new_str(b, ascii);
+    }
+    let h = b.iter().fold(0xcbf29ce484222325u64, |h, &c| (h ^ c as u64).wrapping_mul(0x100000001b3));
+    let slot = (h as usize) & (KEY_CACHE - 1);
+    let hit = KEYS.try_with(|k| {
+        let mut k = k.borrow_mut();
+        if k.is_empty() {
+            k.resize(KEY_CACHE, (Box::from(&b""[..]), 0));
+        }
+        let (kb, obj) = &k[slot];
+        if *obj != 0 && &**kb == b {
+            let o = *obj as *mut ffi::PyObject;
+            ffi::Py_IncRef(o);
+            return o;
+        }
+        let o = new_str(b, true);
+        ffi::Py_IncRef(o); // the cache's reference
+        let old = std::mem::replace(&mut k[slot], (Box::from(b), o as usize));
+        if old.1 != 0 {
+            ffi::Py_DecRef(old.1 as *mut ffi::PyObject);
+        }
+        o
+    });
+    hit.unwrap_or_else(|_| new_str(b, true))
+}
+
 thread_local! {
     /// the key-id buffer kept between documents
     static KEY_IDS: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
@@ -132,8 +175,8 @@ unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<B
             }
             list
         }
-        Tok::Obj(_, end) => {
-            let dict = ffi::PyDict_New();
+        Tok::Obj(n, end) => {
+            let dict = if n > 5 { _PyDict_NewPresized(n as ffi::Py_ssize_t) } else { ffi::PyDict_New() };
             let mut i = t + 1;
             while i < end as usize {
                 let Tok::Str(ksp) = d.toks[i] else { break };
@@ -147,7 +190,7 @@ unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<B
                         ffi::Py_IncRef(p);
                         p
                     }
-                    None => new_str(d.bytes(ksp), ksp.ascii()),
+                    None => key_str(d.bytes(ksp), ksp.ascii()),
                 };
                 let v = build(d, i + 1, names, by_name, ids);
                 ffi::PyDict_SetItem(dict, key, v);
