@@ -94,7 +94,7 @@ def test_hundreds_of_large_counted_groups_are_a_typed_error() -> None:
         Validator({"type": "object", "properties": {"s": {"type": "string",
                                                           "pattern": pattern}}})
     assert isinstance(info.value, SchemaError)
-    assert info.value.json_path == "$.pattern"
+    assert info.value.json_path == "$.properties.s.pattern"
     with pytest.raises(UnsafePatternError):
         strictschema.compile({"type": "object", "properties": {"s": {
             "type": "string", "pattern": pattern}}, "required": ["s"],
