@@ -10,7 +10,7 @@ compiled for its one type (type lists are split into ``anyOf``). Every change pr
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from . import _codec as C
 from ._check import check_strict, pattern_features
@@ -389,7 +389,8 @@ class _Compiler:
                 break
             seen.append(target)
             annotations = {k: wire[k] for k in _KEEP_ANNOTATIONS if k in wire}
-            wire = with_annotations(self.defs[target], annotations, self.def_desc.get(target))
+            wire = with_annotations(cast(dict, self.defs[target]), annotations,
+                                    self.def_desc.get(target))
             codec = self.def_codecs[target]
             self.info((), "root_ref_inlined", f"root $ref to definition {target!r} inlined (A3)")
         if wire.get("type") == "object" or not self.profile.root_object:
@@ -1123,7 +1124,8 @@ class _Compiler:
                 continue
             clash = any(
                 j != i and kinds[j] != kind and (
-                    types[i] is None or types[j] is None or types[i] & types[j])
+                    types[i] is None or types[j] is None
+                    or cast(set, types[i]) & cast(set, types[j]))
                 and not self.provably_apart(wires[i], wires[j])
                 for j in range(len(wires)))
             if not clash:
@@ -1296,7 +1298,7 @@ class _Compiler:
         if why is not None:
             self.error(loc, "unsatisfiable", f"no {t} meets this schema: {why}")
             return dict(_NULL), C.IDENTITY
-        notes = []
+        notes: list[str] = []
         wire = {"type": t, **self.annotations(s, loc)}
         if "const" in s and "const" in self.profile.keywords:
             wire["const"] = s["const"]
@@ -1622,10 +1624,10 @@ class _Compiler:
             return {"type": "object", **self.annotations(s, loc), "properties": {},
                     "required": [], "additionalProperties": False}, C.IDENTITY
         vw, vc = value
-        kw, _ = self.node(key_schema, loc + ("propertyNames",), res, depth + 1)
+        key_wire, _ = self.node(key_schema, loc + ("propertyNames",), res, depth + 1)
         # keys are strings on both sides (the key schema is an allOf with type string), so
         # the key codec is the identity whatever refs it went through.
-        entry = {"type": "object", "properties": {"key": kw, "value": vw},
+        entry = {"type": "object", "properties": {"key": key_wire, "value": vw},
                  "required": ["key", "value"], "additionalProperties": False}
         wire = {"type": "array", **self.annotations(s, loc)}
         hint = "A map as a list of {key, value} entries; each key at most once."

@@ -19,7 +19,7 @@ Each shape is what one argument of that SDK's call takes, as plain JSON-compatib
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._compiled import Compiled
@@ -95,6 +95,8 @@ def gbnf(schema: dict) -> str:
             raise ImportError("the gbnf shape needs llama-cpp-python: pip install "
                               "'strictschema[engines]' (it builds llama.cpp)")
         loaded = importlib.util.spec_from_file_location(name, path)
+        if loaded is None or loaded.loader is None:
+            raise ImportError(f"cannot load {path}")
         module = importlib.util.module_from_spec(loaded)
         sys.modules[name] = module
         loaded.loader.exec_module(module)

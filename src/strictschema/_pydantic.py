@@ -88,7 +88,7 @@ def _generator() -> type:
             shape = "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" if what == "date-time" else (
                 "HH:MM[:SS[.ffffff]]")
             offset = {"aware": " and an offset (Z or +HH:MM)", "naive": ", no offset"}.get(
-                tz if tz in _TZ else None, " and an optional offset (Z or +HH:MM)")
+                tz if tz in _TZ else "", " and an optional offset (Z or +HH:MM)")
             _EXPLAINED[pattern] = (f"is not a {what} the model accepts: {shape}{offset}, "
                                    "a real calendar date")
             return {"type": "string", "pattern": pattern,

@@ -44,7 +44,8 @@ except ImportError:  # pragma: no cover - orjson is a dependency
     def dumps(obj: Any) -> bytes:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
 
-    loads = json.loads
+    def loads(raw: bytes) -> Any:
+        return json.loads(raw)
 
 
 class JSON(Response):

@@ -390,7 +390,7 @@ class Double:
         for i, t in enumerate(tools):
             if not isinstance(t, dict) or t.get("type") != "function":
                 continue
-            fn = t.get("function") if chat else t
+            fn: Any = t.get("function") if chat else t
             where = f"tools[{i}].function" if chat else f"tools[{i}]"
             params = self._schema_of(fn, where, schema_key="parameters")
             functions.append((fn["name"], params))
