@@ -22,10 +22,11 @@ use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use parse::{Doc, PathItem, Span, Tok};
 use validate::{VErr, Val};
 
-create_exception!(_core, ModelError, PyValueError, "The schema model cannot be compiled: (message, schema path).");
-create_exception!(_core, DecodeFailure, PyValueError, "Not acceptable JSON: (message, char offset, path).");
-create_exception!(_core, Invalid, PyValueError, "Invalid: (errors,), each (path, keyword, message, schema path).");
-create_exception!(_core, GaveUp, PyValueError, "A pattern search hit its limit: (message, path, schema path).");
+create_exception!(_core, Failure, PyValueError, "Base of what the core raises on purpose.");
+create_exception!(_core, ModelError, Failure, "The schema model cannot be compiled: (message, schema path).");
+create_exception!(_core, DecodeFailure, Failure, "Not acceptable JSON: (message, char offset, path).");
+create_exception!(_core, Invalid, Failure, "Invalid: (errors,), each (path, keyword, message, schema path).");
+create_exception!(_core, GaveUp, Failure, "A pattern search hit its limit: (message, path, schema path).");
 
 use program::FxMap;
 
@@ -577,6 +578,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_function(wrap_pyfunction!(check_format, m)?)?;
     m.add_function(wrap_pyfunction!(translate_pattern, m)?)?;
+    m.add("Failure", m.py().get_type::<Failure>())?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     m.add("DecodeFailure", m.py().get_type::<DecodeFailure>())?;
     m.add("Invalid", m.py().get_type::<Invalid>())?;

@@ -70,6 +70,19 @@ def _gave_up(exc: BaseException) -> SchemaError:
     return UnsafePatternError(message, schema_location)
 
 
+def _failed(exc: BaseException) -> Exception:
+    """The strictschema exception for what the core raised: ``Invalid`` ->
+    ``ValidationError``, ``DecodeFailure`` -> ``DecodeError``, ``GaveUp`` ->
+    ``UnsafePatternError``."""
+    if isinstance(exc, _core.Invalid):
+        return ValidationError(_details(exc.args[0]))
+    if isinstance(exc, _core.DecodeFailure):
+        return decode_error(exc)
+    if isinstance(exc, _core.GaveUp):
+        return _gave_up(exc)
+    return SchemaError(str(exc))
+
+
 def program_of(model: SchemaModel) -> Any:
     """The core program of a schema model (``SchemaError`` where a pattern cannot run)."""
     try:
@@ -150,12 +163,8 @@ class Validator:
         """JSON text -> the value, or ``ValidationError`` / ``DecodeError``."""
         try:
             return self._program.validate_json(_bytes(raw))
-        except _core.Invalid as exc:
-            raise ValidationError(_details(exc.args[0])) from None
-        except _core.DecodeFailure as exc:
-            raise decode_error(exc) from None
-        except _core.GaveUp as exc:
-            raise _gave_up(exc) from None
+        except _core.Failure as exc:
+            raise _failed(exc) from None
 
     def check_json(self, raw: RawJSON) -> tuple[Any, bool]:
         """Parse strictly and validate in one pass: ``(value, is_valid)``. Raises
@@ -168,29 +177,23 @@ class Validator:
         text that is not (acceptable) JSON."""
         try:
             value, errors = self._program.check_json(_bytes(raw))
-        except _core.DecodeFailure as exc:
-            raise decode_error(exc) from None
-        except _core.GaveUp as exc:
-            raise _gave_up(exc) from None
+        except _core.Failure as exc:
+            raise _failed(exc) from None
         return value, None if errors is None else _details(errors)
 
     def is_valid_json(self, raw: RawJSON) -> bool:
         """JSON text -> the verdict, building no value (``DecodeError`` for bad JSON)."""
         try:
             return bool(self._program.is_valid_json(_bytes(raw)))
-        except _core.DecodeFailure as exc:
-            raise decode_error(exc) from None
-        except _core.GaveUp as exc:
-            raise _gave_up(exc) from None
+        except _core.Failure as exc:
+            raise _failed(exc) from None
 
     def errors_json(self, raw: RawJSON) -> list[ErrorDetail]:
         """JSON text -> every error (empty when valid), building no value."""
         try:
             return _details(self._program.errors_json(_bytes(raw)))
-        except _core.DecodeFailure as exc:
-            raise decode_error(exc) from None
-        except _core.GaveUp as exc:
-            raise _gave_up(exc) from None
+        except _core.Failure as exc:
+            raise _failed(exc) from None
 
     # -- subschemas ----------------------------------------------------------------------
     def _node_of(self, subschema: Any) -> int | None:
@@ -265,22 +268,14 @@ class PushValidator:
     def feed(self, chunk: str | bytes) -> None:
         try:
             self._push.feed(chunk)
-        except _core.Invalid as exc:
-            raise ValidationError(_details(exc.args[0])) from None
-        except _core.DecodeFailure as exc:
-            raise decode_error(exc) from None
-        except _core.GaveUp as exc:
-            raise _gave_up(exc) from None
+        except _core.Failure as exc:
+            raise _failed(exc) from None
 
     def finish(self) -> Any:
         try:
             return self._push.finish()
-        except _core.Invalid as exc:
-            raise ValidationError(_details(exc.args[0])) from None
-        except _core.DecodeFailure as exc:
-            raise decode_error(exc) from None
-        except _core.GaveUp as exc:
-            raise _gave_up(exc) from None
+        except _core.Failure as exc:
+            raise _failed(exc) from None
 
     def closing(self) -> tuple[int, str] | None:
         result: tuple[int, str] | None = self._push.closing()
