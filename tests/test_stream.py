@@ -142,16 +142,17 @@ def test_invalid_enum_raises_before_the_terminal_event(compiled: Any) -> None:
     assert info.value.json_path == "$.items[1].color"
     assert info.value.keyword == "enum"
     assert not s.done
-    # raised on the delta that closed "purple" (the push mode decides a string when it
-    # closes): before it the text could still be valid, with it no continuation can be
+    # raised on the delta that made "purple" impossible: the first character no enum member
+    # starts with ("pu": the enum has no member starting so); before it the text could
+    # still be valid, with it no continuation can be
     failing = s.cursor
     delta = evs[failing]
     assert delta["type"] == "response.output_text.delta"
     so_far = "".join(e["delta"] for e in evs[:failing + 1]
                      if e["type"] == "response.output_text.delta")
     assert so_far.endswith(delta["delta"])
-    end = bad.index('"purple"') + len('"purple"')
-    assert len(so_far) - len(delta["delta"]) < end <= len(so_far)
+    start = bad.index('"purple"') + 1
+    assert len(so_far) - len(delta["delta"]) < start + 2 <= len(so_far)
     assert failing < len(evs) - 5  # well before the terminal events
     # later events do not raise again; the final response raises the full error
     for ev in evs[failing + 1:]:

@@ -79,6 +79,8 @@ pub struct Push {
     failed: bool,
     /// an array item may start: its alternatives are computed when it does
     need_item: bool,
+    /// an escape was seen in the current string (its prefix is then not checked early)
+    str_escaped: bool,
 }
 
 fn expand(p: &crate::program::Program, n: u32, depth: u32) -> Vec<Vec<u32>> {
@@ -162,6 +164,7 @@ impl Push {
             root_alive: true,
             failed: false,
             need_item: false,
+            str_escaped: false,
         }
     }
 
@@ -607,6 +610,7 @@ impl Push {
                         }
                         b'"' => {
                             self.is_key = false;
+                            self.str_escaped = false;
                             self.st = St::Str;
                             self.high_start = None;
                             let alts = self.start_value(py, T_STR, "a string")?;
@@ -649,6 +653,7 @@ impl Push {
                         return Err(self.syntax(py, "expected a string key", i));
                     }
                     self.is_key = true;
+                    self.str_escaped = false;
                     self.value_start = i;
                     self.high_start = None;
                     self.st = St::Str;
@@ -717,6 +722,9 @@ impl Push {
                     }
                     i = j;
                     if i >= n {
+                        if !self.str_escaped {
+                            self.check_prefix(py)?;
+                        }
                         break;
                     }
                     let b = self.text[i];
@@ -725,6 +733,7 @@ impl Push {
                     }
                     if b == b'\\' {
                         self.esc_start = i;
+                        self.str_escaped = true;
                         self.st = St::Esc;
                         i += 1;
                         continue;
@@ -831,6 +840,95 @@ impl Push {
                     return Err(self.syntax(py, "extra data after the JSON value", i));
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// A string not yet closed (no escape in it so far): fail as soon as no candidate can
+    /// take any string starting so (an enum/const member, a closed object's property name,
+    /// maxLength).
+    fn check_prefix(&mut self, py: Python<'_>) -> PyResult<()> {
+        // long strings are left to the close: a check per chunk stays O(chunk)
+        if self.text.len() - self.value_start > 4096 {
+            return Ok(());
+        }
+        let prefix = self.text[self.value_start + 1..].to_vec();
+        let Ok(ptext) = std::str::from_utf8(&prefix) else { return Ok(()) };
+        let chars = ptext.chars().count() as u64;
+        let prog = self.prog.bind(py).get();
+        let p = prog.inner();
+        let starts = |v: &crate::jval::JVal| matches!(v, crate::jval::JVal::Str(x) if x.as_bytes().starts_with(&prefix));
+        if self.is_key {
+            let Some(f) = self.stack.last() else { return Ok(()) };
+            let Some(alts) = &f.alts else { return Ok(()) };
+            let mut any = false;
+            let mut refusal = None;
+            for (i, a) in alts.iter().enumerate() {
+                if !f.alive[i] {
+                    continue;
+                }
+                let ok = a.nodes.iter().all(|&n| {
+                    let nd = &p.nodes[n as usize];
+                    let closed = nd.pattern_properties.is_empty()
+                        && nd.additional_properties.is_some_and(|ad| p.nodes[ad as usize].boolean == Some(false));
+                    let fits = !closed || nd.properties.iter().any(|(k, _, _)| k.starts_with(&prefix));
+                    if !fits && refusal.is_none() {
+                        let mut sp = nd.path.clone();
+                        sp.push(PathItem::Key("additionalProperties".into()));
+                        refusal = Some(sp);
+                    }
+                    fits
+                });
+                any |= ok;
+            }
+            if !any {
+                let path = self.here();
+                let sp = refusal.unwrap_or_default();
+                let msg = format!("Additional properties are not allowed (no property name starts with {})", crate::num::quote(ptext));
+                return Err(self.invalid(py, "additionalProperties", msg, path, sp));
+            }
+            return Ok(());
+        }
+        let Some(alts) = &self.next else { return Ok(()) };
+        let mut refusal: Option<(&str, String, Vec<PathItem>)> = None;
+        let mut any = false;
+        for a in alts {
+            let ok = a.nodes.iter().all(|&n| {
+                let nd = &p.nodes[n as usize];
+                let (kw, fits, msg) = if let Some(e) = &nd.enum_ {
+                    ("enum", e.values.iter().any(starts), format!("{}... is not one of the enum's members (none starts so)", crate::num::quote(ptext)))
+                } else if let Some(c) = &nd.const_ {
+                    ("const", starts(c), format!("{}... is not the const's value (it does not start so)", crate::num::quote(ptext)))
+                } else {
+                    ("", true, String::new())
+                };
+                if !fits {
+                    if refusal.is_none() {
+                        let mut sp = nd.path.clone();
+                        sp.push(PathItem::Key(kw.into()));
+                        refusal = Some((kw, msg, sp));
+                    }
+                    return false;
+                }
+                if let Some(m) = nd.max_length {
+                    if chars > m {
+                        if refusal.is_none() {
+                            let mut sp = nd.path.clone();
+                            sp.push(PathItem::Key("maxLength".into()));
+                            refusal = Some(("maxLength", format!("the string is longer than {m} characters"), sp));
+                        }
+                        return false;
+                    }
+                }
+                true
+            });
+            any |= ok;
+        }
+        if !any && !alts.is_empty() {
+            let (kw, msg, sp) = refusal.unwrap_or(("enum", "no candidate takes this string".into(), vec![]));
+            let kw = kw.to_string();
+            let path = self.here();
+            return Err(self.invalid(py, &kw, msg, path, sp));
         }
         Ok(())
     }
