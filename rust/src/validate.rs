@@ -33,6 +33,19 @@ pub struct Fatal {
 
 pub const MAX_EVAL_DEPTH: u32 = 6000;
 
+/// A keyword failed: in verdict mode the node fails at once, in collect mode the error is
+/// recorded (its message built only then) and the node goes on.
+macro_rules! fail {
+    ($v:ident, $ok:ident, $n:expr, $kw:expr, $msg:expr) => {{
+        if !$v.collect {
+            return false;
+        }
+        let m = $msg;
+        $v.err($n, $kw, m);
+        $ok = false;
+    }};
+}
+
 pub struct Val<'p, 'd, 'a> {
     pub p: &'p Program,
     pub d: &'d Doc<'a>,
@@ -264,16 +277,6 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             return b;
         }
         let mut ok = true;
-        macro_rules! fail {
-            ($kw:expr, $msg:expr) => {{
-                if !self.collect {
-                    return false;
-                }
-                let m = $msg;
-                self.err(n, $kw, m);
-                ok = false;
-            }};
-        }
         if let Some(r) = nd.ref_ {
             if !self.node(r, t) {
                 if !self.collect {
@@ -295,12 +298,12 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         if nd.types != 0 {
             let bits = type_bits(self.d, t, nd.int4);
             if nd.types & bits == 0 {
-                fail!("type", format!("{} is not of type {}", self.render(t), type_names(nd.types)));
+                fail!(self, ok, n, "type", format!("{} is not of type {}", self.render(t), type_names(nd.types)));
             }
         }
         if let Some(c) = &nd.const_ {
             if !equal(self.d, t, c) {
-                fail!("const", {
+                fail!(self, ok, n, "const", {
                     let mut s = String::new();
                     c.render(&mut s);
                     format!("{} was expected", s)
@@ -314,7 +317,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 _ => e.values.iter().any(|v| equal(self.d, t, v)),
             };
             if !found {
-                fail!("enum", {
+                fail!(self, ok, n, "enum", {
                     let mut s = String::from("[");
                     for (i, v) in e.values.iter().enumerate() {
                         if i > 0 {
@@ -335,22 +338,22 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             Tok::Int(_) | Tok::Float(..) | Tok::Big(_) if nd.has_num => {
                 if let Some(b) = &nd.minimum {
                     if cmp_bound(self.d, t, b) == Ordering::Less {
-                        fail!("minimum", format!("{} is less than the minimum of {}", self.render(t), b.text));
+                        fail!(self, ok, n, "minimum", format!("{} is less than the minimum of {}", self.render(t), b.text));
                     }
                 }
                 if let Some(b) = &nd.maximum {
                     if cmp_bound(self.d, t, b) == Ordering::Greater {
-                        fail!("maximum", format!("{} is greater than the maximum of {}", self.render(t), b.text));
+                        fail!(self, ok, n, "maximum", format!("{} is greater than the maximum of {}", self.render(t), b.text));
                     }
                 }
                 if let Some(b) = &nd.ex_minimum {
                     if cmp_bound(self.d, t, b) != Ordering::Greater {
-                        fail!("exclusiveMinimum", format!("{} is less than or equal to the minimum of {}", self.render(t), b.text));
+                        fail!(self, ok, n, "exclusiveMinimum", format!("{} is less than or equal to the minimum of {}", self.render(t), b.text));
                     }
                 }
                 if let Some(b) = &nd.ex_maximum {
                     if cmp_bound(self.d, t, b) != Ordering::Less {
-                        fail!("exclusiveMaximum", format!("{} is greater than or equal to the maximum of {}", self.render(t), b.text));
+                        fail!(self, ok, n, "exclusiveMaximum", format!("{} is greater than or equal to the maximum of {}", self.render(t), b.text));
                     }
                 }
                 if let Some(b) = &nd.multiple_of {
@@ -359,7 +362,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                         _ => num_dec(self.d, t).is_multiple_of(&b.dec),
                     };
                     if !multiple {
-                        fail!("multipleOf", format!("{} is not a multiple of {}", self.render(t), b.text));
+                        fail!(self, ok, n, "multipleOf", format!("{} is not a multiple of {}", self.render(t), b.text));
                     }
                 }
             }
@@ -369,12 +372,12 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                     if let Some(m) = nd.min_length {
                         if len < m {
                             let s = if m == 1 { "should be non-empty".to_string() } else { format!("is shorter than {m} characters") };
-                            fail!("minLength", format!("{} {}", self.render(t), s));
+                            fail!(self, ok, n, "minLength", format!("{} {}", self.render(t), s));
                         }
                     }
                     if let Some(m) = nd.max_length {
                         if len > m {
-                            fail!("maxLength", format!("{} is longer than {m} characters", self.render(t)));
+                            fail!(self, ok, n, "maxLength", format!("{} is longer than {m} characters", self.render(t)));
                         }
                     }
                 }
@@ -382,7 +385,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                     let pat = &p.patterns[pi];
                     match pat.search(self.d.str(sp)) {
                         Ok(true) => {}
-                        Ok(false) => fail!("pattern", format!("{} does not match {}", self.render(t), quote(&short(&pat.source)))),
+                        Ok(false) => fail!(self, ok, n, "pattern", format!("{} does not match {}", self.render(t), quote(&short(&pat.source)))),
                         Err(SearchError::Limit) => {
                             let msg = format!("pattern {} exceeded its backtracking limit on the string at {}", quote(&short(&pat.source)), crate::paths::json_path(&self.instance_path()));
                             self.set_fatal(msg, n, "pattern");
@@ -392,7 +395,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 }
                 if let Some(f) = nd.format {
                     if !f.check(self.d.str(sp)) {
-                        fail!("format", format!("{} is not a valid {}", self.render(t), quote(f.name())));
+                        fail!(self, ok, n, "format", format!("{} is not a valid {}", self.render(t), quote(f.name())));
                     }
                 }
             }
@@ -467,12 +470,12 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 self.err(n, "oneOf", format!("{} is not valid under any of the given schemas{}", self.render(t), hint));
                 ok = false;
             } else if let Some(s) = second {
-                fail!("oneOf", format!("{} is valid under each of branches {} and {} of oneOf", self.render(t), first.unwrap(), s));
+                fail!(self, ok, n, "oneOf", format!("{} is valid under each of branches {} and {} of oneOf", self.render(t), first.unwrap(), s));
             }
         }
         if let Some(x) = nd.not {
             if self.quiet(x, t) {
-                fail!("not", format!("{} should not be valid under the schema at {}", self.render(t), crate::paths::json_path(&p.nodes[x as usize].path)));
+                fail!(self, ok, n, "not", format!("{} should not be valid under the schema at {}", self.render(t), crate::paths::json_path(&p.nodes[x as usize].path)));
             }
         }
         if let Some(c) = nd.if_ {
@@ -500,7 +503,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         // unevaluated*, last: they read what the other keywords evaluated
         if let (Some(u), Tok::Obj(_, end)) = (nd.unevaluated_properties, tok) {
             let mut seen = vec![false; member_count(self.d, t)];
-            self.eval_props(n, t, &mut seen, true);
+            self.eval_marks(n, t, &mut seen, true, false);
             let mut i = t + 1;
             let mut k = 0;
             let mut extra: Vec<String> = Vec::new();
@@ -535,7 +538,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         }
         if let (Some(u), Tok::Arr(len, _)) = (nd.unevaluated_items, tok) {
             let mut seen = vec![false; len as usize];
-            self.eval_items(n, t, &mut seen, true);
+            self.eval_marks(n, t, &mut seen, true, true);
             let mut i = t + 1;
             let mut bad: Vec<usize> = Vec::new();
             for k in 0..len as usize {
@@ -600,31 +603,21 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         let p = self.p;
         let nd = &p.nodes[n as usize];
         let mut ok = true;
-        macro_rules! fail {
-            ($kw:expr, $msg:expr) => {{
-                if !self.collect {
-                    return false;
-                }
-                let m = $msg;
-                self.err(n, $kw, m);
-                ok = false;
-            }};
-        }
         let len64 = len as u64;
         if let Some(m) = nd.min_items {
             if len64 < m {
                 let s = if m == 1 { "should be non-empty".to_string() } else { format!("has fewer than {m} items") };
-                fail!("minItems", format!("{} {}", self.render(t), s));
+                fail!(self, ok, n, "minItems", format!("{} {}", self.render(t), s));
             }
         }
         if let Some(m) = nd.max_items {
             if len64 > m {
-                fail!("maxItems", format!("{} has more than {m} items", self.render(t)));
+                fail!(self, ok, n, "maxItems", format!("{} has more than {m} items", self.render(t)));
             }
         }
         if nd.unique_items && len > 1 {
             if let Some((a, b)) = self.duplicate_items(t, len) {
-                fail!("uniqueItems", format!("{} has non-unique elements (items {} and {} are equal)", self.render(t), a, b));
+                fail!(self, ok, n, "uniqueItems", format!("{} has non-unique elements (items {} and {} are equal)", self.render(t), a, b));
             }
         }
         let mut i = t + 1;
@@ -678,14 +671,14 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             }
             if count < min {
                 if nd.min_contains.is_some() {
-                    fail!("minContains", format!("{} contains fewer than {} items matching the contains schema", self.render(t), min));
+                    fail!(self, ok, n, "minContains", format!("{} contains fewer than {} items matching the contains schema", self.render(t), min));
                 } else {
-                    fail!("contains", format!("{} does not contain items matching the contains schema", self.render(t)));
+                    fail!(self, ok, n, "contains", format!("{} does not contain items matching the contains schema", self.render(t)));
                 }
             }
             if let Some(mx) = nd.max_contains {
                 if count > mx {
-                    fail!("maxContains", format!("{} contains more than {} items matching the contains schema", self.render(t), mx));
+                    fail!(self, ok, n, "maxContains", format!("{} contains more than {} items matching the contains schema", self.render(t), mx));
                 }
             }
         }
@@ -727,26 +720,16 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         let p = self.p;
         let nd = &p.nodes[n as usize];
         let mut ok = true;
-        macro_rules! fail {
-            ($kw:expr, $msg:expr) => {{
-                if !self.collect {
-                    return false;
-                }
-                let m = $msg;
-                self.err(n, $kw, m);
-                ok = false;
-            }};
-        }
         let len64 = len as u64;
         if let Some(m) = nd.min_properties {
             if len64 < m {
                 let s = if m == 1 { "should be non-empty".to_string() } else { format!("has fewer than {m} properties") };
-                fail!("minProperties", format!("{} {}", self.render(t), s));
+                fail!(self, ok, n, "minProperties", format!("{} {}", self.render(t), s));
             }
         }
         if let Some(m) = nd.max_properties {
             if len64 > m {
-                fail!("maxProperties", format!("{} has more than {m} properties", self.render(t)));
+                fail!(self, ok, n, "maxProperties", format!("{} has more than {m} properties", self.render(t)));
             }
         }
         let need_members = !nd.properties.is_empty() || !nd.pattern_properties.is_empty() || nd.additional_properties.is_some() || nd.property_names.is_some();
@@ -861,14 +844,14 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 present_small & (1u128 << pi) != 0
             };
             if !present {
-                fail!("required", format!("{} is a required property", quote(&String::from_utf8_lossy(r))));
+                fail!(self, ok, n, "required", format!("{} is a required property", quote(&String::from_utf8_lossy(r))));
             }
         }
         for (k, deps) in &nd.dependent_required {
             if self.has_key(t, end, k) {
                 for dname in deps {
                     if !self.has_key(t, end, dname) {
-                        fail!("dependentRequired", format!("{} is a dependency of {}", quote(&String::from_utf8_lossy(dname)), quote(&String::from_utf8_lossy(k))));
+                        fail!(self, ok, n, "dependentRequired", format!("{} is a dependency of {}", quote(&String::from_utf8_lossy(dname)), quote(&String::from_utf8_lossy(k))));
                     }
                 }
             }
@@ -897,38 +880,61 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         false
     }
 
-    /// Marks the members of the object at `t` that `n` evaluates (for unevaluatedProperties).
-    fn eval_props(&mut self, n: u32, t: usize, seen: &mut [bool], top: bool) {
+    /// Marks what `n` evaluates of the value at `t` (for unevaluatedProperties when `items`
+    /// is false: its members; for unevaluatedItems: its items). Annotations come only from
+    /// subschemas that hold for the value.
+    fn eval_marks(&mut self, n: u32, t: usize, seen: &mut [bool], top: bool, items: bool) {
         let p = self.p;
         let nd = &p.nodes[n as usize];
         if nd.boolean.is_some() {
             return;
         }
         if let Some(r) = nd.ref_ {
-            self.eval_props(r, t, seen, false);
+            self.eval_marks(r, t, seen, false, items);
         }
         if let Some((anchor, fb)) = &nd.dynamic_ref {
             let target = self.resolve_dynamic(anchor, *fb);
-            self.eval_props(target, t, seen, false);
+            self.eval_marks(target, t, seen, false, items);
         }
-        let Tok::Obj(_, end) = self.d.toks[t] else { return };
-        if !top && nd.unevaluated_properties.is_some() && self.quiet(n, t) {
+        let (len, end) = match (self.d.toks[t], items) {
+            (Tok::Arr(len, end), true) | (Tok::Obj(len, end), false) => (len as usize, end as usize),
+            _ => return,
+        };
+        let nested = if items { nd.unevaluated_items.is_some() } else { nd.unevaluated_properties.is_some() };
+        if !top && nested && self.quiet(n, t) {
             seen.iter_mut().for_each(|s| *s = true);
             return;
         }
-        if !nd.properties.is_empty() || !nd.pattern_properties.is_empty() || nd.additional_properties.is_some() {
+        if items {
+            if nd.items.is_some() {
+                seen.iter_mut().for_each(|s| *s = true);
+            } else {
+                for s in seen.iter_mut().take(nd.prefix_items.len().min(len)) {
+                    *s = true;
+                }
+            }
+            if let Some(c) = nd.contains {
+                let mut i = t + 1;
+                for s in seen.iter_mut().take(len) {
+                    if self.quiet(c, i) {
+                        *s = true;
+                    }
+                    i = self.d.next(i);
+                }
+            }
+        } else if !nd.properties.is_empty() || !nd.pattern_properties.is_empty() || nd.additional_properties.is_some() {
             let mut i = t + 1;
             let mut k = 0;
-            while i < end as usize {
+            while i < end {
                 if let Tok::Str(ksp) = self.d.toks[i] {
                     let key = self.d.bytes(ksp);
-                    let mut m = nd.prop(key).is_some();
+                    let mut m = nd.prop(key).is_some() || nd.additional_properties.is_some();
                     for &(pi, _) in &nd.pattern_properties {
                         if let Ok(true) = p.patterns[pi].search(self.d.str(ksp)) {
                             m = true;
                         }
                     }
-                    if m || nd.additional_properties.is_some() {
+                    if m {
                         seen[k] = true;
                     }
                 }
@@ -937,81 +943,28 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             }
         }
         for &b in &nd.all_of {
-            self.eval_props(b, t, seen, false);
+            self.eval_marks(b, t, seen, false, items);
         }
         for &b in nd.any_of.iter().chain(nd.one_of.iter()) {
             if self.quiet(b, t) {
-                self.eval_props(b, t, seen, false);
+                self.eval_marks(b, t, seen, false, items);
             }
         }
         if let Some(c) = nd.if_ {
             if self.quiet(c, t) {
-                self.eval_props(c, t, seen, false);
+                self.eval_marks(c, t, seen, false, items);
                 if let Some(th) = nd.then_ {
-                    self.eval_props(th, t, seen, false);
+                    self.eval_marks(th, t, seen, false, items);
                 }
             } else if let Some(el) = nd.else_ {
-                self.eval_props(el, t, seen, false);
+                self.eval_marks(el, t, seen, false, items);
             }
         }
-        for (k, dn) in &nd.dependent_schemas {
-            if self.has_key(t, end as usize, k) {
-                self.eval_props(*dn, t, seen, false);
-            }
-        }
-    }
-
-    /// Marks the items of the array at `t` that `n` evaluates (for unevaluatedItems).
-    fn eval_items(&mut self, n: u32, t: usize, seen: &mut [bool], top: bool) {
-        let p = self.p;
-        let nd = &p.nodes[n as usize];
-        if nd.boolean.is_some() {
-            return;
-        }
-        if let Some(r) = nd.ref_ {
-            self.eval_items(r, t, seen, false);
-        }
-        if let Some((anchor, fb)) = &nd.dynamic_ref {
-            let target = self.resolve_dynamic(anchor, *fb);
-            self.eval_items(target, t, seen, false);
-        }
-        let Tok::Arr(len, _) = self.d.toks[t] else { return };
-        if !top && nd.unevaluated_items.is_some() && self.quiet(n, t) {
-            seen.iter_mut().for_each(|s| *s = true);
-            return;
-        }
-        if nd.items.is_some() {
-            seen.iter_mut().for_each(|s| *s = true);
-        } else {
-            for k in 0..nd.prefix_items.len().min(len as usize) {
-                seen[k] = true;
-            }
-        }
-        if let Some(c) = nd.contains {
-            let mut i = t + 1;
-            for k in 0..len as usize {
-                if self.quiet(c, i) {
-                    seen[k] = true;
+        if !items {
+            for (k, dn) in &nd.dependent_schemas {
+                if self.has_key(t, end, k) {
+                    self.eval_marks(*dn, t, seen, false, items);
                 }
-                i = self.d.next(i);
-            }
-        }
-        for &b in &nd.all_of {
-            self.eval_items(b, t, seen, false);
-        }
-        for &b in nd.any_of.iter().chain(nd.one_of.iter()) {
-            if self.quiet(b, t) {
-                self.eval_items(b, t, seen, false);
-            }
-        }
-        if let Some(c) = nd.if_ {
-            if self.quiet(c, t) {
-                self.eval_items(c, t, seen, false);
-                if let Some(th) = nd.then_ {
-                    self.eval_items(th, t, seen, false);
-                }
-            } else if let Some(el) = nd.else_ {
-                self.eval_items(el, t, seen, false);
             }
         }
     }
