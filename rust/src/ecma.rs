@@ -228,7 +228,7 @@ impl Tr {
                 self.out.push(')');
                 // Annex B: a lookahead may be quantified in legacy patterns
                 if !self.u {
-                    return self.quantifier_opt(true);
+                    return self.quantifier_opt();
                 }
                 return self.no_quantifier();
             }
@@ -249,7 +249,7 @@ impl Tr {
         self.atom()?;
         self.size += 1;
         let atom = self.size - before;
-        let q = self.quantifier_opt(false);
+        let q = self.quantifier_opt();
         if let Some(factor) = self.last_factor.take() {
             self.size = before + atom.saturating_mul(factor);
         }
@@ -300,7 +300,7 @@ impl Tr {
         Some((lo, hi, j + 1 - self.i))
     }
 
-    fn quantifier_opt(&mut self, _look: bool) -> Result<(), String> {
+    fn quantifier_opt(&mut self) -> Result<(), String> {
         let q = match self.peek() {
             Some('*') => {
                 self.i += 1;
@@ -648,7 +648,6 @@ impl Tr {
             }
             let a = self.class_atom()?;
             if self.peek() == Some('-') && self.at(1).is_some_and(|x| x != ']') {
-                let save = self.i;
                 self.i += 1;
                 let b = self.class_atom()?;
                 match (&a, &b) {
@@ -664,7 +663,6 @@ impl Tr {
                             return Err("invalid character class range".into());
                         }
                         // Annex B: the '-' is literal
-                        let _ = save;
                         items.push(a);
                         items.push(ClassItem::Range('-' as u32, '-' as u32));
                         items.push(b);
@@ -727,9 +725,6 @@ impl Tr {
         self.i += 1;
         if c == '\\' {
             return self.class_escape(true);
-        }
-        if c == '[' || c == '&' || c == '~' || c == '-' || c == '^' {
-            return Ok(ClassItem::Range(c as u32, c as u32));
         }
         Ok(ClassItem::Range(c as u32, c as u32))
     }

@@ -414,14 +414,15 @@ impl<'d, 'a> Parser<'d, 'a> {
         }
         let int_end = i;
         let mut float = false;
+        // one or more digits from `i` -> the index after them
+        let digits = |i: usize| -> Option<usize> {
+            let end = i + src[i.min(src.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
+            (end > i).then_some(end)
+        };
         if src.get(i) == Some(&b'.') {
-            i += 1;
-            let d = i;
-            while i < src.len() && src[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i == d {
-                return self.err("invalid number", i);
+            match digits(i + 1) {
+                Some(end) => i = end,
+                None => return self.err("invalid number", i + 1),
             }
             float = true;
         }
@@ -430,12 +431,9 @@ impl<'d, 'a> Parser<'d, 'a> {
             if matches!(src.get(i), Some(b'+') | Some(b'-')) {
                 i += 1;
             }
-            let d = i;
-            while i < src.len() && src[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i == d {
-                return self.err("invalid number", i);
+            match digits(i) {
+                Some(end) => i = end,
+                None => return self.err("invalid number", i),
             }
             float = true;
         }

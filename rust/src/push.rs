@@ -19,8 +19,6 @@ use crate::parse::{self, Doc, PathItem, Tok};
 use crate::program::*;
 use crate::validate::Val;
 use crate::{DecodeFailure, Invalid, Program};
-#[allow(unused_imports)]
-use crate::GaveUp;
 
 const MAX_ALTS: usize = 64;
 const MAX_EXPAND: u32 = 16;
@@ -75,7 +73,6 @@ pub struct Push {
     uni: u32,
     lit: &'static [u8],
     lit_i: usize,
-    root_alive: bool,
     failed: bool,
     /// an array item may start: its alternatives are computed when it does
     need_item: bool,
@@ -161,7 +158,6 @@ impl Push {
             uni: 0,
             lit: b"",
             lit_i: 0,
-            root_alive: true,
             failed: false,
             need_item: false,
             str_escaped: false,
@@ -253,19 +249,11 @@ impl Push {
             return Ok(());
         };
         let parents: Vec<u32> = surv.iter().map(|a| a.parent).collect();
-        match self.stack.last_mut() {
-            None => {
-                if surv.is_empty() {
-                    self.root_alive = false;
-                }
-            }
-            Some(f) => {
-                if let Some(_palts) = &f.alts {
-                    for (i, alive) in f.alive.iter_mut().enumerate() {
-                        if *alive && !parents.contains(&(i as u32)) {
-                            *alive = false;
-                        }
-                    }
+        // the enclosing value's alternatives that no survivor came from die
+        if let Some(f) = self.stack.last_mut() {
+            for (i, alive) in f.alive.iter_mut().enumerate() {
+                if *alive && !parents.contains(&(i as u32)) {
+                    *alive = false;
                 }
             }
         }

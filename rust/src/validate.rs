@@ -3,7 +3,7 @@
 //! schema path.
 
 use crate::ecma::SearchError;
-use crate::jval::{self, equal, equal_toks, hash_tok, num_dec, JVal};
+use crate::jval::{equal, equal_toks, hash_tok, num_dec, JVal};
 use crate::num::{quote, Dec};
 use crate::parse::{Doc, PathItem, Span, Tok};
 use crate::program::*;
@@ -1056,5 +1056,3 @@ fn render_tok(d: &Doc<'_>, t: usize, out: &mut String) {
     }
 }
 
-#[allow(dead_code)]
-fn unused(_: &jval::JVal) {}

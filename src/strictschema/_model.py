@@ -16,13 +16,12 @@ program that judges outputs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ._errors import RefResolutionError, SchemaError
+from ._errors import SchemaError
 from ._load import Source, referencing_spec
-from ._paths import Location, json_path, pointer_parts
+from ._paths import Location, pointer_parts
 
 __all__ = ["SchemaModel", "build_model"]
 
@@ -101,9 +100,6 @@ class _Builder:
         self.todo.append((schema, resolver, path, i))
         return i
 
-    def lookup(self, ref: str, resolver: Any, path: Location) -> Any:
-        return self.src.lookup(ref, resolver, path)
-
     def run(self, start: Any = None) -> SchemaModel:
         schema = self.src.schema if start is None else start
         root = self.node(schema, self.src.resolver(), ())
@@ -158,13 +154,13 @@ class _Builder:
             self.recursive_roots[res] = True
         ref = s.get("$ref")
         if isinstance(ref, str):
-            resolved = self.lookup(ref, resolver, path + ("$ref",))
+            resolved = self.src.lookup(ref, resolver, path + ("$ref",))
             n["ref"] = self.node(resolved.contents, resolved.resolver, _target_path(ref, path))
             if self.legacy:
                 return n
         if self.draft == "draft2020-12" and isinstance(s.get("$dynamicRef"), str):
             dref = s["$dynamicRef"]
-            resolved = self.lookup(dref, resolver, path + ("$dynamicRef",))
+            resolved = self.src.lookup(dref, resolver, path + ("$dynamicRef",))
             static = self.node(resolved.contents, resolved.resolver, _target_path(dref, path))
             frag = dref.partition("#")[2]
             target = resolved.contents
@@ -176,7 +172,7 @@ class _Builder:
                 n["allOf"] = [static]
         if self.draft == "draft2019-09" and isinstance(s.get("$recursiveRef"), str):
             rref = s["$recursiveRef"]
-            resolved = self.lookup(rref, resolver, path + ("$recursiveRef",))
+            resolved = self.src.lookup(rref, resolver, path + ("$recursiveRef",))
             static = self.node(resolved.contents, resolved.resolver, ())
             target = resolved.contents
             if isinstance(target, dict) and target.get("$recursiveAnchor") is True:
@@ -357,10 +353,3 @@ def build_model(src: Source, start: Any = None) -> SchemaModel:
         return _Builder(src).run(start)
     except RecursionError:
         raise SchemaError("schema is nested too deeply") from None
-
-
-def iter_nodes(model: SchemaModel) -> Iterator[tuple[int, dict[str, Any]]]:
-    return iter(enumerate(model.nodes))
-
-
-_ = (RefResolutionError, json_path)

@@ -110,10 +110,11 @@ class Validator:
         self._setup(load_source(schema, registry, trusted=True), (schema, registry, True))
         return self
 
-    def _setup(self, source: Source, args: tuple[Any, Any, bool]) -> None:
+    def _setup(self, source: Source, args: tuple[Any, Any, bool],
+               model: SchemaModel | None = None) -> None:
         self._source = source
         self._args = args
-        self._model = source.model_of()
+        self._model = source.model_of() if model is None else model
         self._program = program_of(self._model)
         self._subs: dict[int, tuple[Any, Validator | None]] = {}
 
@@ -224,13 +225,10 @@ class Validator:
         entry = self._subs.get(id(subschema))
         if entry is None or entry[0] is not subschema:
             sub = None
-            if isinstance(subschema, (dict, bool)):
+            if isinstance(subschema, (dict, bool)):  # judged with refs resolved at the root
                 sub = Validator.__new__(Validator)
-                sub._source = self._source
-                sub._args = (subschema, self._source.registry, True)
-                sub._model = build_model(self._source, subschema)
-                sub._program = program_of(sub._model)
-                sub._subs = {}
+                sub._setup(self._source, (subschema, self._source.registry, True),
+                           build_model(self._source, subschema))
             entry = self._subs[id(subschema)] = (subschema, sub)
         v = entry[1]
         if v is None:
