@@ -31,6 +31,28 @@ create_exception!(_core, GaveUp, Failure, "A pattern search hit its limit: (mess
 
 use program::FxMap;
 
+/// What turns the core's failures into the package's public exceptions (set once by the
+/// Python side), so that `validate_json` and `is_valid_json` can be called with no Python
+/// wrapper in between.
+static TRANSLATE: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+
+/// The public exception for a failure of the core (unchanged without a translator).
+fn public(py: Python<'_>, e: PyErr) -> PyErr {
+    match TRANSLATE.get(py) {
+        Some(f) if e.is_instance_of::<Failure>(py) => match f.call1(py, (e.value(py),)) {
+            Ok(x) => PyErr::from_value(x.into_bound(py)),
+            Err(e2) => e2,
+        },
+        _ => e,
+    }
+}
+
+/// Install `f(failure) -> exception` as the translator of `validate_json`/`is_valid_json`.
+#[pyfunction]
+fn set_translator(py: Python<'_>, f: Py<PyAny>) -> PyResult<()> {
+    TRANSLATE.set(py, f).map_err(|_| PyValueError::new_err("the translator is already set"))
+}
+
 
 pub(crate) fn path_tuple<'py>(py: Python<'py>, parts: &[PathItem]) -> PyResult<Bound<'py, PyTuple>> {
     let items: Vec<Bound<'py, PyAny>> = parts
@@ -68,6 +90,21 @@ fn decode_err(py: Python<'_>, src: &[u8], e: &parse::ParseError) -> PyErr {
         Ok(p) => DecodeFailure::new_err((e.msg.clone(), chars, p)),
         Err(err) => err,
     }
+}
+
+/// `data` itself, or a bytes copy of a bytearray or memoryview (held in `slot`).
+fn as_text<'a, 'py>(data: &'a Bound<'py, PyAny>, slot: &'a mut Option<Bound<'py, PyAny>>) -> PyResult<&'a Bound<'py, PyAny>> {
+    let ptr = data.as_ptr();
+    unsafe {
+        if ffi::PyByteArray_Check(ptr) != 0 || ffi::PyMemoryView_Check(ptr) != 0 {
+            let b = ffi::PyBytes_FromObject(ptr);
+            if b.is_null() {
+                return Err(PyErr::fetch(data.py()));
+            }
+            return Ok(slot.insert(Bound::from_owned_ptr(data.py(), b)));
+        }
+    }
+    Ok(data)
 }
 
 /// The bytes of `data` (bytes or str) without copying.
@@ -405,35 +442,39 @@ impl Program {
     /// JSON text -> the value, checked; raises DecodeFailure, Invalid or GaveUp.
     #[pyo3(signature = (data, node=None))]
     fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Py<PyAny>> {
-        let src = unsafe { input_bytes(data)? };
-        let node = self.start(node)?;
-        if let Some(v) = self.direct(src, node, true) {
-            return Ok(unsafe { Bound::from_owned_ptr(py, v).unbind() });
-        }
-        let d = self.parse_doc(py, src)?;
-        let mut v = Val::new(&self.prog, &d, false);
-        if !self.names.is_empty() {
-            let mut ids = KEY_IDS.try_with(|k| k.take()).unwrap_or_default();
-            ids.clear();
-            ids.resize(d.toks.len(), u32::MAX);
-            v.key_ids = Some(ids);
-        }
-        let ok = v.run(node);
-        if v.fatal.is_some() {
-            self.verdict(py, &d, node)?;
-        }
-        if !ok {
-            let errs = self.collect(py, &d, node)?;
-            return Err(Invalid::new_err((errs.unbind(),)));
-        }
-        let ids = v.key_ids.take();
-        let value = unsafe { Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind() };
-        if let Some(ids) = ids {
-            if ids.capacity() <= 16 << 20 {
-                let _ = KEY_IDS.try_with(|k| k.replace(ids));
+        (|| -> PyResult<Py<PyAny>> {
+            let mut slot = None;
+            let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+            let node = self.start(node)?;
+            if let Some(v) = self.direct(src, node, true) {
+                return Ok(unsafe { Bound::from_owned_ptr(py, v).unbind() });
             }
-        }
-        Ok(value)
+            let d = self.parse_doc(py, src)?;
+            let mut v = Val::new(&self.prog, &d, false);
+            if !self.names.is_empty() {
+                let mut ids = KEY_IDS.try_with(|k| k.take()).unwrap_or_default();
+                ids.clear();
+                ids.resize(d.toks.len(), u32::MAX);
+                v.key_ids = Some(ids);
+            }
+            let ok = v.run(node);
+            if v.fatal.is_some() {
+                self.verdict(py, &d, node)?;
+            }
+            if !ok {
+                let errs = self.collect(py, &d, node)?;
+                return Err(Invalid::new_err((errs.unbind(),)));
+            }
+            let ids = v.key_ids.take();
+            let value = unsafe { Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind() };
+            if let Some(ids) = ids {
+                if ids.capacity() <= 16 << 20 {
+                    let _ = KEY_IDS.try_with(|k| k.replace(ids));
+                }
+            }
+            Ok(value)
+        })()
+        .map_err(|e| public(py, e))
     }
 
     /// JSON text -> (value, errors): errors is None when valid; the value is built either way.
@@ -455,13 +496,17 @@ impl Program {
     /// JSON text -> the verdict, building nothing.
     #[pyo3(signature = (data, node=None))]
     fn is_valid_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {
-        let src = unsafe { input_bytes(data)? };
-        let node = self.start(node)?;
-        if self.direct(src, node, false).is_some() {
-            return Ok(true);
-        }
-        let d = self.parse_doc(py, src)?;
-        self.verdict(py, &d, node)
+        (|| -> PyResult<bool> {
+            let mut slot = None;
+            let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+            let node = self.start(node)?;
+            if self.direct(src, node, false).is_some() {
+                return Ok(true);
+            }
+            let d = self.parse_doc(py, src)?;
+            self.verdict(py, &d, node)
+        })()
+        .map_err(|e| public(py, e))
     }
 
     /// JSON text -> every error (empty when valid), building nothing.
@@ -600,6 +645,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_function(wrap_pyfunction!(check_format, m)?)?;
     m.add_function(wrap_pyfunction!(translate_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(set_translator, m)?)?;
     m.add("Failure", m.py().get_type::<Failure>())?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     m.add("DecodeFailure", m.py().get_type::<DecodeFailure>())?;
