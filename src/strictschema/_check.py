@@ -159,6 +159,11 @@ class _Checker:
         if "minItems" in node and p.min_items_cap is not None and node["minItems"] > p.min_items_cap:
             self.error(loc + ("minItems",), "min_items_too_large",
                        f"minItems above {p.min_items_cap} is not accepted by profile {p.name}")
+        for kw in ("maxLength", "maxItems"):
+            if p.max_bound is not None and isinstance(node.get(kw), int) and \
+                    node[kw] > p.max_bound:
+                self.error(loc + (kw,), "bound_too_large",
+                           f"{kw} above {p.max_bound} is not accepted by profile {p.name}")
         if "format" in node and node["format"] not in p.formats:
             self.error(loc + ("format",), "unsupported_format",
                        f"format {node['format']!r} is not accepted by profile {p.name} (A7)")

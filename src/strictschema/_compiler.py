@@ -209,8 +209,16 @@ def _contradiction(s: dict, t: str) -> str | None:
     return None
 
 
+# rule names llama-cpp-python's converter uses for itself (PRIMITIVE_RULES,
+# STRING_FORMAT_RULES, RESERVED_NAMES in llama_cpp/llama_grammar.py)
+_GBNF_RESERVED = frozenset({
+    "root", "dot", "space", "boolean", "decimal-part", "integral-part", "number", "integer",
+    "value", "object", "array", "uuid", "char", "string", "null", "date", "time", "date-time",
+    "date-string", "time-string", "date-time-string"})
+
+
 def spell_classes(pattern: str) -> str | None:
-    """``pattern`` in the escapes llama.cpp's GBNF reads after llama-cpp-python's converter:
+    r"""``pattern`` in the escapes llama.cpp's GBNF reads after llama-cpp-python's converter:
     ``\d`` and ``\w`` spelled as the ASCII classes they are in ECMA-262, an escaped
     punctuation character written as a one-character class (``\.`` -> ``[.]``) or, in a
     class, plainly (``[\w\-]`` -> ``[A-Za-z0-9_-]``). None when an escape has no such
@@ -570,12 +578,15 @@ class _Compiler:
     @classmethod
     def plain_def_names(cls, wire: dict) -> dict:
         """Definition names of letters, digits and '-' only (llama-cpp-python's converter
-        names a recursive rule by the raw definition name, and GBNF takes no '_')."""
+        names a recursive rule by the raw definition name, and GBNF takes no '_'), and none
+        of the converter's own rule names (a definition "date" would be its date format)."""
         import re
 
         names: dict[str, str] = {}
         for name in wire["$defs"]:
             base = re.sub(r"[^A-Za-z0-9-]", "-", name) or "Def"
+            if base.lower() in _GBNF_RESERVED:  # the converter's own rules (a format "date")
+                base += "-def"
             plain, i = base, 2
             while plain in names.values() or (plain != name and plain in wire["$defs"]):
                 plain, i = f"{base}-{i}", i + 1
@@ -1541,6 +1552,10 @@ class _Compiler:
             elif kw == "format" and v not in self.profile.formats:
                 self.lose(loc, kw, v, notes,
                           f"format {v!r} is not accepted by profile {self.profile.name}")
+            elif kw == "maxLength" and self.profile.max_bound is not None and \
+                    v > self.profile.max_bound:
+                self.lose(loc, kw, v, notes, f"profile {self.profile.name} accepts maxLength "
+                          f"up to {self.profile.max_bound}")
             else:
                 wire[kw] = v
         self.leftovers(s, t, handled, loc, notes)
@@ -1881,7 +1896,8 @@ class _Compiler:
         wire = {"type": "array", **self.annotations(s, loc), "items": iw}
         for kw in ("minItems", "maxItems"):
             if kw in s:
-                cap = self.profile.min_items_cap if kw == "minItems" else None
+                cap = self.profile.min_items_cap if kw == "minItems" else \
+                    self.profile.max_bound
                 if kw in self.profile.keywords and (cap is None or s[kw] <= cap):
                     wire[kw] = s[kw]
                 else:
