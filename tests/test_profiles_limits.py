@@ -218,3 +218,14 @@ def test_llama_cpp_patterns_and_type_lists_in_what_the_converter_reads() -> None
     assert check_strict(c.schema, "llama.cpp") == []
     with pytest.raises(strictschema.ValidationError):
         c.validate_json('{"z": "12345", "w": "x", "n": null}')
+
+
+def test_llama_cpp_a_property_named_ref_is_sent_under_another_name() -> None:
+    s = {"type": "object", "properties": {"$ref": {"type": "string"}, "ref": {"type": "integer"}},
+         "required": ["$ref"]}
+    assert [d.code for d in check_strict(s, "llama.cpp")] == ["reserved_key"]
+    c = strictschema.compile(s, profile="llama.cpp")
+    assert list(c.schema["properties"]) == ["ref_2", "ref"] and c.schema["required"] == ["ref_2"]
+    assert check_strict(c.schema, "llama.cpp") == []
+    assert c.encode({"$ref": "a", "ref": 1}) == {"ref_2": "a", "ref": 1}
+    assert c.validate_json('{"ref_2": "a"}') == {"$ref": "a"}

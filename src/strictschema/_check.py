@@ -217,6 +217,10 @@ class _Checker:
             else:
                 self.n_optional += len(set(props) - set(required))
             for name, sub in props.items():
+                if name in p.reserved_keys:
+                    self.error(loc + ("properties", name), "reserved_key",
+                               f"profile {p.name}'s engine reads a property {name!r} as a "
+                               "keyword")
                 self.n_properties += 1
                 self.string_size += len(name)
                 self.node(sub, loc + ("properties", name), depth + 1)

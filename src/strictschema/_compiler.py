@@ -1625,6 +1625,7 @@ class _Compiler:
         # repeats each property once per later one; one property sent required keeps it linear
         pinned = next(iter(props), None) if self.pin_optional and len(props) > 2 and not (
             set(props) & set(required)) else None
+        renamed: dict[str, str] = {}  # wire name -> property name (Profile.reserved_keys)
         for name, sub in props.items():
             ploc = loc + ("properties", name)
             if sub is False:
@@ -1644,6 +1645,16 @@ class _Compiler:
                     continue
                 w, c = compiled
             spec = C.PropertySpec(name, c)
+            if name in self.profile.reserved_keys:  # sent under a name the engine reads
+                wire_name, i = name.lstrip("$") or "key", 2
+                while wire_name in props or wire_name in renamed:
+                    wire_name, i = f"{name.lstrip('$') or 'key'}_{i}", i + 1
+                spec.wire_name = wire_name
+                renamed[wire_name] = name
+                self.info(ploc, "property_renamed",
+                          f"property {name!r} sent as {wire_name!r}: profile "
+                          f"{self.profile.name}'s engine reads a property {name!r} as a "
+                          "keyword; decoded back")
             if name == pinned:
                 wire_required.add(name)
                 self.info(ploc, "optional_made_required",
@@ -1673,10 +1684,10 @@ class _Compiler:
                     self.pending_nullable.append((spec, before, ploc))
                 else:
                     self.optional_mode(spec, bool(was_nullable), ploc)
-            wire_props[name] = w
+            wire_props[spec.wire_name] = w
             specs.append(spec)
         extra = None
-        if self.profile.maps and self.profile.open_with_properties and all(
+        if self.profile.maps and self.profile.open_with_properties and not renamed and all(
                 p.codec.identity and p.mode in ("required", "maybe") for p in specs):
             extra = self.open_extra(s, loc, res, depth)  # decoded as is: no codec drops keys
         if extra is not None:
@@ -1692,8 +1703,8 @@ class _Compiler:
         if not wire_props:
             self.info(loc, "empty_object", "object with no properties (A6)")
         wire = {"type": "object", **self.annotations(s, loc), "properties": wire_props,
-                "required": [n for n in wire_props if n in required or n in wire_required
-                             or self.profile.all_required],
+                "required": [n for n in wire_props if renamed.get(n, n) in required
+                             or renamed.get(n, n) in wire_required or self.profile.all_required],
                 "additionalProperties": False if extra is None else extra}
         self.leftovers(s, "object", handled, loc, notes)
         codec = C.IDENTITY if extra is not None else C.ObjectCodec(specs)
@@ -1855,7 +1866,9 @@ class _Compiler:
         wire["items"] = entry
         for src_kw, wire_kw in (("minProperties", "minItems"), ("maxProperties", "maxItems")):
             if src_kw in s:
-                if wire_kw in self.profile.keywords:
+                cap = self.profile.min_items_cap if wire_kw == "minItems" else \
+                    self.profile.max_bound
+                if wire_kw in self.profile.keywords and (cap is None or s[src_kw] <= cap):
                     wire[wire_kw] = s[src_kw]
                 else:
                     self.lose(loc, src_kw, s[src_kw], notes)
