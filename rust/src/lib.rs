@@ -543,6 +543,33 @@ impl Program {
         self.collect(py, &d, node)
     }
 
+    /// The indices of the texts in `lines` (bytes or str each) that are not valid: not
+    /// JSON, invalid, or a pattern search that gave up. The verdict-only route over a block
+    /// of outputs in one call (the CLI's JSONL loop).
+    fn invalid_lines(&self, lines: &Bound<'_, PyList>) -> PyResult<Vec<usize>> {
+        let root = self.prog.root;
+        let mut bad = Vec::new();
+        for (i, item) in lines.iter().enumerate() {
+            let Ok(src) = (unsafe { input_bytes(&item) }) else {
+                bad.push(i);
+                continue;
+            };
+            if self.direct(src, root, false).is_some() {
+                continue;
+            }
+            let mut d = Doc::new(src);
+            if parse::parse(&mut d).is_err() {
+                bad.push(i);
+                continue;
+            }
+            let mut v = Val::new(&self.prog, &d, false);
+            if !v.run(root) || v.fatal.is_some() {
+                bad.push(i);
+            }
+        }
+        Ok(bad)
+    }
+
     /// A push-mode run of this program (see `push.rs`).
     #[pyo3(signature = (node=None))]
     fn push(slf: &Bound<'_, Self>, node: Option<u32>) -> PyResult<push::Push> {

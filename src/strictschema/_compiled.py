@@ -253,6 +253,15 @@ class Compiled:
             self._judge = judge
         return self._judge
 
+    def _batch(self) -> Any:
+        """``lines -> indices`` of the texts the acceptor would not pass, judged in one call
+        of the core (verdict only), or None where the acceptor needs more than the core's
+        verdict (a decode that can fail, a model)."""
+        one = self._judge_validator()
+        if one is None or not _total(self._codec) or self._source.adapter is not None:
+            return None
+        return one._program.invalid_lines
+
     def _acceptor(self) -> Any:
         """``raw -> True | explain``: ``True`` when ``parse(raw)`` would succeed (the CLI's
         verdicts); otherwise a function that raises what it raises. It never raises itself.
