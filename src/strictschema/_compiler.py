@@ -1871,7 +1871,9 @@ class _Compiler:
                 if wire_kw in self.profile.keywords and (cap is None or s[src_kw] <= cap):
                     wire[wire_kw] = s[src_kw]
                 else:
-                    self.lose(loc, src_kw, s[src_kw], notes)
+                    self.lose(loc, src_kw, s[src_kw], notes, "" if wire_kw not in
+                              self.profile.keywords else f"profile {self.profile.name} "
+                              f"accepts {wire_kw} (from {src_kw}) up to {cap}")
         self.info(loc, "map_as_entries",
                   "free-form object (additionalProperties) sent as an array of {key, value} "
                   "entries; decoded back to an object (A4.1)")
@@ -1914,7 +1916,8 @@ class _Compiler:
                 if kw in self.profile.keywords and (cap is None or s[kw] <= cap):
                     wire[kw] = s[kw]
                 else:
-                    self.lose(loc, kw, s[kw], notes)
+                    self.lose(loc, kw, s[kw], notes, "" if kw not in self.profile.keywords
+                              else f"profile {self.profile.name} accepts {kw} up to {cap}")
         self.leftovers(s, "array", handled, loc, notes)
         return self.describe(wire, notes), C.ArrayCodec(ic) if ic is not C.IDENTITY else ic
 
