@@ -84,6 +84,9 @@ pub struct Node {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub unique_items: bool,
+    /// strictschema's own keyword (never read from a schema): the items are objects whose
+    /// string member of this name no two share (map entries, decoded into one object)
+    pub unique_by: Option<Box<[u8]>>,
     pub unevaluated_items: Option<u32>,
     /// (name, node, global name id)
     pub properties: Vec<(Box<[u8]>, u32, u32)>,
@@ -256,6 +259,7 @@ impl Program {
                     || n.min_contains.is_some()
                     || n.max_contains.is_some()
                     || n.unique_items
+                    || n.unique_by.is_some()
                     || !n.pattern_properties.is_empty()
                     || n.property_names.is_some()
                     || !n.dependent_required.is_empty()
@@ -538,6 +542,10 @@ impl Program {
                 "uniqueItems" => {
                     n.unique_items = matches!(x, JVal::Bool(true));
                     n.has_arr |= n.unique_items
+                }
+                "uniqueBy" => {
+                    n.unique_by = x.as_str().map(|k| k.as_bytes().into());
+                    n.has_arr = true
                 }
                 "unevaluatedItems" => {
                     n.unevaluated_items = Some(idx(x)?);
