@@ -136,9 +136,9 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
-    /// For an object at `i`: its first member when that is a string without escapes
-    /// (key bytes, value bytes), to pick a discriminated branch.
-    fn first_member(&self) -> Option<(&'a [u8], &'a [u8])> {
+    /// For an object at `i`: its first key (without escapes) and, when the value is a
+    /// string without escapes, the value, to pick a discriminated branch.
+    fn first_member(&self) -> Option<(&'a [u8], Option<&'a [u8]>)> {
         let src = self.src;
         let mut i = self.i + 1;
         let skip = |mut i: usize| {
@@ -160,8 +160,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         if src.get(i) != Some(&b':') {
             return None;
         }
-        let (vs, ve) = plain(skip(i + 1))?;
-        Some((&src[ks..ke], &src[vs..ve]))
+        Some((&src[ks..ke], plain(skip(i + 1)).map(|(vs, ve)| &src[vs..ve])))
     }
 
     /// The nodes a value of kind `kind` must meet for node `n`.
@@ -210,19 +209,28 @@ impl<'p, 'a> Direct<'p, 'a> {
         Ok(())
     }
 
-    /// The branch of a discriminated union the object at `i` can only be (Fail: none).
+    /// The branch of a discriminated union the object at `i` can only be (Fail: none):
+    /// by a required property's value, or by a key only one closed branch has.
     fn by_discriminator(&self, nd: &Node, kind: u8) -> Result<Option<u32>, Tape> {
-        let Some((name, map)) = &nd.disc else { return Err(Tape::Judge) };
         if kind != T_OBJ {
             return Err(Tape::Judge);
         }
-        match self.first_member() {
-            Some((k, v)) if k == &**name => match map.get(v) {
-                Some(&b) => Ok(Some(b)),
-                None => Err(Tape::Fail),
-            },
-            _ => Err(Tape::Judge),
+        let Some((k, v)) = self.first_member() else { return Err(Tape::Judge) };
+        if let Some((name, map)) = &nd.disc {
+            if k == &**name {
+                return match v.map(|v| map.get(v)) {
+                    Some(Some(&b)) => Ok(Some(b)),
+                    Some(None) => Err(Tape::Fail),
+                    None => Err(Tape::Judge),
+                };
+            }
         }
+        if let Some(map) = &nd.key_disc {
+            if let Some(&b) = map.get(k) {
+                return Ok(Some(b));
+            }
+        }
+        Err(Tape::Judge)
     }
 
     fn value(&mut self, n: u32) -> R {
@@ -478,6 +486,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         self.i += 1;
         let base = self.items.len();
         let mut count: usize = 0;
+        let mut keys_seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         self.ws();
         let r: Result<(), Stop> = (|| {
             if self.src.get(self.i) == Some(&b']') {
@@ -485,6 +494,17 @@ impl<'p, 'a> Direct<'p, 'a> {
                 return Ok(());
             }
             loop {
+                if let Some(key) = shape.and_then(|s| p.nodes[s as usize].unique_by.as_deref()) {
+                    // map entries: the key must be the entry's first member, and new
+                    match (self.src[self.i], self.first_member()) {
+                        (b'{', Some((k, Some(v)))) if k == key => {
+                            if !keys_seen.insert(v) {
+                                return Err(Stop);
+                            }
+                        }
+                        _ => return Err(Stop),
+                    }
+                }
                 let v = match shape {
                     Some(s) => {
                         let nd = &p.nodes[s as usize];
