@@ -442,8 +442,10 @@ impl<'p, 'a> Direct<'p, 'a> {
                 let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
                 let q = w ^ (LO * b'"' as u64);
                 let bs = w ^ (LO * b'\\' as u64);
-                let stop = (q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w;
-                if stop & HI != 0 {
+                let stop = ((q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w) & HI;
+                if stop != 0 {
+                    // the lowest flagged byte is exact (no borrow reaches it from below)
+                    i += (stop.trailing_zeros() / 8) as usize;
                     break;
                 }
                 i += 8;
