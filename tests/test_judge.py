@@ -172,7 +172,9 @@ def test_map_entries_with_a_repeated_key_are_refused_in_one_pass() -> None:
     bad = '{"m": [{"key": "a", "value": 1}, {"key": "a", "value": 2}]}'
     assert judge.is_valid_json(good) and not judge.is_valid_json(bad)
     assert c._acceptor()(good) is True and c._acceptor()(bad) is not True
-    assert c._batch()([good.encode(), bad.encode(), b"", b"{"]) == [1, 2, 3]
+    block = good.encode() + b"\n" + bad.encode() + b"\n\n{\n"
+    assert [i for i, _, _ in c._batch()(block)[1]] == [1, 2, 3]
+    assert c._batch()(block)[0] == 4
     assert c.validate_json(good) == {"m": {"a": 1, "b": 2}}
     with pytest.raises(ValidationError) as info:
         c.validate_json(bad)

@@ -294,6 +294,19 @@ impl Program {
         Ok(d)
     }
 
+    /// The verdict on `src`, building nothing; not JSON or a search that gave up: false.
+    fn verdict_only(&self, src: &[u8], root: u32) -> bool {
+        if self.direct(src, root, false).is_some() {
+            return true;
+        }
+        let mut d = Doc::new(src);
+        if parse::parse(&mut d).is_err() {
+            return false;
+        }
+        let mut v = Val::new(&self.prog, &d, false);
+        v.run(root) && v.fatal.is_none()
+    }
+
     /// The one-pass walk (`direct.rs`): Some(value) when it settles the text as valid
     /// (value null when `make` is false), None when the tape judge must run.
     fn direct(&self, src: &[u8], node: u32, make: bool) -> Option<*mut ffi::PyObject> {
@@ -543,31 +556,25 @@ impl Program {
         self.collect(py, &d, node)
     }
 
-    /// The indices of the texts in `lines` (bytes or str each) that are not valid: not
-    /// JSON, invalid, or a pattern search that gave up. The verdict-only route over a block
-    /// of outputs in one call (the CLI's JSONL loop).
-    fn invalid_lines(&self, lines: &Bound<'_, PyList>) -> PyResult<Vec<usize>> {
+    /// A block of JSONL (bytes): the number of lines (a last line without a newline counts)
+    /// and, for each line that is not a valid output (not JSON, invalid, or a pattern search
+    /// that gave up), (its index, start, end) in the block, the newline left out. The
+    /// verdict-only route over a whole block in one call (the CLI's JSONL loop).
+    fn refused_lines(&self, block: &Bound<'_, PyBytes>) -> (usize, Vec<(usize, usize, usize)>) {
+        let data = block.as_bytes();
         let root = self.prog.root;
         let mut bad = Vec::new();
-        for (i, item) in lines.iter().enumerate() {
-            let Ok(src) = (unsafe { input_bytes(&item) }) else {
-                bad.push(i);
-                continue;
-            };
-            if self.direct(src, root, false).is_some() {
-                continue;
+        let (mut start, mut n) = (0usize, 0usize);
+        while start < data.len() {
+            let end = data[start..].iter().position(|&b| b == b'\n').map_or(data.len(), |k| start + k);
+            let src = &data[start..end];
+            if !self.verdict_only(src, root) {
+                bad.push((n, start, end));
             }
-            let mut d = Doc::new(src);
-            if parse::parse(&mut d).is_err() {
-                bad.push(i);
-                continue;
-            }
-            let mut v = Val::new(&self.prog, &d, false);
-            if !v.run(root) || v.fatal.is_some() {
-                bad.push(i);
-            }
+            n += 1;
+            start = end + 1;
         }
-        Ok(bad)
+        (n, bad)
     }
 
     /// A push-mode run of this program (see `push.rs`).

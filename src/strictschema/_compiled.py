@@ -263,13 +263,13 @@ class Compiled:
         return self._judge  # type: ignore[no-any-return]
 
     def _batch(self) -> Any:
-        """``lines -> indices`` of the texts the acceptor would not pass, judged in one call
-        of the core (verdict only), or None where the acceptor needs more than the core's
-        verdict (a decode that can fail, a model)."""
+        """``block -> (lines, [(index, start, end), ...])``: the lines of a JSONL block the
+        acceptor would not pass, judged in one call of the core (verdict only); None where
+        the acceptor needs more than the core's verdict (a decode that can fail, a model)."""
         one, total = self._judged()
         if one is None or not total or self._source.adapter is not None:
             return None
-        return one._program.invalid_lines
+        return one._program.refused_lines
 
     def _acceptor(self) -> Any:
         """``raw -> True | explain``: ``True`` when ``parse(raw)`` would succeed (the CLI's
