@@ -171,14 +171,17 @@ def _loads(raw: bytes) -> Any:
     return loads(raw)
 
 
-def check_lines(lines: list[bytes], mode: str) -> tuple[int, int, int, list]:
+def check_lines(lines: list[bytes], mode: str,
+                refused: bool = False) -> tuple[int, int, int, list]:
     """Validate one block of JSONL lines.
 
     Returns ``(lines, outputs, valid, bad)`` where ``bad`` lists ``(index, problems)`` with
     the line's index in the block. A blank line counts as an output that is not JSON (an
     empty model output is a finding, not something to skip silently)."""
     compiled = _STATE["compiled"]
-    accepts = compiled._acceptor()  # True, or what explains the refusal
+    # True, or what explains the refusal (lines the core's block judge refused: explained
+    # without judging them again)
+    accepts = compiled._refusal() if refused else compiled._acceptor()
     bad = []
     outputs = valid = 0
     output = mode != "response"
@@ -224,7 +227,7 @@ def check_block(data: bytes, mode: str) -> tuple[int, int, int, list]:
             lines.pop()
         return check_lines(lines, mode)
     n_lines, refused = batch(data)
-    _, outputs, valid, bad = check_lines([data[s:e] for _, s, e in refused], mode)
+    _, outputs, valid, bad = check_lines([data[s:e] for _, s, e in refused], mode, True)
     passed = n_lines - len(refused)
     return n_lines, outputs + passed, valid + passed, [(refused[j][0], p) for j, p in bad]
 

@@ -262,6 +262,32 @@ class Compiled:
             self._judge = (judge, total)
         return self._judge  # type: ignore[no-any-return]
 
+    def _two_steps(self) -> Any:
+        """``raw -> data``: the wire check, then the decode and the residual check; what
+        explains a refusal with the wire errors and the residual's."""
+        check_json, failed, checked = (self._validators()[0].check_json_errors,
+                                       self._wire_failed, self._checked_fn())
+
+        def two_steps(raw: bytes | bytearray | memoryview | str) -> Any:
+            value, errors = check_json(raw)
+            if errors is not None:
+                raise failed(value, errors)
+            return checked(value)
+        return two_steps
+
+    def _refusal(self) -> Any:
+        """``raw -> True | explain`` for a text the one-pass judge refused (``_batch``): the
+        acceptor's answer without asking the judge again."""
+        two_steps = self._two_steps()
+
+        def refusal(raw: bytes | bytearray | memoryview | str) -> Any:
+            try:
+                two_steps(raw)
+            except Exception as exc:  # noqa: BLE001 - explained when asked
+                return _raiser(exc)
+            return True
+        return refusal
+
     def _batch(self) -> Any:
         """``block -> (lines, [(index, start, end), ...])``: the lines of a JSONL block the
         acceptor would not pass, judged in one call of the core (verdict only); None where
@@ -363,15 +389,7 @@ class Compiled:
             if self._codec.identity and self._residual_validator() is None:
                 vj = wire_v.validate_json
             else:
-                check_json, failed, checked = (wire_v.check_json_errors, self._wire_failed,
-                                               self._checked_fn())
-
-                def two_steps(raw: bytes | bytearray | memoryview | str) -> Any:
-                    value, errors = check_json(raw)
-                    if errors is not None:
-                        raise failed(value, errors)
-                    return checked(value)
-                vj = two_steps
+                two_steps = vj = self._two_steps()
                 one = self._judge_validator()
                 if one is not None:  # one pass decides; the two steps explain a refusal
                     judge, decode = one.validate_json, self._fast_decode
