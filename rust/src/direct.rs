@@ -21,7 +21,7 @@ use pyo3::types::PyString;
 use crate::parse::{self, Doc, Parser, Span, Tok, MAX_DEPTH};
 use crate::program::*;
 use crate::validate::Val;
-use crate::{build, key_str, new_str, _PyDict_NewPresized};
+use crate::{build, key_str, new_str, _PyDict_NewPresized, _PyDict_SetItem_KnownHash};
 
 /// The walk did not settle the text: run the tape judge.
 pub struct Stop;
@@ -71,6 +71,8 @@ pub struct Direct<'p, 'a> {
     make: bool,
     names: &'p [Py<PyString>],
     keys: &'p FxMap<Box<[u8]>, u32>,
+    /// enum and const strings made once (`lib.rs`)
+    members: &'p FxMap<Box<[u8]>, Py<PyString>>,
     /// built list items waiting for their list
     items: Vec<*mut ffi::PyObject>,
     /// (start, len, in scratch) of the unknown keys of the open objects (verdict mode)
@@ -103,8 +105,8 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 }
 
 impl<'p, 'a> Direct<'p, 'a> {
-    pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, items: Vec::new(), unknown: Vec::new() }
+    pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
+        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new() }
     }
 
     /// The whole text against `node`: the value (null when not building), or Stop.
@@ -342,7 +344,12 @@ impl<'p, 'a> Direct<'p, 'a> {
             Tok::Float(..) => T_NUM,
             _ => kind,
         };
+        let mut member = false;
         if c.iter().any(|&n| self.p.nodes[n as usize].quick & tk == 0) {
+            member = c.iter().any(|&n| {
+                let nd = &self.p.nodes[n as usize];
+                nd.enum_.is_some() || nd.const_.is_some()
+            });
             self.doc.toks.clear();
             self.doc.toks.push(tok);
             let mut v = Val::new(self.p, &self.doc, false);
@@ -360,6 +367,15 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
         unsafe {
             Ok(match tok {
+                Tok::Str(sp) if member => match self.members.get(self.doc.bytes(sp)) {
+                    // an enum or const member: the string made when the program was
+                    Some(m) => {
+                        let o = m.as_ptr();
+                        ffi::Py_IncRef(o);
+                        o
+                    }
+                    None => new_str(self.doc.bytes(sp), sp.ascii()),
+                },
                 Tok::Str(sp) => new_str(self.doc.bytes(sp), sp.ascii()),
                 Tok::Null => {
                     let o = ffi::Py_None();
@@ -665,7 +681,13 @@ impl<'p, 'a> Direct<'p, 'a> {
                 if self.make {
                     unsafe {
                         let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
-                        ffi::PyDict_SetItem(dict, kobj, v);
+                        // a schema's name is interned: its hash is in the string already
+                        let hash = if idx.is_some() { (*(kobj as *mut ffi::PyASCIIObject)).hash } else { -1 };
+                        if hash != -1 {
+                            _PyDict_SetItem_KnownHash(dict, kobj, v, hash);
+                        } else {
+                            ffi::PyDict_SetItem(dict, kobj, v);
+                        }
                         ffi::Py_DecRef(kobj);
                         ffi::Py_DecRef(v);
                         if before >= 0 && ffi::PyDict_Size(dict) == before {

@@ -132,11 +132,16 @@ struct Program {
     /// the schema's property names as Python strings (interned), by global name id
     names: Vec<Py<PyString>>,
     keys: FxMap<Box<[u8]>, u32>,
+    /// the string members of every enum and const, as Python strings made once: a value
+    /// the walk checked against one is built by reference
+    members: FxMap<Box<[u8]>, Py<PyString>>,
 }
 
 extern "C" {
     /// CPython's presized dict constructor (exported by every CPython 3 build)
     pub(crate) fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
+    /// insert with the key's hash known (exported by every CPython 3 build)
+    pub(crate) fn _PyDict_SetItem_KnownHash(mp: *mut ffi::PyObject, key: *mut ffi::PyObject, item: *mut ffi::PyObject, hash: ffi::Py_hash_t) -> std::os::raw::c_int;
 }
 
 const KEY_CACHE: usize = 2048;
@@ -313,7 +318,7 @@ impl Program {
         if self.prog.dynamic {
             return None;
         }
-        direct::Direct::new(&self.prog, src, make, &self.names, &self.keys).run(node).ok()
+        direct::Direct::new(&self.prog, src, make, &self.names, &self.keys, &self.members).run(node).ok()
     }
 
     fn py_doc<'a>(&self, obj: &Bound<'_, PyAny>) -> PyResult<Doc<'a>> {
@@ -449,7 +454,17 @@ impl Program {
             names.push(PyString::intern(py, &s).unbind());
             keys.insert(k.clone(), i as u32);
         }
-        Ok(Program { prog, names, keys })
+        let mut members: FxMap<Box<[u8]>, Py<PyString>> = FxMap::default();
+        for n in &prog.nodes {
+            let consts = n.const_.iter();
+            let enums = n.enum_.iter().flat_map(|e| e.values.iter());
+            for v in consts.chain(enums) {
+                if let (jval::JVal::Str(t), true) = (v, members.len() < 1 << 16) {
+                    members.entry(t.as_bytes().into()).or_insert_with(|| PyString::intern(py, t).unbind());
+                }
+            }
+        }
+        Ok(Program { prog, names, keys, members })
     }
 
     /// JSON text -> the value, checked; raises DecodeFailure, Invalid or GaveUp.
