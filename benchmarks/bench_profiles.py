@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 import strictschema  # noqa: E402
 from strictschema import SchemaError, UnsupportedSchemaError  # noqa: E402
-from strictschema._check import check_strict  # noqa: E402
+from strictschema._compile._check import check_strict  # noqa: E402
 
 PROVIDERS = ("anthropic", "gemini", "mistral")
 ENGINES = ("llguidance", "xgrammar", "outlines", "llama.cpp")
@@ -180,8 +180,8 @@ def _cyclic(root: dict, defs: dict) -> bool:
 
 def engine_judge(profile: str, schema: dict) -> list[str] | None:
     """The engine compiling the wire schema is the judge for the open profiles."""
-    from strictschema._engines import engine_matcher
-    from strictschema._profiles import PROFILES
+    from strictschema._compile._profiles import PROFILES
+    from strictschema._fuzz._engines import engine_matcher
 
     try:
         engine_matcher(PROFILES[profile], schema)

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 import strictschema
-from strictschema._engines import Unproducible, check_engine, engine_matcher, engine_text
-from strictschema._profiles import PROFILES, Grammar
-
 from _engine_models import MODELS, SCHEMAS
+from strictschema._compile._profiles import PROFILES, Grammar
+from strictschema._fuzz._engines import Unproducible, check_engine, engine_matcher, engine_text
 
 pytest.importorskip("hypothesis")
 

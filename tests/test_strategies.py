@@ -21,8 +21,8 @@ from hypothesis.errors import InvalidArgument
 
 import strictschema
 from strictschema import Validator
-from strictschema._formats import FORMAT_CHECKS
-from strictschema._regex import compile_pattern
+from strictschema._validate._formats import FORMAT_CHECKS
+from strictschema._validate._regex import compile_pattern
 from strictschema.strategies import from_schema
 
 REPO = Path(__file__).resolve().parent.parent

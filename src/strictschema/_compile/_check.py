@@ -1,0 +1,357 @@
+"""The profile's own checker: would the provider accept this schema *as it is*?
+
+It judges any schema (ours, or another tool's output) by rules A3-A27 and B1-B5 of
+``docs/profiles/openai.md``; counting follows S4 (J9): every key of every
+``properties`` map once, depth root=0 and +1 per ``properties/*``, ``items``, ``anyOf/*`` and
+``$defs/*``, refs not followed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._paths import Location
+from ._diagnostics import Diagnostic
+from ._profiles import Profile, get_profile
+
+__all__ = ["check_strict", "limit_usage"]
+
+_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
+_ANNOTATIONS = frozenset({"title", "description"})
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    from .._validate._json import dumps
+
+    return dumps(value)
+
+
+class _Checker:
+    def __init__(self, schema: Any, profile: Profile) -> None:
+        self.root = schema
+        self.profile = profile
+        self.findings: list[Diagnostic] = []
+        self.n_properties = 0
+        self.n_enum_values = 0
+        self.string_size = 0
+        self.max_depth_seen = 0
+        self.defs: dict[str, Any] = {}
+        self.n_optional = 0
+        self.n_unions = 0
+
+    def error(self, loc: Location, code: str, message: str) -> None:
+        self.findings.append(Diagnostic.at(loc, code, "error", message))
+
+    def run(self) -> list[Diagnostic]:
+        root = self.root
+        if not isinstance(root, dict):
+            self.error((), "root_not_object", "root schema must be an object schema (A3)")
+            return self.findings
+        if self.profile.root_object and root.get("type") != "object":
+            self.error((), "root_not_object",
+                       "root schema must have type 'object' (A3)")
+        if self.profile.root_object and "anyOf" in root:
+            self.error((), "root_any_of", "root schema must not be an anyOf (A3)")
+        defs = root.get("$defs", {})
+        if not isinstance(defs, dict):
+            self.error(("$defs",), "invalid_defs", "$defs must be an object")
+            defs = {}
+        self.defs = defs
+        for name, sub in defs.items():
+            self.string_size += len(name)
+            self.node(sub, ("$defs", name), 1)
+        self.node(root, (), 0, is_root=True)
+        self.limits()
+        if not self.profile.recursion:
+            self.cycles()
+        return self.findings
+
+    def node(self, node: Any, loc: Location, depth: int, is_root: bool = False) -> None:
+        p = self.profile
+        self.max_depth_seen = max(self.max_depth_seen, depth)
+        if depth > p.max_depth:
+            self.error(loc, "too_deep",
+                       f"nesting depth {depth} exceeds the limit of {p.max_depth} (B2)")
+            return
+        if isinstance(node, bool):
+            self.error(loc, "boolean_schema", "boolean schemas are not supported (A27)")
+            return
+        if not isinstance(node, dict):
+            self.error(loc, "invalid_schema", "a schema must be a JSON object")
+            return
+        allowed = p.keywords
+        for key in node:
+            if key == "$defs":
+                if not is_root:
+                    self.error(loc + (key,), "nested_defs", "$defs is only accepted at the root")
+            elif key in ("$schema", "$id") and is_root:
+                pass
+            elif key not in allowed:
+                self.error(loc + (key,), "unsupported_keyword",
+                           f"'{key}' is not permitted by profile {p.name}")
+        if "$ref" in node:
+            ref = node["$ref"]
+            others = set(node) - {"$ref"} - ({"$defs", "$schema", "$id"} if is_root else set())
+            if others:
+                self.error(loc, "ref_siblings",
+                           f"$ref cannot have keywords {sorted(others)} (A24)")
+            if ref != "#" and not (isinstance(ref, str) and ref.startswith("#/$defs/")
+                                   and ref[len("#/$defs/"):] in self.defs):
+                self.error(loc + ("$ref",), "unresolvable_ref",
+                           f"$ref {ref!r} must be '#' or name an entry of the root $defs (A22)")
+            return
+        if len(node.get("anyOf") or ()) > 1 or isinstance(node.get("type"), list):
+            self.n_unions += 1
+        if "anyOf" in node:
+            branches = node["anyOf"]
+            extra = set(node) - {"anyOf"} - _ANNOTATIONS - ({"$defs"} if is_root else set())
+            if extra:
+                self.error(loc, "any_of_siblings",
+                           f"anyOf must stand alone, found {sorted(extra)} beside it")
+            if not isinstance(branches, list) or not branches:
+                self.error(loc + ("anyOf",), "invalid_any_of", "anyOf must be a non-empty list")
+                return
+            for i, sub in enumerate(branches):
+                self.node(sub, loc + ("anyOf", i), depth + 1)
+            return
+        if "type" not in node:
+            self.error(loc, "untyped_schema", "every schema needs 'type', 'anyOf' or '$ref' (A27)")
+            return
+        types = node["type"]
+        if isinstance(types, str):
+            types = [types]
+        if (not isinstance(types, list) or not all(isinstance(t, str) for t in types)
+                or not set(types) <= _TYPES or len(set(types)) != len(types)):
+            self.error(loc + ("type",), "invalid_type", f"invalid type {node['type']!r}")
+            return
+        non_null = [t for t in types if t != "null"]
+        if len(non_null) > 1 or (len(types) > 1 and len(non_null) != 1):
+            self.error(loc + ("type",), "multi_type",
+                       "a type list may only be one type plus 'null' (A26)")
+        if "pattern" in node and p.pattern_features:
+            bad = pattern_features(node["pattern"]) & p.pattern_features
+            if bad:
+                self.error(loc + ("pattern",), "unsupported_pattern",
+                           f"pattern uses {', '.join(sorted(bad))}, which profile {p.name} "
+                           "does not accept")
+        if "minItems" in node and p.min_items_cap is not None and node["minItems"] > p.min_items_cap:
+            self.error(loc + ("minItems",), "min_items_too_large",
+                       f"minItems above {p.min_items_cap} is not accepted by profile {p.name}")
+        if "format" in node and node["format"] not in p.formats:
+            self.error(loc + ("format",), "unsupported_format",
+                       f"format {node['format']!r} is not accepted by profile {p.name} (A7)")
+        for kw in ("enum", "const"):
+            if kw in node:
+                values = node[kw] if kw == "enum" else [node[kw]]
+                if kw == "enum" and (not isinstance(values, list) or not values):
+                    self.error(loc + (kw,), "invalid_enum", "enum must be a non-empty list")
+                    continue
+                self.n_enum_values += len(values) if kw == "enum" else 0
+                for v in values:
+                    if not isinstance(v, (dict, list)) and _json_type(v) not in p.enum_types:
+                        self.error(loc + (kw,), "enum_type",
+                                   f"{kw} values of type {_json_type(v)} are not accepted by "
+                                   f"profile {p.name}")
+                    if isinstance(v, (dict, list)):
+                        self.error(loc + (kw,), "complex_enum",
+                                   f"{kw} values must be strings, numbers, booleans or null")
+                    self.string_size += len(_text(v))
+                if kw == "enum" and len(values) > p.large_enum_threshold and all(
+                    isinstance(v, str) for v in values
+                ):
+                    total = sum(len(v) for v in values)
+                    if total > p.large_enum_string_size:
+                        self.error(loc + (kw,), "enum_too_long",
+                                   f"an enum of {len(values)} strings totals {total} characters,"
+                                   f" over {p.large_enum_string_size} (B5)")
+        if "object" in types:
+            props = node.get("properties")
+            if not isinstance(props, dict):
+                if not p.maps or "properties" in node:
+                    self.error(loc, "missing_properties",
+                               "object schemas must declare 'properties' (A6)")
+                props = {}
+            addl = node.get("additionalProperties")
+            if p.closed_objects and addl is not False:
+                self.error(loc, "open_object", "object schemas need additionalProperties: false (A4)")
+            elif not p.maps and addl not in (None, True, False):
+                self.error(loc + ("additionalProperties",), "map_object",
+                           f"additionalProperties schemas are not accepted by profile {p.name}")
+            elif isinstance(addl, dict):
+                self.node(addl, loc + ("additionalProperties",), depth + 1)
+            required = node.get("required", [] if not p.all_required else None)
+            if p.all_required and (not isinstance(required, list) or set(required) != set(props)
+                                   or len(required) != len(set(required))):
+                self.error(loc, "not_all_required",
+                           "every property must be listed in 'required', and only those (A5)")
+            elif not isinstance(required, list) or not set(required) <= set(props):
+                self.error(loc + ("required",), "invalid_required",
+                           "'required' must list only keys of 'properties'")
+            else:
+                self.n_optional += len(set(props) - set(required))
+            for name, sub in props.items():
+                self.n_properties += 1
+                self.string_size += len(name)
+                self.node(sub, loc + ("properties", name), depth + 1)
+        if "array" in types:
+            if "items" not in node:
+                self.error(loc, "missing_items", "array schemas must declare 'items' (A10.1)")
+            else:
+                self.node(node["items"], loc + ("items",), depth + 1)
+
+    def cycles(self) -> None:
+        """A ``$ref`` cycle (through '#' or the root $defs) where the profile has none."""
+        edges: dict[str, set[str]] = {}
+
+        def refs(n: Any, acc: set[str]) -> set[str]:
+            if isinstance(n, dict):
+                for k, v in n.items():
+                    if k == "$ref" and isinstance(v, str):
+                        acc.add(v)
+                    elif k != "$defs":
+                        refs(v, acc)
+            elif isinstance(n, list):
+                for v in n:
+                    refs(v, acc)
+            return acc
+
+        edges["#"] = refs(self.root, set())
+        for name, body in self.defs.items():
+            edges[f"#/$defs/{name}"] = refs(body, set())
+        state: dict[str, int] = {}
+
+        def visit(ref: str) -> bool:
+            if state.get(ref) == 1:
+                return True
+            if state.get(ref) == 2 or ref not in edges:
+                return False
+            state[ref] = 1
+            found = any(visit(r) for r in edges[ref])
+            state[ref] = 2
+            return found
+
+        if any(visit(r) for r in list(edges)):
+            self.error((), "recursive_schema",
+                       f"recursive schemas are not accepted by profile {self.profile.name}")
+
+    def limits(self) -> None:
+        p = self.profile
+        if self.n_optional > p.max_optional:
+            self.error((), "too_many_optional",
+                       f"{self.n_optional} optional properties exceed the limit of "
+                       f"{p.max_optional} for profile {p.name}")
+        if self.n_unions > p.max_unions:
+            self.error((), "too_many_unions",
+                       f"{self.n_unions} schemas with anyOf or a type list exceed the limit of "
+                       f"{p.max_unions} for profile {p.name}")
+        if self.n_properties > p.max_properties:
+            self.error((), "too_many_properties",
+                       f"{self.n_properties} object properties exceed the limit of {p.max_properties} (B1)")
+        if self.string_size > p.max_string_size:
+            self.error((), "strings_too_long",
+                       f"property names, definition names, enum and const values total "
+                       f"{self.string_size} characters, over {p.max_string_size} (B3)")
+        if self.n_enum_values > p.max_enum_values:
+            self.error((), "too_many_enum_values",
+                       f"{self.n_enum_values} enum values exceed the limit of {p.max_enum_values} (B4)")
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "integer" if v.is_integer() else "number"
+    return "string" if isinstance(v, str) else "object"
+
+
+def pattern_features(pattern: Any) -> frozenset[str]:
+    """Regex features of ``pattern`` that some engines refuse (see ``Profile.pattern_features``)."""
+    import re
+
+    if not isinstance(pattern, str):
+        return frozenset()
+    found = set()
+    if re.search(r"(?<!\\)(?:\\\\)*\\[1-9]|\\k<", pattern):
+        found.add("backreference")
+    if re.search(r"\(\?<?[=!]", pattern):
+        found.add("lookaround")
+    if re.search(r"(?<!\\)(?:\\\\)*\\[bB]", pattern):
+        found.add("word_boundary")
+    if not (pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$")):
+        found.add("unanchored")
+    if _quote_class(pattern):
+        found.add("quote_class")
+    if "(?:" in pattern:
+        found.add("noncapturing_group")
+    if _inner_anchor(pattern):
+        found.add("inner_anchor")
+    return frozenset(found)
+
+
+def _inner_anchor(pattern: str) -> bool:
+    """A ``^`` or ``$`` anchor not at the very start or end (``^a$|^b$``, ``(^x)``)."""
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif (ch == "^" and i > 0) or (ch == "$" and i < n - 1):
+            return True
+        i += 1
+    return False
+
+
+def _quote_class(pattern: str) -> bool:
+    """Can some class or ``.`` of ``pattern`` match a quote or a backslash? (conservative)"""
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            if pattern[i + 1:i + 2] in ("S", "W", "D", "P", "\\", '"'):
+                return True
+            i += 2
+            continue
+        if ch == ".":
+            return True
+        if ch == "[":
+            j = i + 1
+            negated = pattern[j:j + 1] == "^"
+            body = []
+            while j < n and (pattern[j] != "]" or j == i + 1 + negated):
+                step = 2 if pattern[j] == "\\" else 1
+                body.append(pattern[j:j + step])
+                j += step
+            text = "".join(body)
+            if negated:
+                if '"' not in text or "\\\\" not in text:
+                    return True
+            elif '"' in text or any(x in text for x in ("\\\\", "\\S", "\\W", "\\D")):
+                return True
+            i = j + 1
+            continue
+        i += 1
+    return False
+
+
+def check_strict(schema: Any, profile: str | Profile = "openai") -> list[Diagnostic]:
+    """Every reason the profile would reject ``schema`` as it is (empty list: accepted)."""
+    return _Checker(schema, get_profile(profile)).run()
+
+
+def limit_usage(schema: Any, profile: str | Profile = "openai") -> dict[str, int]:
+    """How much of each size limit ``schema`` uses (for reports)."""
+    c = _Checker(schema, get_profile(profile))
+    c.run()
+    return {"properties": c.n_properties, "depth": c.max_depth_seen,
+            "string_size": c.string_size, "enum_values": c.n_enum_values}
