@@ -166,7 +166,7 @@ def check_response(compiled: Any, response: Any) -> Problems | None:
 def _loads(raw: bytes) -> Any:
     """A JSON envelope (Response object, stream event), parsed by the judge's strict parser;
     ``DecodeError`` when it is not JSON."""
-    from .._validate._json import loads
+    from .._json import loads
 
     return loads(raw)
 

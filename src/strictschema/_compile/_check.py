@@ -23,7 +23,7 @@ _ANNOTATIONS = frozenset({"title", "description"})
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
-    from .._validate._json import dumps
+    from .._json import dumps
 
     return dumps(value)
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._errors import DecodeError, ErrorDetail, ValidationError
+from .._json import dumps, loads
 from .._paths import Location
-from .._validate._json import dumps, loads
 
 __all__ = [
     "IDENTITY",

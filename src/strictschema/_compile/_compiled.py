@@ -6,8 +6,8 @@ import copy
 from typing import Any, Literal
 
 from .._errors import ErrorDetail, ValidationError, _shown_first
+from .._json import dumps
 from .._schema._load import Source
-from .._validate._json import dumps
 from .._validate._validator import load_source
 from ..responses import parse_response
 from ._codec import Codec, fast_decoder

@@ -13,9 +13,9 @@ import copy
 from typing import Any, cast
 
 from .._errors import SchemaError, UnsupportedSchemaError
+from .._json import dumps as _json_dumps
 from .._paths import Location
 from .._schema._load import Source, local_location, sanitize_name
-from .._validate._json import dumps as _json_dumps
 from . import _codec as C
 from ._check import check_strict, pattern_features
 from ._diagnostics import Diagnostic, Severity

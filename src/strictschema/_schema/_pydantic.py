@@ -509,7 +509,7 @@ def normalize(adapter: Any, data: Any) -> Any:
     """``data`` as the model's JSON dump by alias (defaults filled in, values in their JSON
     form): an instance, or a JSON dump by alias or by field name. Raises
     ``pydantic.ValidationError`` when the model refuses it."""
-    from .._validate._json import dumps
+    from .._json import dumps
 
     try:
         text = dumps(data)

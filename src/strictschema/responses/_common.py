@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._errors import DecodeError, StrictSchemaError
-from .._validate._json import loads
+from .._json import loads
 from .._validate._validator import PushValidator, Validator
 
 if TYPE_CHECKING:

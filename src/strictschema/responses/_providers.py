@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._validate._json import loads
+from .._json import loads
 from ._common import (
     IncompleteOutput,
     NoStructuredOutput,

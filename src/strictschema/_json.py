@@ -14,8 +14,8 @@ from typing import Any
 
 from orjson import dumps as _orjson_dumps
 
-from .. import _core
-from .._errors import DecodeError
+from . import _core
+from ._errors import DecodeError
 
 __all__ = ["MAX_DEPTH", "dumps", "loads"]
 
