@@ -5,7 +5,7 @@ output that does not validate, a failed fuzz property), 2 usage or unreadable in
 options, a missing file, text that is not JSON, a ``--model`` that does not import).
 
 The command line is an extra (click for parsing, rich for terminal output): this module only
-checks that they are installed and imports the real commands (``_cli_app``) on demand, so
+checks that they are installed and imports the real commands (``_app``) on demand, so
 ``import strictschema._cli`` stays light.
 """
 

@@ -1,7 +1,7 @@
 """Generation plan -> Hypothesis strategies (public Hypothesis API only).
 
 ``Generator`` ties one schema document to its validator, its plan and its strategy. Strings
-are generated from an ECMA pattern translated to Python (``_strategies_regex``) and always
+are generated from an ECMA pattern translated to Python (``_compile._pyregex``) and always
 filtered with the ECMA engine; the profile's formats have dedicated strategies checked with
 ``_formats.FORMAT_CHECKS``; numbers honour bounds and ``multipleOf`` exactly (checked with the
 validator, so float edge cases follow its semantics).

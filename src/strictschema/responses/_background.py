@@ -34,7 +34,7 @@ def _openai() -> Any:
 
 def build_request(compiled: Compiled, *, model: str, input: Any, background: bool = False,
                   store: bool | None = None, stream: bool = False, name: str | None = None,
-                  description: str | None = None, **extra: Any) -> dict:
+                  description: str | None = None, **extra: Any) -> dict[str, Any]:
     """Keyword arguments for ``client.responses.create``: ``model``, ``input``,
     ``text.format`` from ``compiled``, and ``background``/``store``/``stream`` made
     consistent. Inconsistent flags raise ``ValueError`` saying what to change:

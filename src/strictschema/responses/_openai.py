@@ -91,7 +91,7 @@ def parse_response(response: Any, compiled: Compiled) -> Any:
     """The structured output of a Responses API ``Response`` (dict or SDK object): decoded
     data in the original shape, or the Pydantic instance when compiled from a model. An
     Anthropic ``Message``, a Gemini ``GenerateContentResponse`` or a chat completion (Mistral)
-    is read the same way (``_provider_responses``).
+    is read the same way (``_providers``).
 
     Raises ``ResponseFailed``, ``ResponseNotFinished``, ``Refusal``, ``IncompleteOutput``,
     ``NoStructuredOutput``, ``ValidationError`` or ``DecodeError``."""

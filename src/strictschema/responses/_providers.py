@@ -87,7 +87,7 @@ def _cut(reason: str | None, text: str, compiled: Compiled, rid: Any) -> Excepti
     return IncompleteOutput(reason, text, partial_json(text, compiled) if text else None, rid)
 
 
-def _anthropic(r: Mapping, compiled: Compiled) -> Any:
+def _anthropic(r: Mapping[str, Any], compiled: Compiled) -> Any:
     rid, stop = r.get("id"), r.get("stop_reason")
     blocks = [b for b in r.get("content") or () if isinstance(b, Mapping)]
     text = "".join(b.get("text") or "" for b in blocks if b.get("type") == "text")
@@ -106,7 +106,7 @@ def _anthropic(r: Mapping, compiled: Compiled) -> Any:
     return compiled.parse(text)
 
 
-def _gemini(r: Mapping, compiled: Compiled) -> Any:
+def _gemini(r: Mapping[str, Any], compiled: Compiled) -> Any:
     rid = _g(r, "response_id")
     feedback = _g(r, "prompt_feedback") or {}
     blocked = _g(feedback, "block_reason")
@@ -136,7 +136,7 @@ def _gemini(r: Mapping, compiled: Compiled) -> Any:
     return compiled.parse(text)
 
 
-def _chat(r: Mapping, compiled: Compiled) -> Any:
+def _chat(r: Mapping[str, Any], compiled: Compiled) -> Any:
     rid = r.get("id")
     choice = r["choices"][0] if r["choices"] else None
     if not isinstance(choice, Mapping):
