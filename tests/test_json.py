@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strictschema import DecodeError
+from strictschema import _json as J
 from strictschema._json import dumps, loads
-from strictschema._validate import _json as J
 
 BIG = 123456789012345678901234567890
 
