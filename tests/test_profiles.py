@@ -122,13 +122,17 @@ def test_anthropic_optional_cap_sends_the_rest_as_required() -> None:
                            '"p29": "f"}')["p29"] == "f"
 
 
-def test_anthropic_refuses_recursion_with_a_reason() -> None:
+def test_anthropic_sends_recursion_as_json_text_and_refuses_an_endless_one() -> None:
     tree = {"type": "object", "properties": {"children": {"type": "array",
                                                           "items": {"$ref": "#"}}}}
-    with pytest.raises(UnsupportedSchemaError, match="recursive schemas are not accepted"):
-        strictschema.compile(tree, profile="anthropic")
+    c = strictschema.compile(tree, profile="anthropic")
+    assert c.schema["properties"]["children"]["items"]["type"] == "string"
+    assert [d.code for d in c.diagnostics if d.severity == "lossy"] == ["recursion_as_json_text"]
     assert strictschema.compile(tree, profile="gemini").schema["properties"]["children"] == {
         "type": "array", "items": {"$ref": "#"}}
+    endless = {"type": "object", "properties": {"next": {"$ref": "#"}}, "required": ["next"]}
+    with pytest.raises(UnsupportedSchemaError, match="no finite value"):
+        strictschema.compile(endless, profile="anthropic")
 
 
 def test_roots_other_than_objects() -> None:

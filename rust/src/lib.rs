@@ -2,6 +2,7 @@
 //! bytes in one pass (strict parse to a token tape, check, then the Python value built from
 //! the same tape), or over Python values, or chunk by chunk (`push`).
 
+mod direct;
 mod ecma;
 mod formats;
 mod jval;
@@ -98,7 +99,7 @@ struct Program {
 
 extern "C" {
     /// CPython's presized dict constructor (exported by every CPython 3 build)
-    fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
+    pub(crate) fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
 }
 
 const KEY_CACHE: usize = 2048;
@@ -111,7 +112,7 @@ thread_local! {
 
 /// A Python str for an object key (ASCII keys up to 64 bytes come from the cache).
 #[inline]
-unsafe fn key_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
+pub(crate) unsafe fn key_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
     if !ascii || b.len() > 64 {
         return new_str(b, ascii);
     }
@@ -146,7 +147,7 @@ thread_local! {
 
 /// The Python value of token `t` (keys matched by the schema come from `names`, by the id
 /// validation recorded in `ids`, or by a lookup in `by_name`).
-unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<Box<[u8]>, u32>, ids: Option<&[u32]>) -> *mut ffi::PyObject {
+pub(crate) unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<Box<[u8]>, u32>, ids: Option<&[u32]>) -> *mut ffi::PyObject {
     match d.toks[t] {
         Tok::Null | Tok::Other => {
             let none = ffi::Py_None();
@@ -256,6 +257,15 @@ impl Program {
         Ok(d)
     }
 
+    /// The one-pass walk (`direct.rs`): Some(value) when it settles the text as valid
+    /// (value null when `make` is false), None when the tape judge must run.
+    fn direct(&self, src: &[u8], node: u32, make: bool) -> Option<*mut ffi::PyObject> {
+        if self.prog.dynamic {
+            return None;
+        }
+        direct::Direct::new(&self.prog, src, make, &self.names, &self.keys).run(node).ok()
+    }
+
     fn py_doc<'a>(&self, obj: &Bound<'_, PyAny>) -> PyResult<Doc<'a>> {
         let mut d = Doc::new(&[]);
         unsafe { from_py(obj.as_ptr(), &mut d, 0)? };
@@ -264,7 +274,7 @@ impl Program {
 }
 
 #[inline]
-unsafe fn new_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
+pub(crate) unsafe fn new_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
     if ascii {
         let s = ffi::PyUnicode_New(b.len() as ffi::Py_ssize_t, 127);
         std::ptr::copy_nonoverlapping(b.as_ptr(), ffi::PyUnicode_1BYTE_DATA(s), b.len());
@@ -397,6 +407,9 @@ impl Program {
     fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Py<PyAny>> {
         let src = unsafe { input_bytes(data)? };
         let node = self.start(node)?;
+        if let Some(v) = self.direct(src, node, true) {
+            return Ok(unsafe { Bound::from_owned_ptr(py, v).unbind() });
+        }
         let d = self.parse_doc(py, src)?;
         let mut v = Val::new(&self.prog, &d, false);
         if !self.names.is_empty() {
@@ -428,6 +441,9 @@ impl Program {
     fn check_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
         let src = unsafe { input_bytes(data)? };
         let node = self.start(node)?;
+        if let Some(v) = self.direct(src, node, true) {
+            return Ok((unsafe { Bound::from_owned_ptr(py, v).unbind() }, py.None()));
+        }
         let d = self.parse_doc(py, src)?;
         let value = unsafe { Bound::from_owned_ptr(py, self.build(&d, 0)).unbind() };
         if self.verdict(py, &d, node)? {
@@ -441,6 +457,9 @@ impl Program {
     fn is_valid_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {
         let src = unsafe { input_bytes(data)? };
         let node = self.start(node)?;
+        if self.direct(src, node, false).is_some() {
+            return Ok(true);
+        }
         let d = self.parse_doc(py, src)?;
         self.verdict(py, &d, node)
     }
@@ -450,6 +469,9 @@ impl Program {
     fn errors_json<'py>(&self, py: Python<'py>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Bound<'py, PyList>> {
         let src = unsafe { input_bytes(data)? };
         let node = self.start(node)?;
+        if self.direct(src, node, false).is_some() {
+            return Ok(PyList::empty(py));
+        }
         let d = self.parse_doc(py, src)?;
         if self.verdict(py, &d, node)? {
             return Ok(PyList::empty(py));

@@ -122,6 +122,13 @@ class Profile:
     leading zero): kept on the wire, reported as lossy, enforced by strictschema."""
     enum_types: frozenset[str] = frozenset({"string", "number", "integer", "boolean", "null"})
     """JSON types an ``enum`` member may have."""
+    regex_budget: int | None = None
+    """The engine writes the whole schema as one regular expression (outlines-core): its
+    length, estimated by ``_check.outlines_regex_size``, must stay under this (None: no
+    such budget)."""
+    max_ref_depth: int | None = None
+    """The engine silently drops a property reached through more than this many nested
+    ``$ref`` (outlines-core: 4): the compiler sends such profiles' schemas without $ref."""
     grammar: Grammar = Grammar()
     engine: str | None = None
     """The PyPI package whose matcher checks this profile (``strictschema check --engine``)."""
@@ -290,6 +297,10 @@ PROFILES: dict[str, Profile] = {
                             raw_forbidden=((0x7F, 0x9F),), formats=_OUTLINES_FORMATS),
             string_precedence=("length", "pattern", "format"),
             open_with_properties=False,
+            # deeper recursion is cut by outlines-core itself, dropping required properties
+            recursion=False,
+            regex_budget=1_000_000,
+            max_ref_depth=4,
             engine="outlines-core",
             sdk_shapes=("outlines",),
             sources=("outlines-core src/json_schema (build_regex_from_schema)",),
