@@ -11,7 +11,7 @@ import pytest
 
 import strictschema
 from strictschema import PROFILES, UnsupportedSchemaError
-from strictschema._check import check_strict, outlines_regex_size, ref_depth
+from strictschema._compile._check import check_strict, outlines_regex_size, ref_depth
 
 
 def _lossy(c: strictschema.Compiled) -> list[str]:

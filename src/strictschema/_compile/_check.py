@@ -417,7 +417,7 @@ def outlines_regex_size(root: Any) -> int:
 
 
 def _const(value: Any) -> int:
-    from ._json import dumps
+    from .._json import dumps
 
     return int(len(dumps(value)) * 1.3) + 2
 
