@@ -95,13 +95,12 @@ def program_of(model: SchemaModel) -> Any:
     except _core.ModelError as exc:
         message, location = exc.args
         if "too large to run" in message or "nested more than" in message:
-                    raise UnsafePatternError(message, location) from None
+            raise UnsafePatternError(message, location) from None
         raise SchemaError(message, location) from None
 
 
 # -- loading, with the metaschema check the judge runs --------------------------------------
 _META: dict[str, Any] = {}
-
 
 
 def _metaschema_check(schema: Any, draft: str) -> None:
