@@ -146,7 +146,7 @@ def test_roots_other_than_objects() -> None:
 def test_unanchored_patterns_are_written_anchored_where_the_engine_matches_whole() -> None:
     s = {"type": "object", "properties": {"code": {"type": "string", "pattern": "ab+c"}},
          "required": ["code"]}
-    c = strictschema.compile(s, profile="llama.cpp")
+    c = strictschema.compile(s, profile="xgrammar")
     pattern = c.schema["properties"]["code"]["pattern"]
     assert pattern.startswith("^") and pattern.endswith("$")
     same = strictschema.Validator({"type": "string", "pattern": pattern})
@@ -154,6 +154,11 @@ def test_unanchored_patterns_are_written_anchored_where_the_engine_matches_whole
     for text in ["abc", "xxabbbcyy", "ac", "", "a\nabc\n", "ABC"]:
         assert same.is_valid(text) == orig.is_valid(text), text
     assert c.exact
+    # where the engine pastes the pattern into its string grammar (outlines, llama.cpp), the
+    # open ends hold only what a JSON string holds unescaped: a narrowing
+    raw = strictschema.compile(s, profile="llama.cpp").schema["properties"]["code"]["pattern"]
+    narrow = strictschema.Validator({"type": "string", "pattern": raw})
+    assert narrow.is_valid("xxabbbcyy") and not narrow.is_valid('"abc')
 
 
 def test_refused_pattern_features_are_lossy_and_enforced() -> None:

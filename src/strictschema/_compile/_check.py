@@ -107,6 +107,9 @@ class _Checker:
                            f"'{key}' is not permitted by profile {p.name}")
         if "$ref" in node:
             ref = node["$ref"]
+            if ref == "#" and not p.root_ref:
+                self.error(loc + ("$ref",), "root_ref",
+                           f"profile {p.name} does not resolve '$ref': '#'")
             others = set(node) - {"$ref"} - ({"$defs", "$schema", "$id"} if is_root else set())
             if others:
                 self.error(loc, "ref_siblings",
@@ -140,6 +143,9 @@ class _Checker:
                 or not set(types) <= _TYPES or len(set(types)) != len(types)):
             self.error(loc + ("type",), "invalid_type", f"invalid type {node['type']!r}")
             return
+        if len(types) > 1 and not p.type_list_keywords and set(node) - {"type"} - _ANNOTATIONS:
+            self.error(loc + ("type",), "type_list_keywords",
+                       f"profile {p.name} reads no keyword beside a type list")
         non_null = [t for t in types if t != "null"]
         if len(non_null) > 1 or (len(types) > 1 and len(non_null) != 1):
             self.error(loc + ("type",), "multi_type",
@@ -441,6 +447,8 @@ def pattern_features(pattern: Any) -> frozenset[str]:
         found.add("quote_class")
     if "(?:" in pattern:
         found.add("noncapturing_group")
+    if re.search(r"(?<!\\)(?:\\\\)*\\[^xutrn\\\"\[\]()|{}*+?]", pattern):
+        found.add("gbnf_escape")
     if _inner_anchor(pattern):
         found.add("inner_anchor")
     return frozenset(found)

@@ -209,6 +209,43 @@ def _contradiction(s: dict, t: str) -> str | None:
     return None
 
 
+def spell_classes(pattern: str) -> str | None:
+    """``pattern`` in the escapes llama.cpp's GBNF reads after llama-cpp-python's converter:
+    ``\d`` and ``\w`` spelled as the ASCII classes they are in ECMA-262, an escaped
+    punctuation character written as a one-character class (``\.`` -> ``[.]``) or, in a
+    class, plainly (``[\w\-]`` -> ``[A-Za-z0-9_-]``). None when an escape has no such
+    spelling (``\s``, ``\D``, ``\b``, ...): the pattern is then lossy."""
+    out: list[str] = []
+    i, in_class, dash = 0, False, False
+    spell = {"d": ("[0-9]", "0-9"), "w": ("[A-Za-z0-9_]", "A-Za-z0-9_")}
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            i += 2
+            if nxt in spell:
+                out.append(spell[nxt][in_class])
+            elif nxt in "xutrn\\\"[]" or (not in_class and nxt in "()|{}*+?"):
+                out.append("\\" + nxt)  # read as they are
+            elif nxt.isalnum() or nxt == "^":
+                return None
+            elif in_class and nxt == "-":
+                dash = True  # a '-' just before ']' is literal
+            elif in_class:
+                out.append(nxt)
+            else:
+                out.append(f"[{nxt}]")
+            continue
+        if in_class and ch == "]":
+            out.append("-" if dash else "")
+            in_class = dash = False
+        elif not in_class and ch == "[":
+            in_class = True
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def anchored(pattern: str, json_safe: bool = False, capture: bool = False) -> str:
     """``pattern`` (an ECMA search) written as a whole-string match of the same strings, for
     engines that match patterns whole: an anchor already at an end is kept, the other end
@@ -351,8 +388,12 @@ class _Compiler:
         self.final_wire = wire
         if self.profile.enum_types != _ALL_TYPES:
             self.fit_enums(wire)
+        if not self.profile.type_list_keywords:
+            self.split_type_lists(wire)
         if self.profile.max_ref_depth is not None and "$defs" in wire:
             wire = self.inline_refs(wire)
+        if not self.profile.root_ref and "$defs" in wire:
+            wire = self.plain_def_names(wire)
         self.post_checks(wire)
         self.diags = self.in_document_order(self.diags)
         errors = [d for d in self.diags if d.severity == "error"]
@@ -419,7 +460,7 @@ class _Compiler:
         # Refs to the root (and to a definition the root was inlined from) become '#' when
         # the body is the root itself; otherwise they keep naming their $defs entry.
         aliases = [root_name, *seen] if root_is_def else []
-        if aliases:
+        if aliases and self.profile.root_ref:
             self.root_alias = tuple(f"#/$defs/{n}" for n in aliases)
         defs = {n: w for n, w in self.defs.items() if w is not None}
         used = self.collect_refs(body, set())
@@ -429,6 +470,8 @@ class _Compiler:
             if f"#/$defs/{alias}" not in used:
                 defs.pop(alias, None)
                 continue
+            if not self.profile.root_ref:
+                continue  # Profile.root_ref: the root is sent again as this definition
             body = self.retarget(body, f"#/$defs/{alias}", "#")
             defs = {n: self.retarget(w, f"#/$defs/{alias}", "#") for n, w in defs.items()}
             defs.pop(alias, None)
@@ -523,6 +566,60 @@ class _Compiler:
                   f"every $ref written out in full: profile {self.profile.name}'s engine drops "
                   f"properties under more than {self.profile.max_ref_depth} nested references")
         return cast(dict, out)
+
+    @classmethod
+    def plain_def_names(cls, wire: dict) -> dict:
+        """Definition names of letters, digits and '-' only (llama-cpp-python's converter
+        names a recursive rule by the raw definition name, and GBNF takes no '_')."""
+        import re
+
+        names: dict[str, str] = {}
+        for name in wire["$defs"]:
+            base = re.sub(r"[^A-Za-z0-9-]", "-", name) or "Def"
+            plain, i = base, 2
+            while plain in names.values() or (plain != name and plain in wire["$defs"]):
+                plain, i = f"{base}-{i}", i + 1
+            names[name] = plain
+        if all(k == v for k, v in names.items()):
+            return wire
+        out = {k: v for k, v in wire.items() if k != "$defs"}
+        out["$defs"] = {names[k]: v for k, v in wire["$defs"].items()}
+        for old, new in names.items():
+            if old != new:
+                out = cls.retarget(out, f"#/$defs/{old}", f"#/$defs/{new}")
+        return out
+
+    def split_type_lists(self, wire: Any) -> None:
+        """Profile.type_list_keywords: a type list beside other keywords (a nullable string
+        with maxLength) becomes an anyOf of the constrained type and null, in place."""
+        stack = [wire]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, list):
+                stack.extend(n)
+                continue
+            if not isinstance(n, dict):
+                continue
+            stack.extend(v for k, v in n.items() if k not in ("enum", "const"))
+            types = n.get("type")
+            rest = {k: v for k, v in n.items() if k != "type" and k not in _KEEP_ANNOTATIONS}
+            if not isinstance(types, list) or not rest:
+                continue
+            annotations = {k: n[k] for k in _KEEP_ANNOTATIONS if k in n}
+            branches = []
+            for ty in types:
+                kept = {k: v for k, v in rest.items() if ty != "null" or k == "enum"}
+                if "enum" in kept:
+                    kept["enum"] = [v for v in kept["enum"] if json_type(v) == ty or (
+                        ty == "number" and json_type(v) == "integer")]
+                    if not kept["enum"]:
+                        continue
+                branches.append({"type": ty, **kept})
+            n.clear()
+            n.update({"anyOf": branches, **annotations})
+            self.info((), "type_list_split",
+                      f"a type list beside other keywords sent as an anyOf (profile "
+                      f"{self.profile.name} reads no keyword beside a type list)")
 
     def fit_enums(self, wire: Any) -> None:
         """For a profile whose ``enum`` takes only some JSON types (gemini: strings and
@@ -1417,6 +1514,12 @@ class _Compiler:
                 continue
             refused = pattern_features(v) & self.profile.pattern_features if \
                 kw == "pattern" else frozenset()
+            if "gbnf_escape" in refused and spell_classes(v) is not None:
+                v = cast(str, spell_classes(v))
+                self.info(loc + (kw,), "pattern_classes_spelled",
+                          f"\\d and \\w written as their ASCII classes for profile "
+                          f"{self.profile.name}")
+                refused = pattern_features(v) & self.profile.pattern_features
             if refused == {"unanchored"} and kw in self.profile.keywords:
                 # the same search, written anchored (narrowed to what can sit in a JSON
                 # string unescaped where the engine pastes patterns into its string regex)
