@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "src"))
 import jsonschema
 
 import strictschema
-from strictschema._check import check_strict
+from strictschema._compile._check import check_strict
 
 
 def _openai_sdk(schema: dict) -> dict:

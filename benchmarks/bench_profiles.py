@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 import strictschema  # noqa: E402
 from strictschema import SchemaError, UnsupportedSchemaError  # noqa: E402
-from strictschema._check import check_strict  # noqa: E402
+from strictschema._compile._check import check_strict  # noqa: E402
 
 PROVIDERS = ("anthropic", "gemini", "mistral")
 ENGINES = ("llguidance", "xgrammar", "outlines", "llama.cpp")
@@ -188,8 +188,8 @@ def _cyclic(root: dict, defs: dict) -> bool:
 
 def engine_judge(profile: str, schema: dict) -> list[str] | None:
     """The engine compiling the wire schema is the judge for the open profiles."""
-    from strictschema._engines import engine_matcher
-    from strictschema._profiles import PROFILES
+    from strictschema._compile._profiles import PROFILES
+    from strictschema._fuzz._engines import engine_matcher
 
     try:
         engine_matcher(PROFILES[profile], schema)
@@ -288,7 +288,7 @@ def run(rows: list, profiles: list[str], engines: bool) -> dict:
 
 
 def agreement(profiles: list[str]) -> int:
-    from strictschema._engines import check_engine
+    from strictschema._fuzz._engines import check_engine
 
     sys.path.insert(0, str(REPO / "tests"))
     from _engine_models import MODELS, SCHEMAS

@@ -46,7 +46,7 @@ import orjson
 from schemas_validate import CASES, msgspec_type, pydantic_type
 
 import strictschema
-from strictschema._formats import FORMAT_CHECKS
+from strictschema._validate._formats import FORMAT_CHECKS
 
 
 def _loops(fn, budget: float) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from strictschema._merge import json_equal
+from strictschema._compile._merge import json_equal
 
 
 def only_nulls_added(orig: object, back: object) -> bool:

@@ -778,7 +778,7 @@ def test_fuzz_failure_prints_a_minimal_example_and_exits_1() -> None:
     """A validator that accepts everything: the mutation check must catch it."""
     _needs_strategies()
     code = ("import sys, json\n"
-            "from strictschema._compiled import Compiled\n"
+            "from strictschema._compile._compiled import Compiled\n"
             "Compiled.validate_json = lambda self, raw: self.decode(json.loads(raw))\n"
             "Compiled.validate = lambda self, data: data\n"
             "from strictschema._cli import main\n"

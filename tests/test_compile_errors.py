@@ -10,7 +10,7 @@ import referencing.jsonschema
 
 import strictschema
 from strictschema import RefResolutionError, SchemaError, UnsupportedSchemaError, ValidationError
-from strictschema._regex import UnsafePatternError
+from strictschema._validate._regex import UnsafePatternError
 
 
 @pytest.mark.parametrize("bad", ["{}", ["type"], 3, None, b"{}"])

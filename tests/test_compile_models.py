@@ -11,7 +11,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 import strictschema
-from strictschema._check import check_strict
+from strictschema._compile._check import check_strict
 
 
 class Color(str, enum.Enum):

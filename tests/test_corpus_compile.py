@@ -19,8 +19,8 @@ import pytest
 import strictschema
 from _corpus import SUBSETS, stride
 from _helpers import only_nulls_added
-from strictschema._check import check_strict
-from strictschema._merge import json_equal
+from strictschema._compile._check import check_strict
+from strictschema._compile._merge import json_equal
 
 
 def _schemas(corpus: Path, subset: str, every: int) -> list[tuple[str, object]]:

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 import strictschema
-from strictschema._engines import Unproducible, check_engine, engine_matcher, engine_text
-from strictschema._profiles import PROFILES, Grammar
-
 from _engine_models import MODELS, SCHEMAS
+from strictschema._compile._profiles import PROFILES, Grammar
+from strictschema._fuzz._engines import Unproducible, check_engine, engine_matcher, engine_text
 
 pytest.importorskip("hypothesis")
 
@@ -141,7 +140,7 @@ def test_llama_cpp_grammar_as_the_converter_writes_it() -> None:
     """llama.cpp's own sampler (byte vocabulary, no weights) on the converter's GBNF: what
     the profile records about it."""
     _engine("llama.cpp")
-    from strictschema._fragments import gbnf
+    from strictschema._compile._fragments import gbnf
 
     llama = PROFILES["llama.cpp"]
     wire = {"type": "object", "properties": {"a": {"type": "string"},
@@ -152,7 +151,7 @@ def test_llama_cpp_grammar_as_the_converter_writes_it() -> None:
     assert not accepts(b'{"b":1,"a":"x","c":2}')  # an object with properties is closed
     # why: left open, the converter's grammar refuses a plain optional key (no comma rule)
     open_wire = {**wire, "additionalProperties": True}
-    from strictschema._engines import _llama
+    from strictschema._fuzz._engines import _llama
 
     assert not _llama(gbnf(open_wire))(b'{"b":1,"a":"x"}')
     # a recursive root goes through a definition, with names GBNF reads

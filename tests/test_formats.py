@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strictschema import ValidationError, Validator
-from strictschema._formats import FORMAT_CHECKS, FORMATS
+from strictschema._validate._formats import FORMAT_CHECKS, FORMATS
 
 
 @pytest.mark.parametrize(("fmt", "value", "ok"), [

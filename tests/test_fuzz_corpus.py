@@ -64,10 +64,10 @@ from hypothesis.errors import HypothesisException
 import strictschema
 from _corpus import ENV, SUBSETS, full_corpus, is_sample
 from strictschema import Validator
-from strictschema._formats import FORMAT_CHECKS
-from strictschema._merge import json_equal
-from strictschema._regex import compile_pattern
-from strictschema._strategies_mutants import _BAD_FORMATS, error_at
+from strictschema._compile._merge import json_equal
+from strictschema._fuzz._mutants import _BAD_FORMATS, error_at
+from strictschema._validate._formats import FORMAT_CHECKS
+from strictschema._validate._regex import compile_pattern
 from strictschema.strategies import from_schema, mutants
 
 

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 import strictschema
-from strictschema._check import check_strict
+from strictschema._compile._check import check_strict
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.json"))
 

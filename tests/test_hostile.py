@@ -29,9 +29,9 @@ from strictschema import (
     ValidationError,
     Validator,
 )
-from strictschema._regex import compile_pattern
 from strictschema._serve._shapes import events
-from strictschema._validator import MAX_DEPTH
+from strictschema._validate._regex import compile_pattern
+from strictschema._validate._validator import MAX_DEPTH
 from strictschema.responses import Stream
 
 

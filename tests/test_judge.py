@@ -11,8 +11,8 @@ import pytest
 
 import strictschema
 from strictschema import ValidationError, Validator
-from strictschema._codec import IDENTITY, ObjectCodec, PropertySpec, RefCodec
-from strictschema._judge import judge_model
+from strictschema._compile._codec import IDENTITY, ObjectCodec, PropertySpec, RefCodec
+from strictschema._compile._judge import judge_model
 
 HERE = Path(__file__).resolve().parent
 

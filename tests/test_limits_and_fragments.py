@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import strictschema
-from strictschema._check import check_strict, limit_usage
+from strictschema._compile._check import check_strict, limit_usage
 
 
 def _obj(props: dict) -> dict:

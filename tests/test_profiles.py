@@ -7,7 +7,7 @@ import pytest
 
 import strictschema
 from strictschema import PROFILES, UnsupportedSchemaError
-from strictschema._check import check_strict, pattern_features
+from strictschema._compile._check import check_strict, pattern_features
 
 NEW = ("anthropic", "gemini", "mistral", "llguidance", "xgrammar", "outlines", "llama.cpp")
 

@@ -11,7 +11,7 @@ import pytest
 
 import strictschema
 from strictschema import PROFILES, UnsupportedSchemaError
-from strictschema._check import check_strict, outlines_regex_size, ref_depth
+from strictschema._compile._check import check_strict, outlines_regex_size, ref_depth
 
 
 def _lossy(c: strictschema.Compiled) -> list[str]:
@@ -202,7 +202,7 @@ def test_llama_cpp_definitions_and_root_refs_get_names_its_converter_reads() -> 
 
 
 def test_llama_cpp_patterns_and_type_lists_in_what_the_converter_reads() -> None:
-    from strictschema._compiler import spell_classes
+    from strictschema._compile._compiler import spell_classes
 
     assert spell_classes(r"^[\w\.-]+@[a-z\-]+\.com$") == r"^[A-Za-z0-9_.-]+@[a-z-]+[.]com$"
     assert spell_classes(r"^\d{3}\s") is None

@@ -3,6 +3,7 @@ every link in them resolves, and nothing names a directory outside the repositor
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 from pathlib import Path
@@ -81,3 +82,172 @@ def test_rule_ids_cited_in_the_code_are_defined_in_the_profile_doc() -> None:
             cited.add(m.group(1).upper().replace("_", "."))
     missing = sorted(cited - defined)
     assert missing == [], f"rule ids cited by tests/golden but not defined in the doc: {missing}"
+
+
+# -- the layout: subpackages in pipeline order, no import circles --------------------------------
+SRC = REPO / "src" / "strictschema"
+
+
+def _modules() -> dict[str, Path]:
+    """Every module of the package by dotted name (the native core by its stub)."""
+    out = {}
+    for p in SRC.rglob("*.py"):
+        parts = list(p.relative_to(SRC.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out[".".join(parts)] = p
+    out["strictschema._core"] = SRC / "_core.pyi"
+    return out
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _imports(name: str, path: Path, modules: dict[str, Path]) -> tuple[set[str], set[str]]:
+    """(modules imported when the module is imported, modules imported by its functions);
+    imports under ``if TYPE_CHECKING:`` (annotations only, never run) are left out."""
+    is_pkg = path.name == "__init__.py"
+
+    def targets(node: ast.Import | ast.ImportFrom) -> set[str]:
+        if isinstance(node, ast.Import):
+            return {a.name for a in node.names if a.name.split(".")[0] == "strictschema"}
+        if node.level:
+            base = name.split(".") if is_pkg else name.split(".")[:-1]
+            base = base[: len(base) - node.level + 1]
+            mod = ".".join(base + ([node.module] if node.module else []))
+        else:
+            mod = node.module or ""
+        if mod.split(".")[0] != "strictschema":
+            return set()
+        # ``from pkg import submodule`` imports the submodule; ``from mod import name`` the module
+        subs = {f"{mod}.{a.name}" for a in node.names if f"{mod}.{a.name}" in modules}
+        return subs | ({mod} if len(subs) < len(node.names) else set())
+
+    top: set[str] = set()
+    inner: set[str] = set()
+
+    def walk(stmts: list[ast.stmt], at_top: bool) -> None:
+        for node in stmts:
+            if isinstance(node, ast.If) and _is_type_checking(node.test):
+                walk(node.orelse, at_top)
+                continue
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                (top if at_top else inner).update(targets(node))
+                continue
+            nested = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                walk([s for s in getattr(node, field, []) if isinstance(s, ast.AST)
+                      and not isinstance(s, ast.expr)], at_top and not nested)
+            if isinstance(node, ast.ExceptHandler):
+                continue
+            for child in ast.walk(node) if nested else ():
+                if isinstance(child, (ast.Import, ast.ImportFrom)):
+                    inner.update(targets(child))
+
+    walk(ast.parse(path.read_text()).body, True)
+    return top - {name}, inner - {name}
+
+
+def _import_graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    modules = _modules()
+    top, every = {}, {}
+    for name, path in modules.items():
+        if path.suffix == ".py":
+            t, i = _imports(name, path, modules)
+            top[name], every[name] = t, t | i
+        else:
+            top[name] = every[name] = set()
+    return top, every
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of a directed graph, or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(n: str) -> list[str] | None:
+        state[n] = 1
+        stack.append(n)
+        for m in sorted(graph.get(n, ())):
+            if state.get(m) == 1:
+                return [*stack[stack.index(m):], m]
+            if m not in state and (found := visit(m)) is not None:
+                return found
+        stack.pop()
+        state[n] = 2
+        return None
+
+    for n in sorted(graph):
+        if n not in state and (found := visit(n)) is not None:
+            return found
+    return None
+
+
+def _documented_layout() -> list[tuple[str, set[str]]]:
+    """The rows of the layout table in docs/index.md: (part, its modules), in order."""
+    text = (REPO / "docs" / "index.md").read_text()
+    section = text.split("## Layout of the source", 1)[1]
+    modules = _modules()
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not line.startswith("|") or cells[0] in ("part", "---"):
+            continue
+        part = cells[0].strip("`")
+        names = re.findall(r"`(\w+)`", cells[1])
+        package = f"strictschema.{part.rstrip('/')}" if part.endswith("/") else None
+        found = set()
+        for n in names:
+            inside = f"{package}.{n}" if package else None
+            full = (package if n == "__init__" and package else "strictschema"
+                    if n == "__init__" else inside if inside in modules else f"strictschema.{n}")
+            assert full in modules, f"docs/index.md's layout names {n!r} ({part}), not in src"
+            found.add(full)
+        if package:
+            found.add(package)
+        rows.append((part, found))
+        if part == "pytest plugin":
+            break
+    return rows
+
+
+def test_layout_is_the_documented_one() -> None:
+    rows = _documented_layout()
+    listed = [m for _, mods in rows for m in mods]
+    assert len(listed) == len(set(listed)), "a module is listed in two rows of the layout"
+    assert sorted(listed) == sorted(_modules()), (
+        "modules not in docs/index.md's layout table: "
+        f"{sorted(set(_modules()) - set(listed))}; listed but gone: "
+        f"{sorted(set(listed) - set(_modules()))}")
+    # the public import paths and entry points did not move
+    meta = (REPO / "pyproject.toml").read_text()
+    assert 'strictschema = "strictschema._cli:main"' in meta
+    assert 'strictschema = "strictschema._pytest_plugin"' in meta
+    assert 'module-name = "strictschema._core"' in meta
+    for public in ("strictschema.responses", "strictschema.strategies", "strictschema.testing",
+                   "strictschema._cli", "strictschema._pytest_plugin", "strictschema.__main__"):
+        assert public in _modules(), public
+
+
+def test_each_part_imports_only_the_parts_above_it() -> None:
+    """Function-level imports count too: a lazy import does not make a circle go away."""
+    rows = _documented_layout()
+    row_of = {m: i for i, (_, mods) in enumerate(rows) for m in mods}
+    _, every = _import_graph()
+    upward = sorted(f"{a} ({rows[row_of[a]][0]}) imports {b} ({rows[row_of[b]][0]})"
+                    for a, targets in every.items() for b in targets
+                    if row_of[b] > row_of[a])
+    assert upward == []
+    parts = {i: {row_of[b] for a in mods for b in every[a]} - {i}
+             for i, (_, mods) in enumerate(rows)}
+    assert _cycle(parts) is None
+
+
+def test_no_import_circles() -> None:
+    """No module imports itself back, neither when imported (a circle Python can trip on)
+    nor through a function-level import."""
+    top, every = _import_graph()
+    assert _cycle(top) is None
+    assert _cycle(every) is None

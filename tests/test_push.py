@@ -23,7 +23,7 @@ import pytest
 
 import strictschema
 from strictschema import DecodeError, ValidationError, Validator
-from strictschema._validator import MAX_DEPTH, PushValidator
+from strictschema._validate._validator import MAX_DEPTH, PushValidator
 
 hypothesis = pytest.importorskip("hypothesis")
 pydantic = pytest.importorskip("pydantic")

@@ -313,7 +313,7 @@ def test_every_text_of_a_pattern_reads_and_writes_back_within_it(kind: type,
 
     from hypothesis import HealthCheck, given, settings
 
-    from strictschema import _pydantic as P
+    from strictschema._schema import _pydantic as P
     from strictschema.strategies import from_schema
 
     text = {None: P.DURATION, "datetime": f"^{P.DATE}T{P.TIME}{P.OFFSET}?$",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import strictschema
 from strictschema import SchemaError, ValidationError, Validator
-from strictschema._regex import UnsafePatternError, compile_pattern
+from strictschema._validate._regex import UnsafePatternError, compile_pattern
 
 regress = pytest.importorskip("regress")
 

@@ -25,8 +25,8 @@ from hypothesis.errors import HypothesisException
 import strictschema
 from _corpus import stride
 from strictschema import ValidationError
-from strictschema._codec import IDENTITY
-from strictschema._residual import residual_schema
+from strictschema._compile._codec import IDENTITY
+from strictschema._compile._residual import residual_schema
 from strictschema.strategies import _target
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import strictschema
 from _helpers import only_nulls_added
-from strictschema._check import check_strict
-from strictschema._merge import json_equal
+from strictschema._compile._check import check_strict
+from strictschema._compile._merge import json_equal
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["a", "b", "c"]))
 NAMES = st.sampled_from(["a", "b", "c", "d", "e"])

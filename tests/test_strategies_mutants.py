@@ -17,7 +17,7 @@ from hypothesis.errors import InvalidArgument
 
 import strictschema
 from strictschema import DecodeError, Validator
-from strictschema._strategies_mutants import error_at
+from strictschema._fuzz._mutants import error_at
 from strictschema.strategies import MUTANT_KINDS, Mutant, mutants
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,13 +12,9 @@ pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strictschema._regex import compile_pattern
-from strictschema._strategies_regex import (
-    Untranslatable,
-    fast_strategy,
-    python_regex,
-    translate,
-)
+from strictschema._compile._pyregex import Untranslatable, python_regex, translate
+from strictschema._fuzz._pattern import fast_strategy
+from strictschema._validate._regex import compile_pattern
 
 FEW = settings(max_examples=40, deadline=None, database=None,
                suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])

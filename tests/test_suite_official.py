@@ -115,7 +115,7 @@ def _registry(remotes: dict[str, object], draft: str):
     import referencing.jsonschema
     from jsonschema_specifications import REGISTRY
 
-    from strictschema._load import referencing_spec
+    from strictschema._schema._load import referencing_spec
 
     default = referencing_spec(draft)
     others = {f"http://localhost:1234/{d}/" for d in ("draft3", "draft4", "draft6", "draft7",

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import strictschema
 from strictschema import DecodeError, ErrorDetail, SchemaError, ValidationError, Validator
-from strictschema._validator import best_match
+from strictschema._validate._validator import best_match
 
 
 def _all_routes(v: Validator, raw: bytes | str) -> tuple[object, bool]:
@@ -583,7 +583,7 @@ _EMAIL_ALPHABET = list("abAZ19") * 6 + list(".-_+@[]\"1:é ~!") + ["\n", "\u0663
     "a@" + "b" * 64, "a@" + "b" * 63 + ".c",
 ])
 def test_email_verdicts_on_every_route(who: str) -> None:
-    from strictschema._formats import FORMAT_CHECKS
+    from strictschema._validate._formats import FORMAT_CHECKS
 
     v = Validator(_EMAIL_SCHEMA)
     raw = json.dumps({"who": who}).encode()
@@ -603,7 +603,7 @@ _EMAIL_LIKE = st.builds(lambda a, b: f"{a}@{b}", _EMAIL_PART, _EMAIL_PART)
 @settings(max_examples=1000, deadline=None)
 @given(_EMAIL_LIKE)
 def test_an_accepted_email_has_a_valid_local_part_and_hostname(text: str) -> None:
-    from strictschema._formats import FORMAT_CHECKS
+    from strictschema._validate._formats import FORMAT_CHECKS
 
     if FORMAT_CHECKS["email"](text) and not text.startswith('"') and "[" not in text:
         local, _, domain = text.rpartition("@")

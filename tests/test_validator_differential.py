@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strictschema import DecodeError, ValidationError, Validator
-from strictschema._formats import FORMAT_CHECKS
+from strictschema._validate._formats import FORMAT_CHECKS
 
 ALPHABET = st.sampled_from(list('abcxyz019 -_:@.AZ"\\') + ["é", "ж", "\U0001F600"])
 KEYS = st.sampled_from(["a", "b", "c", "ab", "x1", "é", "n", 'q"', "\\"])

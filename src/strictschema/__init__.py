@@ -20,7 +20,8 @@ Exceptions::
 
 import typing as _typing
 
-from ._diagnostics import Diagnostic
+from ._compile._diagnostics import Diagnostic
+from ._compile._profiles import PROFILES, Profile
 from ._errors import (
     DecodeError,
     ErrorDetail,
@@ -31,15 +32,15 @@ from ._errors import (
     UnsupportedSchemaError,
     ValidationError,
 )
-from ._profiles import PROFILES, Profile
 
 if _typing.TYPE_CHECKING:
-    from ._compiled import Compiled, compile
-    from ._validator import Validator
+    from ._compile._compiled import Compiled, compile
+    from ._validate._validator import Validator
 
 # The compiler and the judge load on first use: ``import strictschema`` stays light (the CLI
 # starts in well under 0.3 s whatever optional packages are installed).
-_LAZY = {"Compiled": "_compiled", "compile": "_compiled", "Validator": "_validator"}
+_LAZY = {"Compiled": "_compile._compiled", "compile": "_compile._compiled",
+         "Validator": "_validate._validator"}
 
 
 def __getattr__(name: str) -> _typing.Any:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ._paths import Location, json_path
 
 if TYPE_CHECKING:
-    from ._diagnostics import Diagnostic
+    from ._compile._diagnostics import Diagnostic
 
 __all__ = [
     "DecodeError",

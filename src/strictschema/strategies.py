@@ -49,7 +49,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
         "strictschema.strategies needs Hypothesis: pip install 'strictschema[fuzz]'") from exc
 
-from ._strategies_mutants import KINDS, Mutant, error_at, mutate, possible_kinds
+from ._fuzz._mutants import KINDS, Mutant, error_at, mutate, possible_kinds
 
 __all__ = ["MUTANT_KINDS", "Mutant", "from_schema", "mutants"]
 
@@ -75,7 +75,7 @@ class _Target:
         self.error: str | None = None  # a bad argument, raised on first draw
 
     def __repr__(self) -> str:
-        from ._compiled import Compiled
+        from ._compile._compiled import Compiled
 
         obj = self.obj
         extra = ""
@@ -127,8 +127,8 @@ class _Target:
         if pair is None:
             import strictschema
 
-            from ._load import Source, load_source
-            from ._validator import Validator
+            from ._schema._load import Source
+            from ._validate._validator import Validator, load_source
 
             try:
                 if which == "schema":
@@ -154,7 +154,7 @@ class _Target:
         key = (which, allow_extra)
         gen = self._gens.get(key)
         if gen is None:
-            from ._strategies_build import Generator
+            from ._fuzz._build import Generator
 
             src, validator = self.source(which)
             gen = self._gens[key] = Generator(
@@ -247,7 +247,7 @@ class _Target:
         ctx = self._mutants.get(key)
         if ctx is None:
             self.check()
-            from ._strategies_mutants import SiteFinder
+            from ._fuzz._mutants import SiteFinder
 
             if shape == "wire":
                 gen = self.generator("wire", allow_extra=False)
@@ -272,7 +272,7 @@ def _target(obj: Any, profile: Any, max_depth: Any, max_items: Any) -> _Target:
 
 
 def _shape(obj: Any, shape: Any) -> str:
-    from ._compiled import Compiled
+    from ._compile._compiled import Compiled
 
     if shape is None:
         return "wire" if isinstance(obj, Compiled) else "schema"

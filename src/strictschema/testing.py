@@ -155,9 +155,9 @@ def check_roundtrip(
 
     import strictschema
 
-    from ._check import check_strict
-    from ._merge import json_equal
-    from ._strategies_mutants import error_at
+    from ._compile._check import check_strict
+    from ._compile._merge import json_equal
+    from ._fuzz._mutants import error_at
     from .strategies import _Target, mutants
 
     unknown = [c for c in checks if c not in CHECKS]
@@ -198,7 +198,7 @@ def check_roundtrip(
             raise _fail("strict", target, f"the profile {c.profile.name!r} rejects the compiled "
                         f"schema: {findings[0]}" + (f" (and {len(findings) - 1} more)"
                                                     if len(findings) > 1 else ""))
-        from ._load import _metaschema_check
+        from ._validate._validator import _metaschema_check
 
         try:
             _metaschema_check(c.schema, "draft2020-12")

@@ -234,7 +234,7 @@ class Double:
         key = _canonical(schema)
         found = self._checked.get(key)
         if found is None:
-            from .._check import check_strict
+            from .._compile._check import check_strict
 
             found = self._checked[key] = list(check_strict(schema))
         return found

@@ -1,0 +1,474 @@
+"""The codec: maps data between the original schema's shape and the wire schema's shape.
+
+Each shape-changing transformation of the compiler contributes one node here; everything else
+is ``IDENTITY``. ``decode`` assumes its input already matches the wire schema (validate first);
+``encode`` assumes its input matches the original schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .._errors import DecodeError, ErrorDetail, ValidationError
+from .._json import dumps, loads
+from .._paths import Location
+
+__all__ = [
+    "IDENTITY",
+    "AnyOfCodec",
+    "ArrayCodec",
+    "Codec",
+    "JsonTextCodec",
+    "MapCodec",
+    "ObjectCodec",
+    "PropertySpec",
+    "RefCodec",
+    "TupleCodec",
+    "WrapCodec",
+]
+
+_MISSING = object()
+MISSING = _MISSING  # "no default": a Pydantic default factory
+
+
+def _fail(loc: Location, keyword: str, message: str) -> ValidationError:
+    return ValidationError([ErrorDetail(tuple(loc), keyword, message)])
+
+
+class Codec:
+    identity = False
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def children(self) -> list[Codec]:
+        return []
+
+    def simplified(self) -> Codec:
+        return self
+
+
+class _Identity(Codec):
+    identity = True
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        return value
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        return value
+
+    def __repr__(self) -> str:
+        return "IDENTITY"
+
+
+IDENTITY = _Identity()
+
+
+class PropertySpec:
+    """How one property of an object maps.
+
+    ``mode`` is ``required`` (as is), ``default`` (required on the wire; encode fills in
+    ``default`` when absent, decode is as for ``required``), ``optional`` (wire null <->
+    absent), ``nullable`` (optional and already nullable: absent is sent as null, null
+    stays null) or ``maybe`` (optional on the wire too, for profiles that keep optional
+    properties: absent stays absent).
+    """
+
+    __slots__ = ("codec", "default", "mode", "name", "wire_name")
+
+    def __init__(self, name: str, codec: Codec, mode: str = "required",
+                 wire_name: str | None = None) -> None:
+        self.name = name
+        self.wire_name = name if wire_name is None else wire_name
+        self.codec = codec
+        self.mode = mode
+        self.default: Any = _MISSING  # mode "default": the value encode fills in
+
+    def __repr__(self) -> str:
+        return f"PropertySpec({self.name!r}, {self.codec!r}, mode={self.mode!r})"
+
+
+class ObjectCodec(Codec):
+    def __init__(self, props: list[PropertySpec]) -> None:
+        self.props = props
+        self._names = frozenset(p.name for p in props)
+
+    def children(self) -> list[Codec]:
+        return [p.codec for p in self.props]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        names = self._names
+        for key in value:
+            if key not in names:
+                raise _fail(loc, "additionalProperties",
+                            f"key {key!r} cannot be represented: the wire object is closed")
+        out: dict[str, Any] = {}
+        for p in self.props:
+            v = value.get(p.name, _MISSING)
+            if v is _MISSING and p.mode == "default" and p.default is not _MISSING:
+                v = p.default
+            if v is _MISSING:
+                if p.mode in ("required", "default"):
+                    raise _fail(loc, "required", f"'{p.name}' is a required property" + (
+                        " (on the wire; its default is computed by the model: pass the value "
+                        "or an instance)" if p.mode == "default" else ""))
+                if p.mode != "maybe":  # maybe: optional on the wire too, absent stays absent
+                    out[p.wire_name] = None
+            elif v is None and p.mode == "nullable":
+                out[p.wire_name] = None
+            # mode "optional": null is not the wire's "absent"; the inner codec decides
+            # (an any-value property sends it as the JSON text "null")
+            else:
+                out[p.wire_name] = p.codec.encode(v, (*loc, p.name))
+        return out
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        for p in self.props:
+            v = value.get(p.wire_name, _MISSING)
+            if v is _MISSING:
+                continue
+            if v is None and p.mode == "optional":
+                continue
+            if v is None and p.mode == "nullable":
+                out[p.name] = None
+                continue
+            out[p.name] = p.codec.decode(v, (*loc, p.name))
+        return out
+
+    def __repr__(self) -> str:
+        return f"ObjectCodec({self.props!r})"
+
+
+class ArrayCodec(Codec):
+    def __init__(self, items: Codec) -> None:
+        self.items = items
+
+    def children(self) -> list[Codec]:
+        return [self.items]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [self.items.encode(v, (*loc, i)) for i, v in enumerate(value)]
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [self.items.decode(v, (*loc, i)) for i, v in enumerate(value)]
+
+    def __repr__(self) -> str:
+        return f"ArrayCodec({self.items!r})"
+
+
+class TupleCodec(Codec):
+    """A tuple (``prefixItems``) sent as an object with keys ``item_0``, ``item_1``, ..."""
+
+    def __init__(self, items: list[Codec], keys: list[str]) -> None:
+        self.items = items
+        self.keys = keys
+
+    def children(self) -> list[Codec]:
+        return list(self.items)
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, list):
+            return value
+        if len(value) != len(self.keys):
+            raise _fail(loc, "prefixItems",
+                        f"the wire schema carries exactly {len(self.keys)} items, got {len(value)}")
+        return {k: c.encode(v, (*loc, i))
+                for i, (k, c, v) in enumerate(zip(self.keys, self.items, value, strict=True))}
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return [c.decode(value[k], (*loc, i))
+                for i, (k, c) in enumerate(zip(self.keys, self.items, strict=True))]
+
+    def __repr__(self) -> str:
+        return f"TupleCodec({self.items!r})"
+
+
+class MapCodec(Codec):
+    """A free-form mapping sent as an array of ``{"key": ..., "value": ...}`` entries.
+
+    A key given twice is an error, unless ``last_wins`` (a Pydantic source: the model keeps
+    the last value of a repeated key, as it does in a JSON object)."""
+
+    def __init__(self, value: Codec, last_wins: bool = False) -> None:
+        self.value = value
+        self.last_wins = last_wins
+
+    def children(self) -> list[Codec]:
+        return [self.value]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        return [{"key": k, "value": self.value.encode(v, (*loc, k))} for k, v in value.items()]
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, list):
+            return value
+        out: dict[str, Any] = {}
+        for i, entry in enumerate(value):
+            key = entry["key"]
+            if not isinstance(key, str):  # a wire-invalid entry (explaining errors decodes it)
+                raise _fail((*loc, i, "key"), "type", f"map entry key {key!r} is not a string")
+            if key in out and not self.last_wins:
+                raise _fail((*loc, i, "key"), "uniqueKeys",
+                            f"duplicate key {key!r} in map entries")
+            out[key] = self.value.decode(entry["value"], (*loc, key))
+        return out
+
+    def __repr__(self) -> str:
+        return f"MapCodec({self.value!r}{', last_wins=True' if self.last_wins else ''})"
+
+
+class JsonTextCodec(Codec):
+    """A value the wire schema cannot type (any JSON value, a complex enum member) sent as
+    JSON text in a string."""
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        return dumps(value)
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return loads(value)
+        except DecodeError as exc:
+            raise _fail(loc, "contentMediaType",
+                        f"string is not JSON text: {exc.message}") from None
+
+    def __repr__(self) -> str:
+        return "JsonTextCodec()"
+
+
+class WrapCodec(Codec):
+    """A root that is not an object, carried in ``{"<key>": value}``."""
+
+    def __init__(self, key: str, inner: Codec) -> None:
+        self.key = key
+        self.inner = inner
+
+    def children(self) -> list[Codec]:
+        return [self.inner]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        return {self.key: self.inner.encode(value, loc)}
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        if not isinstance(value, dict) or self.key not in value:
+            return value
+        return self.inner.decode(value[self.key], loc)
+
+    def __repr__(self) -> str:
+        return f"WrapCodec({self.key!r}, {self.inner!r})"
+
+
+class AnyOfCodec(Codec):
+    """Branches whose codecs differ: pick the branch by validating the value."""
+
+    def __init__(self, branches: list[tuple[Callable[[Any], bool], Callable[[Any], bool], Codec]]):
+        # (matches_wire, matches_original, codec) per branch
+        self.branches = branches
+
+    def children(self) -> list[Codec]:
+        return [c for _, _, c in self.branches]
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        error: ValidationError | None = None
+        for matches_wire, matches_original, codec in self.branches:
+            if matches_original(value):
+                try:
+                    wire = codec.encode(value, loc)
+                except ValidationError as exc:  # this branch's wire form cannot carry it
+                    error = error or exc
+                    continue
+                if matches_wire(wire):
+                    return wire
+        raise error or _fail(loc, "anyOf", "value matches no branch of anyOf")
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        error: ValidationError | None = None
+        for matches_wire, _, codec in self.branches:
+            if matches_wire(value):
+                try:
+                    return codec.decode(value, loc)
+                except ValidationError as exc:  # e.g. a string that is not JSON text
+                    error = error or exc
+        raise error or _fail(loc, "anyOf", "value matches no branch of anyOf")
+
+    def __repr__(self) -> str:
+        return f"AnyOfCodec({[c for _, _, c in self.branches]!r})"
+
+
+class RefCodec(Codec):
+    """A named definition's codec, looked up late so recursion works."""
+
+    def __init__(self, table: dict[str, Codec], name: str) -> None:
+        self.table = table
+        self.name = name
+
+    def encode(self, value: Any, loc: Location = ()) -> Any:
+        return self.table[self.name].encode(value, loc)
+
+    def decode(self, value: Any, loc: Location = ()) -> Any:
+        return self.table[self.name].decode(value, loc)
+
+    def __repr__(self) -> str:
+        return f"RefCodec({self.name!r})"
+
+
+def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
+    """Collapse every subtree that changes nothing into IDENTITY (in place for the table).
+
+    A definition is identity unless its body (following refs, greatest fixpoint) is not.
+    """
+    non_identity: dict[str, bool] = {}
+
+    def changes(c: Codec, seen: frozenset[str]) -> bool:
+        if c.identity:
+            return False
+        if isinstance(c, RefCodec):
+            if c.name in non_identity:
+                return non_identity[c.name]
+            if c.name in seen:
+                return False
+            result = changes(table[c.name], seen | {c.name})
+            if not seen:
+                non_identity[c.name] = result
+            return result
+        if isinstance(c, (ObjectCodec, ArrayCodec, MapCodec, WrapCodec, AnyOfCodec, TupleCodec)):
+            if isinstance(c, (MapCodec, WrapCodec, TupleCodec, JsonTextCodec)):
+                return True
+            if isinstance(c, ObjectCodec) and any(p.mode not in ("required", "maybe", "default")
+                                                  or p.wire_name != p.name for p in c.props):
+                return True
+            return any(changes(ch, seen) for ch in c.children())
+        return True
+
+    for name, codec in table.items():
+        non_identity[name] = changes(codec, frozenset({name}))
+
+    def rebuild(c: Codec) -> Codec:
+        if not changes(c, frozenset()):
+            return IDENTITY
+        if isinstance(c, ObjectCodec):
+            for p in c.props:
+                p.codec = rebuild(p.codec)
+        elif isinstance(c, ArrayCodec):
+            c.items = rebuild(c.items)
+        elif isinstance(c, MapCodec):
+            c.value = rebuild(c.value)
+        elif isinstance(c, WrapCodec):
+            c.inner = rebuild(c.inner)
+        elif isinstance(c, TupleCodec):
+            c.items = [rebuild(i) for i in c.items]
+        elif isinstance(c, AnyOfCodec):
+            c.branches = [(w, o, rebuild(b)) for w, o, b in c.branches]
+        return c
+
+    for name in list(table):
+        table[name] = rebuild(table[name])
+    return rebuild(root)
+
+
+def fast_decoder(root: Codec) -> Callable[[Any], Any]:
+    """``root.decode`` as generated code, for values that already match the wire schema.
+
+    Objects, arrays, maps, tuples, wrappers and references become inline Python (no
+    per-node method call, no location tuple); JSON text and anyOf branches call their codec.
+    Where decoding refuses a value (a map key given twice, a string that is not JSON text,
+    no anyOf branch), the generic ``decode`` runs again from the root for the error with its
+    location."""
+    if root.identity:
+        return lambda value: value
+    ns: dict[str, Any] = {"_M": _MISSING}
+    fns: dict[int, str] = {}
+    lines: list[str] = []
+
+    def fn(c: Codec) -> str:
+        while isinstance(c, RefCodec):
+            c = c.table[c.name]
+        if c.identity:
+            return ""
+        key = id(c)
+        if key in fns:
+            return fns[key]
+        name = fns[key] = f"_d{len(fns)}"
+        body: list[str] = []
+        if isinstance(c, ObjectCodec):
+            # the wire object has every property (a missing one raises KeyError: the
+            # generic decode then runs)
+            body += ["    if not isinstance(v, dict):", "        return v", "    o = {}"]
+            for p in c.props:
+                wn, sn = repr(p.wire_name), repr(p.name)
+                inner = fn(p.codec)
+                if p.mode in ("required", "maybe", "default") or (p.mode == "nullable" and not inner):
+                    body += [f"    o[{sn}] = {inner}(v[{wn}])" if inner else
+                             f"    o[{sn}] = v[{wn}]"]
+                    continue
+                val = f"{inner}(x)" if inner else "x"
+                body += [f"    x = v[{wn}]"]
+                if p.mode == "optional":  # null decodes to absent
+                    body += ["    if x is not None:", f"        o[{sn}] = {val}"]
+                else:
+                    body += [f"    o[{sn}] = None if x is None else {val}"]
+            body += ["    return o"]
+        elif isinstance(c, ArrayCodec):
+            inner = fn(c.items)
+            body += ["    if not isinstance(v, list):", "        return v",
+                     f"    return [{inner}(x) for x in v]" if inner else "    return v"]
+        elif isinstance(c, MapCodec):
+            inner = fn(c.value)
+            val = f"{inner}(e['value'])" if inner else "e['value']"
+            body += ["    if not isinstance(v, list):", "        return v",
+                     f"    o = {{e['key']: {val} for e in v}}",
+                     *([] if c.last_wins else ["    if len(o) != len(v):",
+                                               "        raise _Retry"]),
+                     "    return o"]
+        elif isinstance(c, TupleCodec):
+            parts = []
+            for k, ic in zip(c.keys, c.items, strict=True):
+                inner = fn(ic)
+                parts.append(f"{inner}(v[{k!r}])" if inner else f"v[{k!r}]")
+            body += ["    if not isinstance(v, dict):", "        return v",
+                     f"    return [{', '.join(parts)}]"]
+        elif isinstance(c, WrapCodec):
+            inner = fn(c.inner)
+            body += [f"    if not isinstance(v, dict) or {c.key!r} not in v:", "        return v",
+                     f"    return {inner}(v[{c.key!r}])" if inner else f"    return v[{c.key!r}]"]
+        else:  # JSON text, anyOf: the codec itself
+            ns[f"_c{key}"] = c.decode
+            body += [f"    return _c{key}(v)"]
+        lines.append(f"def {name}(v):\n" + "\n".join(body))
+        return name
+
+    top = fn(root)
+
+    class _Retry(Exception):
+        pass
+
+    ns["_Retry"] = _Retry
+    exec(compile("\n\n".join(lines), "<strictschema decoder>", "exec"), ns)  # noqa: S102
+    fast = ns[top]
+    slow = root.decode
+
+    def decode(value: Any) -> Any:
+        try:
+            return fast(value)
+        except (ValidationError, _Retry, KeyError, TypeError):
+            return slow(value)
+
+    return decode
