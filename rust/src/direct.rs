@@ -621,7 +621,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 let key = self.doc.bytes(ksp);
                 // members usually come in the schema's order: the next property first
                 let idx = match nd {
-                    Some(nd) if next < nprops && &*nd.properties[next].0 == key => Some(next),
+                    Some(nd) if next < nprops && same(&nd.properties[next].0, key) => Some(next),
                     Some(nd) => nd.prop_index(key),
                     None => None,
                 };

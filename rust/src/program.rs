@@ -149,6 +149,35 @@ pub const D_NONE: u8 = 2;
 pub const D_TAPE: u8 = 3;
 const ALL_KINDS: u8 = T_NULL | T_BOOL | T_INT | T_NUM | T_STR | T_ARR | T_OBJ;
 
+/// Byte-slice equality for short keys, inline (no call into the C library's memcmp).
+#[inline(always)]
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let mut i = 0;
+    while i + 8 <= n {
+        if u64::from_ne_bytes(a[i..i + 8].try_into().unwrap()) != u64::from_ne_bytes(b[i..i + 8].try_into().unwrap()) {
+            return false;
+        }
+        i += 8;
+    }
+    if i + 4 <= n {
+        if u32::from_ne_bytes(a[i..i + 4].try_into().unwrap()) != u32::from_ne_bytes(b[i..i + 4].try_into().unwrap()) {
+            return false;
+        }
+        i += 4;
+    }
+    while i < n {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 impl Node {
     /// the index in `properties` of the property named `key`
     #[inline]
@@ -156,7 +185,7 @@ impl Node {
         if let Some(m) = &self.prop_map {
             return m.get(key).map(|&i| i as usize);
         }
-        self.properties.iter().position(|(k, _, _)| &**k == key)
+        self.properties.iter().position(|(k, _, _)| same(k, key))
     }
     #[inline]
     pub fn prop(&self, key: &[u8]) -> Option<u32> {
