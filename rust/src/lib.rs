@@ -2,6 +2,7 @@
 //! bytes in one pass (strict parse to a token tape, check, then the Python value built from
 //! the same tape), or over Python values, or chunk by chunk (`push`).
 
+mod decode;
 mod direct;
 mod ecma;
 mod formats;
@@ -691,6 +692,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Program>()?;
     m.add_class::<push::Push>()?;
     m.add_class::<PyPattern>()?;
+    m.add_class::<decode::Decoder>()?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_function(wrap_pyfunction!(check_format, m)?)?;
     m.add_function(wrap_pyfunction!(translate_pattern, m)?)?;

@@ -385,90 +385,54 @@ def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
 
 
 def fast_decoder(root: Codec) -> Callable[[Any], Any]:
-    """``root.decode`` as generated code, for values that already match the wire schema.
-
-    Objects, arrays, maps, tuples, wrappers and references become inline Python (no
-    per-node method call, no location tuple); JSON text and anyOf branches call their codec.
-    Where decoding refuses a value (a map key given twice, a string that is not JSON text,
-    no anyOf branch), the generic ``decode`` runs again from the root for the error with its
-    location."""
+    """``root.decode`` for values that already match the wire schema, run by the core
+    (``_core.Decoder``): objects, arrays, maps, tuples, wrappers and references are steps of
+    a plan; JSON text and anyOf branches call their codec. Where decoding refuses a value (a
+    map key given twice, a string that is not JSON text, no anyOf branch), the generic
+    ``decode`` runs again from the root for the error with its location."""
     if root.identity:
         return lambda value: value
-    ns: dict[str, Any] = {"_M": _MISSING}
-    fns: dict[int, str] = {}
-    lines: list[str] = []
+    from .._core import Decoder
 
-    def fn(c: Codec) -> str:
-        while isinstance(c, RefCodec):
+    steps: list[tuple[Any, ...]] = []
+    index: dict[int, int] = {}
+
+    def step(c: Codec) -> int:
+        for _ in range(64):
+            if not isinstance(c, RefCodec):
+                break
             c = c.table[c.name]
         if c.identity:
-            return ""
-        key = id(c)
-        if key in fns:
-            return fns[key]
-        name = fns[key] = f"_d{len(fns)}"
-        body: list[str] = []
+            c = IDENTITY
+        if id(c) in index:
+            return index[id(c)]
+        at = index[id(c)] = len(steps)
+        steps.append(("id",))  # a reference back here while it is built
+        if c is IDENTITY:
+            return at
         if isinstance(c, ObjectCodec):
-            # the wire object has every property (a missing one raises KeyError: the
-            # generic decode then runs)
-            body += ["    if not isinstance(v, dict):", "        return v", "    o = {}"]
-            for p in c.props:
-                wn, sn = repr(p.wire_name), repr(p.name)
-                inner = fn(p.codec)
-                if p.mode in ("required", "maybe", "default") or (p.mode == "nullable" and not inner):
-                    body += [f"    o[{sn}] = {inner}(v[{wn}])" if inner else
-                             f"    o[{sn}] = v[{wn}]"]
-                    continue
-                val = f"{inner}(x)" if inner else "x"
-                body += [f"    x = v[{wn}]"]
-                if p.mode == "optional":  # null decodes to absent
-                    body += ["    if x is not None:", f"        o[{sn}] = {val}"]
-                else:
-                    body += [f"    o[{sn}] = None if x is None else {val}"]
-            body += ["    return o"]
+            mode = {"optional": 1, "nullable": 2}
+            steps[at] = ("obj", [(p.wire_name, p.name, mode.get(p.mode, 0), step(p.codec))
+                                 for p in c.props])
         elif isinstance(c, ArrayCodec):
-            inner = fn(c.items)
-            body += ["    if not isinstance(v, list):", "        return v",
-                     f"    return [{inner}(x) for x in v]" if inner else "    return v"]
+            steps[at] = ("arr", step(c.items))
         elif isinstance(c, MapCodec):
-            inner = fn(c.value)
-            val = f"{inner}(e['value'])" if inner else "e['value']"
-            body += ["    if not isinstance(v, list):", "        return v",
-                     f"    o = {{e['key']: {val} for e in v}}",
-                     *([] if c.last_wins else ["    if len(o) != len(v):",
-                                               "        raise _Retry"]),
-                     "    return o"]
+            steps[at] = ("map", step(c.value), c.last_wins)
         elif isinstance(c, TupleCodec):
-            parts = []
-            for k, ic in zip(c.keys, c.items, strict=True):
-                inner = fn(ic)
-                parts.append(f"{inner}(v[{k!r}])" if inner else f"v[{k!r}]")
-            body += ["    if not isinstance(v, dict):", "        return v",
-                     f"    return [{', '.join(parts)}]"]
+            steps[at] = ("tuple", [(k, step(ic)) for k, ic in zip(c.keys, c.items, strict=True)])
         elif isinstance(c, WrapCodec):
-            inner = fn(c.inner)
-            body += [f"    if not isinstance(v, dict) or {c.key!r} not in v:", "        return v",
-                     f"    return {inner}(v[{c.key!r}])" if inner else f"    return v[{c.key!r}]"]
+            steps[at] = ("wrap", c.key, step(c.inner))
         else:  # JSON text, anyOf: the codec itself
-            ns[f"_c{key}"] = c.decode
-            body += [f"    return _c{key}(v)"]
-        lines.append(f"def {name}(v):\n" + "\n".join(body))
-        return name
+            steps[at] = ("py", c.decode)
+        return at
 
-    top = fn(root)
-
-    class _Retry(Exception):
-        pass
-
-    ns["_Retry"] = _Retry
-    exec(compile("\n\n".join(lines), "<strictschema decoder>", "exec"), ns)  # noqa: S102
-    fast = ns[top]
+    fast = Decoder(steps, step(root)).decode
     slow = root.decode
 
     def decode(value: Any) -> Any:
         try:
             return fast(value)
-        except (ValidationError, _Retry, KeyError, TypeError):
+        except (ValidationError, ValueError, KeyError, TypeError):
             return slow(value)
 
     return decode
