@@ -97,7 +97,7 @@ impl Decoder {
 
     /// A judged wire value -> the original shape; ValueError where the generic decode must
     /// say what is wrong.
-    fn decode(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    pub fn decode(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         match unsafe { self.run(py, self.root, value.as_ptr(), 0) } {
             Ok(p) => Ok(unsafe { Bound::from_owned_ptr(py, p).unbind() }),
             Err(Fail) => {

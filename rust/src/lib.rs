@@ -471,39 +471,7 @@ impl Program {
     /// JSON text -> the value, checked; raises DecodeFailure, Invalid or GaveUp.
     #[pyo3(signature = (data, node=None))]
     fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Py<PyAny>> {
-        (|| -> PyResult<Py<PyAny>> {
-            let mut slot = None;
-            let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
-            let node = self.start(node)?;
-            if let Some(v) = self.direct(src, node, true) {
-                return Ok(unsafe { Bound::from_owned_ptr(py, v).unbind() });
-            }
-            let d = self.parse_doc(py, src)?;
-            let mut v = Val::new(&self.prog, &d, false);
-            if !self.names.is_empty() {
-                let mut ids = KEY_IDS.try_with(|k| k.take()).unwrap_or_default();
-                ids.clear();
-                ids.resize(d.toks.len(), u32::MAX);
-                v.key_ids = Some(ids);
-            }
-            let ok = v.run(node);
-            if v.fatal.is_some() {
-                self.verdict(py, &d, node)?;
-            }
-            if !ok {
-                let errs = self.collect(py, &d, node)?;
-                return Err(Invalid::new_err((errs.unbind(),)));
-            }
-            let ids = v.key_ids.take();
-            let value = unsafe { Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind() };
-            if let Some(ids) = ids {
-                if ids.capacity() <= 16 << 20 {
-                    let _ = KEY_IDS.try_with(|k| k.replace(ids));
-                }
-            }
-            Ok(value)
-        })()
-        .map_err(|e| public(py, e))
+        self.checked_value(py, data, node).map_err(|e| public(py, e))
     }
 
     /// JSON text -> (value, errors): errors is None when valid; the value is built either way.
@@ -608,6 +576,40 @@ impl Program {
 }
 
 impl Program {
+    /// `validate_json` with the core's own exceptions.
+    fn checked_value(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Py<PyAny>> {
+        let mut slot = None;
+        let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+        let node = self.start(node)?;
+        if let Some(v) = self.direct(src, node, true) {
+            return Ok(unsafe { Bound::from_owned_ptr(py, v).unbind() });
+        }
+        let d = self.parse_doc(py, src)?;
+        let mut v = Val::new(&self.prog, &d, false);
+        if !self.names.is_empty() {
+            let mut ids = KEY_IDS.try_with(|k| k.take()).unwrap_or_default();
+            ids.clear();
+            ids.resize(d.toks.len(), u32::MAX);
+            v.key_ids = Some(ids);
+        }
+        let ok = v.run(node);
+        if v.fatal.is_some() {
+            self.verdict(py, &d, node)?;
+        }
+        if !ok {
+            let errs = self.collect(py, &d, node)?;
+            return Err(Invalid::new_err((errs.unbind(),)));
+        }
+        let ids = v.key_ids.take();
+        let value = unsafe { Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind() };
+        if let Some(ids) = ids {
+            if ids.capacity() <= 16 << 20 {
+                let _ = KEY_IDS.try_with(|k| k.replace(ids));
+            }
+        }
+        Ok(value)
+    }
+
     pub(crate) fn inner(&self) -> &program::Program {
         &self.prog
     }
@@ -622,6 +624,40 @@ impl Program {
     }
     pub(crate) fn collect_pub<'py>(&self, py: Python<'py>, d: &Doc<'_>, node: u32) -> PyResult<Bound<'py, PyList>> {
         self.collect(py, d, node)
+    }
+}
+
+/// A compiled schema's whole route in one call: the judge's program (wire and residual in
+/// one pass), then the codec's decode in the core; a refusal goes to `explain` (the two-step
+/// route, which raises every error) and a value the plan cannot decode to `slow`.
+#[pyclass(frozen, module = "strictschema._core")]
+struct Judge {
+    program: Py<Program>,
+    decoder: Option<Py<decode::Decoder>>,
+    slow: Py<PyAny>,
+    explain: Py<PyAny>,
+}
+
+#[pymethods]
+impl Judge {
+    #[new]
+    fn new(program: Py<Program>, decoder: Option<Py<decode::Decoder>>, slow: Py<PyAny>, explain: Py<PyAny>) -> Self {
+        Judge { program, decoder, slow, explain }
+    }
+
+    /// Model output text -> original-shaped data (what `Compiled.validate_json` returns).
+    fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match self.program.get().checked_value(py, data, None) {
+            Ok(v) => match &self.decoder {
+                None => Ok(v),
+                Some(d) => match d.get().decode(py, v.bind(py)) {
+                    Ok(x) => Ok(x),
+                    Err(_) => self.slow.call1(py, (v,)),
+                },
+            },
+            Err(e) if e.is_instance_of::<Invalid>(py) => self.explain.call1(py, (data,)),
+            Err(e) => Err(public(py, e)),
+        }
     }
 }
 
@@ -693,6 +729,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<push::Push>()?;
     m.add_class::<PyPattern>()?;
     m.add_class::<decode::Decoder>()?;
+    m.add_class::<Judge>()?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_function(wrap_pyfunction!(check_format, m)?)?;
     m.add_function(wrap_pyfunction!(translate_pattern, m)?)?;

@@ -386,12 +386,30 @@ def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
 
 def fast_decoder(root: Codec) -> Callable[[Any], Any]:
     """``root.decode`` for values that already match the wire schema, run by the core
-    (``_core.Decoder``): objects, arrays, maps, tuples, wrappers and references are steps of
-    a plan; JSON text and anyOf branches call their codec. Where decoding refuses a value (a
-    map key given twice, a string that is not JSON text, no anyOf branch), the generic
-    ``decode`` runs again from the root for the error with its location."""
-    if root.identity:
+    (``core_decoder``). Where decoding refuses a value (a map key given twice, a string that
+    is not JSON text, no anyOf branch), the generic ``decode`` runs again from the root for
+    the error with its location."""
+    decoder = core_decoder(root)
+    if decoder is None:
         return lambda value: value
+    fast = decoder.decode
+    slow = root.decode
+
+    def decode(value: Any) -> Any:
+        try:
+            return fast(value)
+        except (ValidationError, ValueError, KeyError, TypeError):
+            return slow(value)
+
+    return decode
+
+
+def core_decoder(root: Codec) -> Any:
+    """The codec as the core's ``Decoder`` (None when it changes nothing): objects, arrays,
+    maps, tuples, wrappers and references are steps of a plan; JSON text and anyOf branches
+    call their codec."""
+    if root.identity:
+        return None
     from .._core import Decoder
 
     steps: list[tuple[Any, ...]] = []
@@ -426,13 +444,4 @@ def fast_decoder(root: Codec) -> Callable[[Any], Any]:
             steps[at] = ("py", c.decode)
         return at
 
-    fast = Decoder(steps, step(root)).decode
-    slow = root.decode
-
-    def decode(value: Any) -> Any:
-        try:
-            return fast(value)
-        except (ValidationError, ValueError, KeyError, TypeError):
-            return slow(value)
-
-    return decode
+    return Decoder(steps, step(root))

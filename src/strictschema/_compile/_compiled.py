@@ -10,7 +10,7 @@ from .._json import dumps
 from .._schema._load import Source
 from .._validate._validator import load_source
 from ..responses import parse_response
-from ._codec import Codec, fast_decoder
+from ._codec import Codec, core_decoder, fast_decoder
 from ._compiler import compile_source
 from ._diagnostics import Diagnostic
 from ._fragments import check_name, request_fragment
@@ -381,14 +381,10 @@ class Compiled:
                 two_steps = vj = self._two_steps()
                 one = self._judge_validator()
                 if one is not None:  # one pass decides; the two steps explain a refusal
-                    judge, decode = one.validate_json, self._fast_decode
+                    from .._core import Judge
 
-                    def vj(raw: bytes | bytearray | memoryview | str) -> Any:
-                        try:
-                            value = judge(raw)
-                        except ValidationError:
-                            return two_steps(raw)
-                        return decode(value)
+                    vj = Judge(one._program, core_decoder(self._codec), self._codec.decode,
+                               two_steps).validate_json
             self._vj = vj
             object.__setattr__(self, "validate_json", vj)
         return vj(raw)
