@@ -323,11 +323,25 @@ def test_bytes_split_inside_utf8_sequences() -> None:
     assert (info.value.position, info.value.json_path) == (2, "$[0]")
 
 
-@pytest.mark.xfail(strict=True, reason="core: push mode refuses invalid UTF-8 in a string only "
-                                       "when the string closes, not at the byte")
 def test_invalid_utf8_fails_at_the_byte() -> None:
     with pytest.raises(DecodeError, match="UTF-8"):
         push(True).feed(b'["\xff')
+    # a sequence cut by the chunk's end waits for its next byte, and fails at a wrong one
+    for good, bad in [(b"\xc3", b"("), (b"\xe2\x82", b"\xc3"), (b"\xf0\x9f", b"\x98\xc3"),
+                      (b"\xed", b"\xa0\x80"), (b"\xf0", b"\x8f")]:
+        v = push(True)
+        v.feed(b'{"k": "ab' + good)
+        with pytest.raises(DecodeError, match="UTF-8") as info:
+            v.feed(bad)
+        assert (info.value.position, info.value.json_path) == (9, "$.k")
+    # a str chunk cannot finish a sequence a bytes chunk left open
+    v = push(True)
+    v.feed(b'["\xc3')
+    with pytest.raises(DecodeError, match="UTF-8"):
+        v.feed("\u00a9")
+    # nor can the string end inside one (a key's included)
+    with pytest.raises(DecodeError, match="UTF-8"):
+        push(True).feed(b'{"\xe2\x82"')
 
 
 @pytest.mark.parametrize(("text", "keyword"), [
