@@ -119,9 +119,8 @@ impl Frame {
         }
     }
 
-    fn add_key(&mut self, k: &[u8]) {
-        let s = self.keybuf.len();
-        self.keybuf.extend_from_slice(k);
+    /// The key written at `keybuf[s..]` is one of the object's.
+    fn add_key(&mut self, s: usize) {
         self.keys.push((s, self.keybuf.len()));
         let n = self.keys.len();
         if n < KEY_TABLE_AT {
@@ -164,23 +163,33 @@ impl Frame {
     }
 }
 
-/// Expansions computed once per run (a node's expansion does not depend on where it is).
+/// Expansions computed once per run (a node's expansion does not depend on where it is),
+/// by node number (the vector grows to the largest node used).
 #[derive(Default)]
 struct Cache {
-    exp: FxMap<u32, Arc<Exp>>,
+    exp: Vec<Option<Arc<Exp>>>,
     empty: Option<Set>,
 }
 
 impl Cache {
+    #[inline]
     fn get(&mut self, p: &crate::program::Program, n: u32) -> Arc<Exp> {
-        if let Some(e) = self.exp.get(&n) {
+        if let Some(Some(e)) = self.exp.get(n as usize) {
             return e.clone();
         }
+        self.compute(p, n)
+    }
+
+    #[cold]
+    fn compute(&mut self, p: &crate::program::Program, n: u32) -> Arc<Exp> {
         let mut exact = true;
         let dnf = expand(p, n, 0, &mut exact);
         let sets = dnf.into_iter().map(Set::from).collect();
         let e = Arc::new(Exp { sets, exact });
-        self.exp.insert(n, e.clone());
+        if self.exp.len() <= n as usize {
+            self.exp.resize(n as usize + 1, None);
+        }
+        self.exp[n as usize] = Some(e.clone());
         e
     }
 
@@ -449,6 +458,46 @@ fn scan_str(s: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Append the UTF-8 of the str `s` to `out`, read from its code points (asking Python for
+/// the UTF-8 would make it keep a second copy of every chunk); false for a lone surrogate.
+unsafe fn push_utf8(out: &mut Vec<u8>, s: *mut pyo3::ffi::PyObject) -> bool {
+    use pyo3::ffi;
+    let len = ffi::PyUnicode_GET_LENGTH(s) as usize;
+    let data = ffi::PyUnicode_DATA(s);
+    match ffi::PyUnicode_KIND(s) {
+        ffi::PyUnicode_1BYTE_KIND => {
+            let b = std::slice::from_raw_parts(data as *const u8, len);
+            if b.is_ascii() {
+                out.extend_from_slice(b);
+            } else {
+                out.reserve(len * 2);
+                for &c in b {
+                    if c < 0x80 {
+                        out.push(c);
+                    } else {
+                        out.extend_from_slice(&[0xC0 | (c >> 6), 0x80 | (c & 0x3F)]);
+                    }
+                }
+            }
+        }
+        ffi::PyUnicode_2BYTE_KIND => {
+            out.reserve(len * 3);
+            for &c in std::slice::from_raw_parts(data as *const u16, len) {
+                let Some(ch) = char::from_u32(c as u32) else { return false };
+                out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+        }
+        _ => {
+            out.reserve(len * 4);
+            for &c in std::slice::from_raw_parts(data as *const u32, len) {
+                let Some(ch) = char::from_u32(c) else { return false };
+                out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+        }
+    }
+    true
 }
 
 #[pyclass(module = "strictschema._core")]
@@ -729,25 +778,28 @@ impl Push {
         }
     }
 
-    /// The alternatives of the member `key` of the object on top.
-    fn member_alts(&mut self, py: Python<'_>, p: &crate::program::Program, key: &[u8]) -> PyResult<()> {
+    /// The alternatives of the member whose key was just read, of the object on top.
+    fn member_alts(&mut self, py: Python<'_>, p: &crate::program::Program) -> PyResult<()> {
         let f = self.stack.last_mut().unwrap();
         if !f.constrained {
             self.next = None;
             return Ok(());
         }
+        let Frame { alts, alive, keybuf, keys, .. } = f;
+        let (ks, ke) = *keys.last().unwrap();
+        let key = &keybuf[ks..ke];
         let mut next = take_vec(&mut self.spare_alts);
         let key_str = || String::from_utf8_lossy(key);
         let mut refusal: Option<(String, Vec<PathItem>)> = None;
         let empty = self.cache.empty();
         let mut any_alive = false;
-        for i in 0..f.alts.len() {
-            if !f.alive[i] {
+        for i in 0..alts.len() {
+            if !alive[i] {
                 continue;
             }
             self.parts.clear();
             let mut ok = true;
-            for &n in f.alts[i].nodes.iter() {
+            for &n in alts[i].nodes.iter() {
                 let nd = &p.nodes[n as usize];
                 let mut matched = false;
                 if let Some(pn) = nd.prop(key) {
@@ -792,7 +844,7 @@ impl Push {
                 }
             }
             if !ok {
-                f.alive[i] = false;
+                alive[i] = false;
                 continue;
             }
             any_alive = true;
@@ -993,15 +1045,11 @@ impl Push {
         Ok(())
     }
 
-    fn feed_bytes(&mut self, py: Python<'_>, chunk: &[u8], raw: bool) -> PyResult<()> {
-        if self.failed {
-            return Err(pyo3::exceptions::PyValueError::new_err("this text already failed; start a new one"));
-        }
+    /// Read text[base..] (just appended; `raw`: from bytes, not yet known to be UTF-8).
+    fn run(&mut self, py: Python<'_>, base: usize, raw: bool) -> PyResult<()> {
         let prog = self.prog.clone_ref(py);
         let bound = prog.bind(py);
         let p = bound.get().inner();
-        let base = self.text.len();
-        self.text.extend_from_slice(chunk);
         let mut i = base;
         let n = self.text.len();
         while i < n {
@@ -1277,41 +1325,29 @@ impl Push {
 
     /// A key (text[start..end], quotes included) has been read.
     fn key_done(&mut self, py: Python<'_>, p: &crate::program::Program, start: usize, end: usize) -> PyResult<()> {
-        let mut key = std::mem::take(&mut self.scratch);
-        key.clear();
+        let f = self.stack.last_mut().unwrap();
+        let at = f.keybuf.len();
         if !self.str_escaped {
-            key.extend_from_slice(&self.text[start + 1..end - 1]);
+            f.keybuf.extend_from_slice(&self.text[start + 1..end - 1]);
         } else {
-            let decoded = {
-                let mut d = Doc::new(&self.text[start..end]);
-                match parse::parse(&mut d) {
-                    Err(e) => Err((e.msg, start + e.pos)),
-                    Ok(()) => {
-                        if let Tok::Str(sp) = d.toks[0] {
-                            key.extend_from_slice(d.bytes(sp));
-                        }
-                        Ok(())
-                    }
-                }
-            };
-            if let Err((msg, at)) = decoded {
-                self.scratch = key;
-                return Err(self.syntax(py, &msg, at));
+            let mut d = Doc::new(&self.text[start..end]);
+            if let Err(e) = parse::parse(&mut d) {
+                drop(d);
+                return Err(self.syntax(py, &e.msg, start + e.pos));
+            }
+            if let Tok::Str(sp) = d.toks[0] {
+                f.keybuf.extend_from_slice(d.bytes(sp));
             }
         }
-        let f = self.stack.last_mut().unwrap();
-        let dup = f.has_key(&key);
-        f.add_key(&key);
+        let dup = f.has_key(&f.keybuf[at..]);
+        f.add_key(at);
         f.in_member = true;
         if dup {
-            let msg = format!("duplicate key {}", crate::num::quote(&String::from_utf8_lossy(&key)));
-            self.scratch = key;
+            let msg = format!("duplicate key {}", crate::num::quote(&String::from_utf8_lossy(&f.keybuf[at..])));
             return Err(self.syntax(py, &msg, start));
         }
         self.st = St::Colon;
-        let r = self.member_alts(py, p, &key);
-        self.scratch = key;
-        r
+        self.member_alts(py, p)
     }
 
     /// A string not yet closed (no escape in it so far): fail as soon as no candidate can
@@ -1427,11 +1463,23 @@ impl Push {
     /// Read the next piece of text (str or bytes); raises as soon as no continuation can
     /// be valid.
     fn feed(&mut self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<()> {
+        if self.failed {
+            return Err(pyo3::exceptions::PyValueError::new_err("this text already failed; start a new one"));
+        }
+        let base = self.text.len();
         if let Ok(s) = chunk.cast::<PyString>() {
-            self.feed_bytes(py, s.to_str()?.as_bytes(), false)
+            // SAFETY: a str object, read while we hold it
+            if !unsafe { push_utf8(&mut self.text, s.as_ptr()) } {
+                // Python's own error for a lone surrogate
+                self.text.truncate(base);
+                let t = s.to_str()?;
+                self.text.extend_from_slice(t.as_bytes());
+            }
+            self.run(py, base, false)
         } else if let Ok(b) = chunk.cast::<PyBytes>() {
             // a chunk may end inside a character: strings are checked as UTF-8 as they grow
-            self.feed_bytes(py, b.as_bytes(), true)
+            self.text.extend_from_slice(b.as_bytes());
+            self.run(py, base, true)
         } else {
             Err(pyo3::exceptions::PyTypeError::new_err("expected str or bytes"))
         }

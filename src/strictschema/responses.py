@@ -43,10 +43,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import _core
 from ._errors import DecodeError, StrictSchemaError, ValidationError
 from ._json import loads
 from ._provider_responses import parse_provider_response, provider_of
-from ._validator import PushValidator, Validator
+from ._validator import PushValidator, Validator, _failed
 
 if TYPE_CHECKING:
     from ._compiled import Compiled
@@ -348,13 +349,24 @@ def parse_tool_calls(response: Any, tools: Mapping[str, Compiled]) -> tuple[Tool
 class _Text:
     """The text of one message (its output_text parts in order), checked as it grows."""
 
-    __slots__ = ("chunks", "error", "refusal", "validator")
+    __slots__ = ("chunks", "error", "feed", "refusal", "validator")
 
     def __init__(self, validator: PushValidator | None) -> None:
         self.chunks: list[str] = []
         self.validator = validator
         self.refusal: list[str] | None = None
         self.error: BaseException | None = None
+        # the core's own feed, called once per delta (None: not checked, or failed already)
+        self.feed: Any = validator._push.feed if validator is not None else None
+
+    def failed(self, exc: BaseException) -> Exception:
+        """The strictschema exception for what the core raised on a delta; a verdict on the
+        text ends its checking."""
+        err = _failed(exc)
+        if isinstance(err, (ValidationError, DecodeError)):
+            self.error = err
+            self.feed = None
+        return err
 
     def text(self) -> str:
         if len(self.chunks) > 1:
@@ -419,6 +431,23 @@ class Stream:
     # -- feeding -----------------------------------------------------------------------
     def feed(self, event: Any) -> bool:
         """Apply one event; False when it was a replay (ignored)."""
+        if type(event) is dict and event.get("type") == "response.output_text.delta":
+            # the common case, kept to a few lookups: the next delta of a known message
+            seq = event.get("sequence_number")
+            idx = event.get("output_index")
+            if (type(seq) is int and seq == (self.cursor or 0) + 1 and self.cursor is not None
+                    and self._final is None and type(idx) is int):
+                t = self._texts.get(idx)
+                if t is not None:
+                    self.cursor = seq
+                    delta = event.get("delta") or ""
+                    t.chunks.append(delta)
+                    if t.feed is not None:
+                        try:
+                            t.feed(delta)
+                        except _core.Failure as exc:
+                            raise t.failed(exc) from None
+                    return True
         etype = _get(event, "type")
         seq = _get(event, "sequence_number")
         if isinstance(seq, int) and not isinstance(seq, bool):
@@ -557,14 +586,12 @@ class Stream:
         self._check(t, delta)
 
     def _check(self, t: _Text, delta: str) -> None:
-        v = t.validator
-        if v is None or t.error is not None:
+        if t.feed is None:
             return
         try:
-            v.feed(delta)
-        except (ValidationError, DecodeError) as exc:
-            t.error = exc
-            raise
+            t.feed(delta)
+        except _core.Failure as exc:
+            raise t.failed(exc) from None
 
     # -- reading -----------------------------------------------------------------------
     def _answer_text(self) -> _Text | None:
