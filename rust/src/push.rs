@@ -36,21 +36,105 @@ const KEY_TABLE_AT: usize = 16;
 /// recycled buffers kept at most
 const POOL_MAX: usize = 64;
 
-type Set = Arc<[u32]>;
+/// Scalar kinds, as bits of `SetInfo::free`.
+const K_STR: u8 = 1;
+const K_INT: u8 = 2;
+const K_FRAC: u8 = 4;
+const K_BOOL: u8 = 8;
+const K_NULL: u8 = 16;
 
-/// The expansion of a node: its alternatives, and whether every `$ref`, `allOf` and `anyOf`
-/// of its nodes is expanded into them (nothing cut by the size limits).
+/// A set of nodes that must all hold, with what can be told of it once and for all.
+struct SetInfo {
+    nodes: Box<[u32]>,
+    /// every `$ref`, `allOf` and `anyOf` of these nodes is expanded into the set (nothing
+    /// cut by the size limits): a node's own applicators need no second look
+    exact: bool,
+    /// the JSON types (numbers at T_NUM) every node lets a value start as
+    starts: u8,
+    /// the scalar kinds (K_*) every node accepts whatever the value
+    free: u8,
+    /// a string's prefix can be refused before it closes (enum, const, maxLength)
+    str_check: bool,
+    /// a closed object is among the nodes (a key's prefix can be refused)
+    closed: bool,
+}
+
+type Set = Arc<SetInfo>;
+
+fn node_free(nd: &Node, exact: bool) -> u8 {
+    if let Some(b) = nd.boolean {
+        return if b { 0xFF } else { 0 };
+    }
+    if nd.dynamic_ref.is_some() || nd.not.is_some() || nd.if_.is_some() || !nd.one_of.is_empty() {
+        return 0;
+    }
+    if !exact && (nd.ref_.is_some() || !nd.all_of.is_empty() || !nd.any_of.is_empty()) {
+        return 0;
+    }
+    if nd.const_.is_some() || nd.enum_.is_some() {
+        return 0;
+    }
+    let t = |bit: u8| nd.types == 0 || nd.types & bit != 0;
+    let mut f = 0;
+    if t(T_STR) && !nd.has_str {
+        f |= K_STR;
+    }
+    if t(T_INT) && !nd.has_num {
+        f |= K_INT;
+    }
+    if t(T_NUM) && !nd.has_num {
+        f |= K_FRAC;
+    }
+    if t(T_BOOL) {
+        f |= K_BOOL;
+    }
+    if t(T_NULL) {
+        f |= K_NULL;
+    }
+    f
+}
+
+fn closed(p: &crate::program::Program, nd: &Node) -> bool {
+    nd.pattern_properties.is_empty() && nd.additional_properties.is_some_and(|ad| p.nodes[ad as usize].boolean == Some(false))
+}
+
+/// The bit of `SetInfo::starts` for a value starting as `bits`.
+fn start_bit(bits: u8) -> u8 {
+    if bits & T_NUM != 0 {
+        T_NUM
+    } else {
+        bits
+    }
+}
+
+fn set_of(p: &crate::program::Program, nodes: Vec<u32>, exact: bool) -> Set {
+    let mut info = SetInfo { nodes: Box::from([]), exact, starts: 0xFF, free: 0xFF, str_check: false, closed: false };
+    for &n in &nodes {
+        let nd = &p.nodes[n as usize];
+        let mut starts = 0;
+        for bits in [T_NULL, T_BOOL, T_NUM | T_INT, T_STR, T_ARR, T_OBJ] {
+            if type_allows(nd, bits) {
+                starts |= start_bit(bits);
+            }
+        }
+        info.starts &= starts;
+        info.free &= node_free(nd, exact);
+        info.str_check |= nd.enum_.is_some() || nd.const_.is_some() || nd.max_length.is_some();
+        info.closed |= closed(p, nd);
+    }
+    info.nodes = nodes.into_boxed_slice();
+    Arc::new(info)
+}
+
+/// The expansion of a node: its alternatives.
 struct Exp {
     sets: Vec<Set>,
-    exact: bool,
 }
 
 #[derive(Clone)]
 struct Alt {
-    nodes: Set,
+    set: Set,
     parent: u32,
-    /// the `$ref`/`allOf`/`anyOf` of these nodes are in the set (see `Exp::exact`)
-    exact: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -184,8 +268,8 @@ impl Cache {
     fn compute(&mut self, p: &crate::program::Program, n: u32) -> Arc<Exp> {
         let mut exact = true;
         let dnf = expand(p, n, 0, &mut exact);
-        let sets = dnf.into_iter().map(Set::from).collect();
-        let e = Arc::new(Exp { sets, exact });
+        let sets = dnf.into_iter().map(|nodes| set_of(p, nodes, exact)).collect();
+        let e = Arc::new(Exp { sets });
         if self.exp.len() <= n as usize {
             self.exp.resize(n as usize + 1, None);
         }
@@ -193,8 +277,8 @@ impl Cache {
         e
     }
 
-    fn empty(&mut self) -> Set {
-        self.empty.get_or_insert_with(|| Set::from(Vec::new())).clone()
+    fn empty(&mut self, p: &crate::program::Program) -> Set {
+        self.empty.get_or_insert_with(|| set_of(p, Vec::new(), true)).clone()
     }
 }
 
@@ -258,29 +342,27 @@ fn expand(p: &crate::program::Program, n: u32, depth: u32, exact: &mut bool) -> 
 /// The alternatives of a child: the product of `parts` (each an expansion), appended to
 /// `out` with `parent`. A part that would make more than MAX_ALTS alternatives is left out
 /// (conservative: `finish` checks it).
-fn product(parts: &[Arc<Exp>], parent: u32, empty: &Set, out: &mut Vec<Alt>) {
+fn product(p: &crate::program::Program, parts: &[Arc<Exp>], parent: u32, empty: &Set, out: &mut Vec<Alt>) {
     match parts {
-        [] => out.push(Alt { nodes: empty.clone(), parent, exact: true }),
-        [one] => out.extend(one.sets.iter().map(|s| Alt { nodes: s.clone(), parent, exact: one.exact })),
+        [] => out.push(Alt { set: empty.clone(), parent }),
+        [one] => out.extend(one.sets.iter().map(|s| Alt { set: s.clone(), parent })),
         _ => {
-            let mut dnf: Vec<Vec<u32>> = vec![vec![]];
-            let mut exact = true;
+            let mut dnf: Vec<(Vec<u32>, bool)> = vec![(vec![], true)];
             for part in parts {
                 let mut next = Vec::new();
-                for x in &dnf {
+                for (x, xe) in &dnf {
                     for y in &part.sets {
                         let mut c = x.clone();
-                        c.extend(y.iter().copied().filter(|n| !x.contains(n)));
-                        next.push(c);
+                        c.extend(y.nodes.iter().copied().filter(|n| !x.contains(n)));
+                        next.push((c, *xe && y.exact));
                     }
                 }
                 if next.len() > MAX_ALTS {
                     continue;
                 }
-                exact &= part.exact;
                 dnf = next;
             }
-            out.extend(dnf.into_iter().map(|nodes| Alt { nodes: Set::from(nodes), parent, exact }));
+            out.extend(dnf.into_iter().map(|(nodes, exact)| Alt { set: set_of(p, nodes, exact), parent }));
         }
     }
 }
@@ -295,8 +377,8 @@ enum Scalar<'a> {
     /// a string without escapes: its content (valid UTF-8)
     Str(&'a [u8]),
     Int(i64),
-    /// a number with a fraction, no exponent (finite, not an integer type's business)
-    Frac,
+    /// a number with a fraction, no exponent (so a finite double): its text
+    Frac(&'a [u8]),
     Lit(u8),
     /// anything else: the judge decides
     Other,
@@ -333,7 +415,7 @@ fn number_of(src: &[u8]) -> Scalar<'_> {
     let rest = &digits[int_len..];
     // ".digits" and nothing else (an exponent may overflow a double: the judge decides)
     if rest.len() >= 2 && rest[0] == b'.' && rest[1..].iter().all(|c| c.is_ascii_digit()) && src.len() < 300 {
-        return Scalar::Frac;
+        return Scalar::Frac(src);
     }
     Scalar::Other
 }
@@ -342,12 +424,40 @@ fn chars_in(s: &[u8]) -> u64 {
     s.iter().filter(|&&c| (c & 0xC0) != 0x80).count() as u64
 }
 
+fn kind_of(v: Scalar<'_>) -> u8 {
+    match v {
+        Scalar::Str(_) => K_STR,
+        Scalar::Int(_) => K_INT,
+        Scalar::Frac(_) => K_FRAC,
+        Scalar::Lit(T_BOOL) => K_BOOL,
+        Scalar::Lit(_) => K_NULL,
+        Scalar::Other => 0,
+    }
+}
+
+/// How the double `x` compares to the bound `l`, when the doubles are far enough apart
+/// to tell (None: the judge compares the decimals).
+fn cmp_far(x: f64, l: &Limit) -> Option<std::cmp::Ordering> {
+    let margin = x.abs().max(l.f.abs()) * 1e-12;
+    if x < l.f - margin {
+        Some(std::cmp::Ordering::Less)
+    } else if x > l.f + margin {
+        Some(std::cmp::Ordering::Greater)
+    } else {
+        None
+    }
+}
+
 /// True when every node of `a` surely accepts the scalar `v` (false: the judge decides).
 fn quick_accepts(p: &crate::program::Program, a: &Alt, v: Scalar<'_>) -> bool {
-    if matches!(v, Scalar::Other) {
+    let k = kind_of(v);
+    if k == 0 {
         return false;
     }
-    for &n in a.nodes.iter() {
+    if a.set.free & k != 0 {
+        return true;
+    }
+    for &n in a.set.nodes.iter() {
         let nd = &p.nodes[n as usize];
         if let Some(b) = nd.boolean {
             if b {
@@ -359,13 +469,13 @@ fn quick_accepts(p: &crate::program::Program, a: &Alt, v: Scalar<'_>) -> bool {
             return false;
         }
         // with an exact expansion, the targets of $ref/allOf and an anyOf branch are in the set
-        if !a.exact && (nd.ref_.is_some() || !nd.all_of.is_empty() || !nd.any_of.is_empty()) {
+        if !a.set.exact && (nd.ref_.is_some() || !nd.all_of.is_empty() || !nd.any_of.is_empty()) {
             return false;
         }
         let bits = match v {
             Scalar::Str(_) => T_STR,
             Scalar::Int(_) => T_INT,
-            Scalar::Frac => T_NUM,
+            Scalar::Frac(_) => T_NUM,
             Scalar::Lit(b) => b,
             Scalar::Other => return false,
         };
@@ -417,9 +527,22 @@ fn quick_accepts(p: &crate::program::Program, a: &Alt, v: Scalar<'_>) -> bool {
                     }
                 }
             }
-            Scalar::Frac => {
-                if nd.const_.is_some() || nd.enum_.is_some() || nd.has_num {
+            Scalar::Frac(src) => {
+                if nd.const_.is_some() || nd.enum_.is_some() || nd.multiple_of.is_some() {
                     return false;
+                }
+                if nd.has_num {
+                    // SAFETY: ASCII digits, a sign and a point
+                    let Ok(x) = unsafe { std::str::from_utf8_unchecked(src) }.parse::<f64>() else { return false };
+                    use std::cmp::Ordering::*;
+                    let within = |b: &Option<Limit>, ok: fn(std::cmp::Ordering) -> bool| b.as_ref().is_none_or(|l| cmp_far(x, l).is_some_and(ok));
+                    if !(within(&nd.minimum, |o| o != Less)
+                        && within(&nd.maximum, |o| o != Greater)
+                        && within(&nd.ex_minimum, |o| o == Greater)
+                        && within(&nd.ex_maximum, |o| o == Less))
+                    {
+                        return false;
+                    }
                 }
             }
             Scalar::Lit(_) => {
@@ -557,7 +680,7 @@ impl Push {
         let next = Python::attach(|py| {
             let p = prog.bind(py).get().inner();
             let e = cache.get(p, root);
-            Some(e.sets.iter().map(|s| Alt { nodes: s.clone(), parent: 0, exact: e.exact }).collect())
+            Some(e.sets.iter().map(|s| Alt { set: s.clone(), parent: 0 }).collect())
         });
         Push {
             prog,
@@ -638,7 +761,8 @@ impl Push {
     /// The alternatives of the value starting now: filtered by the JSON type `bits`.
     fn start_value(&mut self, py: Python<'_>, p: &crate::program::Program, bits: u8, what: &str) -> PyResult<Option<Vec<Alt>>> {
         let Some(mut alts) = self.next.take() else { return Ok(None) };
-        let fits = |a: &Alt| a.nodes.iter().all(|&n| type_allows(&p.nodes[n as usize], bits));
+        let bit = start_bit(bits);
+        let fits = |a: &Alt| a.set.starts & bit != 0;
         if alts.iter().all(fits) {
             return Ok(Some(alts));
         }
@@ -647,7 +771,7 @@ impl Push {
             return Ok(Some(alts));
         }
         // explain with the first alternative's refusing node
-        let (kw, msg, sp) = match alts.iter().flat_map(|a| a.nodes.iter()).find(|&&n| !type_allows(&p.nodes[n as usize], bits)) {
+        let (kw, msg, sp) = match alts.iter().flat_map(|a| a.set.nodes.iter()).find(|&&n| !type_allows(&p.nodes[n as usize], bits)) {
             Some(&n) => {
                 let nd = &p.nodes[n as usize];
                 let mut sp = nd.path.clone();
@@ -731,7 +855,7 @@ impl Push {
                 'alts: for a in &alts {
                     let mut ok = true;
                     if !quick_accepts(p, a, v) {
-                        for &n in a.nodes.iter() {
+                        for &n in a.set.nodes.iter() {
                             let mut val = Val::new(p, &d, false);
                             let ok_n = val.run(n);
                             if val.fatal.is_some() {
@@ -791,7 +915,7 @@ impl Push {
         let mut next = take_vec(&mut self.spare_alts);
         let key_str = || String::from_utf8_lossy(key);
         let mut refusal: Option<(String, Vec<PathItem>)> = None;
-        let empty = self.cache.empty();
+        let empty = self.cache.empty(p);
         let mut any_alive = false;
         for i in 0..alts.len() {
             if !alive[i] {
@@ -799,7 +923,7 @@ impl Push {
             }
             self.parts.clear();
             let mut ok = true;
-            for &n in alts[i].nodes.iter() {
+            for &n in alts[i].set.nodes.iter() {
                 let nd = &p.nodes[n as usize];
                 let mut matched = false;
                 if let Some(pn) = nd.prop(key) {
@@ -848,7 +972,7 @@ impl Push {
                 continue;
             }
             any_alive = true;
-            product(&self.parts, i as u32, &empty, &mut next);
+            product(p, &self.parts, i as u32, &empty, &mut next);
         }
         self.parts.clear();
         if !any_alive {
@@ -873,7 +997,7 @@ impl Push {
         }
         let idx = f.count as usize;
         let mut next = take_vec(&mut self.spare_alts);
-        let empty = self.cache.empty();
+        let empty = self.cache.empty(p);
         let mut refusal = None;
         let mut any_alive = false;
         for i in 0..f.alts.len() {
@@ -882,7 +1006,7 @@ impl Push {
             }
             self.parts.clear();
             let mut ok = true;
-            for &n in f.alts[i].nodes.iter() {
+            for &n in f.alts[i].set.nodes.iter() {
                 let nd = &p.nodes[n as usize];
                 if let Some(m) = nd.max_items {
                     if idx as u64 >= m {
@@ -905,7 +1029,7 @@ impl Push {
                 continue;
             }
             any_alive = true;
-            product(&self.parts, i as u32, &empty, &mut next);
+            product(p, &self.parts, i as u32, &empty, &mut next);
         }
         self.parts.clear();
         if !any_alive {
@@ -952,7 +1076,7 @@ impl Push {
         for (i, a) in f.alts.iter().enumerate() {
             let mut ok = f.alive[i];
             if ok {
-                for &n in a.nodes.iter() {
+                for &n in a.set.nodes.iter() {
                     let nd = &p.nodes[n as usize];
                     let fail = |kw: &str, msg: String| {
                         let mut sp = nd.path.clone();
@@ -1089,14 +1213,7 @@ impl Push {
                             self.st = St::Str;
                             self.high_start = None;
                             let alts = self.start_value(py, p, T_STR, "a string")?;
-                            self.str_check = alts.as_ref().is_some_and(|alts| {
-                                alts.iter().any(|a| {
-                                    a.nodes.iter().any(|&n| {
-                                        let nd = &p.nodes[n as usize];
-                                        nd.enum_.is_some() || nd.const_.is_some() || nd.max_length.is_some()
-                                    })
-                                })
-                            });
+                            self.str_check = alts.as_ref().is_some_and(|alts| alts.iter().any(|a| a.set.str_check));
                             self.next = alts;
                             i += 1;
                         }
@@ -1141,14 +1258,7 @@ impl Push {
                     self.high_start = None;
                     self.st = St::Str;
                     let f = self.stack.last().unwrap();
-                    self.str_check = f.constrained
-                        && f.alts.iter().zip(&f.alive).any(|(a, &alive)| {
-                            alive
-                                && a.nodes.iter().any(|&n| {
-                                    let nd = &p.nodes[n as usize];
-                                    nd.pattern_properties.is_empty() && nd.additional_properties.is_some_and(|ad| p.nodes[ad as usize].boolean == Some(false))
-                                })
-                        });
+                    self.str_check = f.constrained && f.alts.iter().zip(&f.alive).any(|(a, &alive)| alive && a.set.closed);
                     i += 1;
                 }
                 St::Colon => {
@@ -1373,11 +1483,9 @@ impl Push {
                 if !f.alive[i] {
                     continue;
                 }
-                let ok = a.nodes.iter().all(|&n| {
+                let ok = a.set.nodes.iter().all(|&n| {
                     let nd = &p.nodes[n as usize];
-                    let closed = nd.pattern_properties.is_empty()
-                        && nd.additional_properties.is_some_and(|ad| p.nodes[ad as usize].boolean == Some(false));
-                    let fits = !closed || nd.properties.iter().any(|(k, _, _)| k.starts_with(prefix));
+                    let fits = !closed(p, nd) || nd.properties.iter().any(|(k, _, _)| k.starts_with(prefix));
                     if !fits && refusal.is_none() {
                         let mut sp = nd.path.clone();
                         sp.push(PathItem::Key("additionalProperties".into()));
@@ -1401,7 +1509,7 @@ impl Push {
         let mut refusal: Option<(&str, String, Vec<PathItem>)> = None;
         let mut any = false;
         for a in alts {
-            let ok = a.nodes.iter().all(|&n| {
+            let ok = a.set.nodes.iter().all(|&n| {
                 let nd = &p.nodes[n as usize];
                 let (kw, fits) = if let Some(e) = &nd.enum_ {
                     ("enum", e.values.iter().any(starts))
