@@ -431,23 +431,25 @@ class Stream:
     # -- feeding -----------------------------------------------------------------------
     def feed(self, event: Any) -> bool:
         """Apply one event; False when it was a replay (ignored)."""
-        if type(event) is dict and event.get("type") == "response.output_text.delta":
-            # the common case, kept to a few lookups: the next delta of a known message
-            seq = event.get("sequence_number")
-            idx = event.get("output_index")
-            if (type(seq) is int and seq == (self.cursor or 0) + 1 and self.cursor is not None
-                    and self._final is None and type(idx) is int):
-                t = self._texts.get(idx)
-                if t is not None:
-                    self.cursor = seq
-                    delta = event.get("delta") or ""
-                    t.chunks.append(delta)
-                    if t.feed is not None:
-                        try:
-                            t.feed(delta)
-                        except _core.Failure as exc:
-                            raise t.failed(exc) from None
-                    return True
+        if type(event) is dict:
+            # the common case in few steps: the next text delta of a message already seen
+            try:
+                seq = event["sequence_number"]
+                t = (self._texts[event["output_index"]]
+                     if event["type"] == "response.output_text.delta" and seq.__class__ is int
+                     and seq == self.cursor + 1 and self._final is None else None)  # type: ignore[operator]
+                delta = event["delta"]
+            except (KeyError, TypeError):  # something missing, or no cursor yet
+                t = None
+            if t is not None and delta.__class__ is str:
+                self.cursor = seq
+                t.chunks.append(delta)
+                if t.feed is not None:
+                    try:
+                        t.feed(delta)
+                    except _core.Failure as exc:
+                        raise t.failed(exc) from None
+                return True
         etype = _get(event, "type")
         seq = _get(event, "sequence_number")
         if isinstance(seq, int) and not isinstance(seq, bool):
