@@ -19,7 +19,6 @@
 //! without building a token tape; anything else goes through the judge itself.
 
 use std::hash::Hasher;
-use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
@@ -59,7 +58,6 @@ struct SetInfo {
     closed: bool,
 }
 
-type Set = Arc<SetInfo>;
 
 fn node_free(nd: &Node, exact: bool) -> u8 {
     if let Some(b) = nd.boolean {
@@ -107,7 +105,7 @@ fn start_bit(bits: u8) -> u8 {
     }
 }
 
-fn set_of(p: &crate::program::Program, nodes: Vec<u32>, exact: bool) -> Set {
+fn set_of(p: &crate::program::Program, nodes: Vec<u32>, exact: bool) -> SetInfo {
     let mut info = SetInfo { nodes: Box::from([]), exact, starts: 0xFF, free: 0xFF, str_check: false, closed: false };
     for &n in &nodes {
         let nd = &p.nodes[n as usize];
@@ -123,17 +121,14 @@ fn set_of(p: &crate::program::Program, nodes: Vec<u32>, exact: bool) -> Set {
         info.closed |= closed(p, nd);
     }
     info.nodes = nodes.into_boxed_slice();
-    Arc::new(info)
+    info
 }
 
-/// The expansion of a node: its alternatives.
-struct Exp {
-    sets: Vec<Set>,
-}
-
-#[derive(Clone)]
+/// One alternative: a set of nodes (its number in `Cache::sets`), and the alternative of
+/// the enclosing value it came from.
+#[derive(Clone, Copy)]
 struct Alt {
-    set: Set,
+    set: u32,
     parent: u32,
 }
 
@@ -248,37 +243,88 @@ impl Frame {
 }
 
 /// Expansions computed once per run (a node's expansion does not depend on where it is),
-/// by node number (the vector grows to the largest node used).
+/// by node number (the vector grows to the largest node used); the node sets they are made
+/// of, numbered; the products of several expansions, by the nodes expanded.
 #[derive(Default)]
 struct Cache {
-    exp: Vec<Option<Arc<Exp>>>,
-    empty: Option<Set>,
+    exp: Vec<Option<Box<[u32]>>>,
+    sets: Vec<SetInfo>,
+    products: FxMap<Box<[u32]>, Box<[u32]>>,
+    empty: Option<u32>,
 }
 
 impl Cache {
+    /// The expansion of node n (set numbers).
     #[inline]
-    fn get(&mut self, p: &crate::program::Program, n: u32) -> Arc<Exp> {
-        if let Some(Some(e)) = self.exp.get(n as usize) {
-            return e.clone();
+    fn get(&mut self, p: &crate::program::Program, n: u32) -> &[u32] {
+        if !matches!(self.exp.get(n as usize), Some(Some(_))) {
+            self.compute(p, n);
         }
-        self.compute(p, n)
+        self.exp[n as usize].as_deref().unwrap()
     }
 
     #[cold]
-    fn compute(&mut self, p: &crate::program::Program, n: u32) -> Arc<Exp> {
+    fn compute(&mut self, p: &crate::program::Program, n: u32) {
         let mut exact = true;
         let dnf = expand(p, n, 0, &mut exact);
-        let sets = dnf.into_iter().map(|nodes| set_of(p, nodes, exact)).collect();
-        let e = Arc::new(Exp { sets });
+        let ids = dnf.into_iter().map(|nodes| self.add(p, nodes, exact)).collect();
         if self.exp.len() <= n as usize {
             self.exp.resize(n as usize + 1, None);
         }
-        self.exp[n as usize] = Some(e.clone());
-        e
+        self.exp[n as usize] = Some(ids);
     }
 
-    fn empty(&mut self, p: &crate::program::Program) -> Set {
-        self.empty.get_or_insert_with(|| set_of(p, Vec::new(), true)).clone()
+    fn add(&mut self, p: &crate::program::Program, nodes: Vec<u32>, exact: bool) -> u32 {
+        self.sets.push(set_of(p, nodes, exact));
+        self.sets.len() as u32 - 1
+    }
+
+    fn empty(&mut self, p: &crate::program::Program) -> u32 {
+        match self.empty {
+            Some(e) => e,
+            None => {
+                let e = self.add(p, Vec::new(), true);
+                self.empty = Some(e);
+                e
+            }
+        }
+    }
+
+    /// The alternatives of a child that must satisfy every node of `parts` (each expanded),
+    /// appended to `out` with `parent`. A part that would make more than MAX_ALTS
+    /// alternatives is left out (conservative: `finish` checks it).
+    fn product(&mut self, p: &crate::program::Program, parts: &[u32], parent: u32, out: &mut Vec<Alt>) {
+        match parts {
+            [] => {
+                let e = self.empty(p);
+                out.push(Alt { set: e, parent });
+            }
+            [one] => out.extend(self.get(p, *one).iter().map(|&set| Alt { set, parent })),
+            _ => {
+                if !self.products.contains_key(parts) {
+                    let mut dnf: Vec<(Vec<u32>, bool)> = vec![(vec![], true)];
+                    for &part in parts {
+                        let ids = self.get(p, part).to_vec();
+                        let mut next = Vec::new();
+                        for (x, xe) in &dnf {
+                            for &y in &ids {
+                                let y = &self.sets[y as usize];
+                                let mut c = x.clone();
+                                c.extend(y.nodes.iter().copied().filter(|n| !x.contains(n)));
+                                next.push((c, *xe && y.exact));
+                            }
+                        }
+                        if next.len() > MAX_ALTS {
+                            continue;
+                        }
+                        dnf = next;
+                    }
+                    let ids = dnf.into_iter().map(|(nodes, exact)| self.add(p, nodes, exact)).collect();
+                    self.products.insert(Box::from(parts), ids);
+                }
+                out.extend(self.products[parts].iter().map(|&set| Alt { set, parent }));
+            }
+        }
     }
 }
 
@@ -337,34 +383,6 @@ fn expand(p: &crate::program::Program, n: u32, depth: u32, exact: &mut bool) -> 
         }
     }
     dnf
-}
-
-/// The alternatives of a child: the product of `parts` (each an expansion), appended to
-/// `out` with `parent`. A part that would make more than MAX_ALTS alternatives is left out
-/// (conservative: `finish` checks it).
-fn product(p: &crate::program::Program, parts: &[Arc<Exp>], parent: u32, empty: &Set, out: &mut Vec<Alt>) {
-    match parts {
-        [] => out.push(Alt { set: empty.clone(), parent }),
-        [one] => out.extend(one.sets.iter().map(|s| Alt { set: s.clone(), parent })),
-        _ => {
-            let mut dnf: Vec<(Vec<u32>, bool)> = vec![(vec![], true)];
-            for part in parts {
-                let mut next = Vec::new();
-                for (x, xe) in &dnf {
-                    for y in &part.sets {
-                        let mut c = x.clone();
-                        c.extend(y.nodes.iter().copied().filter(|n| !x.contains(n)));
-                        next.push((c, *xe && y.exact));
-                    }
-                }
-                if next.len() > MAX_ALTS {
-                    continue;
-                }
-                dnf = next;
-            }
-            out.extend(dnf.into_iter().map(|(nodes, exact)| Alt { set: set_of(p, nodes, exact), parent }));
-        }
-    }
 }
 
 fn type_allows(nd: &Node, bits: u8) -> bool {
@@ -449,15 +467,15 @@ fn cmp_far(x: f64, l: &Limit) -> Option<std::cmp::Ordering> {
 }
 
 /// True when every node of `a` surely accepts the scalar `v` (false: the judge decides).
-fn quick_accepts(p: &crate::program::Program, a: &Alt, v: Scalar<'_>) -> bool {
+fn quick_accepts(p: &crate::program::Program, set: &SetInfo, v: Scalar<'_>) -> bool {
     let k = kind_of(v);
     if k == 0 {
         return false;
     }
-    if a.set.free & k != 0 {
+    if set.free & k != 0 {
         return true;
     }
-    for &n in a.set.nodes.iter() {
+    for &n in set.nodes.iter() {
         let nd = &p.nodes[n as usize];
         if let Some(b) = nd.boolean {
             if b {
@@ -469,7 +487,7 @@ fn quick_accepts(p: &crate::program::Program, a: &Alt, v: Scalar<'_>) -> bool {
             return false;
         }
         // with an exact expansion, the targets of $ref/allOf and an anyOf branch are in the set
-        if !a.set.exact && (nd.ref_.is_some() || !nd.all_of.is_empty() || !nd.any_of.is_empty()) {
+        if !set.exact && (nd.ref_.is_some() || !nd.all_of.is_empty() || !nd.any_of.is_empty()) {
             return false;
         }
         let bits = match v {
@@ -657,7 +675,8 @@ pub struct Push {
     /// recycled frames and candidate lists
     spare_frames: Vec<Frame>,
     spare_alts: Vec<Vec<Alt>>,
-    parts: Vec<Arc<Exp>>,
+    /// nodes whose expansions make the next value's alternatives (scratch)
+    parts: Vec<u32>,
     scratch: Vec<u8>,
 }
 
@@ -679,8 +698,7 @@ impl Push {
         let mut cache = Cache::default();
         let next = Python::attach(|py| {
             let p = prog.bind(py).get().inner();
-            let e = cache.get(p, root);
-            Some(e.sets.iter().map(|s| Alt { set: s.clone(), parent: 0 }).collect())
+            Some(cache.get(p, root).iter().map(|&set| Alt { set, parent: 0 }).collect())
         });
         Push {
             prog,
@@ -762,7 +780,8 @@ impl Push {
     fn start_value(&mut self, py: Python<'_>, p: &crate::program::Program, bits: u8, what: &str) -> PyResult<Option<Vec<Alt>>> {
         let Some(mut alts) = self.next.take() else { return Ok(None) };
         let bit = start_bit(bits);
-        let fits = |a: &Alt| a.set.starts & bit != 0;
+        let sets = &self.cache.sets;
+        let fits = |a: &Alt| sets[a.set as usize].starts & bit != 0;
         if alts.iter().all(fits) {
             return Ok(Some(alts));
         }
@@ -771,7 +790,7 @@ impl Push {
             return Ok(Some(alts));
         }
         // explain with the first alternative's refusing node
-        let (kw, msg, sp) = match alts.iter().flat_map(|a| a.set.nodes.iter()).find(|&&n| !type_allows(&p.nodes[n as usize], bits)) {
+        let (kw, msg, sp) = match alts.iter().flat_map(|a| sets[a.set as usize].nodes.iter()).find(|&&n| !type_allows(&p.nodes[n as usize], bits)) {
             Some(&n) => {
                 let nd = &p.nodes[n as usize];
                 let mut sp = nd.path.clone();
@@ -834,7 +853,8 @@ impl Push {
     fn scalar_done(&mut self, py: Python<'_>, p: &crate::program::Program, alts: Option<Vec<Alt>>, start: usize, end: usize) -> PyResult<()> {
         let Some(mut alts) = alts else { return self.value_done(py, None, None) };
         let v = scalar_of(&self.text[start..end], self.str_escaped && self.text[start] == b'"');
-        if alts.iter().all(|a| quick_accepts(p, a, v)) {
+        let sets = &self.cache.sets;
+        if alts.iter().all(|a| quick_accepts(p, &sets[a.set as usize], v)) {
             return self.value_done(py, Some(alts), None);
         }
         // the judge, on this one value
@@ -854,8 +874,8 @@ impl Push {
                 let mut fatal = None;
                 'alts: for a in &alts {
                     let mut ok = true;
-                    if !quick_accepts(p, a, v) {
-                        for &n in a.set.nodes.iter() {
+                    if !quick_accepts(p, &sets[a.set as usize], v) {
+                        for &n in sets[a.set as usize].nodes.iter() {
                             let mut val = Val::new(p, &d, false);
                             let ok_n = val.run(n);
                             if val.fatal.is_some() {
@@ -915,7 +935,6 @@ impl Push {
         let mut next = take_vec(&mut self.spare_alts);
         let key_str = || String::from_utf8_lossy(key);
         let mut refusal: Option<(String, Vec<PathItem>)> = None;
-        let empty = self.cache.empty(p);
         let mut any_alive = false;
         for i in 0..alts.len() {
             if !alive[i] {
@@ -923,17 +942,17 @@ impl Push {
             }
             self.parts.clear();
             let mut ok = true;
-            for &n in alts[i].set.nodes.iter() {
+            for &n in self.cache.sets[alts[i].set as usize].nodes.iter() {
                 let nd = &p.nodes[n as usize];
                 let mut matched = false;
                 if let Some(pn) = nd.prop(key) {
                     matched = true;
-                    self.parts.push(self.cache.get(p, pn));
+                    self.parts.push(pn);
                 }
                 for &(pi, pn) in &nd.pattern_properties {
                     if let Ok(true) = p.patterns[pi].search(&key_str()) {
                         matched = true;
-                        self.parts.push(self.cache.get(p, pn));
+                        self.parts.push(pn);
                     }
                 }
                 if !matched {
@@ -947,7 +966,7 @@ impl Push {
                             }
                             break;
                         }
-                        self.parts.push(self.cache.get(p, ad));
+                        self.parts.push(ad);
                     }
                 }
                 if let Some(pn) = nd.property_names {
@@ -972,7 +991,7 @@ impl Push {
                 continue;
             }
             any_alive = true;
-            product(p, &self.parts, i as u32, &empty, &mut next);
+            self.cache.product(p, &self.parts, i as u32, &mut next);
         }
         self.parts.clear();
         if !any_alive {
@@ -997,7 +1016,6 @@ impl Push {
         }
         let idx = f.count as usize;
         let mut next = take_vec(&mut self.spare_alts);
-        let empty = self.cache.empty(p);
         let mut refusal = None;
         let mut any_alive = false;
         for i in 0..f.alts.len() {
@@ -1006,7 +1024,7 @@ impl Push {
             }
             self.parts.clear();
             let mut ok = true;
-            for &n in f.alts[i].set.nodes.iter() {
+            for &n in self.cache.sets[f.alts[i].set as usize].nodes.iter() {
                 let nd = &p.nodes[n as usize];
                 if let Some(m) = nd.max_items {
                     if idx as u64 >= m {
@@ -1021,7 +1039,7 @@ impl Push {
                 }
                 let child = if idx < nd.prefix_items.len() { Some(nd.prefix_items[idx]) } else { nd.items };
                 if let Some(c) = child {
-                    self.parts.push(self.cache.get(p, c));
+                    self.parts.push(c);
                 }
             }
             if !ok {
@@ -1029,7 +1047,7 @@ impl Push {
                 continue;
             }
             any_alive = true;
-            product(p, &self.parts, i as u32, &empty, &mut next);
+            self.cache.product(p, &self.parts, i as u32, &mut next);
         }
         self.parts.clear();
         if !any_alive {
@@ -1076,7 +1094,7 @@ impl Push {
         for (i, a) in f.alts.iter().enumerate() {
             let mut ok = f.alive[i];
             if ok {
-                for &n in a.set.nodes.iter() {
+                for &n in self.cache.sets[a.set as usize].nodes.iter() {
                     let nd = &p.nodes[n as usize];
                     let fail = |kw: &str, msg: String| {
                         let mut sp = nd.path.clone();
@@ -1213,7 +1231,7 @@ impl Push {
                             self.st = St::Str;
                             self.high_start = None;
                             let alts = self.start_value(py, p, T_STR, "a string")?;
-                            self.str_check = alts.as_ref().is_some_and(|alts| alts.iter().any(|a| a.set.str_check));
+                            self.str_check = alts.as_ref().is_some_and(|alts| alts.iter().any(|a| self.cache.sets[a.set as usize].str_check));
                             self.next = alts;
                             i += 1;
                         }
@@ -1258,7 +1276,7 @@ impl Push {
                     self.high_start = None;
                     self.st = St::Str;
                     let f = self.stack.last().unwrap();
-                    self.str_check = f.constrained && f.alts.iter().zip(&f.alive).any(|(a, &alive)| alive && a.set.closed);
+                    self.str_check = f.constrained && f.alts.iter().zip(&f.alive).any(|(a, &alive)| alive && self.cache.sets[a.set as usize].closed);
                     i += 1;
                 }
                 St::Colon => {
@@ -1483,7 +1501,7 @@ impl Push {
                 if !f.alive[i] {
                     continue;
                 }
-                let ok = a.set.nodes.iter().all(|&n| {
+                let ok = self.cache.sets[a.set as usize].nodes.iter().all(|&n| {
                     let nd = &p.nodes[n as usize];
                     let fits = !closed(p, nd) || nd.properties.iter().any(|(k, _, _)| k.starts_with(prefix));
                     if !fits && refusal.is_none() {
@@ -1509,7 +1527,7 @@ impl Push {
         let mut refusal: Option<(&str, String, Vec<PathItem>)> = None;
         let mut any = false;
         for a in alts {
-            let ok = a.set.nodes.iter().all(|&n| {
+            let ok = self.cache.sets[a.set as usize].nodes.iter().all(|&n| {
                 let nd = &p.nodes[n as usize];
                 let (kw, fits) = if let Some(e) = &nd.enum_ {
                     ("enum", e.values.iter().any(starts))
