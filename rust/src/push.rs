@@ -1195,13 +1195,17 @@ impl Push {
         let mut i = base;
         let n = self.text.len();
         while i < n {
+            if !matches!(self.st, St::Str | St::Esc | St::Uni(_) | St::Num | St::Lit) {
+                while i < n && matches!(self.text[i], b' ' | b'\n' | b'\r' | b'\t') {
+                    i += 1;
+                }
+                if i >= n {
+                    break;
+                }
+            }
             let c = self.text[i];
             match self.st {
                 St::Value | St::ArrFirst => {
-                    if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                        i += 1;
-                        continue;
-                    }
                     if self.st == St::ArrFirst && c == b']' {
                         i += 1;
                         self.need_item = false;
@@ -1258,10 +1262,6 @@ impl Push {
                     }
                 }
                 St::ObjFirst | St::ObjKey => {
-                    if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                        i += 1;
-                        continue;
-                    }
                     if self.st == St::ObjFirst && c == b'}' {
                         i += 1;
                         self.close(py, p)?;
@@ -1280,10 +1280,6 @@ impl Push {
                     i += 1;
                 }
                 St::Colon => {
-                    if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                        i += 1;
-                        continue;
-                    }
                     if c != b':' {
                         return Err(self.syntax(py, "expected ':'", i));
                     }
@@ -1291,10 +1287,6 @@ impl Push {
                     i += 1;
                 }
                 St::After => {
-                    if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                        i += 1;
-                        continue;
-                    }
                     let obj = self.stack.last().unwrap().obj;
                     match c {
                         b',' => {
@@ -1418,9 +1410,11 @@ impl Push {
                     }
                 }
                 St::Num => {
-                    if c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'E' || c == b'+' || c == b'-' {
+                    while i < n && matches!(self.text[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
                         i += 1;
-                        continue;
+                    }
+                    if i >= n {
+                        break;
                     }
                     let start = self.value_start;
                     let alts = self.next.take();
@@ -1440,10 +1434,6 @@ impl Push {
                     return Err(self.syntax(py, "expected a JSON value", i));
                 }
                 St::End => {
-                    if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                        i += 1;
-                        continue;
-                    }
                     return Err(self.syntax(py, "extra data after the JSON value", i));
                 }
             }
