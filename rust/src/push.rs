@@ -609,18 +609,25 @@ unsafe fn push_utf8(out: &mut Vec<u8>, s: *mut pyo3::ffi::PyObject) -> bool {
     let data = ffi::PyUnicode_DATA(s);
     match ffi::PyUnicode_KIND(s) {
         ffi::PyUnicode_1BYTE_KIND => {
+            // Latin-1: runs of ASCII copied as they are, 8 bytes at a time
             let b = std::slice::from_raw_parts(data as *const u8, len);
-            if b.is_ascii() {
-                out.extend_from_slice(b);
-            } else {
-                out.reserve(len * 2);
-                for &c in b {
-                    if c < 0x80 {
-                        out.push(c);
-                    } else {
-                        out.extend_from_slice(&[0xC0 | (c >> 6), 0x80 | (c & 0x3F)]);
-                    }
+            out.reserve(len * 2);
+            let mut i = 0;
+            while i < len {
+                let mut j = i;
+                while j + 8 <= len && u64::from_le_bytes(b[j..j + 8].try_into().unwrap()) & 0x8080_8080_8080_8080 == 0 {
+                    j += 8;
                 }
+                while j < len && b[j] < 0x80 {
+                    j += 1;
+                }
+                out.extend_from_slice(&b[i..j]);
+                if j == len {
+                    break;
+                }
+                let c = b[j];
+                out.extend_from_slice(&[0xC0 | (c >> 6), 0x80 | (c & 0x3F)]);
+                i = j + 1;
             }
         }
         ffi::PyUnicode_2BYTE_KIND => {
