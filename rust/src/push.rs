@@ -156,9 +156,9 @@ struct Frame {
     alts: Vec<Alt>,
     alive: Vec<bool>,
     count: u32,
-    /// the keys read so far: (start, end) in `keybuf`
+    /// the keys read so far: (start, end) in `keybuf`, and their first bytes (`head`)
     keybuf: Vec<u8>,
-    keys: Vec<(usize, usize)>,
+    keys: Vec<(usize, usize, u64)>,
     /// open-addressing index of `keys` (1 + index; 0 empty), once there are many
     table: Vec<u32>,
     /// the last key is the current member's (false between `,` and the next key)
@@ -173,15 +173,26 @@ fn key_slot(k: &[u8], bits: u32) -> usize {
     (h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
 }
 
+/// A key's first eight bytes, as a number: keys of at most eight bytes with the same
+/// length and head are equal.
+#[inline]
+fn head(k: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let m = k.len().min(8);
+    b[..m].copy_from_slice(&k[..m]);
+    u64::from_le_bytes(b)
+}
+
 impl Frame {
     fn key(&self, i: usize) -> &[u8] {
-        let (s, e) = self.keys[i];
+        let (s, e, _) = self.keys[i];
         &self.keybuf[s..e]
     }
 
     fn has_key(&self, k: &[u8]) -> bool {
         if self.table.is_empty() {
-            return (0..self.keys.len()).any(|i| self.key(i) == k);
+            let h = head(k);
+            return self.keys.iter().any(|&(s, e, g)| g == h && e - s == k.len() && (k.len() <= 8 || &self.keybuf[s..e] == k));
         }
         let bits = self.table.len().trailing_zeros();
         let mask = self.table.len() - 1;
@@ -200,7 +211,7 @@ impl Frame {
 
     /// The key written at `keybuf[s..]` is one of the object's.
     fn add_key(&mut self, s: usize) {
-        self.keys.push((s, self.keybuf.len()));
+        self.keys.push((s, self.keybuf.len(), head(&self.keybuf[s..])));
         let n = self.keys.len();
         if n < KEY_TABLE_AT {
             return;
@@ -220,7 +231,7 @@ impl Frame {
     fn index_key(&mut self, i: usize) {
         let bits = self.table.len().trailing_zeros();
         let mask = self.table.len() - 1;
-        let (s, e) = self.keys[i];
+        let (s, e, _) = self.keys[i];
         let mut h = key_slot(&self.keybuf[s..e], bits);
         while self.table[h] != 0 {
             h = (h + 1) & mask;
@@ -937,7 +948,7 @@ impl Push {
             return Ok(());
         }
         let Frame { alts, alive, keybuf, keys, .. } = f;
-        let (ks, ke) = *keys.last().unwrap();
+        let (ks, ke, _) = *keys.last().unwrap();
         let key = &keybuf[ks..ke];
         let mut next = take_vec(&mut self.spare_alts);
         let key_str = || String::from_utf8_lossy(key);
