@@ -478,14 +478,14 @@ fn cmp_far(x: f64, l: &Limit) -> Option<std::cmp::Ordering> {
 }
 
 /// True when every node of `a` surely accepts the scalar `v` (false: the judge decides).
+#[inline]
 fn quick_accepts(p: &crate::program::Program, set: &SetInfo, v: Scalar<'_>) -> bool {
     let k = kind_of(v);
-    if k == 0 {
-        return false;
-    }
-    if set.free & k != 0 {
-        return true;
-    }
+    k != 0 && (set.free & k != 0 || quick_nodes(p, set, v))
+}
+
+#[inline(never)]
+fn quick_nodes(p: &crate::program::Program, set: &SetInfo, v: Scalar<'_>) -> bool {
     for &n in set.nodes.iter() {
         let nd = &p.nodes[n as usize];
         if let Some(b) = nd.boolean {
@@ -698,10 +698,12 @@ pub struct Push {
     scratch: Vec<u8>,
 }
 
+#[inline]
 fn take_vec(pool: &mut Vec<Vec<Alt>>) -> Vec<Alt> {
     pool.pop().unwrap_or_default()
 }
 
+#[inline]
 fn give_vec(pool: &mut Vec<Vec<Alt>>, mut v: Vec<Alt>) {
     if pool.len() < POOL_MAX && v.capacity() <= 4 * MAX_ALTS {
         v.clear();
@@ -795,6 +797,7 @@ impl Push {
     }
 
     /// The alternatives of the value starting now: filtered by the JSON type `bits`.
+    #[inline]
     fn start_value(&mut self, py: Python<'_>, p: &crate::program::Program, bits: u8, what: &str) -> PyResult<Option<Vec<Alt>>> {
         let Some(mut alts) = self.next.take() else { return Ok(None) };
         let bit = start_bit(bits);
@@ -807,7 +810,15 @@ impl Push {
             alts.retain(fits);
             return Ok(Some(alts));
         }
+        Err(self.type_refused(py, p, &alts, bits, what))
+    }
+
+    /// No alternative lets a value start as `bits`.
+    #[cold]
+    #[inline(never)]
+    fn type_refused(&mut self, py: Python<'_>, p: &crate::program::Program, alts: &[Alt], bits: u8, what: &str) -> PyErr {
         // explain with the first alternative's refusing node
+        let sets = &self.cache.sets;
         let (kw, msg, sp) = match alts.iter().flat_map(|a| sets[a.set as usize].nodes.iter()).find(|&&n| !type_allows(&p.nodes[n as usize], bits)) {
             Some(&n) => {
                 let nd = &p.nodes[n as usize];
@@ -827,10 +838,11 @@ impl Push {
             None => ("false", format!("no schema allows {what} here"), vec![]),
         };
         let path = self.here();
-        Err(self.invalid(py, kw, msg, path, sp))
+        self.invalid(py, kw, msg, path, sp)
     }
 
     /// A value ended with the alternatives `survivors` alive (None: unconstrained).
+    #[inline]
     fn value_done(&mut self, py: Python<'_>, survivors: Option<Vec<Alt>>, err: Option<ErrInfo>) -> PyResult<()> {
         let Some(surv) = survivors else {
             self.after_value();
@@ -852,11 +864,17 @@ impl Push {
         };
         give_vec(&mut self.spare_alts, surv);
         if dead {
-            let (kw, msg, path, sp) = err.unwrap_or_else(|| ("anyOf".into(), "no alternative of the schema fits this value".into(), self.here(), vec![]));
-            return Err(self.invalid(py, &kw, msg, path, sp));
+            return Err(self.value_refused(py, err));
         }
         self.after_value();
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn value_refused(&mut self, py: Python<'_>, err: Option<ErrInfo>) -> PyErr {
+        let (kw, msg, path, sp) = err.unwrap_or_else(|| ("anyOf".into(), "no alternative of the schema fits this value".into(), self.here(), vec![]));
+        self.invalid(py, &kw, msg, path, sp)
     }
 
     fn after_value(&mut self) {
@@ -868,13 +886,22 @@ impl Push {
     }
 
     /// A finished scalar (text[start..end]) checked against its alternatives.
+    #[inline]
     fn scalar_done(&mut self, py: Python<'_>, p: &crate::program::Program, alts: Option<Vec<Alt>>, start: usize, end: usize) -> PyResult<()> {
-        let Some(mut alts) = alts else { return self.value_done(py, None, None) };
+        let Some(alts) = alts else { return self.value_done(py, None, None) };
         let v = scalar_of(&self.text[start..end], self.str_escaped && self.text[start] == b'"');
         let sets = &self.cache.sets;
         if alts.iter().all(|a| quick_accepts(p, &sets[a.set as usize], v)) {
             return self.value_done(py, Some(alts), None);
         }
+        self.judge_scalar(py, p, alts, start, end)
+    }
+
+    /// The judge, on a scalar the quick check cannot decide.
+    #[inline(never)]
+    fn judge_scalar(&mut self, py: Python<'_>, p: &crate::program::Program, mut alts: Vec<Alt>, start: usize, end: usize) -> PyResult<()> {
+        let v = scalar_of(&self.text[start..end], self.str_escaped && self.text[start] == b'"');
+        let sets = &self.cache.sets;
         // the judge, on this one value
         enum Out {
             Syntax(String, usize),
