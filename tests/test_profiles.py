@@ -122,13 +122,17 @@ def test_anthropic_optional_cap_sends_the_rest_as_required() -> None:
                            '"p29": "f"}')["p29"] == "f"
 
 
-def test_anthropic_refuses_recursion_with_a_reason() -> None:
+def test_anthropic_sends_recursion_as_json_text_and_refuses_an_endless_one() -> None:
     tree = {"type": "object", "properties": {"children": {"type": "array",
                                                           "items": {"$ref": "#"}}}}
-    with pytest.raises(UnsupportedSchemaError, match="recursive schemas are not accepted"):
-        strictschema.compile(tree, profile="anthropic")
+    c = strictschema.compile(tree, profile="anthropic")
+    assert c.schema["properties"]["children"]["items"]["type"] == "string"
+    assert [d.code for d in c.diagnostics if d.severity == "lossy"] == ["recursion_as_json_text"]
     assert strictschema.compile(tree, profile="gemini").schema["properties"]["children"] == {
         "type": "array", "items": {"$ref": "#"}}
+    endless = {"type": "object", "properties": {"next": {"$ref": "#"}}, "required": ["next"]}
+    with pytest.raises(UnsupportedSchemaError, match="no finite value"):
+        strictschema.compile(endless, profile="anthropic")
 
 
 def test_roots_other_than_objects() -> None:
@@ -142,7 +146,7 @@ def test_roots_other_than_objects() -> None:
 def test_unanchored_patterns_are_written_anchored_where_the_engine_matches_whole() -> None:
     s = {"type": "object", "properties": {"code": {"type": "string", "pattern": "ab+c"}},
          "required": ["code"]}
-    c = strictschema.compile(s, profile="llama.cpp")
+    c = strictschema.compile(s, profile="xgrammar")
     pattern = c.schema["properties"]["code"]["pattern"]
     assert pattern.startswith("^") and pattern.endswith("$")
     same = strictschema.Validator({"type": "string", "pattern": pattern})
@@ -150,6 +154,11 @@ def test_unanchored_patterns_are_written_anchored_where_the_engine_matches_whole
     for text in ["abc", "xxabbbcyy", "ac", "", "a\nabc\n", "ABC"]:
         assert same.is_valid(text) == orig.is_valid(text), text
     assert c.exact
+    # where the engine pastes the pattern into its string grammar (outlines, llama.cpp), the
+    # open ends hold only what a JSON string holds unescaped: a narrowing
+    raw = strictschema.compile(s, profile="llama.cpp").schema["properties"]["code"]["pattern"]
+    narrow = strictschema.Validator({"type": "string", "pattern": raw})
+    assert narrow.is_valid("xxabbbcyy") and not narrow.is_valid('"abc')
 
 
 def test_refused_pattern_features_are_lossy_and_enforced() -> None:

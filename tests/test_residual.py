@@ -172,15 +172,40 @@ def test_map_values_keep_what_the_wire_drops() -> None:
     assert c._acceptor()(good) is True
 
 
+DRAFT4 = "http://json-schema.org/draft-04/schema#"
+
+
+def test_draft_04_keeps_integer_and_exclusive_bounds() -> None:
+    """Draft-04: ``1.0`` is no integer and a boolean ``exclusiveMaximum`` makes
+    ``maximum`` exclusive; the wire (2020-12) proves neither, so the residual keeps both."""
+    schema = {"$schema": DRAFT4, "type": "object", "properties": {
+        "a": {"type": "integer"}, "n": {"type": "number"},
+        "p": {"type": "number", "maximum": 5, "exclusiveMaximum": True},
+        "q": {"type": "number", "minimum": 1}},
+        "required": ["a", "n", "p", "q"], "additionalProperties": False}
+    r = residual(schema)
+    assert r is not None and r is not True
+    assert r["properties"]["a"] == {"type": "integer"}
+    assert r["properties"]["p"] == {"maximum": 5, "exclusiveMaximum": True}
+    assert set(r["properties"]) == {"a", "p"}
+    c = strictschema.compile(schema)
+    assert c.validate_json(b'{"a": 1, "n": 1.0, "p": 4.5, "q": 1}') == {
+        "a": 1, "n": 1.0, "p": 4.5, "q": 1}
+    for bad in (b'{"a": 1.0, "n": 1, "p": 1, "q": 1}', b'{"a": 1, "n": 1, "p": 5, "q": 1}'):
+        with pytest.raises(ValidationError):
+            c.validate_json(bad)
+        assert c._acceptor()(bad) is not True
+
+
 @pytest.mark.parametrize("schema", [
-    {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+    {"$schema": DRAFT4, "type": "object", "id": "https://example.com/s",
      "properties": {"a": {"type": "integer"}}},
     {"type": "object", "$id": "https://example.com/s",
      "properties": {"a": {"type": "string"}}},
     {"type": "object", "properties": {"a": {"$anchor": "x", "type": "string"}}},
     {"type": "object", "properties": {"a": {"type": "string"},
                                       "b": {"$ref": "#/properties/a"}}},
-], ids=["draft-04", "$id", "$anchor", "ref-into-the-root-body"])
+], ids=["draft-04-id", "$id", "$anchor", "ref-into-the-root-body"])
 def test_no_residual_where_references_could_resolve_differently(schema: Any) -> None:
     assert residual(schema) is None
     c = strictschema.compile(schema)  # the whole original schema is checked instead
@@ -203,6 +228,13 @@ def test_errors_of_a_wire_invalid_output_name_every_broken_constraint() -> None:
 
 TRICKY = [
     INVOICE,
+    {"$schema": DRAFT4, "type": "object", "properties": {
+        "i": {"type": "integer", "maximum": 10, "exclusiveMaximum": True},
+        "j": {"type": ["integer", "null"], "minimum": 0, "exclusiveMinimum": True},
+        "s": {"type": "array", "items": {"type": "integer"}},
+        "e": {"$ref": "#/definitions/E", "description": "ignored beside $ref"}},
+     "definitions": {"E": {"enum": [1, 2.5, "x"]}},
+     "required": ["i"]},
     {"type": "object", "properties": {
         "v": {"oneOf": [{"type": "string", "maxLength": 3}, {"type": "string", "minLength": 2}]},
         "w": {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "null"}]},
@@ -265,7 +297,7 @@ def _agree(c: Any, examples: int, seconds: int = 30) -> int:
     return checked[0]
 
 
-@pytest.mark.parametrize("schema", TRICKY, ids=["invoice", "alternatives", "maps-tuples",
+@pytest.mark.parametrize("schema", TRICKY, ids=["invoice", "draft-04", "alternatives", "maps-tuples",
                                                 "recursive-enum-not"])
 def test_residual_verdict_is_the_whole_schemas(schema: Any) -> None:
     c = strictschema.compile(schema)

@@ -2,6 +2,7 @@
 //! bytes in one pass (strict parse to a token tape, check, then the Python value built from
 //! the same tape), or over Python values, or chunk by chunk (`push`).
 
+mod direct;
 mod ecma;
 mod formats;
 mod jval;
@@ -29,6 +30,28 @@ create_exception!(_core, Invalid, Failure, "Invalid: (errors,), each (path, keyw
 create_exception!(_core, GaveUp, Failure, "A pattern search hit its limit: (message, path, schema path).");
 
 use program::FxMap;
+
+/// What turns the core's failures into the package's public exceptions (set once by the
+/// Python side), so that `validate_json` and `is_valid_json` can be called with no Python
+/// wrapper in between.
+static TRANSLATE: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+
+/// The public exception for a failure of the core (unchanged without a translator).
+fn public(py: Python<'_>, e: PyErr) -> PyErr {
+    match TRANSLATE.get(py) {
+        Some(f) if e.is_instance_of::<Failure>(py) => match f.call1(py, (e.value(py),)) {
+            Ok(x) => PyErr::from_value(x.into_bound(py)),
+            Err(e2) => e2,
+        },
+        _ => e,
+    }
+}
+
+/// Install `f(failure) -> exception` as the translator of `validate_json`/`is_valid_json`.
+#[pyfunction]
+fn set_translator(py: Python<'_>, f: Py<PyAny>) -> PyResult<()> {
+    TRANSLATE.set(py, f).map_err(|_| PyValueError::new_err("the translator is already set"))
+}
 
 
 pub(crate) fn path_tuple<'py>(py: Python<'py>, parts: &[PathItem]) -> PyResult<Bound<'py, PyTuple>> {
@@ -69,6 +92,21 @@ fn decode_err(py: Python<'_>, src: &[u8], e: &parse::ParseError) -> PyErr {
     }
 }
 
+/// `data` itself, or a bytes copy of a bytearray or memoryview (held in `slot`).
+fn as_text<'a, 'py>(data: &'a Bound<'py, PyAny>, slot: &'a mut Option<Bound<'py, PyAny>>) -> PyResult<&'a Bound<'py, PyAny>> {
+    let ptr = data.as_ptr();
+    unsafe {
+        if ffi::PyByteArray_Check(ptr) != 0 || ffi::PyMemoryView_Check(ptr) != 0 {
+            let b = ffi::PyBytes_FromObject(ptr);
+            if b.is_null() {
+                return Err(PyErr::fetch(data.py()));
+            }
+            return Ok(slot.insert(Bound::from_owned_ptr(data.py(), b)));
+        }
+    }
+    Ok(data)
+}
+
 /// The bytes of `data` (bytes or str) without copying.
 unsafe fn input_bytes<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
     let ptr = data.as_ptr();
@@ -98,7 +136,7 @@ struct Program {
 
 extern "C" {
     /// CPython's presized dict constructor (exported by every CPython 3 build)
-    fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
+    pub(crate) fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
 }
 
 const KEY_CACHE: usize = 2048;
@@ -111,7 +149,7 @@ thread_local! {
 
 /// A Python str for an object key (ASCII keys up to 64 bytes come from the cache).
 #[inline]
-unsafe fn key_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
+pub(crate) unsafe fn key_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
     if !ascii || b.len() > 64 {
         return new_str(b, ascii);
     }
@@ -146,7 +184,7 @@ thread_local! {
 
 /// The Python value of token `t` (keys matched by the schema come from `names`, by the id
 /// validation recorded in `ids`, or by a lookup in `by_name`).
-unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<Box<[u8]>, u32>, ids: Option<&[u32]>) -> *mut ffi::PyObject {
+pub(crate) unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<Box<[u8]>, u32>, ids: Option<&[u32]>) -> *mut ffi::PyObject {
     match d.toks[t] {
         Tok::Null | Tok::Other => {
             let none = ffi::Py_None();
@@ -256,6 +294,15 @@ impl Program {
         Ok(d)
     }
 
+    /// The one-pass walk (`direct.rs`): Some(value) when it settles the text as valid
+    /// (value null when `make` is false), None when the tape judge must run.
+    fn direct(&self, src: &[u8], node: u32, make: bool) -> Option<*mut ffi::PyObject> {
+        if self.prog.dynamic {
+            return None;
+        }
+        direct::Direct::new(&self.prog, src, make, &self.names, &self.keys).run(node).ok()
+    }
+
     fn py_doc<'a>(&self, obj: &Bound<'_, PyAny>) -> PyResult<Doc<'a>> {
         let mut d = Doc::new(&[]);
         unsafe { from_py(obj.as_ptr(), &mut d, 0)? };
@@ -264,7 +311,7 @@ impl Program {
 }
 
 #[inline]
-unsafe fn new_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
+pub(crate) unsafe fn new_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
     if ascii {
         let s = ffi::PyUnicode_New(b.len() as ffi::Py_ssize_t, 127);
         std::ptr::copy_nonoverlapping(b.as_ptr(), ffi::PyUnicode_1BYTE_DATA(s), b.len());
@@ -395,32 +442,39 @@ impl Program {
     /// JSON text -> the value, checked; raises DecodeFailure, Invalid or GaveUp.
     #[pyo3(signature = (data, node=None))]
     fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Py<PyAny>> {
-        let src = unsafe { input_bytes(data)? };
-        let node = self.start(node)?;
-        let d = self.parse_doc(py, src)?;
-        let mut v = Val::new(&self.prog, &d, false);
-        if !self.names.is_empty() {
-            let mut ids = KEY_IDS.try_with(|k| k.take()).unwrap_or_default();
-            ids.clear();
-            ids.resize(d.toks.len(), u32::MAX);
-            v.key_ids = Some(ids);
-        }
-        let ok = v.run(node);
-        if v.fatal.is_some() {
-            self.verdict(py, &d, node)?;
-        }
-        if !ok {
-            let errs = self.collect(py, &d, node)?;
-            return Err(Invalid::new_err((errs.unbind(),)));
-        }
-        let ids = v.key_ids.take();
-        let value = unsafe { Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind() };
-        if let Some(ids) = ids {
-            if ids.capacity() <= 16 << 20 {
-                let _ = KEY_IDS.try_with(|k| k.replace(ids));
+        (|| -> PyResult<Py<PyAny>> {
+            let mut slot = None;
+            let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+            let node = self.start(node)?;
+            if let Some(v) = self.direct(src, node, true) {
+                return Ok(unsafe { Bound::from_owned_ptr(py, v).unbind() });
             }
-        }
-        Ok(value)
+            let d = self.parse_doc(py, src)?;
+            let mut v = Val::new(&self.prog, &d, false);
+            if !self.names.is_empty() {
+                let mut ids = KEY_IDS.try_with(|k| k.take()).unwrap_or_default();
+                ids.clear();
+                ids.resize(d.toks.len(), u32::MAX);
+                v.key_ids = Some(ids);
+            }
+            let ok = v.run(node);
+            if v.fatal.is_some() {
+                self.verdict(py, &d, node)?;
+            }
+            if !ok {
+                let errs = self.collect(py, &d, node)?;
+                return Err(Invalid::new_err((errs.unbind(),)));
+            }
+            let ids = v.key_ids.take();
+            let value = unsafe { Bound::from_owned_ptr(py, build(&d, 0, &self.names, &self.keys, ids.as_deref())).unbind() };
+            if let Some(ids) = ids {
+                if ids.capacity() <= 16 << 20 {
+                    let _ = KEY_IDS.try_with(|k| k.replace(ids));
+                }
+            }
+            Ok(value)
+        })()
+        .map_err(|e| public(py, e))
     }
 
     /// JSON text -> (value, errors): errors is None when valid; the value is built either way.
@@ -428,6 +482,9 @@ impl Program {
     fn check_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
         let src = unsafe { input_bytes(data)? };
         let node = self.start(node)?;
+        if let Some(v) = self.direct(src, node, true) {
+            return Ok((unsafe { Bound::from_owned_ptr(py, v).unbind() }, py.None()));
+        }
         let d = self.parse_doc(py, src)?;
         let value = unsafe { Bound::from_owned_ptr(py, self.build(&d, 0)).unbind() };
         if self.verdict(py, &d, node)? {
@@ -439,10 +496,17 @@ impl Program {
     /// JSON text -> the verdict, building nothing.
     #[pyo3(signature = (data, node=None))]
     fn is_valid_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {
-        let src = unsafe { input_bytes(data)? };
-        let node = self.start(node)?;
-        let d = self.parse_doc(py, src)?;
-        self.verdict(py, &d, node)
+        (|| -> PyResult<bool> {
+            let mut slot = None;
+            let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+            let node = self.start(node)?;
+            if self.direct(src, node, false).is_some() {
+                return Ok(true);
+            }
+            let d = self.parse_doc(py, src)?;
+            self.verdict(py, &d, node)
+        })()
+        .map_err(|e| public(py, e))
     }
 
     /// JSON text -> every error (empty when valid), building nothing.
@@ -450,6 +514,9 @@ impl Program {
     fn errors_json<'py>(&self, py: Python<'py>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Bound<'py, PyList>> {
         let src = unsafe { input_bytes(data)? };
         let node = self.start(node)?;
+        if self.direct(src, node, false).is_some() {
+            return Ok(PyList::empty(py));
+        }
         let d = self.parse_doc(py, src)?;
         if self.verdict(py, &d, node)? {
             return Ok(PyList::empty(py));
@@ -578,6 +645,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_function(wrap_pyfunction!(check_format, m)?)?;
     m.add_function(wrap_pyfunction!(translate_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(set_translator, m)?)?;
     m.add("Failure", m.py().get_type::<Failure>())?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     m.add("DecodeFailure", m.py().get_type::<DecodeFailure>())?;

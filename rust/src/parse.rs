@@ -174,14 +174,33 @@ fn is_ws(b: u8) -> bool {
 }
 
 pub struct Parser<'d, 'a> {
-    doc: &'d mut Doc<'a>,
-    i: usize,
+    pub doc: &'d mut Doc<'a>,
+    pub i: usize,
     stack: Vec<Frame>,
+    /// levels already open around the value being parsed (`parse_value_at`)
+    base: usize,
 }
 
 pub fn parse(doc: &mut Doc<'_>) -> Result<(), ParseError> {
-    let mut p = Parser { doc, i: 0, stack: Vec::new() };
+    let mut p = Parser { doc, i: 0, stack: Vec::new(), base: 0 };
     p.run()
+}
+
+/// One value starting at byte `at` (no leading whitespace) onto the tape, inside `depth`
+/// open containers -> the byte offset after it.
+pub fn parse_value_at(doc: &mut Doc<'_>, at: usize, depth: usize) -> Result<usize, ParseError> {
+    let mut p = Parser { doc, i: at, stack: Vec::new(), base: depth };
+    p.value()?;
+    p.members()?;
+    Ok(p.i)
+}
+
+impl<'d, 'a> Parser<'d, 'a> {
+    /// A parser of scalars (`string`, `number`) at byte `at`.
+    #[inline]
+    pub fn at(doc: &'d mut Doc<'a>, at: usize) -> Self {
+        Parser { doc, i: at, stack: Vec::new(), base: 0 }
+    }
 }
 
 impl<'d, 'a> Parser<'d, 'a> {
@@ -225,6 +244,16 @@ impl<'d, 'a> Parser<'d, 'a> {
         }
         self.ws();
         self.value()?;
+        self.members()?;
+        if self.i != src.len() {
+            return self.err("extra data after the JSON value", self.i);
+        }
+        Ok(())
+    }
+
+    /// after a value: the rest of the open containers
+    fn members(&mut self) -> Result<(), ParseError> {
+        let src = self.doc.src;
         loop {
             // after a value: close containers or continue them
             self.ws();
@@ -255,9 +284,6 @@ impl<'d, 'a> Parser<'d, 'a> {
                 }
                 None => return self.err("unexpected end of input", self.i),
             }
-        }
-        if self.i != src.len() {
-            return self.err("extra data after the JSON value", self.i);
         }
         Ok(())
     }
@@ -342,7 +368,7 @@ impl<'d, 'a> Parser<'d, 'a> {
         };
         match c {
             b'{' | b'[' => {
-                if self.stack.len() >= MAX_DEPTH {
+                if self.stack.len() + self.base >= MAX_DEPTH {
                     return self.err(format!("nested deeper than {MAX_DEPTH} levels"), self.i);
                 }
                 self.i += 1;
@@ -390,7 +416,7 @@ impl<'d, 'a> Parser<'d, 'a> {
         }
     }
 
-    fn number(&mut self) -> Result<(), ParseError> {
+    pub fn number(&mut self) -> Result<(), ParseError> {
         let src = self.doc.src;
         let start = self.i;
         let mut i = self.i;
@@ -470,7 +496,7 @@ impl<'d, 'a> Parser<'d, 'a> {
     }
 
     /// a string starting at the opening quote -> its span (decoded into scratch if escaped)
-    fn string(&mut self) -> Result<Span, ParseError> {
+    pub fn string(&mut self) -> Result<Span, ParseError> {
         let src = self.doc.src;
         let start = self.i + 1;
         let mut i = start;

@@ -117,7 +117,28 @@ pub struct Node {
     pub has_num: bool,
     /// the JSON kinds (type bits) an enum/const allows (all bits when neither is there)
     pub kinds: u8,
+    /// how the one-pass walk (`direct.rs`) takes this node: D_PLAIN, D_ANY, D_NONE, D_TAPE
+    pub dclass: u8,
+    /// the JSON kinds a value this node accepts may have (a superset; numbers are
+    /// T_INT | T_NUM)
+    pub accept: u8,
+    /// token kinds (T_NULL, T_BOOL, T_INT for integer tokens, T_NUM for the others,
+    /// T_STR) the node's own keywords pass with no further check
+    pub quick: u8,
+    /// D_PLAIN with no `$ref`, `allOf`, `anyOf` or `oneOf` to follow
+    pub solo: bool,
 }
+
+/// The one-pass walk checks the node's keywords itself (and follows `$ref`, `allOf`, and an
+/// `anyOf`/`oneOf` whose branches the value's kind tells apart).
+pub const D_PLAIN: u8 = 0;
+/// Any value passes (true, or no assertion).
+pub const D_ANY: u8 = 1;
+/// No value passes (false).
+pub const D_NONE: u8 = 2;
+/// The value goes through the judge on the token tape (keywords that read a value twice).
+pub const D_TAPE: u8 = 3;
+const ALL_KINDS: u8 = T_NULL | T_BOOL | T_INT | T_NUM | T_STR | T_ARR | T_OBJ;
 
 impl Node {
     /// the index in `properties` of the property named `key`
@@ -213,7 +234,109 @@ impl Program {
             n.required_idx = n.required.iter().map(|r| n.properties.iter().position(|(k, _, _)| k == r).map_or(u32::MAX, |i| i as u32)).collect();
         }
         prog.names = names;
+        prog.classify();
         Ok(prog)
+    }
+
+    /// Each node's `dclass` and `accept` (see `direct.rs`).
+    fn classify(&mut self) {
+        for n in self.nodes.iter_mut() {
+            n.dclass = match n.boolean {
+                Some(true) => D_ANY,
+                Some(false) => D_NONE,
+                None if n.dynamic_ref.is_some()
+                    || n.not.is_some()
+                    || n.if_.is_some()
+                    || n.unevaluated_items.is_some()
+                    || n.unevaluated_properties.is_some()
+                    || n.contains.is_some()
+                    || n.min_contains.is_some()
+                    || n.max_contains.is_some()
+                    || n.unique_items
+                    || !n.pattern_properties.is_empty()
+                    || n.property_names.is_some()
+                    || !n.dependent_required.is_empty()
+                    || !n.dependent_schemas.is_empty()
+                    || n.required_idx.iter().any(|&i| i == u32::MAX) =>
+                {
+                    D_TAPE
+                }
+                None if n.types == 0
+                    && n.enum_.is_none()
+                    && n.const_.is_none()
+                    && !(n.has_num || n.has_str || n.has_arr || n.has_obj)
+                    && n.ref_.is_none()
+                    && n.all_of.is_empty()
+                    && n.any_of.is_empty()
+                    && n.one_of.is_empty() =>
+                {
+                    D_ANY
+                }
+                None => D_PLAIN,
+            };
+            n.solo = n.dclass == D_PLAIN && n.ref_.is_none() && n.all_of.is_empty() && n.any_of.is_empty() && n.one_of.is_empty();
+            n.quick = if n.enum_.is_some() || n.const_.is_some() {
+                0
+            } else {
+                let mut q = if n.types == 0 { ALL_KINDS } else { n.types & ALL_KINDS };
+                if n.has_str {
+                    q &= !T_STR;
+                }
+                if n.has_num {
+                    q &= !(T_INT | T_NUM);
+                }
+                q
+            };
+        }
+        let mut state = vec![0u8; self.nodes.len()];
+        for i in 0..self.nodes.len() {
+            self.accept_of(i as u32, &mut state, 0);
+        }
+    }
+
+    /// The kinds node `i` may accept (memoized; a cycle or a deep chain counts as any kind).
+    fn accept_of(&mut self, i: u32, state: &mut [u8], depth: u32) -> u8 {
+        match state[i as usize] {
+            2 => return self.nodes[i as usize].accept,
+            1 => return ALL_KINDS,
+            _ => {}
+        }
+        if depth > 200 {
+            return ALL_KINDS;
+        }
+        state[i as usize] = 1;
+        let n = &self.nodes[i as usize];
+        let mut m = match n.boolean {
+            Some(true) => ALL_KINDS,
+            Some(false) => 0,
+            None => {
+                let mut m = ALL_KINDS & n.kinds;
+                if n.types != 0 {
+                    let t = n.types & ALL_KINDS;
+                    m &= t | if t & (T_INT | T_NUM) != 0 { T_INT | T_NUM } else { 0 };
+                }
+                m
+            }
+        };
+        let (r, all_of, any_of, one_of) = (n.ref_, n.all_of.clone(), n.any_of.clone(), n.one_of.clone());
+        if let Some(r) = r {
+            m &= self.accept_of(r, state, depth + 1);
+        }
+        for b in all_of {
+            m &= self.accept_of(b, state, depth + 1);
+        }
+        for bs in [any_of, one_of] {
+            if !bs.is_empty() {
+                let mut u = 0;
+                for b in bs {
+                    u |= self.accept_of(b, state, depth + 1);
+                }
+                m &= u;
+            }
+        }
+        self.nodes[i as usize].accept = m;
+        state[i as usize] = 2;
+        m
     }
 
     fn node(&mut self, v: &JVal, count: u64, pats: &mut HashMap<String, usize>) -> Result<Node, ModelError> {

@@ -294,129 +294,13 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 ok = false;
             }
         }
+        if !self.own(n, t) {
+            if !self.collect {
+                return false;
+            }
+            ok = false;
+        }
         let tok = self.d.toks[t];
-        if nd.types != 0 {
-            let bits = type_bits(self.d, t, nd.int4);
-            if nd.types & bits == 0 {
-                fail!(self, ok, n, "type", format!("{} is not of type {}", self.render(t), type_names(nd.types)));
-            }
-        }
-        if let Some(c) = &nd.const_ {
-            if !equal(self.d, t, c) {
-                fail!(self, ok, n, "const", {
-                    let mut s = String::new();
-                    c.render(&mut s);
-                    format!("{} was expected", s)
-                });
-            }
-        }
-        if let Some(e) = &nd.enum_ {
-            let found = match (tok, &e.strings) {
-                (Tok::Str(sp), Some(set)) => set.contains_key(self.d.bytes(sp)),
-                (_, Some(_)) if e.all_strings => false,
-                _ => e.values.iter().any(|v| equal(self.d, t, v)),
-            };
-            if !found {
-                fail!(self, ok, n, "enum", {
-                    let mut s = String::from("[");
-                    for (i, v) in e.values.iter().enumerate() {
-                        if i > 0 {
-                            s.push_str(", ");
-                        }
-                        if s.len() > 100 {
-                            s.push_str("...");
-                            break;
-                        }
-                        v.render(&mut s);
-                    }
-                    s.push(']');
-                    format!("{} is not one of {}", self.render(t), s)
-                });
-            }
-        }
-        match tok {
-            Tok::Int(_) | Tok::Float(..) | Tok::Big(_) if nd.has_num => {
-                if let Some(b) = &nd.minimum {
-                    if cmp_bound(self.d, t, b) == Ordering::Less {
-                        fail!(self, ok, n, "minimum", format!("{} is less than the minimum of {}", self.render(t), b.text));
-                    }
-                }
-                if let Some(b) = &nd.maximum {
-                    if cmp_bound(self.d, t, b) == Ordering::Greater {
-                        fail!(self, ok, n, "maximum", format!("{} is greater than the maximum of {}", self.render(t), b.text));
-                    }
-                }
-                if let Some(b) = &nd.ex_minimum {
-                    if cmp_bound(self.d, t, b) != Ordering::Greater {
-                        fail!(self, ok, n, "exclusiveMinimum", format!("{} is less than or equal to the minimum of {}", self.render(t), b.text));
-                    }
-                }
-                if let Some(b) = &nd.ex_maximum {
-                    if cmp_bound(self.d, t, b) != Ordering::Less {
-                        fail!(self, ok, n, "exclusiveMaximum", format!("{} is greater than or equal to the maximum of {}", self.render(t), b.text));
-                    }
-                }
-                if let Some(b) = &nd.multiple_of {
-                    let multiple = match (tok, b.i) {
-                        (Tok::Int(i), Some(m)) if m > 0 => i % m == 0,
-                        _ => num_dec(self.d, t).is_multiple_of(&b.dec),
-                    };
-                    if !multiple {
-                        fail!(self, ok, n, "multipleOf", format!("{} is not a multiple of {}", self.render(t), b.text));
-                    }
-                }
-            }
-            Tok::Str(sp) if nd.has_str => {
-                if nd.min_length.is_some() || nd.max_length.is_some() {
-                    let len = char_len(self.d, sp);
-                    if let Some(m) = nd.min_length {
-                        if len < m {
-                            let s = if m == 1 { "should be non-empty".to_string() } else { format!("is shorter than {m} characters") };
-                            fail!(self, ok, n, "minLength", format!("{} {}", self.render(t), s));
-                        }
-                    }
-                    if let Some(m) = nd.max_length {
-                        if len > m {
-                            fail!(self, ok, n, "maxLength", format!("{} is longer than {m} characters", self.render(t)));
-                        }
-                    }
-                }
-                if let Some(pi) = nd.pattern {
-                    let pat = &p.patterns[pi];
-                    match pat.search(self.d.str(sp)) {
-                        Ok(true) => {}
-                        Ok(false) => fail!(self, ok, n, "pattern", format!("{} does not match {}", self.render(t), quote(&short(&pat.source)))),
-                        Err(SearchError::Limit) => {
-                            let msg = format!("pattern {} exceeded its backtracking limit on the string at {}", quote(&short(&pat.source)), crate::paths::json_path(&self.instance_path()));
-                            self.set_fatal(msg, n, "pattern");
-                            return false;
-                        }
-                    }
-                }
-                if let Some(f) = nd.format {
-                    if !f.check(self.d.str(sp)) {
-                        fail!(self, ok, n, "format", format!("{} is not a valid {}", self.render(t), quote(f.name())));
-                    }
-                }
-            }
-            Tok::Arr(len, end) if nd.has_arr => {
-                if !self.array(n, t, len, end as usize) {
-                    if !self.collect {
-                        return false;
-                    }
-                    ok = false;
-                }
-            }
-            Tok::Obj(len, end) if nd.has_obj => {
-                if !self.object(n, t, len, end as usize) {
-                    if !self.collect {
-                        return false;
-                    }
-                    ok = false;
-                }
-            }
-            _ => {}
-        }
         // applicators
         for &b in &nd.all_of {
             if !self.node(b, t) {
@@ -568,6 +452,138 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             }
         }
         ok && self.fatal.is_none()
+    }
+
+    /// The node's own assertions on the value at `t` (type, const, enum, the number,
+    /// string, array and object keywords), without its applicators.
+    pub fn own(&mut self, n: u32, t: usize) -> bool {
+        let p = self.p;
+        let nd = &p.nodes[n as usize];
+        let mut ok = true;
+        let tok = self.d.toks[t];
+        if nd.types != 0 {
+            let bits = type_bits(self.d, t, nd.int4);
+            if nd.types & bits == 0 {
+                fail!(self, ok, n, "type", format!("{} is not of type {}", self.render(t), type_names(nd.types)));
+            }
+        }
+        if let Some(c) = &nd.const_ {
+            if !equal(self.d, t, c) {
+                fail!(self, ok, n, "const", {
+                    let mut s = String::new();
+                    c.render(&mut s);
+                    format!("{} was expected", s)
+                });
+            }
+        }
+        if let Some(e) = &nd.enum_ {
+            let found = match (tok, &e.strings) {
+                (Tok::Str(sp), Some(set)) => set.contains_key(self.d.bytes(sp)),
+                (_, Some(_)) if e.all_strings => false,
+                _ => e.values.iter().any(|v| equal(self.d, t, v)),
+            };
+            if !found {
+                fail!(self, ok, n, "enum", {
+                    let mut s = String::from("[");
+                    for (i, v) in e.values.iter().enumerate() {
+                        if i > 0 {
+                            s.push_str(", ");
+                        }
+                        if s.len() > 100 {
+                            s.push_str("...");
+                            break;
+                        }
+                        v.render(&mut s);
+                    }
+                    s.push(']');
+                    format!("{} is not one of {}", self.render(t), s)
+                });
+            }
+        }
+        match tok {
+            Tok::Int(_) | Tok::Float(..) | Tok::Big(_) if nd.has_num => {
+                if let Some(b) = &nd.minimum {
+                    if cmp_bound(self.d, t, b) == Ordering::Less {
+                        fail!(self, ok, n, "minimum", format!("{} is less than the minimum of {}", self.render(t), b.text));
+                    }
+                }
+                if let Some(b) = &nd.maximum {
+                    if cmp_bound(self.d, t, b) == Ordering::Greater {
+                        fail!(self, ok, n, "maximum", format!("{} is greater than the maximum of {}", self.render(t), b.text));
+                    }
+                }
+                if let Some(b) = &nd.ex_minimum {
+                    if cmp_bound(self.d, t, b) != Ordering::Greater {
+                        fail!(self, ok, n, "exclusiveMinimum", format!("{} is less than or equal to the minimum of {}", self.render(t), b.text));
+                    }
+                }
+                if let Some(b) = &nd.ex_maximum {
+                    if cmp_bound(self.d, t, b) != Ordering::Less {
+                        fail!(self, ok, n, "exclusiveMaximum", format!("{} is greater than or equal to the maximum of {}", self.render(t), b.text));
+                    }
+                }
+                if let Some(b) = &nd.multiple_of {
+                    let multiple = match (tok, b.i) {
+                        (Tok::Int(i), Some(m)) if m > 0 => i % m == 0,
+                        _ => num_dec(self.d, t).is_multiple_of(&b.dec),
+                    };
+                    if !multiple {
+                        fail!(self, ok, n, "multipleOf", format!("{} is not a multiple of {}", self.render(t), b.text));
+                    }
+                }
+            }
+            Tok::Str(sp) if nd.has_str => {
+                if nd.min_length.is_some() || nd.max_length.is_some() {
+                    let len = char_len(self.d, sp);
+                    if let Some(m) = nd.min_length {
+                        if len < m {
+                            let s = if m == 1 { "should be non-empty".to_string() } else { format!("is shorter than {m} characters") };
+                            fail!(self, ok, n, "minLength", format!("{} {}", self.render(t), s));
+                        }
+                    }
+                    if let Some(m) = nd.max_length {
+                        if len > m {
+                            fail!(self, ok, n, "maxLength", format!("{} is longer than {m} characters", self.render(t)));
+                        }
+                    }
+                }
+                if let Some(pi) = nd.pattern {
+                    let pat = &p.patterns[pi];
+                    match pat.search(self.d.str(sp)) {
+                        Ok(true) => {}
+                        Ok(false) => fail!(self, ok, n, "pattern", format!("{} does not match {}", self.render(t), quote(&short(&pat.source)))),
+                        Err(SearchError::Limit) => {
+                            let msg = format!("pattern {} exceeded its backtracking limit on the string at {}", quote(&short(&pat.source)), crate::paths::json_path(&self.instance_path()));
+                            self.set_fatal(msg, n, "pattern");
+                            return false;
+                        }
+                    }
+                }
+                if let Some(f) = nd.format {
+                    if !f.check(self.d.str(sp)) {
+                        fail!(self, ok, n, "format", format!("{} is not a valid {}", self.render(t), quote(f.name())));
+                    }
+                }
+            }
+            Tok::Arr(len, end) if nd.has_arr => {
+                if !self.array(n, t, len, end as usize) {
+                    if !self.collect {
+                        return false;
+                    }
+                    ok = false;
+                }
+            }
+            Tok::Obj(len, end) if nd.has_obj => {
+                if !self.object(n, t, len, end as usize) {
+                    if !self.collect {
+                        return false;
+                    }
+                    ok = false;
+                }
+            }
+            _ => {}
+        }
+        ok
     }
 
     /// For a failed anyOf/oneOf: the first error of the branch that comes closest (the

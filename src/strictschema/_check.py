@@ -64,8 +64,22 @@ class _Checker:
             self.node(sub, ("$defs", name), 1)
         self.node(root, (), 0, is_root=True)
         self.limits()
+        cyclic = False
         if not self.profile.recursion:
-            self.cycles()
+            cyclic = self.cycles()
+        if self.profile.max_ref_depth is not None and not cyclic:
+            deepest = ref_depth(root)
+            if deepest > self.profile.max_ref_depth:
+                self.error((), "ref_too_deep",
+                           f"$ref nested {deepest} deep, over {self.profile.max_ref_depth}: "
+                           f"profile {self.profile.name}'s engine drops what lies deeper")
+        if self.profile.regex_budget is not None and not cyclic:
+            size = outlines_regex_size(root)
+            if size > self.profile.regex_budget:
+                self.error((), "grammar_too_large",
+                           f"the engine's regular expression would have about {size:,} "
+                           f"characters, over {self.profile.regex_budget:,} for profile "
+                           f"{self.profile.name}")
         return self.findings
 
     def node(self, node: Any, loc: Location, depth: int, is_root: bool = False) -> None:
@@ -93,6 +107,9 @@ class _Checker:
                            f"'{key}' is not permitted by profile {p.name}")
         if "$ref" in node:
             ref = node["$ref"]
+            if ref == "#" and not p.root_ref:
+                self.error(loc + ("$ref",), "root_ref",
+                           f"profile {p.name} does not resolve '$ref': '#'")
             others = set(node) - {"$ref"} - ({"$defs", "$schema", "$id"} if is_root else set())
             if others:
                 self.error(loc, "ref_siblings",
@@ -126,6 +143,9 @@ class _Checker:
                 or not set(types) <= _TYPES or len(set(types)) != len(types)):
             self.error(loc + ("type",), "invalid_type", f"invalid type {node['type']!r}")
             return
+        if len(types) > 1 and not p.type_list_keywords and set(node) - {"type"} - _ANNOTATIONS:
+            self.error(loc + ("type",), "type_list_keywords",
+                       f"profile {p.name} reads no keyword beside a type list")
         non_null = [t for t in types if t != "null"]
         if len(non_null) > 1 or (len(types) > 1 and len(non_null) != 1):
             self.error(loc + ("type",), "multi_type",
@@ -201,7 +221,7 @@ class _Checker:
             else:
                 self.node(node["items"], loc + ("items",), depth + 1)
 
-    def cycles(self) -> None:
+    def cycles(self) -> bool:
         """A ``$ref`` cycle (through '#' or the root $defs) where the profile has none."""
         edges: dict[str, set[str]] = {}
 
@@ -235,6 +255,8 @@ class _Checker:
         if any(visit(r) for r in list(edges)):
             self.error((), "recursive_schema",
                        f"recursive schemas are not accepted by profile {self.profile.name}")
+            return True
+        return False
 
     def limits(self) -> None:
         p = self.profile
@@ -270,6 +292,142 @@ def _json_type(v: Any) -> str:
     return "string" if isinstance(v, str) else "object"
 
 
+def _resolve(root: dict, ref: Any) -> Any:
+    if ref == "#":
+        return root
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return (root.get("$defs") or {}).get(ref[len("#/$defs/"):])
+    return None
+
+
+def ref_depth(root: Any) -> int:
+    """The most ``$ref`` met one inside another on any path from the root (0: none); a
+    cycle counts as deep as it is followed, up to 64."""
+    if not isinstance(root, dict):
+        return 0
+    memo: dict[str, int] = {}
+
+    def walk(n: Any, seen: tuple[str, ...]) -> int:
+        if isinstance(n, list):
+            return max((walk(v, seen) for v in n), default=0)
+        if not isinstance(n, dict):
+            return 0
+        ref = n.get("$ref")
+        if isinstance(ref, str):
+            if ref in memo:
+                return memo[ref]
+            if ref in seen or len(seen) >= 64:
+                return 64
+            target = _resolve(root, ref)
+            d = 1 + walk(target, (*seen, ref)) if target is not None else 1
+            memo[ref] = d
+            return d
+        return max((walk(v, seen) for k, v in n.items() if k != "$defs"), default=0)
+
+    return walk(root, ())
+
+
+# outlines-core's regex pieces (outlines-core src/json_schema/types.rs), by length: the
+# estimate follows its build_regex_from_schema (parsing.rs) structure for structure
+_RX_STRING, _RX_INNER, _RX_INTEGER, _RX_NUMBER, _RX_BOOLEAN = 43, 42, 19, 49, 12
+_RX_FORMATS = {"date-time": 133, "date": 66, "time": 65, "uuid": 66, "uri": 168, "email": 448}
+_RX_OPEN_OBJECT, _RX_OPEN_ARRAY, _RX_ANY = 6428, 6380, 12955  # measured on outlines-core 0.2
+
+
+def outlines_regex_size(root: Any) -> int:
+    """About how many characters outlines-core's regular expression for ``root`` has.
+
+    Its regex writes every ``$ref`` out in full (refs nested more than 4 deep are dropped),
+    an array's item pattern twice, and for an object with no required property every
+    property pattern once per later property (n * (n + 1) / 2 copies): sizes multiply with
+    nesting. Only the profile's budget check uses it; the real engine is the judge."""
+    if not isinstance(root, dict):
+        return 0
+    memo: dict[tuple[str, int], int | None] = {}
+    cap = 10**12
+
+    def size(n: Any, depth: int) -> int | None:  # None: the ref depth limit, as outlines
+        if n is True or (isinstance(n, dict) and not n):
+            return _RX_ANY
+        if not isinstance(n, dict):
+            return 0
+        if "properties" in n:
+            return properties(n, depth)
+        for kw in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            if kw in n and isinstance(n[kw], list):
+                parts = [size(b, depth) for b in n[kw]]
+                if any(p is None for p in parts):
+                    return None
+                return min(cap, sum(p for p in parts if p is not None) + 6 * len(parts) + 4)
+        if "enum" in n and isinstance(n["enum"], list):
+            return sum(_const(v) + 1 for v in n["enum"]) + 2
+        if "const" in n:
+            return _const(n["const"])
+        if "$ref" in n:
+            if depth > 3:
+                return None
+            key = (str(n["$ref"]), depth)
+            if key not in memo:
+                memo[key] = None
+                memo[key] = size(_resolve(root, n["$ref"]), depth + 1)
+            return memo[key]
+        t = n.get("type")
+        if isinstance(t, list):
+            parts = [typed(n, x, depth) for x in t]
+            if any(p is None for p in parts):
+                return None
+            return sum(p + 4 for p in parts if p is not None) + 2
+        return typed(n, t, depth) if isinstance(t, str) else 0
+
+    def typed(n: dict, t: str, depth: int) -> int | None:
+        if t == "string":
+            if "maxLength" in n or "minLength" in n:
+                return _RX_INNER + 12
+            if isinstance(n.get("pattern"), str):
+                return len(n["pattern"]) + 4
+            return _RX_FORMATS.get(n.get("format", ""), _RX_STRING)
+        if t in ("number", "integer", "boolean", "null"):
+            return {"number": _RX_NUMBER, "integer": _RX_INTEGER, "boolean": _RX_BOOLEAN,
+                    "null": 4}[t]
+        if t == "array":
+            if n.get("maxItems") == 0:
+                return 4
+            if "items" not in n:
+                return _RX_OPEN_ARRAY
+            item = size(n["items"], depth)
+            return None if item is None else min(cap, 2 * item + 30)
+        if t == "object":
+            if n.get("maxProperties") == 0:
+                return 4
+            addl = n.get("additionalProperties")
+            if addl is None or addl is True:
+                return _RX_OPEN_OBJECT
+            value = size(addl, depth)
+            return None if value is None else min(cap, 2 * value + 2 * _RX_STRING + 30)
+        return 0
+
+    def properties(n: dict, depth: int) -> int:
+        props = n["properties"] if isinstance(n["properties"], dict) else {}
+        required = set(n.get("required") or ())
+        subs = []
+        for name, v in props.items():
+            s = size(v, depth)
+            if s is not None:  # outlines-core leaves the property out
+                subs.append(s + len(name) + 8)
+        if any(name in required for name in props):
+            return min(cap, sum(subs) + 4)
+        k = len(subs)
+        return min(cap, sum((k - j) * s for j, s in enumerate(subs)) + 4 * k + 8)
+
+    return size(root, 0) or 0
+
+
+def _const(value: Any) -> int:
+    from ._json import dumps
+
+    return int(len(dumps(value)) * 1.3) + 2
+
+
 def pattern_features(pattern: Any) -> frozenset[str]:
     """Regex features of ``pattern`` that some engines refuse (see ``Profile.pattern_features``)."""
     import re
@@ -289,6 +447,8 @@ def pattern_features(pattern: Any) -> frozenset[str]:
         found.add("quote_class")
     if "(?:" in pattern:
         found.add("noncapturing_group")
+    if re.search(r"(?<!\\)(?:\\\\)*\\[^xutrn\\\"\[\]()|{}*+?]", pattern):
+        found.add("gbnf_escape")
     if _inner_anchor(pattern):
         found.add("inner_anchor")
     return frozenset(found)

@@ -209,6 +209,43 @@ def _contradiction(s: dict, t: str) -> str | None:
     return None
 
 
+def spell_classes(pattern: str) -> str | None:
+    """``pattern`` in the escapes llama.cpp's GBNF reads after llama-cpp-python's converter:
+    ``\d`` and ``\w`` spelled as the ASCII classes they are in ECMA-262, an escaped
+    punctuation character written as a one-character class (``\.`` -> ``[.]``) or, in a
+    class, plainly (``[\w\-]`` -> ``[A-Za-z0-9_-]``). None when an escape has no such
+    spelling (``\s``, ``\D``, ``\b``, ...): the pattern is then lossy."""
+    out: list[str] = []
+    i, in_class, dash = 0, False, False
+    spell = {"d": ("[0-9]", "0-9"), "w": ("[A-Za-z0-9_]", "A-Za-z0-9_")}
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            i += 2
+            if nxt in spell:
+                out.append(spell[nxt][in_class])
+            elif nxt in "xutrn\\\"[]" or (not in_class and nxt in "()|{}*+?"):
+                out.append("\\" + nxt)  # read as they are
+            elif nxt.isalnum() or nxt == "^":
+                return None
+            elif in_class and nxt == "-":
+                dash = True  # a '-' just before ']' is literal
+            elif in_class:
+                out.append(nxt)
+            else:
+                out.append(f"[{nxt}]")
+            continue
+        if in_class and ch == "]":
+            out.append("-" if dash else "")
+            in_class = dash = False
+        elif not in_class and ch == "[":
+            in_class = True
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def anchored(pattern: str, json_safe: bool = False, capture: bool = False) -> str:
     """``pattern`` (an ECMA search) written as a whole-string match of the same strings, for
     engines that match patterns whole: an anchor already at an end is kept, the other end
@@ -297,6 +334,14 @@ class _Compiler:
         self.optional_kept = 0  # optional properties left optional (Profile.max_optional)
         self.optional_cap = profile.max_optional  # lowered by compile_source when over it
         self.strip_optional_null = False  # set by compile_source past Profile.max_unions
+        # set by compile_source when the wire exceeds a profile limit (_fit_limits):
+        self.cut_recursion = False  # a recursive $ref is sent as JSON text
+        self.union_cap: int | None = None  # unions past this many are sent as JSON text
+        self.unions_kept = 0
+        self._unions: set[int] = set()
+        self.pin_optional = False  # an object with no required property sends its first
+        self.text_depth: int | None = None  # structured values this deep go as JSON text
+        self.deepest = 0
         # a Pydantic source: the model is the judge (defaults, discriminators, _pydantic)
         self.pydantic = source.adapter is not None
         # Pydantic discriminated unions: id of each branch's schema -> the tags it must send
@@ -343,6 +388,12 @@ class _Compiler:
         self.final_wire = wire
         if self.profile.enum_types != _ALL_TYPES:
             self.fit_enums(wire)
+        if not self.profile.type_list_keywords:
+            self.split_type_lists(wire)
+        if self.profile.max_ref_depth is not None and "$defs" in wire:
+            wire = self.inline_refs(wire)
+        if not self.profile.root_ref and "$defs" in wire:
+            wire = self.plain_def_names(wire)
         self.post_checks(wire)
         self.diags = self.in_document_order(self.diags)
         errors = [d for d in self.diags if d.severity == "error"]
@@ -409,7 +460,7 @@ class _Compiler:
         # Refs to the root (and to a definition the root was inlined from) become '#' when
         # the body is the root itself; otherwise they keep naming their $defs entry.
         aliases = [root_name, *seen] if root_is_def else []
-        if aliases:
+        if aliases and self.profile.root_ref:
             self.root_alias = tuple(f"#/$defs/{n}" for n in aliases)
         defs = {n: w for n, w in self.defs.items() if w is not None}
         used = self.collect_refs(body, set())
@@ -419,6 +470,8 @@ class _Compiler:
             if f"#/$defs/{alias}" not in used:
                 defs.pop(alias, None)
                 continue
+            if not self.profile.root_ref:
+                continue  # Profile.root_ref: the root is sent again as this definition
             body = self.retarget(body, f"#/$defs/{alias}", "#")
             defs = {n: self.retarget(w, f"#/$defs/{alias}", "#") for n, w in defs.items()}
             defs.pop(alias, None)
@@ -476,6 +529,97 @@ class _Compiler:
         if isinstance(node, list):
             return [cls.retarget(v, old, new) for v in node]
         return node
+
+    def inline_refs(self, wire: dict) -> dict:
+        """Profile.max_ref_depth: the engine drops what lies under too many nested $ref, so
+        every reference is written out in full (when no cycle is left and the engine's regex,
+        which writes them out anyway, stays within its budget). ``final_wire`` keeps the
+        $defs form for the codec's matchers."""
+        from ._check import outlines_regex_size
+
+        budget = self.profile.regex_budget
+        if budget is not None and outlines_regex_size(wire) > budget:
+            return wire  # the checker reports it; compile_source narrows and retries
+        defs = wire.get("$defs") or {}
+        done: dict[str, Any] = {}
+
+        def expand(n: Any, path: tuple[str, ...]) -> Any:
+            if isinstance(n, list):
+                return [expand(v, path) for v in n]
+            if not isinstance(n, dict):
+                return n
+            ref = n.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref[len("#/$defs/"):]
+                if name in path or name not in defs:
+                    return n  # a cycle stays a $ref: the checker refuses it
+                if name not in done:
+                    done[name] = expand(defs[name], (*path, name))
+                rest = {k: v for k, v in n.items() if k != "$ref"}
+                return {**copy.deepcopy(done[name]), **rest}
+            return {k: expand(v, path) for k, v in n.items() if k != "$defs"}
+
+        out = expand(wire, ())
+        if self.collect_refs(out, set()):
+            return wire
+        self.info((), "refs_inlined",
+                  f"every $ref written out in full: profile {self.profile.name}'s engine drops "
+                  f"properties under more than {self.profile.max_ref_depth} nested references")
+        return cast(dict, out)
+
+    @classmethod
+    def plain_def_names(cls, wire: dict) -> dict:
+        """Definition names of letters, digits and '-' only (llama-cpp-python's converter
+        names a recursive rule by the raw definition name, and GBNF takes no '_')."""
+        import re
+
+        names: dict[str, str] = {}
+        for name in wire["$defs"]:
+            base = re.sub(r"[^A-Za-z0-9-]", "-", name) or "Def"
+            plain, i = base, 2
+            while plain in names.values() or (plain != name and plain in wire["$defs"]):
+                plain, i = f"{base}-{i}", i + 1
+            names[name] = plain
+        if all(k == v for k, v in names.items()):
+            return wire
+        out = {k: v for k, v in wire.items() if k != "$defs"}
+        out["$defs"] = {names[k]: v for k, v in wire["$defs"].items()}
+        for old, new in names.items():
+            if old != new:
+                out = cls.retarget(out, f"#/$defs/{old}", f"#/$defs/{new}")
+        return out
+
+    def split_type_lists(self, wire: Any) -> None:
+        """Profile.type_list_keywords: a type list beside other keywords (a nullable string
+        with maxLength) becomes an anyOf of the constrained type and null, in place."""
+        stack = [wire]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, list):
+                stack.extend(n)
+                continue
+            if not isinstance(n, dict):
+                continue
+            stack.extend(v for k, v in n.items() if k not in ("enum", "const"))
+            types = n.get("type")
+            rest = {k: v for k, v in n.items() if k != "type" and k not in _KEEP_ANNOTATIONS}
+            if not isinstance(types, list) or not rest:
+                continue
+            annotations = {k: n[k] for k in _KEEP_ANNOTATIONS if k in n}
+            branches = []
+            for ty in types:
+                kept = {k: v for k, v in rest.items() if ty != "null" or k == "enum"}
+                if "enum" in kept:
+                    kept["enum"] = [v for v in kept["enum"] if json_type(v) == ty or (
+                        ty == "number" and json_type(v) == "integer")]
+                    if not kept["enum"]:
+                        continue
+                branches.append({"type": ty, **kept})
+            n.clear()
+            n.update({"anyOf": branches, **annotations})
+            self.info((), "type_list_split",
+                      f"a type list beside other keywords sent as an anyOf (profile "
+                      f"{self.profile.name} reads no keyword beside a type list)")
 
     def fit_enums(self, wire: Any) -> None:
         """For a profile whose ``enum`` takes only some JSON types (gemini: strings and
@@ -549,8 +693,9 @@ class _Compiler:
             ts = t if isinstance(t, list) else [t]
             if "null" in ts:
                 return True
-            if "object" in ts:
-                return all(sat(p) for p in n.get("properties", {}).values())
+            if "object" in ts:  # an optional property may stay absent (Profile.all_required)
+                required = set(n.get("required") or ())
+                return all(sat(p) for k, p in n.get("properties", {}).items() if k in required)
             if "array" in ts:
                 return n.get("minItems", 0) == 0 or sat(n.get("items", True))
             return True
@@ -607,6 +752,44 @@ class _Compiler:
 
     # -- nodes -------------------------------------------------------------------------
     def node(self, s: Any, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+        self.deepest = max(self.deepest, depth)
+        w, c = self.node_body(s, loc, res, depth)
+        if self.text_depth is not None and 0 < self.text_depth <= depth and (
+                "$ref" in w or "anyOf" in w or w.get("type") in ("object", "array")):
+            return self.as_json_text(
+                w, loc, "subtree_as_json_text",
+                f"profile {self.profile.name}'s engine writes the whole schema as one regular "
+                f"expression, and it would exceed {self.profile.regex_budget:,} characters "
+                f"with this value shaped {self.text_depth} levels down")
+        if self.union_cap is not None and id(w) not in self._unions and (
+                len(w.get("anyOf") or ()) > 1 or isinstance(w.get("type"), list)):
+            if self.unions_kept >= self.union_cap:
+                return self.as_json_text(
+                    w, loc, "union_as_json_text",
+                    f"profile {self.profile.name} allows {self.profile.max_unions} unions "
+                    "(anyOf or a type list)")
+            self.unions_kept += 1
+            self._unions.add(id(w))
+            self._keep.append(w)
+        return w, c
+
+    def as_json_text(self, w: dict, loc: Location, code: str, why: str,
+                     hint: str | None = None) -> tuple[dict, C.Codec]:
+        """``w`` sent as a string of JSON text (a lossy widening: the grammar no longer
+        shapes the value, the validator still checks it against the source)."""
+        wire = {"type": "string", **{k: w[k] for k in _KEEP_ANNOTATIONS if k in w}}
+        shape = {k: v for k, v in w.items() if k not in _KEEP_ANNOTATIONS}
+        text = _dump(shape)
+        hint = hint or ("JSON text of a value matching the JSON Schema " + text + "."
+                        if self.policy == "describe" and "$ref" not in text and len(text) <= 400
+                        else "JSON text of the value.")
+        wire["description"] = f"{wire['description']} {hint}" if "description" in wire else hint
+        self.diag(loc, code, "lossy",
+                  f"sent as a string of JSON text: {why}; decoded back, the value is not "
+                  "shaped by the grammar, still enforced on validation")
+        return wire, C.JsonTextCodec()
+
+    def node_body(self, s: Any, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         if depth > MAX_SCHEMA_DEPTH:
             raise SchemaError(f"schema nested deeper than {MAX_SCHEMA_DEPTH} levels", loc)
         if s is True:
@@ -788,6 +971,11 @@ class _Compiler:
                           f"'{k}' beside a recursive $ref cannot be merged into it")
             annotations = self.describe(annotations, notes)
         name = self.def_for(target, tres, ref, loc, depth)
+        if self.cut_recursion and name in self.in_progress:
+            return self.as_json_text(
+                {**annotations}, loc, "recursion_as_json_text",
+                f"the $ref to {name!r} is recursive and profile {self.profile.name} takes "
+                "no recursive schema", f"JSON text of a value of the enclosing schema {name}.")
         wire_ref = {"$ref": f"#/$defs/{name}"}
         if annotations and self.defs.get(name) is not None and name not in self.in_progress:
             return self.annotate(wire_ref, annotations, loc), self.def_codecs[name]
@@ -1326,6 +1514,12 @@ class _Compiler:
                 continue
             refused = pattern_features(v) & self.profile.pattern_features if \
                 kw == "pattern" else frozenset()
+            if "gbnf_escape" in refused and spell_classes(v) is not None:
+                v = cast(str, spell_classes(v))
+                self.info(loc + (kw,), "pattern_classes_spelled",
+                          f"\\d and \\w written as their ASCII classes for profile "
+                          f"{self.profile.name}")
+                refused = pattern_features(v) & self.profile.pattern_features
             if refused == {"unanchored"} and kw in self.profile.keywords:
                 # the same search, written anchored (narrowed to what can sit in a JSON
                 # string unescaped where the engine pastes patterns into its string regex)
@@ -1412,6 +1606,10 @@ class _Compiler:
         wire_props: dict[str, Any] = {}
         specs: list[C.PropertySpec] = []
         wire_required: set[str] = set()
+        # Profile.regex_budget: outlines-core's regex for an object with no required property
+        # repeats each property once per later one; one property sent required keeps it linear
+        pinned = next(iter(props), None) if self.pin_optional and len(props) > 2 and not (
+            set(props) & set(required)) else None
         for name, sub in props.items():
             ploc = loc + ("properties", name)
             if sub is False:
@@ -1431,7 +1629,14 @@ class _Compiler:
                     continue
                 w, c = compiled
             spec = C.PropertySpec(name, c)
-            if name not in required and not self.profile.all_required and \
+            if name == pinned:
+                wire_required.add(name)
+                self.info(ploc, "optional_made_required",
+                          f"optional property {name!r} sent as required: none of the object's "
+                          f"properties is required, and profile {self.profile.name}'s regex "
+                          "for such an object grows with the square of their number; encode "
+                          "needs a value for it")
+            elif name not in required and not self.profile.all_required and \
                     self.optional_kept < self.optional_cap:
                 self.optional_kept += 1
                 spec.mode = "maybe"  # the wire keeps it optional: absent stays absent
@@ -1722,32 +1927,87 @@ class _Compiler:
         return self.describe(wire, notes), C.TupleCodec(codecs, keys)
 
 
-def _within_optional_cap(source: Source, profile: Profile, policy: str,
-                         compiler: _Compiler, exc: UnsupportedSchemaError) -> Compilation | None:
-    """Profile.max_optional counts the wire's optional properties, where a definition
-    inlined twice counts twice: compile again keeping fewer of them optional until the wire
-    fits (the others are sent as required, a narrowing reported as info)."""
-    if not any(d.code == "too_many_optional" for d in exc.diagnostics):
-        return None
+_FITTABLE = frozenset({"recursive_schema", "too_many_unions", "too_many_optional",
+                       "grammar_too_large", "ref_too_deep"})
+_KNOBS = ("cut_recursion", "strip_optional_null", "union_cap", "optional_cap", "pin_optional",
+          "text_depth")
+
+
+def _fit_limits(source: Source, profile: Profile, policy: str, compiler: _Compiler,
+                exc: UnsupportedSchemaError) -> Compilation | None:
+    """The wire exceeds only limits a narrower or looser wire can meet: compile again,
+    one step at a time, until it fits (each step reported where it applies):
+
+    - recursion refused: a recursive $ref is sent as JSON text (lossy);
+    - too many optional properties (counted on the wire, where a definition inlined twice
+      counts twice): fewer stay optional, the others are sent required (info);
+    - too many unions: optional properties first lose their null (info), then the unions
+      past the cap are sent as JSON text (lossy);
+    - the engine's regex over budget: objects with no required property send their first
+      one required (info), then structured values nested deeper than a shrinking depth
+      are sent as JSON text (lossy).
+    None when the wire still does not fit (or failed for another reason)."""
     from ._check import _Checker
 
-    for _ in range(8):
+    finite: bool | None = None
+    for _ in range(24):
+        codes = {d.code for d in exc.diagnostics if d.severity == "error"}
+        if "no_finite_value" in codes:  # from optional properties the caps made required?
+            if finite is None:
+                finite = _finite(source, profile, policy)
+            if not finite:
+                return None
+            codes.discard("no_finite_value")
+        if not codes or not codes <= _FITTABLE or compiler.final_wire is None:
+            return None
         checker = _Checker(compiler.final_wire, profile)
         checker.run()
-        over = checker.n_optional - profile.max_optional
-        if over <= 0 or compiler.optional_kept == 0:
-            return None
-        cap = max(0, compiler.optional_kept - over)
-        strip = compiler.strip_optional_null
-        compiler = _Compiler(source, profile, policy)
-        compiler.optional_cap = cap
-        compiler.strip_optional_null = strip
+        nxt = _Compiler(source, profile, policy)
+        for knob in _KNOBS:
+            setattr(nxt, knob, getattr(compiler, knob))
+        if "recursive_schema" in codes:
+            nxt.cut_recursion = True
+        if "too_many_optional" in codes:
+            over = max(1, checker.n_optional - profile.max_optional)
+            nxt.optional_cap = max(0, compiler.optional_kept - over)
+        if "too_many_unions" in codes:
+            if not compiler.strip_optional_null:
+                nxt.strip_optional_null = True
+            else:
+                over = max(1, checker.n_unions - profile.max_unions)
+                kept = checker.n_unions if compiler.union_cap is None else compiler.unions_kept
+                nxt.union_cap = max(0, kept - over)
+        if codes & {"grammar_too_large", "ref_too_deep"}:
+            if not compiler.pin_optional:
+                nxt.pin_optional = True
+            else:  # then values nested deeper than a shrinking depth go as JSON text
+                d = compiler.text_depth if compiler.text_depth is not None else compiler.deepest
+                if d <= 1:
+                    return None
+                nxt.text_depth = d - max(1, d // 4)
+        if all(getattr(nxt, k) == getattr(compiler, k) for k in _KNOBS):
+            return None  # no step left
+        compiler = nxt
         try:
             return compiler.run()
         except UnsupportedSchemaError as again:
-            if not any(d.code == "too_many_optional" for d in again.diagnostics):
-                return None  # another limit: the caller tries what it can for that one
+            exc = again
     return None
+
+
+def _finite(source: Source, profile: Profile, policy: str) -> bool:
+    """Does the source describe a finite value, when no cap makes an optional property
+    required?"""
+    import dataclasses
+
+    free = dataclasses.replace(profile, max_optional=10**9, max_unions=10**9, recursion=True,
+                               regex_budget=None, max_ref_depth=None)
+    compiler = _Compiler(source, free, policy)
+    try:
+        compiler.run()
+    except UnsupportedSchemaError as exc:
+        return not any(d.code == "no_finite_value" for d in exc.diagnostics)
+    return True
 
 
 def compile_source(source: Source, profile: Profile, policy: str) -> Compilation:
@@ -1756,18 +2016,9 @@ def compile_source(source: Source, profile: Profile, policy: str) -> Compilation
         try:
             return compiler.run()
         except UnsupportedSchemaError as exc:
-            fitted = _within_optional_cap(source, profile, policy, compiler, exc)
+            fitted = _fit_limits(source, profile, policy, compiler, exc)
             if fitted is not None:
                 return fitted
-            if any(d.code == "too_many_unions" for d in exc.diagnostics):
-                fewer = _Compiler(source, profile, policy)  # optional nullables lose the null
-                fewer.strip_optional_null = True
-                try:
-                    return fewer.run()
-                except UnsupportedSchemaError as again:
-                    fitted = _within_optional_cap(source, profile, policy, fewer, again)
-                    if fitted is not None:
-                        return fitted
             if not compiler.wrapped:
                 raise
             # the wrappers that tell anyOf branches apart may be what exceeds a limit (depth):

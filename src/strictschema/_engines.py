@@ -7,9 +7,10 @@ byte-level vocabulary (256 one-byte tokens and an end token), so no model is nee
 - ``xgrammar``: ``GrammarMatcher`` over ``GrammarCompiler.compile_json_schema``;
 - ``outlines-core``: its ``build_regex_from_schema`` regex, run by llguidance's regex
   engine (same Rust syntax);
-- ``llama.cpp``: llama-cpp-python's JSON-schema-to-GBNF converter; the GBNF is read by
-  llguidance's GBNF reader (llama.cpp's own sampler needs a model), so a disagreement there
-  is the converter's or the reader's.
+- ``llama.cpp``: llama-cpp-python's JSON-schema-to-GBNF converter (what
+  ``LlamaGrammar.from_json_schema`` runs), parsed and run by llama.cpp's own grammar sampler
+  (``llama_sampler_init_grammar``) over the vocabulary of a weightless GGUF file written
+  here: 256 byte tokens and an end token, loaded ``vocab_only``.
 
 ``check_engine(compiled)`` draws outputs for the wire schema (``strategies.from_schema``),
 written as the engine writes JSON (``Profile.grammar``: key order, separators, escapes,
@@ -84,6 +85,11 @@ class _Writer:
             keys = list(value)
             if self.g.key_order == "schema":
                 keys = [k for k in props if k in value] + [k for k in value if k not in props]
+            elif self.g.key_order == "required_first":
+                required = set(schema.get("required") or ()) if isinstance(schema, dict) else set()
+                keys = ([k for k in props if k in value and k in required]
+                        + [k for k in props if k in value and k not in required]
+                        + [k for k in value if k not in props])
             addl = schema.get("additionalProperties") if isinstance(schema, dict) else None
             parts = [self.string(k, None) + colon +
                      self.write(value[k], props[k] if k in props else addl) for k in keys]
@@ -95,8 +101,9 @@ class _Writer:
                                     for i, v in enumerate(value)) + "]"
         if isinstance(value, str):
             schema = schema if isinstance(schema, dict) else {}
-            plain = self.g.plain_constrained_strings and any(
-                k in schema for k in ("minLength", "maxLength", "pattern"))
+            plain = (self.g.plain_constrained_strings and any(
+                k in schema for k in ("minLength", "maxLength", "pattern"))) or (
+                self.g.plain_pattern_strings and "pattern" in schema)
             return self.string(value, schema.get("format"), plain)
         if value is None or isinstance(value, bool):
             return json.dumps(value)
@@ -226,20 +233,13 @@ def engine_matcher(profile: Profile, wire: dict) -> Callable[[bytes], bool]:
                 wire, defaults={"whitespace_flexible": False})
             return _llguidance(grammar)
         if engine == "llama-cpp-python":
-            import llguidance
-            from llguidance.gbnf_to_lark import gbnf_to_lark
-
             from ._fragments import gbnf
 
             try:
                 text = gbnf(wire)
             except ValueError as exc:
                 raise _EngineError(str(exc)) from None
-            try:
-                lark = gbnf_to_lark(text)
-            except Exception as exc:  # noqa: BLE001 - the reader's own limits
-                raise _EngineError(f"llguidance's GBNF reader: {exc}") from None
-            return _llguidance(llguidance.LLMatcher.grammar_from_lark(lark))
+            return _llama(text)
         if engine == "xgrammar":
             return _xgrammar(wire)
         if engine == "outlines-core":
@@ -247,6 +247,88 @@ def engine_matcher(profile: Profile, wire: dict) -> Callable[[bytes], bool]:
     except _EngineError as exc:
         raise ValueError(f"{engine} refused the schema: {exc}") from None
     raise ValueError(f"profile {profile.name} has no engine to check against")
+
+
+def _gguf_vocab(path: str) -> None:
+    """A GGUF file holding only a byte vocabulary (llama.cpp's SentencePiece kind: <unk>,
+    <s>, </s>, then <0x00>..<0xFF> as byte tokens) and the few hyperparameters llama.cpp
+    reads before it skips the tensors of a ``vocab_only`` load. No weights."""
+    import struct
+
+    def s(text: str) -> bytes:
+        raw = text.encode()
+        return struct.pack("<Q", len(raw)) + raw
+
+    tokens = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)]
+    kv = [("general.architecture", 8, s("llama"))]
+    for key, value in (("context_length", 4096), ("embedding_length", 64), ("block_count", 1),
+                       ("feed_forward_length", 128), ("attention.head_count", 1),
+                       ("attention.head_count_kv", 1), ("rope.dimension_count", 64)):
+        kv.append((f"llama.{key}", 4, struct.pack("<I", value)))
+    kv.append(("llama.attention.layer_norm_rms_epsilon", 6, struct.pack("<f", 1e-5)))
+    kv.append(("tokenizer.ggml.model", 8, s("llama")))
+    kv.append(("tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, len(tokens))
+               + b"".join(s(x) for x in tokens)))
+    kv.append(("tokenizer.ggml.scores", 9, struct.pack("<IQ", 6, len(tokens))
+               + struct.pack(f"<{len(tokens)}f", *[0.0] * len(tokens))))
+    types = [2, 3, 3] + [6] * 256  # unknown, control, control, byte
+    kv.append(("tokenizer.ggml.token_type", 9, struct.pack("<IQ", 5, len(types))
+               + struct.pack(f"<{len(types)}i", *types)))
+    for key, value in (("bos", 1), ("eos", 2), ("unknown", 0)):
+        kv.append((f"tokenizer.ggml.{key}_token_id", 4, struct.pack("<I", value)))
+    body = b"".join(s(k) + struct.pack("<I", kind) + v for k, kind, v in kv)
+    data = b"GGUF" + struct.pack("<IQQ", 3, 0, len(kv)) + body
+    with open(path, "wb") as f:
+        f.write(data + b"\0" * (-len(data) % 32))
+
+
+def _llama(text: str) -> Callable[[bytes], bool]:
+    """llama.cpp's grammar sampler for GBNF ``text``: a byte is allowed when applying the
+    sampler to that one token leaves its logit finite; the output is whole when the end
+    token is then allowed."""
+    import ctypes
+    import os
+    import tempfile
+
+    import llama_cpp as ll
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    if "llama" not in _CACHE:
+        quiet = ll.llama_log_callback(lambda level, msg, data: None)
+        ll.llama_log_set(quiet, ctypes.c_void_p())
+        ll.llama_backend_init()
+        path = os.path.join(tempfile.mkdtemp(prefix="strictschema-"), "bytes.gguf")
+        _gguf_vocab(path)
+        params = ll.llama_model_default_params()
+        params.vocab_only = True
+        model = ll.llama_model_load_from_file(path.encode(), params)
+        if not model:
+            raise _EngineError("llama.cpp could not load the byte vocabulary")
+        _CACHE["llama"] = (quiet, model, ll.llama_model_get_vocab(model))
+    vocab = _CACHE["llama"][2]
+    grammar = LlamaGrammar.from_string(text)
+    sampler = ll.llama_sampler_init_grammar(vocab, grammar._grammar.encode(), b"root")
+    if not sampler:
+        raise _EngineError("llama.cpp's grammar parser refused the converter's GBNF")
+    _CACHE.setdefault("llama_samplers", []).append(sampler)  # freed with the process
+
+    def allowed(s: Any, token: int) -> bool:
+        cell = (ll.llama_token_data * 1)(ll.llama_token_data(token, 0.0, 0.0))
+        cur = ll.llama_token_data_array(cell, 1, -1, False)
+        ll.llama_sampler_apply(s, ctypes.byref(cur))
+        return bool(cell[0].logit != -math.inf)
+
+    def accepts(data: bytes) -> bool:
+        s = ll.llama_sampler_clone(sampler)
+        try:
+            for b in data:
+                if not allowed(s, 3 + b):
+                    return False
+                ll.llama_sampler_accept(s, 3 + b)
+            return allowed(s, 2)
+        finally:
+            ll.llama_sampler_free(s)
+    return accepts
 
 
 def _xgrammar(wire: dict) -> Callable[[bytes], bool]:

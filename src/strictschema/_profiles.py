@@ -35,6 +35,15 @@ _OUTLINES_FORMATS = (
     ("email", rf"[a-z0-9+_-]+(?:\.[a-z0-9+_-]+)*@(?:{_LABEL}\.)+{_LABEL}"),
 )
 
+# llama-cpp-python's converter (STRING_FORMAT_RULES): seconds fractions of exactly 3 digits,
+# "Z" upper case or a numeric offset, no leap second
+_HMS = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+_LLAMA_FORMATS = (
+    ("date", r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"),
+    ("time", _HMS),
+    ("date-time", r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T" + _HMS),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Grammar:
@@ -44,7 +53,8 @@ class Grammar:
     draws only values the engine can write at all (docs/profiles/<name>.md says why)."""
 
     key_order: str = "any"
-    """``schema``: properties come out in the order of ``properties``; ``any``: any order."""
+    """``schema``: properties come out in the order of ``properties``; ``required_first``:
+    the required ones in that order, then the optional ones; ``any``: any order."""
     separators: tuple[str, str] = (",", ":")
     """Item and key separators of the compact form the engine is asked for."""
     u_escapes: str = "all"
@@ -59,6 +69,9 @@ class Grammar:
     plain_constrained_strings: bool = False
     """A string with minLength, maxLength or pattern is written without escapes: a value
     holding a quote, a backslash or a control character cannot be written."""
+    plain_pattern_strings: bool = False
+    """A string with a pattern is written without escapes (the pattern is pasted into the
+    grammar as raw characters)."""
     number_digits: tuple[int, int] | None = None
     """(integer part, fraction part): the most digits the engine writes on either side of
     the point, for every number."""
@@ -111,7 +124,9 @@ class Profile:
     """Regex features a ``pattern`` must not use: ``backreference``, ``lookaround``,
     ``word_boundary``, ``unanchored`` (must start with ^ and end with $; written anchored by
     the compiler), ``inner_anchor`` (``^``/``$`` inside: ``^a$|^b$``),
-    ``noncapturing_group`` (``(?:``), ``quote_class`` (a class or ``.`` that matches ``"`` or ``\\``: an engine
+    ``noncapturing_group`` (``(?:``), ``gbnf_escape`` (an escape llama.cpp's GBNF cannot read once the
+    converter copies it: ``\\d``/``\\w`` and escaped punctuation are spelled out, others such
+    as ``\\s`` are lossy), ``quote_class`` (a class or ``.`` that matches ``"`` or ``\\``: an engine
     that pastes the pattern into its JSON-string regex lets the string run past its quote)."""
     string_precedence: tuple[str, ...] = ()
     """Of these string constraints (``pattern``, ``length`` = minLength/maxLength,
@@ -122,6 +137,18 @@ class Profile:
     leading zero): kept on the wire, reported as lossy, enforced by strictschema."""
     enum_types: frozenset[str] = frozenset({"string", "number", "integer", "boolean", "null"})
     """JSON types an ``enum`` member may have."""
+    regex_budget: int | None = None
+    """The engine writes the whole schema as one regular expression (outlines-core): its
+    length, estimated by ``_check.outlines_regex_size``, must stay under this (None: no
+    such budget)."""
+    max_ref_depth: int | None = None
+    """The engine silently drops a property reached through more than this many nested
+    ``$ref`` (outlines-core: 4): the compiler sends such profiles' schemas without $ref."""
+    root_ref: bool = True
+    """``"$ref": "#"`` is accepted (False: a recursive root is also sent as a $defs entry,
+    and refs name that)."""
+    type_list_keywords: bool = True
+    """Keywords beside a type list are honoured (False: such schemas go as an anyOf)."""
     grammar: Grammar = Grammar()
     engine: str | None = None
     """The PyPI package whose matcher checks this profile (``strictschema check --engine``)."""
@@ -290,6 +317,10 @@ PROFILES: dict[str, Profile] = {
                             raw_forbidden=((0x7F, 0x9F),), formats=_OUTLINES_FORMATS),
             string_precedence=("length", "pattern", "format"),
             open_with_properties=False,
+            # deeper recursion is cut by outlines-core itself, dropping required properties
+            recursion=False,
+            regex_budget=1_000_000,
+            max_ref_depth=4,
             engine="outlines-core",
             sdk_shapes=("outlines",),
             sources=("outlines-core src/json_schema (build_regex_from_schema)",),
@@ -306,9 +337,22 @@ PROFILES: dict[str, Profile] = {
             recursion=True,
             pattern_features=frozenset({"unanchored", "lookaround", "backreference",
                                         "word_boundary", "noncapturing_group",
-                                        "inner_anchor"}),
-            grammar=Grammar(key_order="schema", raw_forbidden=((0x7F, 0x7F),),
-                            number_digits=(16, 16)),
+                                        "inner_anchor", "gbnf_escape", "quote_class"}),
+            # the converter writes a pattern, else a format, else the lengths of a string
+            string_precedence=("pattern", "format", "length"),
+            grammar=Grammar(key_order="required_first", raw_forbidden=((0x7F, 0x7F),),
+                            number_digits=(16, 16), formats=_LLAMA_FORMATS,
+                            plain_pattern_strings=True),
+            # its date rule takes any day 01-31 of any month
+            loose_formats=frozenset({"date", "date-time"}),
+            # llama-cpp-python's converter writes an object with properties and other keys
+            # as "b-rest ::= additional-kvs": no comma, and at least one extra key after an
+            # optional property; such objects are closed (docs/profiles/llama.cpp.md)
+            open_with_properties=False,
+            # the converter refuses "$ref": "#", and turns a type list into a bare anyOf of
+            # the types (a nullable string loses its maxLength)
+            root_ref=False,
+            type_list_keywords=False,
             engine="llama-cpp-python",
             sdk_shapes=("gbnf",),
             sources=("llama.cpp grammars/README.md (JSON Schema to grammar, known limitations)",

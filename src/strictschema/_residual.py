@@ -35,9 +35,11 @@ _NOT_KEYWORDS = frozenset({"title", "description", "$comment", "examples", "defa
                            "definitions"})
 _BAIL_KEYS = frozenset({"$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef",
                         "$recursiveAnchor", "unevaluatedProperties", "unevaluatedItems"})
-_DRAFTS = frozenset({"draft2020-12", "draft2019-09", "draft7", "draft6"})
-"""Not draft-04: ``1.0`` is not an integer there, and its boolean ``exclusiveMaximum``
-changes what ``maximum`` means."""
+_DRAFTS = frozenset({"draft2020-12", "draft2019-09", "draft7", "draft6", "draft4"})
+"""Draft-04 differs where the wire (2020-12) cannot prove its keywords: ``1.0`` is not an
+integer there, so its ``type: integer`` is always kept; a boolean ``exclusiveMaximum``
+makes ``maximum`` exclusive, so the bound is kept beside it; and ``id`` moves the base
+URI, so a schema with one gets no residual."""
 _LOCAL_PREFIXES = ("#/$defs/", "#/definitions/")
 _LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
@@ -59,13 +61,13 @@ class _Bail(Exception):
 _BUILDING: Any = {"$comment": "residual definition being built"}
 
 
-def _usable(doc: Any) -> bool:
+def _usable(doc: Any, draft4: bool = False) -> bool:
     """Whether every reference in ``doc`` resolves the same in the residual document."""
     stack = [doc]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            if not _BAIL_KEYS.isdisjoint(node):
+            if not _BAIL_KEYS.isdisjoint(node) or (draft4 and isinstance(node.get("id"), str)):
                 return False
             ref = node.get("$ref")
             if ref is not None and not (isinstance(ref, str) and ref.startswith(_LOCAL_PREFIXES)):
@@ -96,7 +98,7 @@ def _is_null_only(s: Any) -> bool:
 
 class _Residual:
     def __init__(self, source: dict, wire: dict, legacy: bool,
-                 pessimistic: frozenset[tuple] = frozenset()) -> None:
+                 pessimistic: frozenset[tuple] = frozenset(), draft4: bool = False) -> None:
         self.source = source
         self.wire = wire
         # A definition met again while it is being built (recursion: always one instance
@@ -105,7 +107,8 @@ class _Residual:
         # definition does not bear out goes into ``pessimistic`` for the next pass.
         self.pessimistic = pessimistic
         self.assumed: set[tuple] = set()
-        self.legacy = legacy  # draft-06/07: keywords beside $ref are ignored
+        self.legacy = legacy  # draft-04/06/07: keywords beside $ref are ignored
+        self.draft4 = draft4  # integers and exclusive bounds read the draft-04 way
         self.defs: dict[str, Any] = {}
         self.memo: dict[tuple, str] = {}
         taken = set(source.get("$defs", {})) if isinstance(source.get("$defs"), dict) else set()
@@ -335,6 +338,8 @@ class _Residual:
                 value, list) else None
             if have is None or want is None or not want <= _TYPES:
                 return False
+            if self.draft4 and "integer" in want and "number" not in want:
+                return False  # the wire's integer takes 1.0, draft-04's does not
             if "number" in want:
                 want.add("integer")
             return have <= want
@@ -353,6 +358,9 @@ class _Residual:
                        and all(k in names for k in f.get("properties", {})) for f in facts)
         if kw == "uniqueItems" and value is False:
             return True
+        if self.draft4 and (kw, n.get("exclusive" + kw[:1].upper() + kw[1:])) in (
+                ("maximum", True), ("minimum", True)):
+            return False  # an exclusive bound, written the draft-04 way: kept as written
         keeps = _LEAF_KEEPS.get(kw)
         if keeps is None or not any(codec is k or (isinstance(k, type) and isinstance(codec, k))
                                     for k in keeps):
@@ -399,7 +407,8 @@ def residual_schema(source: Any, draft: str, wire: dict, codec: Codec) -> Any:
     """The original schema's residual (see the module docstring), or None when there is no
     sound one: validate against the whole original schema then. ``True`` when the wire
     schema proves everything."""
-    if draft not in _DRAFTS or not isinstance(source, dict) or not _usable(source):
+    draft4 = draft == "draft4"
+    if draft not in _DRAFTS or not isinstance(source, dict) or not _usable(source, draft4):
         return None
     facts_of = wire
     if isinstance(codec, WrapCodec):
@@ -409,7 +418,7 @@ def residual_schema(source: Any, draft: str, wire: dict, codec: Codec) -> Any:
         facts_of, codec = props[codec.key], codec.inner
     pessimistic: frozenset[tuple] = frozenset()
     while True:  # to the fixpoint: every assumption made holds (at most one pass per def)
-        r = _Residual(source, wire, draft in ("draft7", "draft6"), pessimistic)
+        r = _Residual(source, wire, draft in ("draft7", "draft6", "draft4"), pessimistic, draft4)
         try:
             root = r.node(source, r.facts(facts_of, False), codec, False)
         except (_Bail, RecursionError):

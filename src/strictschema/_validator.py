@@ -83,6 +83,12 @@ def _failed(exc: BaseException) -> Exception:
     return SchemaError(str(exc))
 
 
+try:  # the core raises the public exceptions itself (validate_json, is_valid_json)
+    _core.set_translator(_failed)
+except ValueError:  # already set (this module imported again): the same translation
+    pass
+
+
 def program_of(model: SchemaModel) -> Any:
     """The core program of a schema model (``SchemaError`` where a pattern cannot run)."""
     try:
@@ -117,6 +123,10 @@ class Validator:
         self._model = source.model_of() if model is None else model
         self._program = program_of(self._model)
         self._subs: dict[int, tuple[Any, Validator | None]] = {}
+        # the two hot routes are the core's own methods (they raise the public exceptions):
+        # no Python frame between the caller and the core
+        self.validate_json = self._program.validate_json  # type: ignore[method-assign]
+        self.is_valid_json = self._program.is_valid_json  # type: ignore[method-assign]
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         schema, registry, trusted = self._args
@@ -161,11 +171,9 @@ class Validator:
 
     # -- JSON text ---------------------------------------------------------------------
     def validate_json(self, raw: RawJSON) -> Any:
-        """JSON text -> the value, or ``ValidationError`` / ``DecodeError``."""
-        try:
-            return self._program.validate_json(_bytes(raw))
-        except _core.Failure as exc:
-            raise _failed(exc) from None
+        """JSON text -> the value, or ``ValidationError`` / ``DecodeError``. (An instance
+        calls the core's method directly; this is the same call.)"""
+        return self._program.validate_json(raw)
 
     def check_json(self, raw: RawJSON) -> tuple[Any, bool]:
         """Parse strictly and validate in one pass: ``(value, is_valid)``. Raises
@@ -183,11 +191,9 @@ class Validator:
         return value, None if errors is None else _details(errors)
 
     def is_valid_json(self, raw: RawJSON) -> bool:
-        """JSON text -> the verdict, building no value (``DecodeError`` for bad JSON)."""
-        try:
-            return bool(self._program.is_valid_json(_bytes(raw)))
-        except _core.Failure as exc:
-            raise _failed(exc) from None
+        """JSON text -> the verdict, building no value (``DecodeError`` for bad JSON). (An
+        instance calls the core's method directly; this is the same call.)"""
+        return bool(self._program.is_valid_json(raw))
 
     def errors_json(self, raw: RawJSON) -> list[ErrorDetail]:
         """JSON text -> every error (empty when valid), building no value."""

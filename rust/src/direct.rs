@@ -1,0 +1,641 @@
+//! The one-pass walk: JSON bytes parsed, checked and (optionally) built into Python values
+//! together, directed by the schema, with no token tape.
+//!
+//! It serves the valid case. It stops (`Err(Stop)`) at anything it does not settle itself —
+//! an invalid value, a malformed text, a pattern search that gave up — and the caller then
+//! runs the tape judge (`validate.rs`) over the whole text, which gives the verdict, every
+//! error and the decode error with its position. So the walk must never accept what the
+//! judge refuses; where it cannot tell, it stops.
+//!
+//! A value whose node reads it more than once (`not`, `if`, `unevaluated*`, `contains`, ...)
+//! or accepts anything is parsed onto a small tape and judged (or built) from it, and the
+//! walk goes on after it. `$ref` and `allOf` become a conjunction of nodes the value must
+//! meet; an `anyOf`/`oneOf` is followed when the value's kind (its first byte) leaves one
+//! branch that can accept it (`Node::accept`): the others fail on their type, so the
+//! applicator holds exactly when that branch does.
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::parse::{self, Doc, Parser, Span, Tok, MAX_DEPTH};
+use crate::program::*;
+use crate::validate::Val;
+use crate::{build, key_str, new_str, _PyDict_NewPresized};
+
+/// The walk did not settle the text: run the tape judge.
+pub struct Stop;
+
+type R = Result<*mut ffi::PyObject, Stop>;
+
+/// at most this many nodes in a conjunction (more: the value goes to the tape)
+const CONJ: usize = 8;
+
+struct Conj {
+    n: [u32; CONJ],
+    len: usize,
+}
+
+impl Conj {
+    #[inline]
+    fn push(&mut self, x: u32) -> Result<(), Tape> {
+        if self.len == CONJ {
+            return Err(Tape::Judge);
+        }
+        self.n[self.len] = x;
+        self.len += 1;
+        Ok(())
+    }
+    #[inline]
+    fn nodes(&self) -> &[u32] {
+        &self.n[..self.len]
+    }
+}
+
+/// Why a node cannot be walked here.
+enum Tape {
+    /// judge the value on a tape
+    Judge,
+    /// no value of this kind passes
+    Fail,
+}
+
+pub struct Direct<'p, 'a> {
+    p: &'p Program,
+    src: &'a [u8],
+    i: usize,
+    /// scratch for decoded strings, and the tape of values judged on one
+    doc: Doc<'a>,
+    depth: usize,
+    /// build the Python value (else verdict only)
+    make: bool,
+    names: &'p [Py<PyString>],
+    keys: &'p FxMap<Box<[u8]>, u32>,
+    /// built list items waiting for their list
+    items: Vec<*mut ffi::PyObject>,
+    /// (start, len, in scratch) of the unknown keys of the open objects (verdict mode)
+    unknown: Vec<(u32, u32, bool)>,
+}
+
+#[inline]
+fn is_ws(b: u8) -> bool {
+    b == b' ' || b == b'\n' || b == b'\r' || b == b'\t'
+}
+
+/// the kind bits of the value starting with byte `c` (0: not a value)
+#[inline]
+fn kind_of(c: u8) -> u8 {
+    match c {
+        b'"' => T_STR,
+        b'{' => T_OBJ,
+        b'[' => T_ARR,
+        b'-' | b'0'..=b'9' => T_INT | T_NUM,
+        b't' | b'f' => T_BOOL,
+        b'n' => T_NULL,
+        _ => 0,
+    }
+}
+
+unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
+    for o in v.drain(from..) {
+        ffi::Py_DecRef(o);
+    }
+}
+
+impl<'p, 'a> Direct<'p, 'a> {
+    pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>) -> Self {
+        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, items: Vec::new(), unknown: Vec::new() }
+    }
+
+    /// The whole text against `node`: the value (null when not building), or Stop.
+    pub fn run(&mut self, node: u32) -> R {
+        if self.p.dynamic || self.src.len() >= u32::MAX as usize || self.src.starts_with(b"\xef\xbb\xbf") {
+            return Err(Stop);
+        }
+        self.ws();
+        let v = self.value(node)?;
+        self.ws();
+        if self.i != self.src.len() {
+            self.drop(v);
+            return Err(Stop);
+        }
+        Ok(v)
+    }
+
+    #[inline]
+    fn drop(&self, v: *mut ffi::PyObject) {
+        if !v.is_null() {
+            unsafe { ffi::Py_DecRef(v) };
+        }
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while self.i < self.src.len() && is_ws(self.src[self.i]) {
+            self.i += 1;
+        }
+    }
+
+    /// The nodes a value of kind `kind` must meet for node `n`.
+    fn flatten(&self, n: u32, kind: u8, c: &mut Conj, hops: u32) -> Result<(), Tape> {
+        let nd = &self.p.nodes[n as usize];
+        match nd.dclass {
+            D_ANY => return Ok(()),
+            D_NONE => return Err(Tape::Fail),
+            D_TAPE => return Err(Tape::Judge),
+            _ => {}
+        }
+        if nd.accept & kind == 0 {
+            return Err(Tape::Fail);
+        }
+        if hops > 64 {
+            return Err(Tape::Judge);
+        }
+        if let Some(r) = nd.ref_ {
+            self.flatten(r, kind, c, hops + 1)?;
+        }
+        for &b in &nd.all_of {
+            self.flatten(b, kind, c, hops + 1)?;
+        }
+        for bs in [&nd.any_of, &nd.one_of] {
+            if bs.is_empty() {
+                continue;
+            }
+            let mut only = None;
+            for &b in bs.iter() {
+                if self.p.nodes[b as usize].accept & kind != 0 {
+                    if only.is_some() {
+                        return Err(Tape::Judge);
+                    }
+                    only = Some(b);
+                }
+            }
+            match only {
+                Some(b) => self.flatten(b, kind, c, hops + 1)?,
+                None => return Err(Tape::Fail),
+            }
+        }
+        if nd.types != 0 || nd.enum_.is_some() || nd.const_.is_some() || nd.has_num || nd.has_str || nd.has_arr || nd.has_obj {
+            c.push(n)?;
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, n: u32) -> R {
+        let Some(&b) = self.src.get(self.i) else { return Err(Stop) };
+        let kind = kind_of(b);
+        if kind == 0 {
+            return Err(Stop);
+        }
+        let nd = &self.p.nodes[n as usize];
+        // the common case: a plain node with nothing to follow
+        if nd.solo {
+            if nd.accept & kind == 0 {
+                return Err(Stop);
+            }
+            return self.meet(&[n], kind);
+        }
+        let mut c = Conj { n: [0; CONJ], len: 0 };
+        match self.flatten(n, kind, &mut c, 0) {
+            Ok(()) => {
+                let c = c;
+                self.meet(c.nodes(), kind)
+            }
+            Err(Tape::Fail) => Err(Stop),
+            Err(Tape::Judge) => self.tape(Some(n)),
+        }
+    }
+
+    /// The value at `i` parsed onto the tape, judged against `n` (if any), built.
+    fn tape(&mut self, n: Option<u32>) -> R {
+        self.doc.toks.clear();
+        match parse::parse_value_at(&mut self.doc, self.i, self.depth) {
+            Ok(end) => self.i = end,
+            Err(_) => return Err(Stop),
+        }
+        if let Some(n) = n {
+            let mut v = Val::new(self.p, &self.doc, false);
+            if !v.node(n, 0) {
+                return Err(Stop);
+            }
+        }
+        if !self.make {
+            return Ok(std::ptr::null_mut());
+        }
+        Ok(unsafe { build(&self.doc, 0, self.names, self.keys, None) })
+    }
+
+    /// A value of kind `kind` against every node of `c` (own keywords only).
+    fn meet(&mut self, c: &[u32], kind: u8) -> R {
+        match kind {
+            T_OBJ | T_ARR => {
+                let mut shape: Option<u32> = None;
+                for &n in c {
+                    let nd = &self.p.nodes[n as usize];
+                    if nd.enum_.is_some() || nd.const_.is_some() {
+                        return self.tape_all(c);
+                    }
+                    if nd.types != 0 && nd.types & kind == 0 {
+                        return Err(Stop);
+                    }
+                    if (kind == T_OBJ && nd.has_obj) || (kind == T_ARR && nd.has_arr) {
+                        if shape.is_some() {
+                            return self.tape_all(c);
+                        }
+                        shape = Some(n);
+                    }
+                }
+                if self.depth + 1 >= MAX_DEPTH {
+                    return Err(Stop);
+                }
+                self.depth += 1;
+                let r = if kind == T_OBJ { self.object(shape) } else { self.array(shape) };
+                self.depth -= 1;
+                r
+            }
+            _ => self.scalar(c, kind),
+        }
+    }
+
+    /// a container judged against several nodes: the tape, node by node
+    fn tape_all(&mut self, c: &[u32]) -> R {
+        let v = self.tape(None)?;
+        for &n in c {
+            let mut val = Val::new(self.p, &self.doc, false);
+            if !val.own(n, 0) {
+                self.drop(v);
+                return Err(Stop);
+            }
+        }
+        Ok(v)
+    }
+
+    fn scalar(&mut self, c: &[u32], kind: u8) -> R {
+        let start = self.i;
+        let tok = match kind {
+            T_STR => Tok::Str(self.string()?),
+            T_NULL => self.lit(b"null", Tok::Null)?,
+            T_BOOL => {
+                if self.src[start] == b't' {
+                    self.lit(b"true", Tok::Bool(true))?
+                } else {
+                    self.lit(b"false", Tok::Bool(false))?
+                }
+            }
+            _ => self.number()?,
+        };
+        // checks beyond the kind: through the judge's own keyword code, on a one-token tape
+        let tk = match tok {
+            Tok::Int(_) | Tok::Big(_) => T_INT,
+            Tok::Float(..) => T_NUM,
+            _ => kind,
+        };
+        if c.iter().any(|&n| self.p.nodes[n as usize].quick & tk == 0) {
+            self.doc.toks.clear();
+            self.doc.toks.push(tok);
+            let mut v = Val::new(self.p, &self.doc, false);
+            for &n in c {
+                if !v.own(n, 0) {
+                    return Err(Stop);
+                }
+            }
+            // a verdict-mode run that passed holds no errors, path or scope: nothing to free
+            debug_assert!(v.errs.is_empty() && v.fatal.is_none());
+            std::mem::forget(v);
+        }
+        if !self.make {
+            return Ok(std::ptr::null_mut());
+        }
+        unsafe {
+            Ok(match tok {
+                Tok::Str(sp) => new_str(self.doc.bytes(sp), sp.ascii()),
+                Tok::Null => {
+                    let o = ffi::Py_None();
+                    ffi::Py_IncRef(o);
+                    o
+                }
+                Tok::Bool(b) => {
+                    let o = if b { ffi::Py_True() } else { ffi::Py_False() };
+                    ffi::Py_IncRef(o);
+                    o
+                }
+                Tok::Int(i) => ffi::PyLong_FromLongLong(i),
+                Tok::Float(f, _) => ffi::PyFloat_FromDouble(f),
+                Tok::Big(sp) => {
+                    let mut text = self.src[sp.s as usize..(sp.s + sp.l) as usize].to_vec();
+                    text.push(0);
+                    ffi::PyLong_FromString(text.as_ptr() as *const _, std::ptr::null_mut(), 10)
+                }
+                _ => return Err(Stop),
+            })
+        }
+    }
+
+    /// A number at `i`: short integers read here, the rest by the parser.
+    #[inline(always)]
+    fn number(&mut self) -> Result<Tok, Stop> {
+        let src = self.src;
+        let start = self.i;
+        let neg = src[start] == b'-';
+        let mut i = start + neg as usize;
+        let mut v: i64 = 0;
+        let d0 = i;
+        while i < src.len() && src[i].is_ascii_digit() && i - d0 < 18 {
+            v = v * 10 + (src[i] - b'0') as i64;
+            i += 1;
+        }
+        let n = i - d0;
+        let next = src.get(i).copied().unwrap_or(b' ');
+        if n > 0 && n < 18 && !(n > 1 && src[d0] == b'0') && !matches!(next, b'.' | b'e' | b'E' | b'0'..=b'9') {
+            self.i = i;
+            return Ok(Tok::Int(if neg { -v } else { v }));
+        }
+        // a decimal fraction with at most 15 significant digits and no exponent: the
+        // mantissa and the power of ten are exact doubles, so one division rounds correctly
+        if n > 0 && n < 16 && !(n > 1 && src[d0] == b'0') && next == b'.' {
+            let f0 = i + 1;
+            let mut j = f0;
+            while j < src.len() && src[j].is_ascii_digit() && (n + j - f0) < 16 {
+                v = v * 10 + (src[j] - b'0') as i64;
+                j += 1;
+            }
+            let fd = j - f0;
+            let after = src.get(j).copied().unwrap_or(b' ');
+            if fd > 0 && n + fd <= 15 && !matches!(after, b'e' | b'E' | b'0'..=b'9') {
+                const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+                let m = v as f64 / POW10[fd];
+                self.i = j;
+                let sp = Span { s: start as u32, l: (j - start) as u32, f: 2 };
+                return Ok(Tok::Float(if neg { -m } else { m }, sp));
+            }
+        }
+        let mut p = Parser::at(&mut self.doc, start);
+        p.number().map_err(|_| Stop)?;
+        self.i = p.i;
+        self.doc.toks.pop().ok_or(Stop)
+    }
+
+    /// A string at `i` (its opening quote) -> its span: escape-free strings scanned here,
+    /// the rest decoded by the parser.
+    #[inline(always)]
+    fn string(&mut self) -> Result<Span, Stop> {
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let src = self.src;
+        let start = self.i + 1;
+        let mut i = start;
+        let mut ascii = true;
+        loop {
+            while i + 8 <= src.len() {
+                let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
+                let q = w ^ (LO * b'"' as u64);
+                let bs = w ^ (LO * b'\\' as u64);
+                let stop = (q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w;
+                if stop & HI != 0 {
+                    break;
+                }
+                i += 8;
+            }
+            let Some(&b) = src.get(i) else { return Err(Stop) };
+            if b == b'"' {
+                if !ascii && std::str::from_utf8(&src[start..i]).is_err() {
+                    return Err(Stop);
+                }
+                self.i = i + 1;
+                return Ok(Span { s: start as u32, l: (i - start) as u32, f: if ascii { 2 } else { 0 } });
+            }
+            if b == b'\\' || b < 0x20 {
+                break;
+            }
+            if b >= 0x80 {
+                ascii = false;
+            }
+            i += 1;
+        }
+        let mut p = Parser::at(&mut self.doc, self.i);
+        let sp = p.string().map_err(|_| Stop)?;
+        self.i = p.i;
+        Ok(sp)
+    }
+
+    #[inline]
+    fn lit(&mut self, word: &[u8], tok: Tok) -> Result<Tok, Stop> {
+        if self.src[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(tok)
+        } else {
+            Err(Stop)
+        }
+    }
+
+    /// `[` ... `]` against the array node `shape` (none: items of any value)
+    fn array(&mut self, shape: Option<u32>) -> R {
+        let p = self.p;
+        self.i += 1;
+        let base = self.items.len();
+        let mut count: usize = 0;
+        self.ws();
+        let r: Result<(), Stop> = (|| {
+            if self.src.get(self.i) == Some(&b']') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                let v = match shape {
+                    Some(s) => {
+                        let nd = &p.nodes[s as usize];
+                        let child = if count < nd.prefix_items.len() { Some(nd.prefix_items[count]) } else { nd.items };
+                        match child {
+                            Some(ch) => self.value(ch)?,
+                            None => self.tape(None)?,
+                        }
+                    }
+                    None => self.tape(None)?,
+                };
+                if self.make {
+                    self.items.push(v);
+                }
+                count += 1;
+                self.ws();
+                match self.src.get(self.i) {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    Some(b']') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    _ => return Err(Stop),
+                }
+            }
+        })();
+        let ok = r.is_ok()
+            && match shape {
+                Some(s) => {
+                    let nd = &p.nodes[s as usize];
+                    nd.min_items.map_or(true, |m| count as u64 >= m) && nd.max_items.map_or(true, |m| count as u64 <= m)
+                }
+                None => true,
+            };
+        if !ok {
+            unsafe { decref_all(&mut self.items, base) };
+            return Err(Stop);
+        }
+        if !self.make {
+            return Ok(std::ptr::null_mut());
+        }
+        unsafe {
+            let list = ffi::PyList_New(count as ffi::Py_ssize_t);
+            for (k, o) in self.items.drain(base..).enumerate() {
+                ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, o);
+            }
+            Ok(list)
+        }
+    }
+
+    /// `{` ... `}` against the object node `shape` (none: members of any value)
+    fn object(&mut self, shape: Option<u32>) -> R {
+        let p = self.p;
+        self.i += 1;
+        let nd = shape.map(|s| &p.nodes[s as usize]);
+        let nprops = nd.map_or(0, |nd| nd.properties.len());
+        // which properties were seen (duplicates stop the walk)
+        let mut seen_small = [0u64; 4];
+        let mut seen_big: Vec<u64> = Vec::new();
+        let seen: &mut [u64] = if nprops <= 256 {
+            &mut seen_small
+        } else {
+            seen_big.resize(nprops.div_ceil(64), 0);
+            &mut seen_big
+        };
+        let unknown_base = self.unknown.len();
+        let dict = if !self.make {
+            std::ptr::null_mut()
+        } else if nprops > 5 {
+            unsafe { _PyDict_NewPresized(nprops.min(64) as ffi::Py_ssize_t) }
+        } else {
+            unsafe { ffi::PyDict_New() }
+        };
+        let mut count: u64 = 0;
+        let mut next: usize = 0;
+        self.ws();
+        let r: Result<(), Stop> = (|| {
+            if self.src.get(self.i) == Some(&b'}') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                if self.src.get(self.i) != Some(&b'"') {
+                    return Err(Stop);
+                }
+                let ksp = self.string()?;
+                self.ws();
+                if self.src.get(self.i) != Some(&b':') {
+                    return Err(Stop);
+                }
+                self.i += 1;
+                self.ws();
+                let key = self.doc.bytes(ksp);
+                // members usually come in the schema's order: the next property first
+                let idx = match nd {
+                    Some(nd) if next < nprops && &*nd.properties[next].0 == key => Some(next),
+                    Some(nd) => nd.prop_index(key),
+                    None => None,
+                };
+                let v;
+                let kobj;
+                match idx {
+                    Some(k) => {
+                        next = k + 1;
+                        let (w, bit) = (k / 64, 1u64 << (k % 64));
+                        if seen[w] & bit != 0 {
+                            return Err(Stop);
+                        }
+                        seen[w] |= bit;
+                        let (_, child, id) = nd.unwrap().properties[k];
+                        v = self.value(child)?;
+                        kobj = if self.make {
+                            let o = self.names[id as usize].as_ptr();
+                            unsafe { ffi::Py_IncRef(o) };
+                            o
+                        } else {
+                            std::ptr::null_mut()
+                        };
+                    }
+                    None => {
+                        if !self.make {
+                            // duplicates among keys no property names: compared here
+                            let kb = self.doc.bytes(ksp);
+                            let mut dup = false;
+                            for &(s, l, sc) in &self.unknown[unknown_base..] {
+                                let other = if sc { &self.doc.scratch[s as usize..(s + l) as usize] } else { &self.src[s as usize..(s + l) as usize] };
+                                if other == kb {
+                                    dup = true;
+                                    break;
+                                }
+                            }
+                            if dup || self.unknown.len() - unknown_base >= 64 {
+                                return Err(Stop);
+                            }
+                            self.unknown.push((ksp.s, ksp.l, ksp.f & 1 != 0));
+                        }
+                        kobj = if self.make { unsafe { key_str(self.doc.bytes(ksp), ksp.ascii()) } } else { std::ptr::null_mut() };
+                        let child = nd.and_then(|nd| nd.additional_properties);
+                        let r = match child {
+                            Some(ch) => self.value(ch),
+                            None => self.tape(None),
+                        };
+                        v = match r {
+                            Ok(v) => v,
+                            Err(s) => {
+                                self.drop(kobj);
+                                return Err(s);
+                            }
+                        };
+                    }
+                }
+                count += 1;
+                if self.make {
+                    unsafe {
+                        let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
+                        ffi::PyDict_SetItem(dict, kobj, v);
+                        ffi::Py_DecRef(kobj);
+                        ffi::Py_DecRef(v);
+                        if before >= 0 && ffi::PyDict_Size(dict) == before {
+                            // a duplicate among the keys no property names
+                            return Err(Stop);
+                        }
+                    }
+                }
+                self.ws();
+                match self.src.get(self.i) {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    Some(b'}') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    _ => return Err(Stop),
+                }
+            }
+        })();
+        self.unknown.truncate(unknown_base);
+        let ok = r.is_ok()
+            && match nd {
+                Some(nd) => {
+                    nd.required_idx.iter().all(|&k| seen[k as usize / 64] & (1u64 << (k % 64)) != 0)
+                        && nd.min_properties.map_or(true, |m| count >= m)
+                        && nd.max_properties.map_or(true, |m| count <= m)
+                }
+                None => true,
+            };
+        if !ok {
+            self.drop(dict);
+            return Err(Stop);
+        }
+        Ok(dict)
+    }
+}

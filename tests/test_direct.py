@@ -1,0 +1,228 @@
+"""The core's one-pass walk (parse, check and build together) against the tape judge.
+
+The walk settles valid texts; the tape judge runs when it stops. Each case here is judged
+both ways: the text through the walk (``is_valid_json``, ``validate_json``,
+``errors_json``) and the parsed value through the tape judge (``is_valid``,
+``iter_errors``), which never takes the walk. They must agree on every verdict, every
+error and every built value (its types included: ``1`` and ``1.0`` differ).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strictschema import DecodeError, ValidationError, Validator
+
+NULLABLE = {"anyOf": [{"type": "string", "maxLength": 5}, {"type": "null"}]}
+
+SCHEMAS: dict[str, Any] = {
+    "record": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "minimum": 0, "maximum": 10**20},
+            "name": {"type": "string", "minLength": 1, "pattern": "^[a-z]+$"},
+            "when": {"type": "string", "format": "date-time"},
+            "price": {"type": "number", "exclusiveMinimum": 0, "multipleOf": 0.01},
+            "note": NULLABLE,
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        },
+        "required": ["id", "name", "note"],
+        "additionalProperties": False,
+    },
+    "map": {"type": "object", "additionalProperties": {"type": "integer"}, "minProperties": 1,
+            "maxProperties": 3},
+    "open": {"type": "object", "properties": {"a": {"type": "integer"}}},
+    "kind-union": {"oneOf": [{"type": "object", "properties": {"x": {"const": 1}}},
+                             {"type": "array", "prefixItems": [{"type": "boolean"}],
+                              "items": False},
+                             {"type": "string", "enum": ["a", "b"]}]},
+    "number-union": {"anyOf": [{"type": "integer", "maximum": 3},
+                               {"type": "number", "minimum": 10}]},
+    "all-of": {"allOf": [{"$ref": "#/$defs/named"}, {"required": ["n"]}],
+               "properties": {"n": {"type": "string", "maxLength": 3}},
+               "$defs": {"named": {"type": "object", "properties": {"n": {"type": "string"}}}}},
+    "ref-siblings": {"$ref": "#/$defs/s", "maxLength": 4,
+                     "$defs": {"s": {"type": "string", "minLength": 2}}},
+    "container-enum": {"enum": [[1, 2], {"a": None}, "x"]},
+    "twice-read": {"type": "object", "patternProperties": {"^x": {"type": "integer"}},
+                   "properties": {"y": {"not": {"type": "null"}}},
+                   "unevaluatedProperties": False},
+    "integer": {"type": "integer", "multipleOf": 3},
+    "tree": {"$ref": "#/$defs/t",
+             "$defs": {"t": {"type": "object", "properties": {
+                 "v": {"type": "integer"},
+                 "kids": {"type": "array", "items": {"$ref": "#/$defs/t"}}},
+                 "required": ["v"], "additionalProperties": False}}},
+    "nested-arrays": {"$ref": "#/$defs/a",
+                      "$defs": {"a": {"anyOf": [{"type": "array", "items": {"$ref": "#/$defs/a"}},
+                                                {"type": "integer"}]}}},
+    "true": True,
+    "false": False,
+}
+
+CASES: list[tuple[str, str]] = [
+    ("record", '{"id": 1, "name": "ab", "note": null}'),
+    ("record", '{"id": 100000000000000000000, "name": "ab", "note": "hi", "price": 0.07}'),
+    ("record", '{"id": 100000000000000000001, "name": "ab", "note": null}'),
+    ("record", '{"id": 1, "name": "ab", "note": "toolong"}'),
+    ("record", '{"id": 1, "name": "Ab", "note": null}'),
+    ("record", '{"id": -1, "name": "ab", "note": null}'),
+    ("record", '{"id": 1.0, "name": "ab", "note": null}'),
+    ("record", '{"id": 1.5, "name": "ab", "note": null}'),
+    ("record", '{"id": 1, "name": "ab", "note": null, "price": 0.001}'),
+    ("record", '{"id": 1, "name": "ab", "note": null, "price": 1e-2}'),
+    ("record", '{"id": 1, "name": "ab", "note": null, "when": "2024-02-30T00:00:00Z"}'),
+    ("record", '{"id": 1, "name": "ab", "note": null, "when": "2024-02-29T00:00:00Z"}'),
+    ("record", '{"id": 1, "name": "ab", "note": null, "tags": ["a", "b", "c", "d"]}'),
+    ("record", '{"id": 1, "name": "ab"}'),
+    ("record", '{"id": 1, "name": "ab", "note": null, "extra": 1}'),
+    ("record", '{"id": 1, "id": 2, "name": "ab", "note": null}'),
+    ("record", '{"\\u0069d": 1, "name": "ab", "note": null}'),
+    ("record", '{"id": 1, "name": "\\u0061b", "note": "\\ud83d\\ude00"}'),
+    ("record", '{"id": 1, "name": "ab", "note": "\\ud83d"}'),
+    ("record", ' \n{ "id" : 1 , "name" : "ab" , "note" : null } \t'),
+    ("record", '{"id": 1, "name": "ab", "note": null,}'),
+    ("record", '{"id": 01, "name": "ab", "note": null}'),
+    ("record", '{"id": 1, "name": "ab", "note": null} x'),
+    ("map", '{"a": 1, "b": 2}'),
+    ("map", '{}'),
+    ("map", '{"a": 1, "b": 2, "c": 3, "d": 4}'),
+    ("map", '{"a": 1, "a": 2}'),
+    ("map", '{"a": 1, "b": "2"}'),
+    ("open", '{"a": 1, "z": {"q": [1, {"r": null}]}, "y": 1e400}'),
+    ("open", '{"a": 1, "z": {"q": 1, "q": 2}}'),
+    ("open", '{"z": 1, "z": 2}'),
+    ("open", '{"a": 1, "a": 1}'),
+    ("kind-union", '{"x": 1}'),
+    ("kind-union", '{"x": 2}'),
+    ("kind-union", '[true]'),
+    ("kind-union", '[true, false]'),
+    ("kind-union", '"a"'),
+    ("kind-union", '"c"'),
+    ("kind-union", '3'),
+    ("number-union", '2'),
+    ("number-union", '5'),
+    ("number-union", '10.5'),
+    ("number-union", '3.0'),
+    ("all-of", '{"n": "abc"}'),
+    ("all-of", '{"n": "abcd"}'),
+    ("all-of", '{}'),
+    ("ref-siblings", '"abc"'),
+    ("ref-siblings", '"a"'),
+    ("ref-siblings", '"abcde"'),
+    ("container-enum", '[1, 2]'),
+    ("container-enum", '[1, 2.0]'),
+    ("container-enum", '{"a": null}'),
+    ("container-enum", '[2, 1]'),
+    ("twice-read", '{"x1": 1, "y": 2}'),
+    ("twice-read", '{"x1": "1"}'),
+    ("twice-read", '{"y": null}'),
+    ("twice-read", '{"z": 1}'),
+    ("integer", '9'),
+    ("integer", '9.0'),
+    ("integer", '10'),
+    ("integer", '123456789012345678901234567890'),
+    ("integer", '-0'),
+    ("integer", '1e2'),
+    ("tree", '{"v": 1, "kids": [{"v": 2}, {"v": 3, "kids": []}]}'),
+    ("tree", '{"v": 1, "kids": [{"v": 2, "w": 1}]}'),
+    ("tree", '{"v": 1, "kids": [{"kids": []}]}'),
+    ("true", '{"a": [1, 2.5, "x", null, true, {"b": {}}]}'),
+    ("true", '{"a": 1, "a": 2}'),
+    ("false", '1'),
+]
+
+
+def _judge_both(schema: Any, text: str) -> None:
+    w = Validator(schema)
+    try:
+        expected = json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_finite)
+        json.dumps(expected, ensure_ascii=False).encode()  # lone surrogates: not JSON here
+    except (ValueError, _Duplicate, OverflowError):
+        for route in (w.is_valid_json, w.validate_json, w.errors_json):
+            with pytest.raises(DecodeError):
+                route(text)
+        return
+    errors = list(w.iter_errors(expected))  # the tape judge, on the value
+    assert w.is_valid(expected) is (not errors)
+    assert w.is_valid_json(text) is (not errors)
+    text_errors = w.errors_json(text)
+    # a text route echoes a number as written (1e2), the value route as Python writes it
+    assert _where(text_errors) == _where(errors)
+    if errors:
+        with pytest.raises(ValidationError) as info:
+            w.validate_json(text)
+        assert list(info.value.errors) == text_errors
+    else:
+        value = w.validate_json(text)
+        # the JSON form keeps the numbers' types (1 and 1.0 differ) and the key order
+        assert json.dumps(value) == json.dumps(expected)
+        assert w.check_json(text) == (value, True)
+
+
+def _where(errors: Any) -> list[tuple[Any, str, Any]]:
+    return [(e.location, e.keyword, e.schema_location) for e in errors]
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _finite(text: str) -> float:
+    """A JSON number as the judge reads it: beyond a double's range it is not JSON here."""
+    f = float(text)
+    if not math.isfinite(f):
+        raise OverflowError(text)
+    return f
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise _Duplicate
+    return dict(pairs)
+
+
+@pytest.mark.parametrize(("name", "text"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+def test_the_walk_and_the_tape_agree(name: str, text: str) -> None:
+    _judge_both(SCHEMAS[name], text)
+
+
+def test_every_schema_has_cases() -> None:
+    assert {n for n, _ in CASES} | {"nested-arrays"} == set(SCHEMAS)
+
+
+@pytest.mark.parametrize("depth", [1, 100, 509, 510, 511, 512, 513])
+def test_nesting_up_to_the_limit_through_the_walk(depth: int) -> None:
+    """Nested arrays under a recursive anyOf: accepted up to the documented depth on both
+    routes, a DecodeError past it."""
+    text = "[" * depth + "1" + "]" * depth
+    if depth <= 512:
+        _judge_both(SCHEMAS["nested-arrays"], text)
+        return
+    w = Validator(SCHEMAS["nested-arrays"])
+    for route in (w.is_valid_json, w.validate_json, w.errors_json):
+        with pytest.raises(DecodeError, match="nested deeper than 512"):
+            route(text)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "name", "note", "price", "tags", "a", "b", "n", "v", "kids", "x", "é"]),
+        kids, max_size=5),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(SCHEMAS)), value=json_values, indent=st.sampled_from([None, 1]))
+def test_random_values_agree(name: str, value: Any, indent: int | None) -> None:
+    _judge_both(SCHEMAS[name], json.dumps(value, indent=indent, ensure_ascii=False))

@@ -1,0 +1,168 @@
+"""Profile limits a wire schema must fit, each cause on a small schema: Anthropic's
+recursion, union and optional caps; outlines-core's ref depth, recursion and regex size.
+Where a constraint cannot be carried the loss is reported and the validator still holds it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+import strictschema
+from strictschema import PROFILES, UnsupportedSchemaError
+from strictschema._check import check_strict, outlines_regex_size, ref_depth
+
+
+def _lossy(c: strictschema.Compiled) -> list[str]:
+    return [d.code for d in c.diagnostics if d.severity == "lossy"]
+
+
+# -- anthropic -----------------------------------------------------------------------------
+def test_anthropic_mutual_recursion_is_cut_once_and_checked_on_validation() -> None:
+    s = {"$ref": "#/$defs/A", "$defs": {
+        "A": {"type": "object", "properties": {"b": {"$ref": "#/$defs/B"}, "n": {"type": "integer"}},
+              "required": ["n"]},
+        "B": {"type": "object", "properties": {"a": {"$ref": "#/$defs/A"}},
+              "required": ["a"]}}}
+    c = strictschema.compile(s, profile="anthropic")
+    assert check_strict(c.schema, "anthropic") == []
+    assert _lossy(c) == ["recursion_as_json_text"]
+    value = {"n": 1, "b": {"a": {"n": 2, "b": {"a": {"n": 3}}}}}
+    wire = c.encode(value)
+    assert isinstance(wire["b"]["a"], str)  # the A inside B is JSON text
+    assert c.validate_json(json.dumps(wire)) == value
+    wire["b"]["a"] = json.dumps({"n": "three"})
+    with pytest.raises(strictschema.ValidationError, match=r"\$\.b\.a\.n"):
+        c.validate_json(json.dumps(wire))
+
+
+def test_anthropic_unions_past_the_cap_go_as_json_text() -> None:
+    props = {f"u{i}": {"anyOf": [{"type": "string"}, {"type": "integer"}]} for i in range(20)}
+    c = strictschema.compile({"type": "object", "properties": props, "required": list(props)},
+                             profile="anthropic")
+    assert check_strict(c.schema, "anthropic") == []
+    as_text = [n for n, p in c.schema["properties"].items() if "anyOf" not in p]
+    assert len(as_text) == 20 - PROFILES["anthropic"].max_unions == 4
+    assert _lossy(c) == ["union_as_json_text"] * 4
+    assert "JSON text of a value matching" in c.schema["properties"][as_text[0]]["description"]
+    value = {f"u{i}": i if i % 2 else f"s{i}" for i in range(20)}
+    assert c.validate_json(json.dumps(c.encode(value))) == value
+    wire = c.encode(value)
+    wire[as_text[0]] = "true"
+    with pytest.raises(strictschema.ValidationError):
+        c.validate_json(json.dumps(wire))
+
+
+def test_anthropic_many_optional_nullable_fields_fit_both_caps() -> None:
+    props = {f"p{i}": {"type": ["string", "null"]} for i in range(60)}
+    c = strictschema.compile({"type": "object", "properties": props}, profile="anthropic")
+    assert check_strict(c.schema, "anthropic") == []
+    codes = {d.code for d in c.diagnostics}
+    assert {"optional_made_required", "optional_null_dropped", "union_as_json_text"} <= codes
+    value = {f"p{i}": f"v{i}" for i in range(60)}
+    assert c.validate_json(json.dumps(c.encode(value))) == value
+
+
+def test_anthropic_limits_that_no_step_fixes_still_refuse() -> None:
+    endless = {"type": "object", "properties": {"next": {"$ref": "#"}}, "required": ["next"]}
+    with pytest.raises(UnsupportedSchemaError, match="no finite value"):
+        strictschema.compile(endless, profile="anthropic")
+    props = {f"u{i}": {"anyOf": [{"type": "string"}, {"type": "integer"}]} for i in range(20)}
+    with pytest.raises(UnsupportedSchemaError, match="anyOf or a type list exceed"):
+        strictschema.compile({"type": "object", "properties": props, "required": list(props)},
+                             profile="anthropic", on_unsupported="error")
+
+
+# -- outlines ------------------------------------------------------------------------------
+def _chain(levels: int) -> dict:
+    defs = {f"D{i}": {"type": "object", "properties": {"x": {"$ref": f"#/$defs/D{i + 1}"},
+                                                       "k": {"type": "integer"}},
+                      "required": ["x", "k"]} for i in range(levels)}
+    defs[f"D{levels}"] = {"type": "object", "properties": {"leaf": {"type": "boolean"}},
+                          "required": ["leaf"]}
+    return {"$ref": "#/$defs/D0", "$defs": defs}
+
+
+def test_outlines_refs_are_written_out_in_full() -> None:
+    s = _chain(6)
+    assert ref_depth(s) == 7
+    assert [d.code for d in check_strict(s, "outlines")] == ["ref_too_deep"]
+    c = strictschema.compile(s, profile="outlines")
+    assert "$ref" not in json.dumps(c.schema) and "$defs" not in c.schema
+    assert "refs_inlined" in {d.code for d in c.diagnostics}
+    assert check_strict(c.schema, "outlines") == []
+    value = {"k": 0, "x": {"k": 1, "x": {"k": 2, "x": {"k": 3, "x": {"k": 4, "x": {
+        "k": 5, "x": {"leaf": True}}}}}}}
+    assert c.validate_json(json.dumps(value)) == value
+
+
+def test_outlines_core_drops_what_lies_under_five_refs() -> None:
+    """Why the rule exists: outlines-core's own regex leaves the deep required property out."""
+    oc = pytest.importorskip("outlines_core.json_schema")
+    deep = _chain(6)
+    deep["$defs"]["D0"]["properties"]["k"] = {"type": "boolean"}
+    rx = oc.build_regex_from_schema(json.dumps(deep), whitespace_pattern="")
+    assert "leaf" not in rx
+    c = strictschema.compile(_chain(6), profile="outlines")
+    assert "leaf" in oc.build_regex_from_schema(json.dumps(c.schema), whitespace_pattern="")
+
+
+def test_outlines_recursion_is_cut_as_json_text() -> None:
+    tree = {"type": "object", "properties": {"name": {"type": "string"},
+                                             "kids": {"type": "array", "items": {"$ref": "#"}}},
+            "required": ["name", "kids"]}
+    c = strictschema.compile(tree, profile="outlines")
+    assert c.schema["properties"]["kids"]["items"]["type"] == "string"
+    assert _lossy(c) == ["recursion_as_json_text"]
+    value = {"name": "a", "kids": [{"name": "b", "kids": [{"name": "c", "kids": []}]}]}
+    assert c.validate_json(json.dumps(c.encode(value))) == value
+
+
+def _all_optional(width: int, levels: int) -> dict:
+    node: dict = {"type": "string"}
+    for _ in range(levels):
+        node = {"type": "object", "properties": {f"f{i}": node for i in range(width)}}
+    return node
+
+
+def test_outlines_all_optional_objects_get_one_property_required_over_the_budget() -> None:
+    s = _all_optional(8, 4)
+    unpinned = dataclasses.replace(PROFILES["outlines"], regex_budget=None)
+    assert outlines_regex_size(strictschema.compile(s, profile=unpinned).schema) > 1_000_000
+    c = strictschema.compile(s, profile="outlines")
+    assert check_strict(c.schema, "outlines") == []
+    assert outlines_regex_size(c.schema) <= 1_000_000
+    assert c.schema["required"] == ["f0"]
+    assert "optional_made_required" in {d.code for d in c.diagnostics}
+    assert not _lossy(c)  # a narrowing: every output is still valid
+    small = strictschema.compile(_all_optional(3, 2), profile="outlines")
+    assert small.schema["required"] == []  # under the budget nothing changes
+
+
+def test_outlines_regex_size_estimate_follows_the_engine() -> None:
+    oc = pytest.importorskip("outlines_core.json_schema")
+    for s in (_all_optional(5, 2), _all_optional(3, 3), _chain(3),
+              {"type": "object", "properties": {"a": {"type": "array", "items": {
+                  "type": "object", "additionalProperties": {"type": "integer"}}},
+                  "b": {"type": ["string", "null"], "format": "date-time"},
+                  "c": {"enum": ["x", "y", 3]}}, "required": ["a"]}):
+        real = len(oc.build_regex_from_schema(json.dumps(s), whitespace_pattern=""))
+        assert 0.5 < outlines_regex_size(s) / real < 2, s
+
+
+def test_outlines_deep_values_go_as_json_text_when_pinning_is_not_enough() -> None:
+    node: dict = {"type": "object", "properties": {f"s{i}": {"type": "string", "format": "email"}
+                                                   for i in range(4)},
+                  "required": ["s0"]}
+    for _ in range(14):  # every level writes its item pattern twice
+        node = {"type": "array", "items": node}
+    s = {"type": "object", "properties": {"deep": node}, "required": ["deep"]}
+    c = strictschema.compile(s, profile="outlines")
+    assert check_strict(c.schema, "outlines") == []
+    assert "subtree_as_json_text" in _lossy(c)
+    value = {"deep": [[[[[[[[[[[[[[{"s0": "a@b.co"}]]]]]]]]]]]]]]}
+    assert c.validate_json(json.dumps(c.encode(value))) == value
+    bad = json.dumps(c.encode(value)).replace("a@b.co", "nope")
+    with pytest.raises(strictschema.ValidationError):
+        c.validate_json(bad)
