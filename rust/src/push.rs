@@ -612,11 +612,11 @@ fn scan_str(s: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Append the UTF-8 of the str `s` to `out`, read from its code points (asking Python for
-/// the UTF-8 would make it keep a second copy of every chunk); false for a lone surrogate.
-unsafe fn push_utf8(out: &mut Vec<u8>, s: *mut pyo3::ffi::PyObject) -> bool {
+/// Append the UTF-8 of the first `len` code points of the str `s` to `out`, read from its
+/// code points (asking Python for the UTF-8 would make it keep a second copy of every
+/// chunk); Err(the index of the first lone surrogate, which has no UTF-8).
+unsafe fn push_utf8(out: &mut Vec<u8>, s: *mut pyo3::ffi::PyObject, len: usize) -> Result<(), usize> {
     use pyo3::ffi;
-    let len = ffi::PyUnicode_GET_LENGTH(s) as usize;
     let data = ffi::PyUnicode_DATA(s);
     match ffi::PyUnicode_KIND(s) {
         ffi::PyUnicode_1BYTE_KIND => {
@@ -643,20 +643,20 @@ unsafe fn push_utf8(out: &mut Vec<u8>, s: *mut pyo3::ffi::PyObject) -> bool {
         }
         ffi::PyUnicode_2BYTE_KIND => {
             out.reserve(len * 3);
-            for &c in std::slice::from_raw_parts(data as *const u16, len) {
-                let Some(ch) = char::from_u32(c as u32) else { return false };
+            for (k, &c) in std::slice::from_raw_parts(data as *const u16, len).iter().enumerate() {
+                let Some(ch) = char::from_u32(c as u32) else { return Err(k) };
                 out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
             }
         }
         _ => {
             out.reserve(len * 4);
-            for &c in std::slice::from_raw_parts(data as *const u32, len) {
-                let Some(ch) = char::from_u32(c) else { return false };
+            for (k, &c) in std::slice::from_raw_parts(data as *const u32, len).iter().enumerate() {
+                let Some(ch) = char::from_u32(c) else { return Err(k) };
                 out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
             }
         }
     }
-    true
+    Ok(())
 }
 
 #[pyclass(module = "strictschema._core")]
@@ -1630,13 +1630,18 @@ impl Push {
         let base = self.text.len();
         if let Ok(s) = chunk.cast::<PyString>() {
             // SAFETY: a str object, read while we hold it
-            if !unsafe { push_utf8(&mut self.text, s.as_ptr()) } {
-                // Python's own error for a lone surrogate
-                self.text.truncate(base);
-                let t = s.to_str()?;
-                self.text.extend_from_slice(t.as_bytes());
+            let len = unsafe { pyo3::ffi::PyUnicode_GET_LENGTH(s.as_ptr()) } as usize;
+            match unsafe { push_utf8(&mut self.text, s.as_ptr(), len) } {
+                Ok(()) => self.run(py, base, false),
+                Err(k) => {
+                    // what comes before a lone surrogate is read (it may fail first)
+                    self.text.truncate(base);
+                    let _ = unsafe { push_utf8(&mut self.text, s.as_ptr(), k) };
+                    self.run(py, base, false)?;
+                    let at = self.text.len();
+                    Err(self.syntax(py, "lone surrogate in the text", at))
+                }
             }
-            self.run(py, base, false)
         } else if let Ok(b) = chunk.cast::<PyBytes>() {
             // a chunk may end inside a character: strings are checked as UTF-8 as they grow
             self.text.extend_from_slice(b.as_bytes());
