@@ -189,6 +189,25 @@ impl Frame {
         &self.keybuf[s..e]
     }
 
+    /// Whether `k` is a key, looked for from the key after `hint` on (the last one found:
+    /// required names mostly come in the order the keys were written).
+    fn has_key_near(&self, k: &[u8], hint: &mut usize) -> bool {
+        if !self.table.is_empty() {
+            return self.has_key(k);
+        }
+        let h = head(k);
+        let n = self.keys.len();
+        for d in 0..n {
+            let i = (*hint + d) % n;
+            let (s, e, g) = self.keys[i];
+            if g == h && e - s == k.len() && (k.len() <= 8 || &self.keybuf[s..e] == k) {
+                *hint = i + 1;
+                return true;
+            }
+        }
+        false
+    }
+
     fn has_key(&self, k: &[u8]) -> bool {
         if self.table.is_empty() {
             let h = head(k);
@@ -622,6 +641,10 @@ unsafe fn push_utf8(out: &mut Vec<u8>, s: *mut pyo3::ffi::PyObject, len: usize) 
         ffi::PyUnicode_1BYTE_KIND => {
             // Latin-1: runs of ASCII copied as they are, 8 bytes at a time
             let b = std::slice::from_raw_parts(data as *const u8, len);
+            if b.is_ascii() {
+                out.extend_from_slice(b);
+                return Ok(());
+            }
             out.reserve(len * 2);
             let mut i = 0;
             while i < len {
@@ -843,31 +866,46 @@ impl Push {
 
     /// A value ended with the alternatives `survivors` alive (None: unconstrained).
     #[inline]
-    fn value_done(&mut self, py: Python<'_>, survivors: Option<Vec<Alt>>, err: Option<ErrInfo>) -> PyResult<()> {
-        let Some(surv) = survivors else {
-            self.after_value();
-            return Ok(());
-        };
-        // the enclosing value's alternatives that no survivor came from die
-        let dead = match self.stack.last_mut() {
-            None => surv.is_empty(),
-            Some(f) => {
-                let mut any = false;
-                for (i, alive) in f.alive.iter_mut().enumerate() {
-                    if *alive && !surv.iter().any(|a| a.parent == i as u32) {
-                        *alive = false;
-                    }
-                    any |= *alive;
-                }
-                f.constrained && !any
-            }
-        };
-        give_vec(&mut self.spare_alts, surv);
-        if dead {
+    fn value_done(&mut self, py: Python<'_>, survivors: Option<Vec<Alt>>) -> PyResult<()> {
+        if self.settle(survivors) {
+            return Err(self.value_refused(py, None));
+        }
+        Ok(())
+    }
+
+    /// The same, with the judge's first error to report if the enclosing value dies.
+    fn value_done_err(&mut self, py: Python<'_>, survivors: Option<Vec<Alt>>, err: Option<ErrInfo>) -> PyResult<()> {
+        if self.settle(survivors) {
             return Err(self.value_refused(py, err));
         }
-        self.after_value();
         Ok(())
+    }
+
+    /// The enclosing value's alternatives that no survivor came from die: true when none
+    /// is left.
+    #[inline]
+    fn settle(&mut self, survivors: Option<Vec<Alt>>) -> bool {
+        if let Some(surv) = survivors {
+            let dead = match self.stack.last_mut() {
+                None => surv.is_empty(),
+                Some(f) => {
+                    let mut any = false;
+                    for (i, alive) in f.alive.iter_mut().enumerate() {
+                        if *alive && !surv.iter().any(|a| a.parent == i as u32) {
+                            *alive = false;
+                        }
+                        any |= *alive;
+                    }
+                    f.constrained && !any
+                }
+            };
+            give_vec(&mut self.spare_alts, surv);
+            if dead {
+                return true;
+            }
+        }
+        self.after_value();
+        false
     }
 
     #[cold]
@@ -888,11 +926,11 @@ impl Push {
     /// A finished scalar (text[start..end]) checked against its alternatives.
     #[inline]
     fn scalar_done(&mut self, py: Python<'_>, p: &crate::program::Program, alts: Option<Vec<Alt>>, start: usize, end: usize) -> PyResult<()> {
-        let Some(alts) = alts else { return self.value_done(py, None, None) };
+        let Some(alts) = alts else { return self.value_done(py, None) };
         let v = scalar_of(&self.text[start..end], self.str_escaped && self.text[start] == b'"');
         let sets = &self.cache.sets;
         if alts.iter().all(|a| quick_accepts(p, &sets[a.set as usize], v)) {
-            return self.value_done(py, Some(alts), None);
+            return self.value_done(py, Some(alts));
         }
         self.judge_scalar(py, p, alts, start, end)
     }
@@ -962,7 +1000,7 @@ impl Push {
                 let mut k = keep.iter();
                 alts.retain(|_| *k.next().unwrap());
                 let first_err = first_err.map(|(kw, msg, sp)| (kw, msg, self.here(), sp));
-                self.value_done(py, Some(alts), first_err)
+                self.value_done_err(py, Some(alts), first_err)
             }
         }
     }
@@ -1131,7 +1169,7 @@ impl Push {
         let mut f = self.stack.pop().unwrap();
         if !f.constrained {
             self.spare_frames.push(f);
-            return self.value_done(py, None, None);
+            return self.value_done(py, None);
         }
         let mut keep = std::mem::take(&mut self.scratch);
         keep.clear();
@@ -1148,8 +1186,9 @@ impl Push {
                     };
                     let mut e = None;
                     if f.obj {
+                        let mut hint = 0;
                         for r in &nd.required {
-                            if !f.has_key(r) {
+                            if !f.has_key_near(r, &mut hint) {
                                 e = fail("required", format!("{} is a required property", crate::num::quote(&String::from_utf8_lossy(r))));
                                 break;
                             }
@@ -1190,7 +1229,7 @@ impl Push {
             self.spare_frames.push(f);
         }
         let first_err = first_err.map(|(kw, msg, sp)| (kw, msg, self.here(), sp));
-        self.value_done(py, Some(surv), first_err)
+        self.value_done_err(py, Some(surv), first_err)
     }
 
     /// Check text[from..to] (string content) as UTF-8, continuing a sequence an earlier
