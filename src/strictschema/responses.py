@@ -444,9 +444,10 @@ class Stream:
             if t is not None and delta.__class__ is str:
                 self.cursor = seq
                 t.chunks.append(delta)
-                if t.feed is not None:
+                check = t.feed
+                if check is not None:
                     try:
-                        t.feed(delta)
+                        check(delta)
                     except _core.Failure as exc:
                         raise t.failed(exc) from None
                 return True
