@@ -608,6 +608,13 @@ def test_str_chunks_of_every_width() -> None:
         assert v.finish() == value
         assert v.pos == len(text)
 
+    class Text(str):
+        pass
+
+    v = push(True)
+    v.feed(Text(text))
+    assert v.finish() == value
+
 
 def test_a_lone_surrogate_in_a_str_chunk_is_a_decode_error() -> None:
     v = push(True)
