@@ -18,6 +18,14 @@ For every sampled schema and profile:
 
 The sample is every k-th schema of each subset (k chosen for about --sample in total).
 Skips with a message when STRICTSCHEMA_CORPUS is not set or does not exist.
+
+    python benchmarks/bench_profiles.py --agreement [--profiles llguidance,...]
+
+instead feeds drawn outputs and wire mutants (30 and 30 a schema) to each installed engine
+(``check_engine``) on the 20 Pydantic models and 3 schemas of ``tests/_engine_models.py``
+and on the 72-schema sample of ``tests/data/jsonschemabench`` (every 5th line), and prints
+the totals: outputs, mutants, disagreements, unreported laxities, refusals. It needs no
+STRICTSCHEMA_CORPUS.
 """
 
 from __future__ import annotations
@@ -279,6 +287,53 @@ def run(rows: list, profiles: list[str], engines: bool) -> dict:
     return out
 
 
+def agreement(profiles: list[str]) -> int:
+    from strictschema._engines import check_engine
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from _engine_models import MODELS, SCHEMAS
+
+    sample = []
+    for f in sorted((REPO / "tests" / "data" / "jsonschemabench" / "schemas").glob("*.jsonl")):
+        for i, line in enumerate(f.read_text().splitlines()):
+            if i % 5 == 0:
+                rec = json.loads(line)
+                sample.append((f"{f.stem}/{rec['id']}", rec["schema"]))
+    sets = {"models": [(m.__name__, m) for m in MODELS] + sorted(SCHEMAS.items()),
+            "corpus sample": sample}
+    for prof in profiles:
+        for label, items in sets.items():
+            c = Counter()
+            t0 = time.perf_counter()
+            for name, schema in items:
+                try:
+                    compiled = strictschema.compile(schema, profile=prof)
+                except (UnsupportedSchemaError, SchemaError):
+                    c["compile_refused"] += 1
+                    continue
+                try:
+                    r = check_engine(compiled, examples=30, mutants=30, budget=30)
+                except ImportError:
+                    print(f"{prof:11} {label}: engine not installed")
+                    break
+                c["schemas"] += 1
+                c["outputs"] += r.drawn
+                c["mutants"] += r.mutants
+                c["disagreements"] += len(r.disagreements)
+                c["laxities"] += len(r.laxities)
+                c["reported"] += len(r.reported)
+                c["engine_refused"] += r.refused is not None
+                for what in r.disagreements[:1] + r.laxities[:1]:
+                    print(f"    {name}: {str(what)[:160]}")
+            else:
+                print(f"{prof:11} {label}: {c['schemas']} schemas, {c['outputs']} outputs, "
+                      f"{c['mutants']} mutants: {c['disagreements']} disagreements, "
+                      f"{c['laxities']} unreported laxities ({c['reported']} reported), "
+                      f"engine refused {c['engine_refused']}, compile refused "
+                      f"{c['compile_refused']}; {time.perf_counter() - t0:.0f}s")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=500)
@@ -286,7 +341,12 @@ def main() -> int:
     ap.add_argument("--engines", action="store_true",
                     help="judge the open profiles by compiling with the real engine")
     ap.add_argument("--json", metavar="FILE")
+    ap.add_argument("--agreement", action="store_true",
+                    help="drawn outputs and mutants against each installed engine")
     args = ap.parse_args()
+    if args.agreement:
+        chosen = [p for p in args.profiles.split(",") if p in ENGINES]
+        return agreement(chosen)
     corpus = os.environ.get("STRICTSCHEMA_CORPUS")
     if not corpus or not Path(corpus).is_dir():
         print("skipped: set STRICTSCHEMA_CORPUS to a JSONSchemaBench copy "

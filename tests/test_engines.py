@@ -1,6 +1,6 @@
 """The open profiles checked against the real engines (llguidance, xgrammar, outlines-core;
-llama.cpp's converter when llama-cpp-python is installed): every drawn output is accepted,
-every mutant refused (or its loss reported by the compiler)."""
+llama.cpp's own grammar sampler when llama-cpp-python is installed): every drawn output is
+accepted, every mutant refused (or its loss reported by the compiler)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ SAMPLE = Path(__file__).parent / "data" / "jsonschemabench" / "schemas"
 
 def _engine(profile: str) -> None:
     pytest.importorskip(_MODULE[profile])
-    if profile in ("outlines", "llama.cpp"):  # run through llguidance's regex/GBNF reader
+    if profile == "outlines":  # its regex is run by llguidance's regex engine
         pytest.importorskip("llguidance")
 
 
@@ -44,7 +44,7 @@ def test_llguidance_agrees_on_pydantic_models(model: type) -> None:
     _clean(check_engine(c, examples=15, mutants=15, budget=30))
 
 
-@pytest.mark.parametrize("profile", ["llguidance", "xgrammar", "outlines"])
+@pytest.mark.parametrize("profile", ["llguidance", "xgrammar", "outlines", "llama.cpp"])
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_engines_agree_on_realistic_schemas(profile: str, name: str) -> None:
     _engine(profile)
@@ -72,7 +72,7 @@ def _sample(every: int) -> list:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("profile", ["llguidance", "xgrammar", "outlines"])
+@pytest.mark.parametrize("profile", ["llguidance", "xgrammar", "outlines", "llama.cpp"])
 @pytest.mark.parametrize("schema", _sample(5))
 def test_engines_agree_on_the_corpus_sample(profile: str, schema: object) -> None:
     _engine(profile)
@@ -135,6 +135,52 @@ def test_an_engine_laxity_is_found_and_a_reported_one_is_not_counted() -> None:
     assert not report.laxities and report.reported
     with pytest.raises(strictschema.ValidationError):
         c.validate_json('{"d": "2024-02-30"}')
+
+
+def test_llama_cpp_grammar_as_the_converter_writes_it() -> None:
+    """llama.cpp's own sampler (byte vocabulary, no weights) on the converter's GBNF: what
+    the profile records about it."""
+    _engine("llama.cpp")
+    from strictschema._fragments import gbnf
+
+    llama = PROFILES["llama.cpp"]
+    wire = {"type": "object", "properties": {"a": {"type": "string"},
+                                             "b": {"type": "integer"}}, "required": ["b"]}
+    accepts = engine_matcher(llama, strictschema.compile(wire, profile=llama).schema)
+    assert accepts(b'{"b":1,"a":"x"}')  # required keys first
+    assert not accepts(b'{"a":"x","b":1}')
+    assert not accepts(b'{"b":1,"a":"x","c":2}')  # an object with properties is closed
+    # why: left open, the converter's grammar refuses a plain optional key (no comma rule)
+    open_wire = {**wire, "additionalProperties": True}
+    from strictschema._engines import _llama
+
+    assert not _llama(gbnf(open_wire))(b'{"b":1,"a":"x"}')
+    # a recursive root goes through a definition, with names GBNF reads
+    tree = {"title": "Node", "type": "object", "properties": {
+        "kids": {"type": "array", "items": {"$ref": "#"}}}, "required": ["kids"]}
+    c = strictschema.compile(tree, profile=llama)
+    assert "#" not in {v for k, v in _walk(c.schema) if k == "$ref"}
+    assert engine_matcher(llama, c.schema)(b'{"kids":[{"kids":[]}]}')
+    # a nullable string keeps its maxLength as an anyOf; \d is spelled out
+    c = strictschema.compile({"type": "object", "properties": {
+        "n": {"type": ["string", "null"], "maxLength": 2},
+        "z": {"type": "string", "pattern": "^\\d+\\.\\d$"}}, "required": ["n", "z"]},
+        profile=llama)
+    accepts = engine_matcher(llama, c.schema)
+    assert accepts(b'{"n":"ab","z":"12.5"}') and accepts(b'{"n":null,"z":"1.0"}')
+    assert not accepts(b'{"n":"abc","z":"1.0"}') and not accepts(b'{"n":null,"z":"1x0"}')
+
+
+def _walk(node: object) -> list:
+    out: list = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out.append((k, v if isinstance(v, str) else None))
+            out.extend(_walk(v))
+    elif isinstance(node, list):
+        for v in node:
+            out.extend(_walk(v))
+    return out
 
 
 def test_engine_refusal_is_reported_not_raised() -> None:

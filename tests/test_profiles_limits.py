@@ -166,3 +166,66 @@ def test_outlines_deep_values_go_as_json_text_when_pinning_is_not_enough() -> No
     bad = json.dumps(c.encode(value)).replace("a@b.co", "nope")
     with pytest.raises(strictschema.ValidationError):
         c.validate_json(bad)
+
+
+# -- llama.cpp (what its converter and grammar parser take; the engine test runs them) ------
+def test_llama_cpp_bounds_over_its_parser_limit_are_lossy() -> None:
+    s = {"type": "object", "properties": {"t": {"type": "string", "maxLength": 4096},
+                                          "xs": {"type": "array", "items": {"type": "integer"},
+                                                 "maxItems": 1000}},
+         "required": ["t", "xs"]}
+    c = strictschema.compile(s, profile="llama.cpp")
+    assert "maxLength" not in c.schema["properties"]["t"]
+    assert c.schema["properties"]["xs"]["maxItems"] == 1000
+    assert check_strict(c.schema, "llama.cpp") == []
+    assert [d.code for d in check_strict(s, "llama.cpp")] == ["bound_too_large"]
+    with pytest.raises(strictschema.ValidationError):
+        c.validate_json(json.dumps({"t": "x" * 4097, "xs": []}))
+
+
+def test_llama_cpp_definitions_and_root_refs_get_names_its_converter_reads() -> None:
+    s = {"title": "Node", "type": "object", "properties": {
+        "born": {"$ref": "#/$defs/date"}, "kids": {"type": "array", "items": {"$ref": "#"}},
+        "alias": {"$ref": "#/$defs/my_name"}},
+        "required": ["kids"],
+        "$defs": {"date": {"type": "object", "properties": {"y": {"type": "integer"}},
+                           "required": ["y"]},
+                  "my_name": {"type": "string", "minLength": 1}}}
+    c = strictschema.compile(s, profile="llama.cpp")
+    text = json.dumps(c.schema)
+    assert '"$ref": "#"' not in text
+    assert set(c.schema["$defs"]) <= {"date-def", "my-name", "Node"}
+    assert "date-def" in c.schema["$defs"]
+    assert check_strict(c.schema, "llama.cpp") == []
+    value = {"kids": [{"kids": [], "born": {"y": 1}}], "alias": "a"}
+    assert c.validate_json(json.dumps(value)) == value
+
+
+def test_llama_cpp_patterns_and_type_lists_in_what_the_converter_reads() -> None:
+    from strictschema._compiler import spell_classes
+
+    assert spell_classes(r"^[\w\.-]+@[a-z\-]+\.com$") == r"^[A-Za-z0-9_.-]+@[a-z-]+[.]com$"
+    assert spell_classes(r"^\d{3}\s") is None
+    s = {"type": "object", "properties": {
+        "z": {"type": "string", "pattern": r"^\d{5}$"},
+        "w": {"type": "string", "pattern": r"^\s+$"},
+        "n": {"type": ["string", "null"], "maxLength": 3}}, "required": ["z", "w", "n"]}
+    c = strictschema.compile(s, profile="llama.cpp")
+    assert c.schema["properties"]["z"]["pattern"] == "^[0-9]{5}$"
+    assert "pattern" not in c.schema["properties"]["w"]  # \s has no short spelling: lossy
+    assert c.schema["properties"]["n"] == {"anyOf": [{"type": "string", "maxLength": 3},
+                                                     {"type": "null"}]}
+    assert check_strict(c.schema, "llama.cpp") == []
+    with pytest.raises(strictschema.ValidationError):
+        c.validate_json('{"z": "12345", "w": "x", "n": null}')
+
+
+def test_llama_cpp_a_property_named_ref_is_sent_under_another_name() -> None:
+    s = {"type": "object", "properties": {"$ref": {"type": "string"}, "ref": {"type": "integer"}},
+         "required": ["$ref"]}
+    assert [d.code for d in check_strict(s, "llama.cpp")] == ["reserved_key"]
+    c = strictschema.compile(s, profile="llama.cpp")
+    assert list(c.schema["properties"]) == ["ref_2", "ref"] and c.schema["required"] == ["ref_2"]
+    assert check_strict(c.schema, "llama.cpp") == []
+    assert c.encode({"$ref": "a", "ref": 1}) == {"ref_2": "a", "ref": 1}
+    assert c.validate_json('{"ref_2": "a"}') == {"$ref": "a"}

@@ -136,6 +136,34 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
+    /// For an object at `i`: its first member when that is a string without escapes
+    /// (key bytes, value bytes), to pick a discriminated branch.
+    fn first_member(&self) -> Option<(&'a [u8], &'a [u8])> {
+        let src = self.src;
+        let mut i = self.i + 1;
+        let skip = |mut i: usize| {
+            while i < src.len() && is_ws(src[i]) {
+                i += 1;
+            }
+            i
+        };
+        let plain = |i: usize| -> Option<(usize, usize)> {
+            if src.get(i) != Some(&b'"') {
+                return None;
+            }
+            let len = src[i + 1..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            (src[i + 1 + len] == b'"').then_some((i + 1, i + 1 + len))
+        };
+        i = skip(i);
+        let (ks, ke) = plain(i)?;
+        i = skip(ke + 1);
+        if src.get(i) != Some(&b':') {
+            return None;
+        }
+        let (vs, ve) = plain(skip(i + 1))?;
+        Some((&src[ks..ke], &src[vs..ve]))
+    }
+
     /// The nodes a value of kind `kind` must meet for node `n`.
     fn flatten(&self, n: u32, kind: u8, c: &mut Conj, hops: u32) -> Result<(), Tape> {
         let nd = &self.p.nodes[n as usize];
@@ -165,7 +193,8 @@ impl<'p, 'a> Direct<'p, 'a> {
             for &b in bs.iter() {
                 if self.p.nodes[b as usize].accept & kind != 0 {
                     if only.is_some() {
-                        return Err(Tape::Judge);
+                        only = self.by_discriminator(nd, kind)?;
+                        break;
                     }
                     only = Some(b);
                 }
@@ -179,6 +208,21 @@ impl<'p, 'a> Direct<'p, 'a> {
             c.push(n)?;
         }
         Ok(())
+    }
+
+    /// The branch of a discriminated union the object at `i` can only be (Fail: none).
+    fn by_discriminator(&self, nd: &Node, kind: u8) -> Result<Option<u32>, Tape> {
+        let Some((name, map)) = &nd.disc else { return Err(Tape::Judge) };
+        if kind != T_OBJ {
+            return Err(Tape::Judge);
+        }
+        match self.first_member() {
+            Some((k, v)) if k == &**name => match map.get(v) {
+                Some(&b) => Ok(Some(b)),
+                None => Err(Tape::Fail),
+            },
+            _ => Err(Tape::Judge),
+        }
     }
 
     fn value(&mut self, n: u32) -> R {

@@ -127,6 +127,9 @@ pub struct Node {
     pub quick: u8,
     /// D_PLAIN with no `$ref`, `allOf`, `anyOf` or `oneOf` to follow
     pub solo: bool,
+    /// an `anyOf`/`oneOf` of objects told apart by one required property whose string
+    /// values (`const`/`enum`) no two branches share: (its name, value -> branch)
+    pub disc: Option<(Box<[u8]>, FxMap<Box<[u8]>, u32>)>,
 }
 
 /// The one-pass walk checks the node's keywords itself (and follows `$ref`, `allOf`, and an
@@ -292,6 +295,65 @@ impl Program {
         for i in 0..self.nodes.len() {
             self.accept_of(i as u32, &mut state, 0);
         }
+        for i in 0..self.nodes.len() {
+            let n = &self.nodes[i];
+            let branches = if n.one_of.len() >= 2 { &n.one_of } else { &n.any_of };
+            if branches.len() >= 2 && (n.any_of.is_empty() || n.one_of.is_empty()) {
+                let d = self.discriminator(branches);
+                self.nodes[i].disc = d;
+            }
+        }
+    }
+
+    /// `n` with `$ref`-only hops followed (none past 64 hops)
+    fn through_refs(&self, mut n: u32) -> Option<u32> {
+        for _ in 0..64 {
+            let nd = &self.nodes[n as usize];
+            match nd.ref_ {
+                Some(r) if nd.dclass == D_PLAIN && nd.types == 0 && nd.enum_.is_none() && nd.const_.is_none()
+                    && !(nd.has_num || nd.has_str || nd.has_arr || nd.has_obj)
+                    && nd.all_of.is_empty() && nd.any_of.is_empty() && nd.one_of.is_empty() => n = r,
+                _ => return Some(n),
+            }
+        }
+        None
+    }
+
+    /// The string values a property node allows, when it allows strings only.
+    fn string_values(&self, n: u32) -> Option<Vec<Box<[u8]>>> {
+        let nd = &self.nodes[self.through_refs(n)? as usize];
+        if let Some(JVal::Str(c)) = &nd.const_ {
+            return Some(vec![c.as_bytes().into()]);
+        }
+        let e = nd.enum_.as_ref()?;
+        e.values.iter().map(|v| v.as_str().map(|s| s.as_bytes().into())).collect()
+    }
+
+    fn discriminator(&self, branches: &[u32]) -> Option<(Box<[u8]>, FxMap<Box<[u8]>, u32>)> {
+        let objs: Vec<&Node> = branches
+            .iter()
+            .map(|&b| self.through_refs(b).map(|x| &self.nodes[x as usize]))
+            .collect::<Option<Vec<_>>>()?;
+        if objs.iter().any(|o| o.dclass != D_PLAIN || o.accept != T_OBJ || o.ref_.is_some() || !o.all_of.is_empty() || !o.any_of.is_empty() || !o.one_of.is_empty()) {
+            return None;
+        }
+        'names: for name in objs[0].required.iter() {
+            let mut map: FxMap<Box<[u8]>, u32> = FxMap::default();
+            for (bi, o) in objs.iter().enumerate() {
+                if !o.required.iter().any(|r| r == name) {
+                    continue 'names;
+                }
+                let Some(pn) = o.prop(name) else { continue 'names };
+                let Some(values) = self.string_values(pn) else { continue 'names };
+                for v in values {
+                    if map.insert(v, branches[bi]).is_some_and(|b| b != branches[bi]) {
+                        continue 'names;
+                    }
+                }
+            }
+            return Some((name.clone(), map));
+        }
+        None
     }
 
     /// The kinds node `i` may accept (memoized; a cycle or a deep chain counts as any kind).

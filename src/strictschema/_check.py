@@ -159,6 +159,11 @@ class _Checker:
         if "minItems" in node and p.min_items_cap is not None and node["minItems"] > p.min_items_cap:
             self.error(loc + ("minItems",), "min_items_too_large",
                        f"minItems above {p.min_items_cap} is not accepted by profile {p.name}")
+        for kw in ("maxLength", "maxItems"):
+            if p.max_bound is not None and isinstance(node.get(kw), int) and \
+                    node[kw] > p.max_bound:
+                self.error(loc + (kw,), "bound_too_large",
+                           f"{kw} above {p.max_bound} is not accepted by profile {p.name}")
         if "format" in node and node["format"] not in p.formats:
             self.error(loc + ("format",), "unsupported_format",
                        f"format {node['format']!r} is not accepted by profile {p.name} (A7)")
@@ -212,6 +217,10 @@ class _Checker:
             else:
                 self.n_optional += len(set(props) - set(required))
             for name, sub in props.items():
+                if name in p.reserved_keys:
+                    self.error(loc + ("properties", name), "reserved_key",
+                               f"profile {p.name}'s engine reads a property {name!r} as a "
+                               "keyword")
                 self.n_properties += 1
                 self.string_size += len(name)
                 self.node(sub, loc + ("properties", name), depth + 1)

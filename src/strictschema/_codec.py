@@ -352,7 +352,8 @@ def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
         if isinstance(c, (ObjectCodec, ArrayCodec, MapCodec, WrapCodec, AnyOfCodec, TupleCodec)):
             if isinstance(c, (MapCodec, WrapCodec, TupleCodec, JsonTextCodec)):
                 return True
-            if isinstance(c, ObjectCodec) and any(p.mode not in ("required", "maybe", "default") for p in c.props):
+            if isinstance(c, ObjectCodec) and any(p.mode not in ("required", "maybe", "default")
+                                                  or p.wire_name != p.name for p in c.props):
                 return True
             return any(changes(ch, seen) for ch in c.children())
         return True

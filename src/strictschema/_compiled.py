@@ -28,6 +28,27 @@ def check_name(name: Any, what: str = "name") -> str:
     return name
 
 
+def _total(codec: Codec) -> bool:
+    """Whether decoding never fails on a wire-valid value (no map whose keys may repeat, no
+    JSON text, no union resolved by value)."""
+    from ._codec import IDENTITY, ArrayCodec, ObjectCodec, RefCodec, WrapCodec
+
+    seen: set[int] = set()
+    todo = [codec]
+    while todo:
+        c = todo.pop()
+        if id(c) in seen:
+            continue
+        seen.add(id(c))
+        if isinstance(c, RefCodec):
+            todo.append(c.table[c.name])
+        elif c is IDENTITY or isinstance(c, (ObjectCodec, ArrayCodec, WrapCodec)):
+            todo += c.children()
+        else:
+            return False
+    return True
+
+
 class Compiled:
     """A schema compiled for one profile. Immutable; build one with ``strictschema.compile``.
 
@@ -42,6 +63,7 @@ class Compiled:
         "_codec",
         "_diagnostics",
         "_fast_decode",
+        "_judge",
         "_options",
         "_profile",
         "_residual",
@@ -66,12 +88,13 @@ class Compiled:
         self._residual: Any = _UNSET
         self._accepts: Any = None
         self._checker: Any = None  # _checked, once built
+        self._judge: Any = _UNSET  # the one-pass judge of wire + residual (_judge.py)
         self._diagnostics = diagnostics  # last: makes the instance immutable
 
     def __setattr__(self, name: str, value: Any) -> None:
         if hasattr(self, "_diagnostics") and name not in (
                 "_wire_validator", "_source_validator", "_vj", "_residual", "_fast_decode",
-                "_accepts", "_checker"):
+                "_accepts", "_checker", "_judge"):
             raise AttributeError("Compiled is immutable")
         object.__setattr__(self, name, value)
 
@@ -211,6 +234,25 @@ class Compiled:
             self._residual = residual
         return self._residual
 
+    def _judge_validator(self) -> Any:
+        """One program for the wire check and the residual check together (``_judge``):
+        the wire validator when there is no residual; None when the residual cannot be
+        placed on the wire positions."""
+        if self._judge is _UNSET:
+            wire_v = self._validators()[0]
+            residual = self._residual_validator()
+            judge = wire_v if residual is None else None
+            if residual is not None:
+                from ._judge import judge_model
+                from ._validator import Validator
+
+                model = judge_model(wire_v._model, residual._model, self._codec)
+                if model is not None:
+                    judge = Validator.__new__(Validator)
+                    judge._setup(wire_v._source, wire_v._args, model)
+            self._judge = judge
+        return self._judge
+
     def _acceptor(self) -> Any:
         """``raw -> True | explain``: ``True`` when ``parse(raw)`` would succeed (the CLI's
         verdicts); otherwise a function that raises what it raises. It never raises itself.
@@ -219,10 +261,9 @@ class Compiled:
         exact compile, nothing to decode, no model) the core's verdict-only mode answers,
         building no value."""
         if self._accepts is None:
-            wire_v = self._validators()[0]
-            plain = (self._codec.identity and self._residual_validator() is None
-                     and self._source.adapter is None)
-            judge = wire_v.is_valid_json if plain else None
+            one = self._judge_validator()
+            plain = one is not None and _total(self._codec) and self._source.adapter is None
+            judge = one.is_valid_json if plain else None
             parse = self.parse
 
             def accepts(raw: bytes | bytearray | memoryview | str) -> Any:
@@ -307,11 +348,22 @@ class Compiled:
                 check_json, failed, checked = (wire_v.check_json_errors, self._wire_failed,
                                                self._checked_fn())
 
-                def vj(raw: bytes | bytearray | memoryview | str) -> Any:
+                def two_steps(raw: bytes | bytearray | memoryview | str) -> Any:
                     value, errors = check_json(raw)
                     if errors is not None:
                         raise failed(value, errors)
                     return checked(value)
+                vj = two_steps
+                one = self._judge_validator()
+                if one is not None:  # one pass decides; the two steps explain a refusal
+                    judge, decode = one.validate_json, self._fast_decode
+
+                    def vj(raw: bytes | bytearray | memoryview | str) -> Any:
+                        try:
+                            value = judge(raw)
+                        except ValidationError:
+                            return two_steps(raw)
+                        return decode(value)
             self._vj = vj
             object.__setattr__(self, "validate_json", vj)
         return vj(raw)

@@ -209,8 +209,16 @@ def _contradiction(s: dict, t: str) -> str | None:
     return None
 
 
+# rule names llama-cpp-python's converter uses for itself (PRIMITIVE_RULES,
+# STRING_FORMAT_RULES, RESERVED_NAMES in llama_cpp/llama_grammar.py)
+_GBNF_RESERVED = frozenset({
+    "root", "dot", "space", "boolean", "decimal-part", "integral-part", "number", "integer",
+    "value", "object", "array", "uuid", "char", "string", "null", "date", "time", "date-time",
+    "date-string", "time-string", "date-time-string"})
+
+
 def spell_classes(pattern: str) -> str | None:
-    """``pattern`` in the escapes llama.cpp's GBNF reads after llama-cpp-python's converter:
+    r"""``pattern`` in the escapes llama.cpp's GBNF reads after llama-cpp-python's converter:
     ``\d`` and ``\w`` spelled as the ASCII classes they are in ECMA-262, an escaped
     punctuation character written as a one-character class (``\.`` -> ``[.]``) or, in a
     class, plainly (``[\w\-]`` -> ``[A-Za-z0-9_-]``). None when an escape has no such
@@ -570,12 +578,15 @@ class _Compiler:
     @classmethod
     def plain_def_names(cls, wire: dict) -> dict:
         """Definition names of letters, digits and '-' only (llama-cpp-python's converter
-        names a recursive rule by the raw definition name, and GBNF takes no '_')."""
+        names a recursive rule by the raw definition name, and GBNF takes no '_'), and none
+        of the converter's own rule names (a definition "date" would be its date format)."""
         import re
 
         names: dict[str, str] = {}
         for name in wire["$defs"]:
             base = re.sub(r"[^A-Za-z0-9-]", "-", name) or "Def"
+            if base.lower() in _GBNF_RESERVED:  # the converter's own rules (a format "date")
+                base += "-def"
             plain, i = base, 2
             while plain in names.values() or (plain != name and plain in wire["$defs"]):
                 plain, i = f"{base}-{i}", i + 1
@@ -1541,6 +1552,10 @@ class _Compiler:
             elif kw == "format" and v not in self.profile.formats:
                 self.lose(loc, kw, v, notes,
                           f"format {v!r} is not accepted by profile {self.profile.name}")
+            elif kw == "maxLength" and self.profile.max_bound is not None and \
+                    v > self.profile.max_bound:
+                self.lose(loc, kw, v, notes, f"profile {self.profile.name} accepts maxLength "
+                          f"up to {self.profile.max_bound}")
             else:
                 wire[kw] = v
         self.leftovers(s, t, handled, loc, notes)
@@ -1610,6 +1625,7 @@ class _Compiler:
         # repeats each property once per later one; one property sent required keeps it linear
         pinned = next(iter(props), None) if self.pin_optional and len(props) > 2 and not (
             set(props) & set(required)) else None
+        renamed: dict[str, str] = {}  # wire name -> property name (Profile.reserved_keys)
         for name, sub in props.items():
             ploc = loc + ("properties", name)
             if sub is False:
@@ -1629,6 +1645,16 @@ class _Compiler:
                     continue
                 w, c = compiled
             spec = C.PropertySpec(name, c)
+            if name in self.profile.reserved_keys:  # sent under a name the engine reads
+                wire_name, i = name.lstrip("$") or "key", 2
+                while wire_name in props or wire_name in renamed:
+                    wire_name, i = f"{name.lstrip('$') or 'key'}_{i}", i + 1
+                spec.wire_name = wire_name
+                renamed[wire_name] = name
+                self.info(ploc, "property_renamed",
+                          f"property {name!r} sent as {wire_name!r}: profile "
+                          f"{self.profile.name}'s engine reads a property {name!r} as a "
+                          "keyword; decoded back")
             if name == pinned:
                 wire_required.add(name)
                 self.info(ploc, "optional_made_required",
@@ -1658,10 +1684,10 @@ class _Compiler:
                     self.pending_nullable.append((spec, before, ploc))
                 else:
                     self.optional_mode(spec, bool(was_nullable), ploc)
-            wire_props[name] = w
+            wire_props[spec.wire_name] = w
             specs.append(spec)
         extra = None
-        if self.profile.maps and self.profile.open_with_properties and all(
+        if self.profile.maps and self.profile.open_with_properties and not renamed and all(
                 p.codec.identity and p.mode in ("required", "maybe") for p in specs):
             extra = self.open_extra(s, loc, res, depth)  # decoded as is: no codec drops keys
         if extra is not None:
@@ -1677,8 +1703,8 @@ class _Compiler:
         if not wire_props:
             self.info(loc, "empty_object", "object with no properties (A6)")
         wire = {"type": "object", **self.annotations(s, loc), "properties": wire_props,
-                "required": [n for n in wire_props if n in required or n in wire_required
-                             or self.profile.all_required],
+                "required": [n for n in wire_props if renamed.get(n, n) in required
+                             or renamed.get(n, n) in wire_required or self.profile.all_required],
                 "additionalProperties": False if extra is None else extra}
         self.leftovers(s, "object", handled, loc, notes)
         codec = C.IDENTITY if extra is not None else C.ObjectCodec(specs)
@@ -1840,7 +1866,9 @@ class _Compiler:
         wire["items"] = entry
         for src_kw, wire_kw in (("minProperties", "minItems"), ("maxProperties", "maxItems")):
             if src_kw in s:
-                if wire_kw in self.profile.keywords:
+                cap = self.profile.min_items_cap if wire_kw == "minItems" else \
+                    self.profile.max_bound
+                if wire_kw in self.profile.keywords and (cap is None or s[src_kw] <= cap):
                     wire[wire_kw] = s[src_kw]
                 else:
                     self.lose(loc, src_kw, s[src_kw], notes)
@@ -1881,7 +1909,8 @@ class _Compiler:
         wire = {"type": "array", **self.annotations(s, loc), "items": iw}
         for kw in ("minItems", "maxItems"):
             if kw in s:
-                cap = self.profile.min_items_cap if kw == "minItems" else None
+                cap = self.profile.min_items_cap if kw == "minItems" else \
+                    self.profile.max_bound
                 if kw in self.profile.keywords and (cap is None or s[kw] <= cap):
                     wire[kw] = s[kw]
                 else:

@@ -306,6 +306,12 @@ def _llama(text: str) -> Callable[[bytes], bool]:
             raise _EngineError("llama.cpp could not load the byte vocabulary")
         _CACHE["llama"] = (quiet, model, ll.llama_model_get_vocab(model))
     vocab = _CACHE["llama"][2]
+    depth = deepest = 0
+    for ch in text:  # quoted parentheses only make this count higher: a safe side
+        depth += (ch == "(") - (ch == ")")
+        deepest = max(deepest, depth)
+    if deepest > 1000:  # its recursive parser refuses past 1000 and overflows far deeper
+        raise _EngineError(f"groups nested {deepest} deep, more than llama.cpp's parser takes")
     grammar = LlamaGrammar.from_string(text)
     sampler = ll.llama_sampler_init_grammar(vocab, grammar._grammar.encode(), b"root")
     if not sampler:

@@ -116,6 +116,8 @@ class Profile:
     """The root must be an object (others are wrapped, A3)."""
     min_items_cap: int | None = None
     """Largest ``minItems`` accepted (None: any)."""
+    max_bound: int | None = None
+    """Largest ``maxLength``/``maxItems`` accepted (None: any); larger ones are lossy."""
     max_optional: int = _NO_LIMIT
     """Optional (not required) properties in the whole schema."""
     max_unions: int = _NO_LIMIT
@@ -147,6 +149,9 @@ class Profile:
     root_ref: bool = True
     """``"$ref": "#"`` is accepted (False: a recursive root is also sent as a $defs entry,
     and refs name that)."""
+    reserved_keys: frozenset[str] = frozenset()
+    """Property names the engine misreads as keywords: sent under another name (info
+    ``property_renamed``) and decoded back."""
     type_list_keywords: bool = True
     """Keywords beside a type list are honoured (False: such schemas go as an anyOf)."""
     grammar: Grammar = Grammar()
@@ -353,6 +358,11 @@ PROFILES: dict[str, Profile] = {
             # the types (a nullable string loses its maxLength)
             root_ref=False,
             type_list_keywords=False,
+            # its reference resolver takes any key "$ref" for one, a property too, and fails
+            reserved_keys=frozenset({"$ref"}),
+            # maxLength/maxItems n is written as n nested optional groups, and llama.cpp's
+            # parser refuses past 1000 (MAX_REPETITION_THRESHOLD; a far deeper one crashes it)
+            max_bound=1000,
             engine="llama-cpp-python",
             sdk_shapes=("gbnf",),
             sources=("llama.cpp grammars/README.md (JSON Schema to grammar, known limitations)",

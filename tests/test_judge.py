@@ -1,0 +1,163 @@
+"""The residual placed on the wire schema (``_judge``): one program for a lossy compile's
+verdict, exact or absent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import strictschema
+from strictschema import ValidationError, Validator
+from strictschema._codec import IDENTITY, ObjectCodec, PropertySpec, RefCodec
+from strictschema._judge import judge_model
+
+HERE = Path(__file__).resolve().parent
+
+
+def _model(schema: Any) -> Any:
+    return Validator._trusted(schema)._model
+
+
+WIRE = {"$defs": {"T": {"type": "object", "properties": {"x": {"type": "string"}},
+                        "required": ["x"], "additionalProperties": False}},
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/T"}, "b": {"$ref": "#/$defs/T"}},
+        "required": ["a", "b"], "additionalProperties": False}
+
+
+def _codec() -> ObjectCodec:
+    table: dict[str, Any] = {"T": ObjectCodec([PropertySpec("x", IDENTITY, mode="required")])}
+    return ObjectCodec([PropertySpec("a", RefCodec(table, "T"), mode="required"),
+                        PropertySpec("b", RefCodec(table, "T"), mode="required")])
+
+
+def _judge(residual: Any) -> Validator | None:
+    model = judge_model(_model(WIRE), _model(residual), _codec())
+    if model is None:
+        return None
+    v = Validator.__new__(Validator)
+    v._setup(Validator._trusted(WIRE)._source, (WIRE, None, True), model)
+    return v
+
+
+def test_a_shared_definition_with_one_context_walked_gets_no_judge() -> None:
+    """The residual constrains T's ``x`` under ``a`` only; placing it in T would check it
+    under ``b`` too."""
+    assert _judge({"properties": {"a": {"properties": {"x": {"maxLength": 2}}}}}) is None
+
+
+def test_a_shared_definition_with_every_context_alike_is_judged() -> None:
+    same = {"properties": {"x": {"maxLength": 2}}}
+    judge = _judge({"properties": {"a": same, "b": same}})
+    assert judge is not None
+    assert judge.is_valid_json('{"a": {"x": "ab"}, "b": {"x": "cd"}}')
+    assert not judge.is_valid_json('{"a": {"x": "ab"}, "b": {"x": "cde"}}')
+    assert not judge.is_valid_json('{"a": {"x": "abc"}, "b": {"x": "cd"}}')
+
+
+def test_a_position_under_its_own_reference_is_judged_there() -> None:
+    """A residual beside ``a``'s reference goes on ``a``'s own (unshared) node."""
+    judge = _judge({"properties": {"a": {"minProperties": 1}}})
+    # ObjectCodec under a: minProperties cannot move through it
+    assert judge is None
+    codec = ObjectCodec([PropertySpec("a", IDENTITY, mode="required"),
+                         PropertySpec("b", IDENTITY, mode="required")])
+    model = judge_model(_model(WIRE), _model({"properties": {"a": {"not": {"required": ["y"]}}}}),
+                        codec)
+    assert model is not None
+
+
+OPTIONAL = {"type": "object", "properties": {
+    "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+    "code": {"type": "string", "format": "uri-reference", "minLength": 3}},
+    "required": []}
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ('{"tags": null, "code": null}', True),
+    ('{"tags": ["a", "b"], "code": "abc"}', True),
+    ('{"tags": ["a", "a"], "code": null}', False),
+    ('{"tags": null, "code": "ab"}', False),
+])
+def test_optional_properties_null_on_the_wire_skip_the_residual(text: str, ok: bool) -> None:
+    c = strictschema.compile(OPTIONAL)
+    assert c._judge_validator() is not c._validators()[0]  # a residual was placed
+    assert (c._acceptor()(text) is True) is ok
+    if ok:
+        assert c.validate_json(text) == {k: v for k, v in json.loads(text).items()
+                                         if v is not None}
+    else:
+        with pytest.raises(ValidationError) as info:
+            c.validate_json(text)
+        assert info.value.errors  # the two-step route explains
+
+
+def _sample() -> list[Any]:
+    path = HERE / "data" / "jsonschemabench" / "schemas"
+    out = []
+    for name in ("Github_easy", "Github_medium", "Glaiveai2K", "Kubernetes"):
+        for line in (path / f"{name}.jsonl").read_text().splitlines()[:25]:
+            rec = json.loads(line)
+            if isinstance(rec, dict) and "schema" in rec:
+                out.append(rec["schema"])
+    return out
+
+
+def _agreement(c: Any) -> Any:
+    """A Hypothesis test: the judge's verdict is the two steps' on drawn wire texts."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from strictschema.strategies import from_schema, mutants
+
+    one, res, wire_v = c._judge_validator(), c._residual_validator(), c._validators()[0]
+
+    def encoded(m: Any) -> Any:
+        try:
+            return c.encode(m.instance)  # broken in the original shape, sent on the wire
+        except Exception:  # noqa: BLE001 - not representable on the wire
+            return None
+
+    @settings(max_examples=15, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.one_of(from_schema(c), mutants(c, shape="original").map(encoded)))
+    def check(value: Any) -> None:
+        if value is None:
+            return
+        raw = json.dumps(value)
+        two = wire_v.is_valid_json(raw)
+        if two:
+            try:
+                two = res.is_valid(c._codec.decode(json.loads(raw)))
+            except ValidationError:
+                two = False
+        assert one.is_valid_json(raw) is two, raw
+        assert (c._acceptor()(raw) is True) is two or not _total_decode(c), raw
+
+    return check
+
+
+def _total_decode(c: Any) -> bool:
+    from strictschema._compiled import _total
+
+    return _total(c._codec)
+
+
+def test_the_judge_agrees_with_the_two_steps_on_drawn_outputs() -> None:
+    """Wire outputs drawn for sample schemas, and original-shaped mutants sent on the wire
+    (wire-valid, broken where only the residual looks): the one-pass verdict is the
+    two-step one's (wire check, decode, residual check)."""
+    checked = 0
+    for schema in _sample():
+        try:
+            c = strictschema.compile(schema)
+        except Exception:  # noqa: BLE001, S112 - refused: nothing to judge
+            continue
+        if c._residual_validator() is None or c._judge_validator() is None:
+            continue
+        _agreement(c)()
+        checked += 1
+    assert checked >= 5
