@@ -13,10 +13,13 @@
 //! the final verdict is the judge's.
 //!
 //! Work per byte is bounded by the schema, so a chunk costs O(chunk). The hot path allocates
-//! nothing: a node's expansion is computed once per run and shared (`Arc`), containers and
-//! candidate lists are recycled, string contents are scanned eight bytes at a time, keys
-//! and common scalars (strings without escapes, integers, literals) are judged on the bytes
-//! without building a token tape; anything else goes through the judge itself.
+//! nothing: a node's expansion is computed once per run into numbered node sets, each
+//! described once (the types that may start, the scalars it takes whatever their value,
+//! whether a prefix can be refused), so an alternative is two integers; containers and
+//! candidate lists are recycled, string contents are scanned eight bytes at a time, a str
+//! chunk is read from its code points; keys and common scalars (strings without escapes,
+//! integers, fractions far from their bounds, literals) are judged on their bytes without a
+//! token tape; anything else goes through the judge itself.
 
 use std::hash::Hasher;
 
