@@ -98,6 +98,22 @@ def test_rich_is_not_imported_when_output_is_not_a_terminal() -> None:
     assert r.stdout.strip().splitlines()[-1] == "NO-RICH 1"
 
 
+@pytest.mark.parametrize("argv", [["check", "invoice.json"],
+                                  ["validate", "--schema", "invoice.json", "invoice.json"]])
+def test_validate_and_check_import_no_heavy_package(argv: list[str]) -> None:
+    """Start-up does not depend on what else is installed: the commands import neither
+    jsonschema (its format module builds grammars when its extras are there), nor
+    Hypothesis, Pydantic or lark."""
+    code = ("import sys\n"
+            "from strictschema._cli import main\n"
+            f"rc = main({argv!r})\n"
+            "print(','.join(m for m in ('jsonschema', 'hypothesis', 'pydantic', 'lark')"
+            " if m in sys.modules) or 'NONE')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=DATA, timeout=60, check=False)
+    assert r.stdout.strip().splitlines()[-1] == "NONE", r.stderr
+
+
 # --------------------------------------------------------------------------------------
 # check
 # --------------------------------------------------------------------------------------

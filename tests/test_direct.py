@@ -76,6 +76,12 @@ SCHEMAS: dict[str, Any] = {
     "one-of-overlap": {"oneOf": [
         {"type": "object", "properties": {"k": {"enum": ["a", "b"]}}, "required": ["k"]},
         {"type": "object", "properties": {"k": {"enum": ["b", "c"]}}, "required": ["k"]}]},
+    "closed-keys": {"type": "array", "items": {"oneOf": [
+        {"type": "object", "properties": {"percent": {"type": "number", "maximum": 100}},
+         "required": ["percent"], "additionalProperties": False},
+        {"type": "object", "properties": {"amount": {"type": "number"}, "note": {"type": "string"}},
+         "required": ["amount"], "additionalProperties": False},
+        {"type": "null"}]}},
     "true": True,
     "false": False,
 }
@@ -157,6 +163,13 @@ CASES: list[tuple[str, str]] = [
     ("tagged", '[{"type": "text", "body": "x", "type": "box"}]'),
     ("tagged", '[{"type": "text"}]'),
     ("tagged", '[{"type": 1, "body": "x"}]'),
+    ("closed-keys", '[{"percent": 5}, {"amount": 1.5, "note": "x"}, null]'),
+    ("closed-keys", '[{"percent": 500}]'),
+    ("closed-keys", '[{"note": "x", "amount": 2}]'),
+    ("closed-keys", '[{"percent": 5, "amount": 2}]'),
+    ("closed-keys", '[{"amount": 2, "percent": 5}]'),
+    ("closed-keys", '[{"other": 1}]'),
+    ("closed-keys", '[{}]'),
     ("one-of-overlap", '{"k": "a"}'),
     ("one-of-overlap", '{"k": "b"}'),
     ("one-of-overlap", '{"k": "d"}'),

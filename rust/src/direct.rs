@@ -21,7 +21,7 @@ use pyo3::types::PyString;
 use crate::parse::{self, Doc, Parser, Span, Tok, MAX_DEPTH};
 use crate::program::*;
 use crate::validate::Val;
-use crate::{build, key_str, new_str, _PyDict_NewPresized};
+use crate::{build, key_str, new_str, _PyDict_NewPresized, _PyDict_SetItem_KnownHash};
 
 /// The walk did not settle the text: run the tape judge.
 pub struct Stop;
@@ -71,6 +71,8 @@ pub struct Direct<'p, 'a> {
     make: bool,
     names: &'p [Py<PyString>],
     keys: &'p FxMap<Box<[u8]>, u32>,
+    /// enum and const strings made once (`lib.rs`)
+    members: &'p FxMap<Box<[u8]>, Py<PyString>>,
     /// built list items waiting for their list
     items: Vec<*mut ffi::PyObject>,
     /// (start, len, in scratch) of the unknown keys of the open objects (verdict mode)
@@ -103,8 +105,8 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 }
 
 impl<'p, 'a> Direct<'p, 'a> {
-    pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, items: Vec::new(), unknown: Vec::new() }
+    pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
+        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new() }
     }
 
     /// The whole text against `node`: the value (null when not building), or Stop.
@@ -136,9 +138,9 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
-    /// For an object at `i`: its first member when that is a string without escapes
-    /// (key bytes, value bytes), to pick a discriminated branch.
-    fn first_member(&self) -> Option<(&'a [u8], &'a [u8])> {
+    /// For an object at `i`: its first key (without escapes) and, when the value is a
+    /// string without escapes, the value, to pick a discriminated branch.
+    fn first_member(&self) -> Option<(&'a [u8], Option<&'a [u8]>)> {
         let src = self.src;
         let mut i = self.i + 1;
         let skip = |mut i: usize| {
@@ -160,8 +162,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         if src.get(i) != Some(&b':') {
             return None;
         }
-        let (vs, ve) = plain(skip(i + 1))?;
-        Some((&src[ks..ke], &src[vs..ve]))
+        Some((&src[ks..ke], plain(skip(i + 1)).map(|(vs, ve)| &src[vs..ve])))
     }
 
     /// The nodes a value of kind `kind` must meet for node `n`.
@@ -210,19 +211,28 @@ impl<'p, 'a> Direct<'p, 'a> {
         Ok(())
     }
 
-    /// The branch of a discriminated union the object at `i` can only be (Fail: none).
+    /// The branch of a discriminated union the object at `i` can only be (Fail: none):
+    /// by a required property's value, or by a key only one closed branch has.
     fn by_discriminator(&self, nd: &Node, kind: u8) -> Result<Option<u32>, Tape> {
-        let Some((name, map)) = &nd.disc else { return Err(Tape::Judge) };
         if kind != T_OBJ {
             return Err(Tape::Judge);
         }
-        match self.first_member() {
-            Some((k, v)) if k == &**name => match map.get(v) {
-                Some(&b) => Ok(Some(b)),
-                None => Err(Tape::Fail),
-            },
-            _ => Err(Tape::Judge),
+        let Some((k, v)) = self.first_member() else { return Err(Tape::Judge) };
+        if let Some((name, map)) = &nd.disc {
+            if k == &**name {
+                return match v.map(|v| map.get(v)) {
+                    Some(Some(&b)) => Ok(Some(b)),
+                    Some(None) => Err(Tape::Fail),
+                    None => Err(Tape::Judge),
+                };
+            }
         }
+        if let Some(map) = &nd.key_disc {
+            if let Some(&b) = map.get(k) {
+                return Ok(Some(b));
+            }
+        }
+        Err(Tape::Judge)
     }
 
     fn value(&mut self, n: u32) -> R {
@@ -334,7 +344,12 @@ impl<'p, 'a> Direct<'p, 'a> {
             Tok::Float(..) => T_NUM,
             _ => kind,
         };
+        let mut member = false;
         if c.iter().any(|&n| self.p.nodes[n as usize].quick & tk == 0) {
+            member = c.iter().any(|&n| {
+                let nd = &self.p.nodes[n as usize];
+                nd.enum_.is_some() || nd.const_.is_some()
+            });
             self.doc.toks.clear();
             self.doc.toks.push(tok);
             let mut v = Val::new(self.p, &self.doc, false);
@@ -352,6 +367,15 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
         unsafe {
             Ok(match tok {
+                Tok::Str(sp) if member => match self.members.get(self.doc.bytes(sp)) {
+                    // an enum or const member: the string made when the program was
+                    Some(m) => {
+                        let o = m.as_ptr();
+                        ffi::Py_IncRef(o);
+                        o
+                    }
+                    None => new_str(self.doc.bytes(sp), sp.ascii()),
+                },
                 Tok::Str(sp) => new_str(self.doc.bytes(sp), sp.ascii()),
                 Tok::Null => {
                     let o = ffi::Py_None();
@@ -434,8 +458,10 @@ impl<'p, 'a> Direct<'p, 'a> {
                 let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
                 let q = w ^ (LO * b'"' as u64);
                 let bs = w ^ (LO * b'\\' as u64);
-                let stop = (q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w;
-                if stop & HI != 0 {
+                let stop = ((q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w) & HI;
+                if stop != 0 {
+                    // the lowest flagged byte is exact (no borrow reaches it from below)
+                    i += (stop.trailing_zeros() / 8) as usize;
                     break;
                 }
                 i += 8;
@@ -478,6 +504,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         self.i += 1;
         let base = self.items.len();
         let mut count: usize = 0;
+        let mut keys_seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         self.ws();
         let r: Result<(), Stop> = (|| {
             if self.src.get(self.i) == Some(&b']') {
@@ -485,6 +512,17 @@ impl<'p, 'a> Direct<'p, 'a> {
                 return Ok(());
             }
             loop {
+                if let Some(key) = shape.and_then(|s| p.nodes[s as usize].unique_by.as_deref()) {
+                    // map entries: the key must be the entry's first member, and new
+                    match (self.src[self.i], self.first_member()) {
+                        (b'{', Some((k, Some(v)))) if k == key => {
+                            if !keys_seen.insert(v) {
+                                return Err(Stop);
+                            }
+                        }
+                        _ => return Err(Stop),
+                    }
+                }
                 let v = match shape {
                     Some(s) => {
                         let nd = &p.nodes[s as usize];
@@ -643,7 +681,13 @@ impl<'p, 'a> Direct<'p, 'a> {
                 if self.make {
                     unsafe {
                         let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
-                        ffi::PyDict_SetItem(dict, kobj, v);
+                        // a schema's name is interned: its hash is in the string already
+                        let hash = if idx.is_some() { (*(kobj as *mut ffi::PyASCIIObject)).hash } else { -1 };
+                        if hash != -1 {
+                            _PyDict_SetItem_KnownHash(dict, kobj, v, hash);
+                        } else {
+                            ffi::PyDict_SetItem(dict, kobj, v);
+                        }
                         ffi::Py_DecRef(kobj);
                         ffi::Py_DecRef(v);
                         if before >= 0 && ffi::PyDict_Size(dict) == before {

@@ -17,9 +17,14 @@ const SIZE_LIMIT: usize = 8 << 20;
 const BACKTRACK_LIMIT: usize = 1_000_000;
 
 pub enum Engine {
+    /// a small pattern, determinized when loaded
+    Dense(regex_automata::dfa::dense::DFA<Vec<u32>>),
     Linear(regex::Regex),
     Fancy(fancy_regex::Regex),
 }
+
+/// The largest dense DFA built for a pattern (bytes); larger ones run on `regex`.
+const DENSE_LIMIT: usize = 64 << 10;
 
 pub struct Pattern {
     pub source: String,
@@ -34,6 +39,29 @@ pub enum SearchError {
 impl Pattern {
     pub fn search(&self, s: &str) -> Result<bool, SearchError> {
         match &self.engine {
+            Engine::Dense(d) => {
+                // the states walked by hand: any match state on the way is a match
+                use regex_automata::dfa::Automaton;
+                let input = regex_automata::Input::new(s);
+                // built without quit bytes or word boundaries, it does not fail; if it did,
+                // that is an error, never a verdict
+                let mut st = d.start_state_forward(&input).map_err(|_| SearchError::Limit)?;
+                for &b in s.as_bytes() {
+                    st = d.next_state(st, b);
+                    if d.is_special_state(st) {
+                        if d.is_match_state(st) {
+                            return Ok(true);
+                        }
+                        if d.is_dead_state(st) {
+                            return Ok(false);
+                        }
+                        if d.is_quit_state(st) {
+                            return Err(SearchError::Limit);
+                        }
+                    }
+                }
+                Ok(d.is_match_state(d.next_eoi_state(st)))
+            }
             Engine::Linear(r) => Ok(r.is_match(s)),
             Engine::Fancy(r) => r.is_match(s).map_err(|_| SearchError::Limit),
         }
@@ -59,6 +87,8 @@ pub fn compile(source: &str) -> Result<Pattern, String> {
             .build()
             .map_err(|e| too_big(source, &e.to_string()))?;
         Engine::Fancy(r)
+    } else if let Some(d) = dense(&text) {
+        Engine::Dense(d)
     } else {
         let r = regex::RegexBuilder::new(&text)
             .size_limit(SIZE_LIMIT)
@@ -69,6 +99,32 @@ pub fn compile(source: &str) -> Result<Pattern, String> {
         Engine::Linear(r)
     };
     Ok(Pattern { source: source.to_string(), engine })
+}
+
+/// `text` (regex syntax) as a dense DFA when it is small and needs no look-around
+/// (`\\b`, line anchors in multi-line mode: the DFA would quit on them).
+fn dense(text: &str) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
+    use regex_automata::dfa::dense;
+    use regex_automata::nfa::thompson;
+    let nfa = thompson::Compiler::new()
+        .syntax(regex_automata::util::syntax::Config::new().nest_limit(4 * MAX_NEST as u32))
+        .configure(thompson::Config::new().nfa_size_limit(Some(DENSE_LIMIT)))
+        .build(text)
+        .ok()?;
+    let looks = nfa.look_set_any();
+    if looks.contains_word() || looks.contains_anchor_line() || looks.contains_anchor_crlf() {
+        return None;
+    }
+    dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .dfa_size_limit(Some(DENSE_LIMIT))
+                .determinize_size_limit(Some(4 * DENSE_LIMIT))
+                .unicode_word_boundary(false)
+                .start_kind(regex_automata::dfa::StartKind::Unanchored),
+        )
+        .build_from_nfa(&nfa)
+        .ok()
 }
 
 fn too_big(source: &str, why: &str) -> String {

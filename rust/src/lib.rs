@@ -132,11 +132,16 @@ struct Program {
     /// the schema's property names as Python strings (interned), by global name id
     names: Vec<Py<PyString>>,
     keys: FxMap<Box<[u8]>, u32>,
+    /// the string members of every enum and const, as Python strings made once: a value
+    /// the walk checked against one is built by reference
+    members: FxMap<Box<[u8]>, Py<PyString>>,
 }
 
 extern "C" {
     /// CPython's presized dict constructor (exported by every CPython 3 build)
     pub(crate) fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
+    /// insert with the key's hash known (exported by every CPython 3 build)
+    pub(crate) fn _PyDict_SetItem_KnownHash(mp: *mut ffi::PyObject, key: *mut ffi::PyObject, item: *mut ffi::PyObject, hash: ffi::Py_hash_t) -> std::os::raw::c_int;
 }
 
 const KEY_CACHE: usize = 2048;
@@ -294,13 +299,26 @@ impl Program {
         Ok(d)
     }
 
+    /// The verdict on `src`, building nothing; not JSON or a search that gave up: false.
+    fn verdict_only(&self, src: &[u8], root: u32) -> bool {
+        if self.direct(src, root, false).is_some() {
+            return true;
+        }
+        let mut d = Doc::new(src);
+        if parse::parse(&mut d).is_err() {
+            return false;
+        }
+        let mut v = Val::new(&self.prog, &d, false);
+        v.run(root) && v.fatal.is_none()
+    }
+
     /// The one-pass walk (`direct.rs`): Some(value) when it settles the text as valid
     /// (value null when `make` is false), None when the tape judge must run.
     fn direct(&self, src: &[u8], node: u32, make: bool) -> Option<*mut ffi::PyObject> {
         if self.prog.dynamic {
             return None;
         }
-        direct::Direct::new(&self.prog, src, make, &self.names, &self.keys).run(node).ok()
+        direct::Direct::new(&self.prog, src, make, &self.names, &self.keys, &self.members).run(node).ok()
     }
 
     fn py_doc<'a>(&self, obj: &Bound<'_, PyAny>) -> PyResult<Doc<'a>> {
@@ -436,7 +454,17 @@ impl Program {
             names.push(PyString::intern(py, &s).unbind());
             keys.insert(k.clone(), i as u32);
         }
-        Ok(Program { prog, names, keys })
+        let mut members: FxMap<Box<[u8]>, Py<PyString>> = FxMap::default();
+        for n in &prog.nodes {
+            let consts = n.const_.iter();
+            let enums = n.enum_.iter().flat_map(|e| e.values.iter());
+            for v in consts.chain(enums) {
+                if let (jval::JVal::Str(t), true) = (v, members.len() < 1 << 16) {
+                    members.entry(t.as_bytes().into()).or_insert_with(|| PyString::intern(py, t).unbind());
+                }
+            }
+        }
+        Ok(Program { prog, names, keys, members })
     }
 
     /// JSON text -> the value, checked; raises DecodeFailure, Invalid or GaveUp.
@@ -541,6 +569,27 @@ impl Program {
             return Ok(PyList::empty(py));
         }
         self.collect(py, &d, node)
+    }
+
+    /// A block of JSONL (bytes): the number of lines (a last line without a newline counts)
+    /// and, for each line that is not a valid output (not JSON, invalid, or a pattern search
+    /// that gave up), (its index, start, end) in the block, the newline left out. The
+    /// verdict-only route over a whole block in one call (the CLI's JSONL loop).
+    fn refused_lines(&self, block: &Bound<'_, PyBytes>) -> (usize, Vec<(usize, usize, usize)>) {
+        let data = block.as_bytes();
+        let root = self.prog.root;
+        let mut bad = Vec::new();
+        let (mut start, mut n) = (0usize, 0usize);
+        while start < data.len() {
+            let end = data[start..].iter().position(|&b| b == b'\n').map_or(data.len(), |k| start + k);
+            let src = &data[start..end];
+            if !self.verdict_only(src, root) {
+                bad.push((n, start, end));
+            }
+            n += 1;
+            start = end + 1;
+        }
+        (n, bad)
     }
 
     /// A push-mode run of this program (see `push.rs`).

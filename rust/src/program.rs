@@ -84,6 +84,9 @@ pub struct Node {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub unique_items: bool,
+    /// strictschema's own keyword (never read from a schema): the items are objects whose
+    /// string member of this name no two share (map entries, decoded into one object)
+    pub unique_by: Option<Box<[u8]>>,
     pub unevaluated_items: Option<u32>,
     /// (name, node, global name id)
     pub properties: Vec<(Box<[u8]>, u32, u32)>,
@@ -130,6 +133,9 @@ pub struct Node {
     /// an `anyOf`/`oneOf` of objects told apart by one required property whose string
     /// values (`const`/`enum`) no two branches share: (its name, value -> branch)
     pub disc: Option<(Box<[u8]>, FxMap<Box<[u8]>, u32>)>,
+    /// an `anyOf`/`oneOf` of closed objects: a property name only one branch has -> that
+    /// branch (an object whose first key it is can pass no other)
+    pub key_disc: Option<FxMap<Box<[u8]>, u32>>,
 }
 
 /// The one-pass walk checks the node's keywords itself (and follows `$ref`, `allOf`, and an
@@ -300,7 +306,9 @@ impl Program {
             let branches = if n.one_of.len() >= 2 { &n.one_of } else { &n.any_of };
             if branches.len() >= 2 && (n.any_of.is_empty() || n.one_of.is_empty()) {
                 let d = self.discriminator(branches);
+                let k = self.key_discriminator(branches);
                 self.nodes[i].disc = d;
+                self.nodes[i].key_disc = k;
             }
         }
     }
@@ -327,6 +335,34 @@ impl Program {
         }
         let e = nd.enum_.as_ref()?;
         e.values.iter().map(|v| v.as_str().map(|s| s.as_bytes().into())).collect()
+    }
+
+    fn key_discriminator(&self, branches: &[u32]) -> Option<FxMap<Box<[u8]>, u32>> {
+        // branches that take objects: each a closed object (others are told apart by kind)
+        let mut objs: Vec<(u32, &Node)> = Vec::new();
+        for &b in branches {
+            if self.nodes[b as usize].accept & T_OBJ == 0 {
+                continue;
+            }
+            let o = &self.nodes[self.through_refs(b)? as usize];
+            let closed = o.additional_properties.is_some_and(|a| self.nodes[a as usize].boolean == Some(false));
+            if o.dclass != D_PLAIN || o.accept != T_OBJ || !closed || o.ref_.is_some() || !o.all_of.is_empty() || !o.any_of.is_empty() || !o.one_of.is_empty() {
+                return None;
+            }
+            objs.push((b, o));
+        }
+        if objs.len() < 2 {
+            return None;
+        }
+        let mut count: FxMap<Box<[u8]>, (u32, u32)> = FxMap::default();
+        for (b, o) in &objs {
+            for (k, _, _) in &o.properties {
+                let e = count.entry(k.clone()).or_insert((0, *b));
+                e.0 += 1;
+            }
+        }
+        let map: FxMap<Box<[u8]>, u32> = count.into_iter().filter(|(_, (c, _))| *c == 1).map(|(k, (_, b))| (k, b)).collect();
+        (!map.is_empty()).then_some(map)
     }
 
     fn discriminator(&self, branches: &[u32]) -> Option<(Box<[u8]>, FxMap<Box<[u8]>, u32>)> {
@@ -538,6 +574,10 @@ impl Program {
                 "uniqueItems" => {
                     n.unique_items = matches!(x, JVal::Bool(true));
                     n.has_arr |= n.unique_items
+                }
+                "uniqueBy" => {
+                    n.unique_by = x.as_str().map(|k| k.as_bytes().into());
+                    n.has_arr = true
                 }
                 "unevaluatedItems" => {
                     n.unevaluated_items = Some(idx(x)?);

@@ -636,6 +636,11 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 fail!(self, ok, n, "uniqueItems", format!("{} has non-unique elements (items {} and {} are equal)", self.render(t), a, b));
             }
         }
+        if let (Some(key), true) = (&nd.unique_by, len > 1) {
+            if let Some(name) = self.repeated_member(t, len, key) {
+                fail!(self, ok, n, "uniqueKeys", format!("map entry key {} is repeated", quote(&name)));
+            }
+        }
         let mut i = t + 1;
         let mut k = 0usize;
         for &pn in &nd.prefix_items {
@@ -699,6 +704,29 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             }
         }
         ok
+    }
+
+    /// The first string value of member `key` that two object items of the array at `t`
+    /// share.
+    fn repeated_member(&self, t: usize, len: u32, key: &[u8]) -> Option<String> {
+        let d = self.d;
+        let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+        let mut i = t + 1;
+        for _ in 0..len {
+            if let Tok::Obj(_, end) = d.toks[i] {
+                let mut j = i + 1;
+                while j < end as usize {
+                    if let (Tok::Str(k), Tok::Str(v)) = (d.toks[j], d.toks[j + 1]) {
+                        if d.bytes(k) == key && !seen.insert(d.bytes(v)) {
+                            return Some(d.str(v).to_string());
+                        }
+                    }
+                    j = d.next(j + 1);
+                }
+            }
+            i = d.next(i);
+        }
+        None
     }
 
     fn duplicate_items(&self, t: usize, len: u32) -> Option<(usize, usize)> {

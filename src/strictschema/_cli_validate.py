@@ -171,14 +171,17 @@ def _loads(raw: bytes) -> Any:
     return loads(raw)
 
 
-def check_lines(lines: list[bytes], mode: str) -> tuple[int, int, int, list]:
+def check_lines(lines: list[bytes], mode: str,
+                refused: bool = False) -> tuple[int, int, int, list]:
     """Validate one block of JSONL lines.
 
     Returns ``(lines, outputs, valid, bad)`` where ``bad`` lists ``(index, problems)`` with
     the line's index in the block. A blank line counts as an output that is not JSON (an
     empty model output is a finding, not something to skip silently)."""
     compiled = _STATE["compiled"]
-    accepts = compiled._acceptor()  # True, or what explains the refusal
+    # True, or what explains the refusal (lines the core's block judge refused: explained
+    # without judging them again)
+    accepts = compiled._refusal() if refused else compiled._acceptor()
     bad = []
     outputs = valid = 0
     output = mode != "response"
@@ -213,15 +216,28 @@ def check_lines(lines: list[bytes], mode: str) -> tuple[int, int, int, list]:
     return len(lines), outputs, valid, bad
 
 
+def check_block(data: bytes, mode: str) -> tuple[int, int, int, list]:
+    """Validate a block of whole JSONL lines, as ``check_lines``. Outputs go to the core in
+    one call (verdict only) where that is the whole verdict; only the lines it refuses are
+    split off and explained."""
+    batch = _STATE["compiled"]._batch() if mode != "response" else None
+    if batch is None:
+        lines = data.split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        return check_lines(lines, mode)
+    n_lines, refused = batch(data)
+    _, outputs, valid, bad = check_lines([data[s:e] for _, s, e in refused], mode, True)
+    passed = n_lines - len(refused)
+    return n_lines, outputs + passed, valid + passed, [(refused[j][0], p) for j, p in bad]
+
+
 def check_range(path: str, start: int, end: int, mode: str) -> tuple[int, int, int, list]:
     """A worker's task: read ``path[start:end]`` (whole lines) and validate it."""
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)
-    lines = data.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    return check_lines(lines, mode)
+    return check_block(data, mode)
 
 
 def _block_ranges(path: str, size: int, chunk: int) -> Any:
@@ -415,19 +431,20 @@ class Run:
 
     def _sequential(self, f: IO[bytes], head: list[bytes], label: str, mode: str) -> None:
         base = 0
-        block = head
+        pending = b"".join(head)
         while True:
-            more = f.readlines(CHUNK_BYTES)
-            block = block + more if block else more
-            if not block:
+            data = pending + f.read(CHUNK_BYTES)
+            pending = b""
+            if data and not data.endswith(b"\n"):
+                data += f.readline()  # whole lines only
+            if not data:
                 break
-            n_lines, outputs, valid, bad = check_lines(block, mode)
+            n_lines, outputs, valid, bad = check_block(data, mode)
             self.tally(outputs, valid)
             for i, problems in bad:
                 self.report(label, base + i + 1, problems)
             base += n_lines
-            self.progress.advance(sum(map(len, block)), outputs, label)
-            block = []
+            self.progress.advance(len(data), outputs, label)
 
     def _parallel(self, path: str, size: int, label: str, mode: str) -> None:
         from concurrent.futures.process import BrokenProcessPool

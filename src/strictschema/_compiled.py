@@ -28,10 +28,10 @@ def check_name(name: Any, what: str = "name") -> str:
     return name
 
 
-def _total(codec: Codec) -> bool:
-    """Whether decoding never fails on a wire-valid value (no map whose keys may repeat, no
-    JSON text, no union resolved by value)."""
-    from ._codec import IDENTITY, ArrayCodec, ObjectCodec, RefCodec, WrapCodec
+def _total(codec: Codec, maps: bool) -> bool:
+    """Whether decoding never fails on a wire-valid value: no JSON text, no union resolved
+    by value, and no map whose keys may repeat (unless ``maps``: the judge checks them)."""
+    from ._codec import IDENTITY, ArrayCodec, MapCodec, ObjectCodec, RefCodec, WrapCodec
 
     seen: set[int] = set()
     todo = [codec]
@@ -42,7 +42,8 @@ def _total(codec: Codec) -> bool:
         seen.add(id(c))
         if isinstance(c, RefCodec):
             todo.append(c.table[c.name])
-        elif c is IDENTITY or isinstance(c, (ObjectCodec, ArrayCodec, WrapCodec)):
+        elif c is IDENTITY or isinstance(c, (ObjectCodec, ArrayCodec, WrapCodec)) or (
+                isinstance(c, MapCodec) and (maps or c.last_wins)):
             todo += c.children()
         else:
             return False
@@ -235,23 +236,66 @@ class Compiled:
         return self._residual
 
     def _judge_validator(self) -> Any:
-        """One program for the wire check and the residual check together (``_judge``):
-        the wire validator when there is no residual; None when the residual cannot be
-        placed on the wire positions."""
+        """One program for the wire check, the residual check and the map keys together
+        (``_judge``): the wire validator when there is neither residual nor map; None when
+        the residual cannot be placed on the wire positions."""
+        return self._judged()[0]
+
+    def _judged(self) -> tuple[Any, bool]:
+        """``(judge, total)``: ``total`` when decoding cannot fail once the judge passed."""
         if self._judge is _UNSET:
             wire_v = self._validators()[0]
             residual = self._residual_validator()
-            judge = wire_v if residual is None else None
-            if residual is not None:
+            judge, total = wire_v, _total(self._codec, maps=False)
+            if residual is not None or _total(self._codec, maps=True) and not total:
                 from ._judge import judge_model
                 from ._validator import Validator
 
-                model = judge_model(wire_v._model, residual._model, self._codec)
-                if model is not None:
+                judge, total = None, False
+                found = judge_model(wire_v._model, None if residual is None
+                                    else residual._model, self._codec)
+                if found is not None:
+                    model, marked = found
                     judge = Validator.__new__(Validator)
                     judge._setup(wire_v._source, wire_v._args, model)
-            self._judge = judge
-        return self._judge
+                    total = _total(self._codec, maps=marked)
+            self._judge = (judge, total)
+        return self._judge  # type: ignore[no-any-return]
+
+    def _two_steps(self) -> Any:
+        """``raw -> data``: the wire check, then the decode and the residual check; what
+        explains a refusal with the wire errors and the residual's."""
+        check_json, failed, checked = (self._validators()[0].check_json_errors,
+                                       self._wire_failed, self._checked_fn())
+
+        def two_steps(raw: bytes | bytearray | memoryview | str) -> Any:
+            value, errors = check_json(raw)
+            if errors is not None:
+                raise failed(value, errors)
+            return checked(value)
+        return two_steps
+
+    def _refusal(self) -> Any:
+        """``raw -> True | explain`` for a text the one-pass judge refused (``_batch``): the
+        acceptor's answer without asking the judge again."""
+        two_steps = self._two_steps()
+
+        def refusal(raw: bytes | bytearray | memoryview | str) -> Any:
+            try:
+                two_steps(raw)
+            except Exception as exc:  # noqa: BLE001 - explained when asked
+                return _raiser(exc)
+            return True
+        return refusal
+
+    def _batch(self) -> Any:
+        """``block -> (lines, [(index, start, end), ...])``: the lines of a JSONL block the
+        acceptor would not pass, judged in one call of the core (verdict only); None where
+        the acceptor needs more than the core's verdict (a decode that can fail, a model)."""
+        one, total = self._judged()
+        if one is None or not total or self._source.adapter is not None:
+            return None
+        return one._program.refused_lines
 
     def _acceptor(self) -> Any:
         """``raw -> True | explain``: ``True`` when ``parse(raw)`` would succeed (the CLI's
@@ -261,8 +305,8 @@ class Compiled:
         exact compile, nothing to decode, no model) the core's verdict-only mode answers,
         building no value."""
         if self._accepts is None:
-            one = self._judge_validator()
-            plain = one is not None and _total(self._codec) and self._source.adapter is None
+            one, total = self._judged()
+            plain = one is not None and total and self._source.adapter is None
             judge = one.is_valid_json if plain else None
             parse = self.parse
 
@@ -345,15 +389,7 @@ class Compiled:
             if self._codec.identity and self._residual_validator() is None:
                 vj = wire_v.validate_json
             else:
-                check_json, failed, checked = (wire_v.check_json_errors, self._wire_failed,
-                                               self._checked_fn())
-
-                def two_steps(raw: bytes | bytearray | memoryview | str) -> Any:
-                    value, errors = check_json(raw)
-                    if errors is not None:
-                        raise failed(value, errors)
-                    return checked(value)
-                vj = two_steps
+                two_steps = vj = self._two_steps()
                 one = self._judge_validator()
                 if one is not None:  # one pass decides; the two steps explain a refusal
                     judge, decode = one.validate_json, self._fast_decode

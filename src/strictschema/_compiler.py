@@ -286,6 +286,15 @@ def anchored(pattern: str, json_safe: bool = False, capture: bool = False) -> st
     return ("^" + ("" if start else fill) + f"{group}{core})" + ("" if end else fill) + "$")
 
 
+def _null_pair(w: dict) -> bool:
+    """``w`` is one type or schema plus null (what ``without_null`` takes apart)."""
+    t = w.get("type")
+    if isinstance(t, list):
+        return len(t) == 2 and "null" in t
+    branches = w.get("anyOf")
+    return isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches
+
+
 def _own_description(s: Any) -> str | None:
     d = s.get("description") if isinstance(s, dict) else None
     return d if isinstance(d, str) else None
@@ -347,6 +356,7 @@ class _Compiler:
         self.union_cap: int | None = None  # unions past this many are sent as JSON text
         self.unions_kept = 0
         self._unions: set[int] = set()
+        self._loses_null = False  # the next node is an optional property's: its null goes
         self.pin_optional = False  # an object with no required property sends its first
         self.text_depth: int | None = None  # structured values this deep go as JSON text
         self.deepest = 0
@@ -764,6 +774,7 @@ class _Compiler:
     # -- nodes -------------------------------------------------------------------------
     def node(self, s: Any, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
         self.deepest = max(self.deepest, depth)
+        loses_null, self._loses_null = self._loses_null, False
         w, c = self.node_body(s, loc, res, depth)
         if self.text_depth is not None and 0 < self.text_depth <= depth and (
                 "$ref" in w or "anyOf" in w or w.get("type") in ("object", "array")):
@@ -773,7 +784,8 @@ class _Compiler:
                 f"expression, and it would exceed {self.profile.regex_budget:,} characters "
                 f"with this value shaped {self.text_depth} levels down")
         if self.union_cap is not None and id(w) not in self._unions and (
-                len(w.get("anyOf") or ()) > 1 or isinstance(w.get("type"), list)):
+                len(w.get("anyOf") or ()) > 1 or isinstance(w.get("type"), list)) and not (
+                loses_null and _null_pair(w)):
             if self.unions_kept >= self.union_cap:
                 return self.as_json_text(
                     w, loc, "union_as_json_text",
@@ -1638,6 +1650,10 @@ class _Compiler:
             if name in required:
                 w, c = self.node(sub, ploc, res, depth + 1)
             else:
+                # Profile.max_unions: an optional property kept optional loses its null, so
+                # a union that is only that null is not counted
+                self._loses_null = self.strip_optional_null and name != pinned and \
+                    not self.profile.all_required and self.optional_kept < self.optional_cap
                 compiled = self.optional_node(sub, ploc, res, depth + 1)
                 if compiled is None:
                     self.info(ploc, "property_never_allowed",
@@ -1871,7 +1887,9 @@ class _Compiler:
                 if wire_kw in self.profile.keywords and (cap is None or s[src_kw] <= cap):
                     wire[wire_kw] = s[src_kw]
                 else:
-                    self.lose(loc, src_kw, s[src_kw], notes)
+                    self.lose(loc, src_kw, s[src_kw], notes, "" if wire_kw not in
+                              self.profile.keywords else f"profile {self.profile.name} "
+                              f"accepts {wire_kw} (from {src_kw}) up to {cap}")
         self.info(loc, "map_as_entries",
                   "free-form object (additionalProperties) sent as an array of {key, value} "
                   "entries; decoded back to an object (A4.1)")
@@ -1914,7 +1932,8 @@ class _Compiler:
                 if kw in self.profile.keywords and (cap is None or s[kw] <= cap):
                     wire[kw] = s[kw]
                 else:
-                    self.lose(loc, kw, s[kw], notes)
+                    self.lose(loc, kw, s[kw], notes, "" if kw not in self.profile.keywords
+                              else f"profile {self.profile.name} accepts {kw} up to {cap}")
         self.leftovers(s, "array", handled, loc, notes)
         return self.describe(wire, notes), C.ArrayCodec(ic) if ic is not C.IDENTITY else ic
 

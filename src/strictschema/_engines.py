@@ -288,6 +288,7 @@ def _llama(text: str) -> Callable[[bytes], bool]:
     token is then allowed."""
     import ctypes
     import os
+    import shutil
     import tempfile
 
     import llama_cpp as ll
@@ -297,11 +298,13 @@ def _llama(text: str) -> Callable[[bytes], bool]:
         quiet = ll.llama_log_callback(lambda level, msg, data: None)
         ll.llama_log_set(quiet, ctypes.c_void_p())
         ll.llama_backend_init()
-        path = os.path.join(tempfile.mkdtemp(prefix="strictschema-"), "bytes.gguf")
+        folder = tempfile.mkdtemp(prefix="strictschema-")
+        path = os.path.join(folder, "bytes.gguf")
         _gguf_vocab(path)
         params = ll.llama_model_default_params()
         params.vocab_only = True
         model = ll.llama_model_load_from_file(path.encode(), params)
+        shutil.rmtree(folder, ignore_errors=True)  # read whole: the file is not needed again
         if not model:
             raise _EngineError("llama.cpp could not load the byte vocabulary")
         _CACHE["llama"] = (quiet, model, ll.llama_model_get_vocab(model))

@@ -25,15 +25,21 @@ below it would then apply in every place, so each node the placement passes thro
 be reached only by edges the placement walked, and each with the same residual: otherwise
 there is no judge.
 
-Anything else (maps, JSON text, unions the codec resolves by value, other keywords beside
-``properties``) gives no judge: the two-step route stays. The result is exact or absent.
+Anything else (a residual under a map, JSON text, unions the codec resolves by value, other
+keywords beside ``properties``) gives no judge: the two-step route stays. The result is
+exact or absent.
+
+A map's decode fails where two entries share a key. The judge says so too: each wire array
+of map entries gets ``uniqueBy: "key"``, a keyword of strictschema's own core (no schema
+can write it), so the judge's verdict is the whole route's where decoding cannot fail
+otherwise.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ._codec import IDENTITY, ArrayCodec, Codec, ObjectCodec, RefCodec, WrapCodec
+from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, RefCodec, WrapCodec
 from ._model import SchemaModel
 
 __all__ = ["judge_model"]
@@ -69,14 +75,18 @@ def _shifted(node: dict[str, Any], off: int, res_off: int) -> dict[str, Any]:
 
 
 class _Placer:
-    def __init__(self, wire: SchemaModel, residual: SchemaModel) -> None:
+    def __init__(self, wire: SchemaModel, residual: SchemaModel | None) -> None:
         self.nodes: list[dict[str, Any]] = [dict(n) for n in wire.nodes]
         off, res_off = len(self.nodes), len(wire.resources)
-        self.nodes += [_shifted(n, off, res_off) for n in residual.nodes]
-        self.resources = list(wire.resources) + [
-            {**r, "dynamic": {k: v + off for k, v in r.get("dynamic", {}).items()}}
-            for r in residual.resources]
-        self.root_r = residual.root + off
+        self.resources = list(wire.resources)
+        self.root_r: int | None = None
+        if residual is not None:
+            self.nodes += [_shifted(n, off, res_off) for n in residual.nodes]
+            self.resources += [
+                {**r, "dynamic": {k: v + off for k, v in r.get("dynamic", {}).items()}}
+                for r in residual.resources]
+            self.root_r = residual.root + off
+        self.marked: set[tuple[int, int]] = set()
         self.wire_count = off
         self.placed: dict[int, tuple[int, int]] = {}
         self.null: int | None = None
@@ -206,7 +216,7 @@ class _Placer:
             if not keys <= {"items", "minItems", "maxItems"}:
                 raise _Bail
             wa = self.target(w)
-            lengths = {k: rn[k] for k in ("minItems", "maxItems") if k in rn}
+            lengths: dict[str, Any] = {k: rn[k] for k in ("minItems", "maxItems") if k in rn}
             if lengths:
                 self.join(wa, self.new({"path": [], **lengths}))
             if "items" in rn:
@@ -216,6 +226,34 @@ class _Placer:
                 self.place(self.edge(wa, "items", items), rn["items"], codec.items)
             return
         raise _Bail  # maps, JSON text, unions resolved by value, tuples
+
+    def mark_maps(self, w: int, codec: Codec) -> None:
+        """``uniqueBy: "key"`` on every wire array of map entries below ``w``."""
+        for _ in range(64):
+            if not isinstance(codec, RefCodec):
+                break
+            codec = codec.table[codec.name]
+        if (w, id(codec)) in self.marked or codec is IDENTITY:
+            return
+        self.marked.add((w, id(codec)))
+        walked, passed = set(self.walked), set(self.passed)  # marking is not placing
+        try:
+            t = self.target(w)
+            if isinstance(codec, WrapCodec):
+                self.mark_maps(self.prop(t, codec.key), codec.inner)
+            elif isinstance(codec, ObjectCodec):
+                for spec in codec.props:
+                    self.mark_maps(self.prop(t, spec.wire_name), spec.codec)
+            elif isinstance(codec, ArrayCodec) and isinstance(self.nodes[t].get("items"), int):
+                self.mark_maps(self.nodes[t]["items"], codec.items)
+            elif isinstance(codec, MapCodec):
+                if not codec.last_wins:
+                    self.nodes[t]["uniqueBy"] = "key"
+                entry = self.nodes[t].get("items")
+                if isinstance(entry, int):
+                    self.mark_maps(self.prop(self.target(entry), "value"), codec.value)
+        finally:
+            self.walked, self.passed = walked, passed
 
     def prop(self, w: int, name: str) -> int:
         for k, i in self.nodes[w].get("properties", []):
@@ -240,14 +278,23 @@ def _resolved(codec: Codec) -> Codec:
     raise _Bail
 
 
-def judge_model(wire: SchemaModel, residual: SchemaModel, codec: Codec) -> SchemaModel | None:
-    """The wire model with the residual placed on it (module docstring), or None."""
+def judge_model(wire: SchemaModel, residual: SchemaModel | None,
+                codec: Codec) -> tuple[SchemaModel, bool] | None:
+    """The wire model with the residual (if any) placed on it (module docstring), and
+    whether every map's entries got marked; None when the residual cannot be placed."""
     try:
         p = _Placer(wire, residual)
-        p.place(wire.root, p.root_r, codec)
+        if p.root_r is not None:
+            p.place(wire.root, p.root_r, codec)
+        if not p.sound(wire.root):
+            return None
     except (_Bail, RecursionError):
         return None
-    if not p.sound(wire.root):
-        return None
+    nodes = list(p.nodes)
+    try:
+        p.mark_maps(wire.root, codec)
+        marked = True
+    except (_Bail, RecursionError):
+        p.nodes, marked = nodes, False  # maps unmarked: their decode stays a step of its own
     return SchemaModel(nodes=tuple(p.nodes), root=wire.root, resources=tuple(p.resources),
-                       index={})
+                       index={}), marked
