@@ -323,11 +323,25 @@ def test_bytes_split_inside_utf8_sequences() -> None:
     assert (info.value.position, info.value.json_path) == (2, "$[0]")
 
 
-@pytest.mark.xfail(strict=True, reason="core: push mode refuses invalid UTF-8 in a string only "
-                                       "when the string closes, not at the byte")
 def test_invalid_utf8_fails_at_the_byte() -> None:
     with pytest.raises(DecodeError, match="UTF-8"):
         push(True).feed(b'["\xff')
+    # a sequence cut by the chunk's end waits for its next byte, and fails at a wrong one
+    for good, bad in [(b"\xc3", b"("), (b"\xe2\x82", b"\xc3"), (b"\xf0\x9f", b"\x98\xc3"),
+                      (b"\xed", b"\xa0\x80"), (b"\xf0", b"\x8f")]:
+        v = push(True)
+        v.feed(b'{"k": "ab' + good)
+        with pytest.raises(DecodeError, match="UTF-8") as info:
+            v.feed(bad)
+        assert (info.value.position, info.value.json_path) == (9, "$.k")
+    # a str chunk cannot finish a sequence a bytes chunk left open
+    v = push(True)
+    v.feed(b'["\xc3')
+    with pytest.raises(DecodeError, match="UTF-8"):
+        v.feed("\u00a9")
+    # nor can the string end inside one (a key's included)
+    with pytest.raises(DecodeError, match="UTF-8"):
+        push(True).feed(b'{"\xe2\x82"')
 
 
 @pytest.mark.parametrize(("text", "keyword"), [
@@ -531,3 +545,83 @@ def test_a_value_after_an_empty_array_is_checked_early(text: str) -> None:
         "type": "object", "properties": {"id": {"type": "integer"}}}}}
     with pytest.raises(ValidationError):
         push(schema).feed(text)
+
+
+def test_duplicate_keys_among_many_and_long_keys() -> None:
+    # past 16 keys the object's keys are hashed; keys longer than 8 bytes share a head
+    keys = [f"property_{i:03d}" for i in range(40)]
+    text = "{" + ", ".join(f'"{k}": {i}' for i, k in enumerate(keys))
+    v = push(True)
+    v.feed(text)
+    v.feed("}")
+    assert v.finish() == {k: i for i, k in enumerate(keys)}
+    for dup in (keys[0], keys[20], keys[39]):
+        v = push(True)
+        v.feed(text)
+        with pytest.raises(DecodeError, match="duplicate key") as info:
+            v.feed(f', "{dup}": 0')
+        assert info.value.position == len(text) + 2
+    with pytest.raises(DecodeError, match="duplicate key"):
+        push(True).feed('{"abcdefgh": 1, "abcdefgh": 2')
+    for dup in ('"ab"', '"\\u0061bcdefghi"'):  # escaped keys are compared decoded
+        v = push(True)
+        v.feed('{"abcdefgh": 1, "abcdefghi": 2, "abcdefgi": 3, "a\\u0062": 4')
+        with pytest.raises(DecodeError, match="duplicate key"):
+            v.feed(f", {dup}: 5")
+
+
+BOUNDS = {"type": "object", "properties": {
+    "i": {"type": "integer", "minimum": -3, "exclusiveMaximum": 1000},
+    "x": {"type": "number", "minimum": 0.1, "maximum": 2.5},
+    "y": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1e16},
+    "z": {"anyOf": [{"type": "integer", "multipleOf": 3}, {"type": "null"}]}}}
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=st.sampled_from(["i", "x", "y", "z"]),
+       num=st.one_of(st.integers(-10, 2000), st.integers(-10**20, 10**20),
+                     st.decimals(-10, 10, places=20, allow_nan=False, allow_infinity=False),
+                     st.sampled_from(["0.1", "0.09999999999999999999", "0.1000000000000000001",
+                                      "2.5", "2.50000000000000001", "0", "0.0", "-0.0", "999",
+                                      "1000", "1000.0", "-3", "-3.0000000001", "1e16", "3",
+                                      "9999999999999999.5", "6.0", "0.00000"])))
+def test_scalars_judged_on_their_bytes_agree_with_the_judge(key: str, num: Any) -> None:
+    text = f'{{"{key}": {num}}}'
+    judge = Validator(BOUNDS)
+    v = push(BOUNDS)
+    try:
+        v.feed(text)
+        v.finish()
+        pushed = True
+    except ValidationError:
+        pushed = False
+    assert pushed == judge.is_valid_json(text), text
+
+
+def test_str_chunks_of_every_width() -> None:
+    value = {"a": "caf\u00e9 \u00ff", "b": "\u0100\u03a9\u4e2d", "c": "\U0001f600 x", "d": "plain"}
+    text = json.dumps(value, ensure_ascii=False)
+    for size in (1, 2, 3, 7, 64):
+        v = push(True)
+        for i in range(0, len(text), size):
+            v.feed(text[i:i + size])
+        assert v.finish() == value
+        assert v.pos == len(text)
+
+    class Text(str):
+        pass
+
+    v = push(True)
+    v.feed(Text(text))
+    assert v.finish() == value
+
+
+def test_a_lone_surrogate_in_a_str_chunk_is_a_decode_error() -> None:
+    v = push(True)
+    v.feed('["ok", "a')
+    with pytest.raises(DecodeError, match="lone surrogate") as info:
+        v.feed("b\ud800c")
+    assert (info.value.position, info.value.json_path) == (10, "$[1]")
+    # what comes before it is read first
+    with pytest.raises(DecodeError, match="expected a JSON value"):
+        push(True).feed("[x\ud800]")

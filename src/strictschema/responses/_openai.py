@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import _core
 from .._errors import DecodeError, ValidationError
-from .._validate._validator import PushValidator
+from .._validate._validator import PushValidator, _failed
 from ._common import (
     IncompleteOutput,
     NoStructuredOutput,
@@ -171,13 +172,24 @@ def parse_tool_calls(response: Any, tools: Mapping[str, Compiled]) -> tuple[Tool
 class _Text:
     """The text of one message (its output_text parts in order), checked as it grows."""
 
-    __slots__ = ("chunks", "error", "refusal", "validator")
+    __slots__ = ("chunks", "error", "feed", "refusal", "validator")
 
     def __init__(self, validator: PushValidator | None) -> None:
         self.chunks: list[str] = []
         self.validator = validator
         self.refusal: list[str] | None = None
         self.error: BaseException | None = None
+        # the core's own feed, called once per delta (None: not checked, or failed already)
+        self.feed: Any = validator._push.feed if validator is not None else None
+
+    def failed(self, exc: BaseException) -> Exception:
+        """The strictschema exception for what the core raised on a delta; a verdict on the
+        text ends its checking."""
+        err = _failed(exc)
+        if isinstance(err, (ValidationError, DecodeError)):
+            self.error = err
+            self.feed = None
+        return err
 
     def text(self) -> str:
         if len(self.chunks) > 1:
@@ -242,6 +254,26 @@ class Stream:
     # -- feeding -----------------------------------------------------------------------
     def feed(self, event: Any) -> bool:
         """Apply one event; False when it was a replay (ignored)."""
+        if type(event) is dict:
+            # the common case in few steps: the next text delta of a message already seen
+            try:
+                seq = event["sequence_number"]
+                t = (self._texts[event["output_index"]]
+                     if event["type"] == "response.output_text.delta" and seq.__class__ is int
+                     and seq == self.cursor + 1 and self._final is None else None)  # type: ignore[operator]
+                delta = event["delta"]
+            except (KeyError, TypeError):  # something missing, or no cursor yet
+                t = None
+            if t is not None and delta.__class__ is str:
+                self.cursor = seq
+                t.chunks.append(delta)
+                check = t.feed
+                if check is not None:
+                    try:
+                        check(delta)
+                    except _core.Failure as exc:
+                        raise t.failed(exc) from None
+                return True
         etype = _get(event, "type")
         seq = _get(event, "sequence_number")
         if isinstance(seq, int) and not isinstance(seq, bool):
@@ -380,14 +412,12 @@ class Stream:
         self._check(t, delta)
 
     def _check(self, t: _Text, delta: str) -> None:
-        v = t.validator
-        if v is None or t.error is not None:
+        if t.feed is None:
             return
         try:
-            v.feed(delta)
-        except (ValidationError, DecodeError) as exc:
-            t.error = exc
-            raise
+            t.feed(delta)
+        except _core.Failure as exc:
+            raise t.failed(exc) from None
 
     # -- reading -----------------------------------------------------------------------
     def _answer_text(self) -> _Text | None:
