@@ -216,3 +216,25 @@ def test_cli_compile_formats(tmp_path: Path) -> None:
                            capture_output=True, text=True, timeout=120)
         assert r.returncode == 0, r.stderr
         assert key in json.loads(r.stdout)
+
+
+def test_llguidance_writes_zero_of_a_bounded_number_without_its_sign() -> None:
+    """llguidance's range grammar for a bounded number has no ``-0.0``: drawn ``-0.0`` is
+    written ``0.0`` (the same JSON number), which the engine accepts; an unbounded number
+    keeps its sign."""
+    _engine("llguidance")
+    from strictschema._compile._profiles import get_profile
+    from strictschema._fuzz._engines import engine_matcher
+
+    g = get_profile("llguidance").grammar
+    assert g.negative_zero == "unbounded"
+    wire = {"type": "object", "properties": {"x": {"type": "number", "minimum": -90}},
+            "required": ["x"], "additionalProperties": False}
+    accepts = engine_matcher(get_profile("llguidance"), wire)
+    assert not accepts(b'{"x":-0.0}') and accepts(b'{"x":0.0}')
+    text = engine_text({"x": -0.0}, wire, g)
+    assert text == '{"x":0.0}' and accepts(text.encode())
+    free = {"type": "object", "properties": {"x": {"type": "number"}}, "required": ["x"],
+            "additionalProperties": False}
+    assert engine_text({"x": -0.0}, free, g) == '{"x":-0.0}'
+    assert engine_matcher(get_profile("llguidance"), free)(b'{"x":-0.0}')

@@ -75,6 +75,10 @@ class Grammar:
     number_digits: tuple[int, int] | None = None
     """(integer part, fraction part): the most digits the engine writes on either side of
     the point, for every number."""
+    negative_zero: str = "any"
+    """``any``: zero may be written ``-0.0``; ``unbounded``: only numbers without
+    minimum/maximum (a range grammar has no minus sign at zero: ``-0.0`` is written
+    ``0.0``, the same JSON number)."""
     bounded_fraction_digits: int | None = None
     """A number with minimum/maximum has at most this many digits after the point."""
     formats: tuple[tuple[str, str], ...] = ()
@@ -283,6 +287,7 @@ PROFILES: dict[str, Profile] = {
             pattern_features=frozenset({"lookaround", "backreference"}),
             grammar=Grammar(key_order="schema", u_escapes="control",
                             raw_forbidden=((0x7F, 0x7F),), exponent="unbounded",
+                            negative_zero="unbounded",
                             formats=(_URI, ("ipv6", r"[0-9A-Fa-f:]*"))),
             engine="llguidance",
             sdk_shapes=("llguidance",),

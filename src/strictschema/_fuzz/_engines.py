@@ -147,6 +147,8 @@ class _Writer:
     def number(self, x: float, bounded: bool) -> str:
         if not math.isfinite(x):
             raise Unproducible("not a JSON number")
+        if x == 0 and bounded and self.g.negative_zero == "unbounded":
+            x = 0.0  # -0.0 is the same JSON number; the engine writes it without the sign
         text = repr(x)
         if "e" in text:  # 1e-05 -> 1e-5: an exponent without leading zeros (llama.cpp's)
             mantissa, exp = text.split("e")
