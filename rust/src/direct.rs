@@ -21,7 +21,7 @@ use pyo3::types::PyString;
 use crate::parse::{self, Doc, Parser, Span, Tok, MAX_DEPTH};
 use crate::program::*;
 use crate::validate::Val;
-use crate::{build, key_str, new_str, _PyDict_NewPresized, _PyDict_SetItem_KnownHash};
+use crate::{build, key_str, new_str, scalar, _PyDict_NewPresized, _PyDict_SetItem_KnownHash};
 
 /// The walk did not settle the text: run the tape judge.
 pub struct Stop;
@@ -376,25 +376,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                     None => new_str(self.doc.bytes(sp), sp.ascii()),
                 },
-                Tok::Str(sp) => new_str(self.doc.bytes(sp), sp.ascii()),
-                Tok::Null => {
-                    let o = ffi::Py_None();
-                    ffi::Py_IncRef(o);
-                    o
-                }
-                Tok::Bool(b) => {
-                    let o = if b { ffi::Py_True() } else { ffi::Py_False() };
-                    ffi::Py_IncRef(o);
-                    o
-                }
-                Tok::Int(i) => ffi::PyLong_FromLongLong(i),
-                Tok::Float(f, _) => ffi::PyFloat_FromDouble(f),
-                Tok::Big(sp) => {
-                    let mut text = self.src[sp.s as usize..(sp.s + sp.l) as usize].to_vec();
-                    text.push(0);
-                    ffi::PyLong_FromString(text.as_ptr() as *const _, std::ptr::null_mut(), 10)
-                }
-                _ => return Err(Stop),
+                tok => scalar(&self.doc, tok),
             })
         }
     }

@@ -192,24 +192,6 @@ thread_local! {
 /// validation recorded in `ids`, or by a lookup in `by_name`).
 pub(crate) unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_name: &FxMap<Box<[u8]>, u32>, ids: Option<&[u32]>) -> *mut ffi::PyObject {
     match d.toks[t] {
-        Tok::Null | Tok::Other => {
-            let none = ffi::Py_None();
-            ffi::Py_IncRef(none);
-            none
-        }
-        Tok::Bool(b) => {
-            let o = if b { ffi::Py_True() } else { ffi::Py_False() };
-            ffi::Py_IncRef(o);
-            o
-        }
-        Tok::Int(i) => ffi::PyLong_FromLongLong(i),
-        Tok::Float(f, _) => ffi::PyFloat_FromDouble(f),
-        Tok::Big(sp) => {
-            let mut text = d.bytes(sp).to_vec();
-            text.push(0);
-            ffi::PyLong_FromString(text.as_ptr() as *const _, std::ptr::null_mut(), 10)
-        }
-        Tok::Str(sp) => new_str(d.bytes(sp), sp.ascii()),
         Tok::Arr(n, _) => {
             let list = ffi::PyList_New(n as ffi::Py_ssize_t);
             let mut i = t + 1;
@@ -245,6 +227,27 @@ pub(crate) unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_nam
             }
             dict
         }
+        tok => scalar(d, tok),
+    }
+}
+
+/// The Python value of a scalar token (None for a container).
+pub(crate) unsafe fn scalar(d: &Doc<'_>, tok: Tok) -> *mut ffi::PyObject {
+    let own = |o: *mut ffi::PyObject| {
+        ffi::Py_IncRef(o);
+        o
+    };
+    match tok {
+        Tok::Bool(b) => own(if b { ffi::Py_True() } else { ffi::Py_False() }),
+        Tok::Int(i) => ffi::PyLong_FromLongLong(i),
+        Tok::Float(f, _) => ffi::PyFloat_FromDouble(f),
+        Tok::Big(sp) => {
+            let mut text = d.bytes(sp).to_vec();
+            text.push(0);
+            ffi::PyLong_FromString(text.as_ptr() as *const _, std::ptr::null_mut(), 10)
+        }
+        Tok::Str(sp) => new_str(d.bytes(sp), sp.ascii()),
+        Tok::Null | Tok::Other | Tok::Arr(..) | Tok::Obj(..) => own(ffi::Py_None()),
     }
 }
 
