@@ -353,7 +353,7 @@ class Compiled:
         places = {(e.location, e.keyword) for e in errors}
         residual = self._residual_validator()
         try:
-            data = self._codec.decode(value) if residual is not None else None
+            data = self._fast_decode(value) if residual is not None else None
         except Exception:  # noqa: BLE001 - not decodable: the wire errors say why
             residual = None
         if residual is not None:
