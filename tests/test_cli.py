@@ -476,6 +476,28 @@ def test_validate_blank_line_is_an_output_and_a_finding(tmp_path: Path, jobs: st
                                 "(2 not JSON)")
 
 
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
+def test_validate_blocks_keep_line_numbers(tmp_path: Path, ending: bytes) -> None:
+    """Blocks read into one reused buffer: a line longer than a block, CRLF endings and a
+    last line without a newline keep every output and its line number."""
+    good = json.dumps({"city": "Oslo", "celsius": 1, "conditions": "snow"}).encode()
+    long_bad = json.dumps({"city": "x" * 9000, "celsius": "warm", "conditions": "sun"}).encode()
+    lines = [good] * 300
+    lines[10] = long_bad
+    lines[150] = b'{"city": "Oslo"'
+    lines[299] = long_bad
+    f = tmp_path / "outputs.jsonl"
+    f.write_bytes(b"\r\n".join(lines) + ending if ending == b"\r\n"
+                  else b"\n".join(lines) + ending)
+    r = strictschema("validate", "--schema", str(DATA / "strict_clean.json"), "-j", "1",
+                     str(f), "-o", "json", env={"STRICTSCHEMA_CHUNK_BYTES": "2000"})
+    assert r.returncode == 1, r.stderr
+    report = json.loads(r.stdout)
+    assert report["summary"]["outputs"] == 300
+    assert report["summary"]["valid"] == 297
+    assert sorted({p["line"] for p in report["findings"]}) == [11, 151, 300]
+
+
 def test_validate_all_good_exits_0() -> None:
     r = strictschema("validate", "--schema", "strict_clean.json", "weather_good.jsonl",
                      "weather_pretty.json")

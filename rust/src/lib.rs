@@ -547,8 +547,14 @@ impl Program {
     /// and, for each line that is not a valid output (not JSON, invalid, or a pattern search
     /// that gave up), (its index, start, end) in the block, the newline left out. The
     /// verdict-only route over a whole block in one call (the CLI's JSONL loop).
-    fn refused_lines(&self, block: &Bound<'_, PyBytes>) -> (usize, Vec<(usize, usize, usize)>) {
-        let data = block.as_bytes();
+    fn refused_lines(&self, block: &Bound<'_, PyAny>) -> PyResult<(usize, Vec<(usize, usize, usize)>)> {
+        // bytes, or any contiguous buffer (the CLI reads into one bytearray, no copy)
+        let buf = pyo3::buffer::PyBuffer::<u8>::get(block)?;
+        if !buf.is_c_contiguous() {
+            return Err(PyTypeError::new_err("a contiguous buffer of bytes is needed"));
+        }
+        // SAFETY: the buffer is held (and the GIL) for the whole call
+        let data = unsafe { std::slice::from_raw_parts(buf.buf_ptr() as *const u8, buf.len_bytes()) };
         let root = self.prog.root;
         let mut bad = Vec::new();
         let (mut start, mut n) = (0usize, 0usize);
@@ -561,7 +567,7 @@ impl Program {
             n += 1;
             start = end + 1;
         }
-        (n, bad)
+        Ok((n, bad))
     }
 
     /// A push-mode run of this program (see `push.rs`).

@@ -216,18 +216,52 @@ def check_lines(lines: list[bytes], mode: str,
     return len(lines), outputs, valid, bad
 
 
-def check_block(data: bytes, mode: str) -> tuple[int, int, int, list]:
-    """Validate a block of whole JSONL lines, as ``check_lines``. Outputs go to the core in
-    one call (verdict only) where that is the whole verdict; only the lines it refuses are
-    split off and explained."""
+def _blocks(f: IO[bytes], head: bytes) -> Any:
+    """Blocks of whole lines, about ``CHUNK_BYTES`` each, read into one buffer that is used
+    again for the next block (a view of it: valid until then). A line longer than the buffer
+    comes as a block of its own."""
+    buf = bytearray(max(CHUNK_BYTES, len(head)) + CHUNK_BYTES)
+    buf[:len(head)] = head
+    filled, eof = len(head), False
+    while True:
+        view = memoryview(buf)
+        while not eof and filled < len(buf):
+            n = f.readinto(view[filled:])  # type: ignore[attr-defined]
+            if not n:
+                eof = True
+            else:
+                filled += n
+        if filled == 0:
+            view.release()
+            return
+        cut = filled if eof else buf.rfind(b"\n", 0, filled) + 1
+        if cut == 0:  # one line longer than the buffer
+            block = bytes(view[:filled]) + f.readline()
+            view.release()
+            filled = 0
+            yield block
+            continue
+        block_view = view[:cut]
+        yield block_view
+        block_view.release()
+        view.release()
+        tail = filled - cut
+        buf[:tail] = buf[cut:filled]
+        filled = tail
+
+
+def check_block(data: Any, mode: str) -> tuple[int, int, int, list]:
+    """Validate a block of whole JSONL lines (bytes or a view of them), as
+    ``check_lines``. Outputs go to the core in one call (verdict only) where that is the
+    whole verdict; only the lines it refuses are split off and explained."""
     batch = _STATE["compiled"]._batch() if mode != "response" else None
     if batch is None:
-        lines = data.split(b"\n")
+        lines = bytes(data).split(b"\n")
         if lines and not lines[-1]:
             lines.pop()
         return check_lines(lines, mode)
     n_lines, refused = batch(data)
-    _, outputs, valid, bad = check_lines([data[s:e] for _, s, e in refused], mode, True)
+    _, outputs, valid, bad = check_lines([bytes(data[s:e]) for _, s, e in refused], mode, True)
     passed = n_lines - len(refused)
     return n_lines, outputs + passed, valid + passed, [(refused[j][0], p) for j, p in bad]
 
@@ -431,14 +465,7 @@ class Run:
 
     def _sequential(self, f: IO[bytes], head: list[bytes], label: str, mode: str) -> None:
         base = 0
-        pending = b"".join(head)
-        while True:
-            data = pending + f.read(CHUNK_BYTES)
-            pending = b""
-            if data and not data.endswith(b"\n"):
-                data += f.readline()  # whole lines only
-            if not data:
-                break
+        for data in _blocks(f, b"".join(head)):
             n_lines, outputs, valid, bad = check_block(data, mode)
             self.tally(outputs, valid)
             for i, problems in bad:
