@@ -82,6 +82,9 @@ SCHEMAS: dict[str, Any] = {
         {"type": "object", "properties": {"amount": {"type": "number"}, "note": {"type": "string"}},
          "required": ["amount"], "additionalProperties": False},
         {"type": "null"}]}},
+    "unique": {"type": "object", "properties": {
+        "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+        "nums": {"type": "array", "items": {"type": "number"}, "uniqueItems": True}}},
     "true": True,
     "false": False,
 }
@@ -170,6 +173,13 @@ CASES: list[tuple[str, str]] = [
     ("closed-keys", '[{"amount": 2, "percent": 5}]'),
     ("closed-keys", '[{"other": 1}]'),
     ("closed-keys", '[{}]'),
+    ("unique", '{"tags": ["a", "b", "\u00e9"], "nums": [1, 2.5]}'),
+    ("unique", '{"tags": ["a", "b", "a"]}'),
+    ("unique", '{"tags": ["a", "\\u0061"]}'),
+    ("unique", '{"tags": ["\u00e9", "\\u00e9"]}'),
+    ("unique", '{"nums": [1, 1.0]}'),
+    ("unique", '{"nums": [1, 2], "tags": []}'),
+    ("unique", '{"tags": ["a", 1]}'),
     ("one-of-overlap", '{"k": "a"}'),
     ("one-of-overlap", '{"k": "b"}'),
     ("one-of-overlap", '{"k": "d"}'),

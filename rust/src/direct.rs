@@ -299,6 +299,14 @@ impl<'p, 'a> Direct<'p, 'a> {
                         shape = Some(n);
                     }
                 }
+                if let Some(s) = shape {
+                    // uniqueItems is compared here for arrays of strings only (their text
+                    // without escapes is their value); other arrays go to the tape
+                    let nd = &self.p.nodes[s as usize];
+                    if nd.unique_items && (!nd.prefix_items.is_empty() || nd.items.map_or(true, |i| self.p.nodes[i as usize].accept != T_STR)) {
+                        return self.tape_all(c);
+                    }
+                }
                 if self.depth + 1 >= MAX_DEPTH {
                     return Err(Stop);
                 }
@@ -487,6 +495,8 @@ impl<'p, 'a> Direct<'p, 'a> {
         let base = self.items.len();
         let mut count: usize = 0;
         let mut keys_seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+        let mut texts_seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+        let unique = shape.is_some_and(|s| p.nodes[s as usize].unique_items);
         self.ws();
         let r: Result<(), Stop> = (|| {
             if self.src.get(self.i) == Some(&b']') {
@@ -505,6 +515,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         _ => return Err(Stop),
                     }
                 }
+                let item_at = self.i;
                 let v = match shape {
                     Some(s) => {
                         let nd = &p.nodes[s as usize];
@@ -518,6 +529,13 @@ impl<'p, 'a> Direct<'p, 'a> {
                 };
                 if self.make {
                     self.items.push(v);
+                }
+                if unique {
+                    // a string item's text (quotes included, no escapes) is its value
+                    let text = &self.src[item_at..self.i];
+                    if text.contains(&b'\\') || !texts_seen.insert(text) {
+                        return Err(Stop);
+                    }
                 }
                 count += 1;
                 self.ws();

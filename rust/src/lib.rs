@@ -559,7 +559,7 @@ impl Program {
         let mut bad = Vec::new();
         let (mut start, mut n) = (0usize, 0usize);
         while start < data.len() {
-            let end = data[start..].iter().position(|&b| b == b'\n').map_or(data.len(), |k| start + k);
+            let end = newline(data, start);
             let src = &data[start..end];
             if !self.verdict_only(src, root) {
                 bad.push((n, start, end));
@@ -634,6 +634,23 @@ impl Program {
     pub(crate) fn collect_pub<'py>(&self, py: Python<'py>, d: &Doc<'_>, node: u32) -> PyResult<Bound<'py, PyList>> {
         self.collect(py, d, node)
     }
+}
+
+/// The index of the first b'\n' at or after `from` (the length when there is none), eight
+/// bytes at a time.
+fn newline(data: &[u8], from: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= data.len() {
+        let w = u64::from_le_bytes(data[i..i + 8].try_into().unwrap()) ^ (LO * b'\n' as u64);
+        let hit = w.wrapping_sub(LO) & !w & HI;
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    data[i..].iter().position(|&b| b == b'\n').map_or(data.len(), |k| i + k)
 }
 
 /// A compiled schema's whole route in one call: the judge's program (wire and residual in

@@ -290,7 +290,6 @@ impl Program {
                     || n.contains.is_some()
                     || n.min_contains.is_some()
                     || n.max_contains.is_some()
-                    || n.unique_items
                     || !n.pattern_properties.is_empty()
                     || n.property_names.is_some()
                     || !n.dependent_required.is_empty()
