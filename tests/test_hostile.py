@@ -393,3 +393,18 @@ def test_a_ref_to_the_draft_04_metaschema_compiles_offline(offline: None) -> Non
 def test_a_ref_to_the_2020_12_metaschema_compiles_offline(offline: None) -> None:
     strictschema.compile({"type": "object", "properties": {"schema": {
         "$ref": METASCHEMAS[1]}}, "required": ["schema"], "additionalProperties": False})
+
+
+def test_in_place_references_that_expand_exponentially_are_refused() -> None:
+    """allOf of two references to the next level, sixty levels deep: 2**60 paths for one
+    value. The schema is refused when loaded, with a typed error naming where; twelve
+    levels (4,096 paths) are judged."""
+    def levels(n: int) -> dict:
+        defs: dict = {f"a{i}": {"allOf": [{"$ref": f"#/$defs/a{i + 1}"}] * 2} for i in range(n)}
+        defs[f"a{n}"] = {"type": "integer"}
+        return {"$ref": "#/$defs/a0", "$defs": defs}
+
+    with pytest.raises(strictschema.SchemaError, match="expand to more than"):
+        strictschema.Validator(levels(60))
+    v = strictschema.Validator(levels(12))
+    assert v.validate_json("5") == 5 and not v.is_valid_json('"x"')

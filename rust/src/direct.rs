@@ -28,38 +28,6 @@ pub struct Stop;
 
 type R = Result<*mut ffi::PyObject, Stop>;
 
-/// at most this many nodes in a conjunction (more: the value goes to the tape)
-const CONJ: usize = 8;
-
-struct Conj {
-    n: [u32; CONJ],
-    len: usize,
-}
-
-impl Conj {
-    #[inline]
-    fn push(&mut self, x: u32) -> Result<(), Tape> {
-        if self.len == CONJ {
-            return Err(Tape::Judge);
-        }
-        self.n[self.len] = x;
-        self.len += 1;
-        Ok(())
-    }
-    #[inline]
-    fn nodes(&self) -> &[u32] {
-        &self.n[..self.len]
-    }
-}
-
-/// Why a node cannot be walked here.
-enum Tape {
-    /// judge the value on a tape
-    Judge,
-    /// no value of this kind passes
-    Fail,
-}
-
 pub struct Direct<'p, 'a> {
     p: &'p Program,
     src: &'a [u8],
@@ -165,52 +133,6 @@ impl<'p, 'a> Direct<'p, 'a> {
         Some((&src[ks..ke], plain(skip(i + 1)).map(|(vs, ve)| &src[vs..ve])))
     }
 
-    /// The nodes a value of kind `kind` must meet for node `n`.
-    fn flatten(&self, n: u32, kind: u8, c: &mut Conj, hops: u32) -> Result<(), Tape> {
-        let nd = &self.p.nodes[n as usize];
-        match nd.dclass {
-            D_ANY => return Ok(()),
-            D_NONE => return Err(Tape::Fail),
-            D_TAPE => return Err(Tape::Judge),
-            _ => {}
-        }
-        if nd.accept & kind == 0 {
-            return Err(Tape::Fail);
-        }
-        if hops > 64 {
-            return Err(Tape::Judge);
-        }
-        if let Some(r) = nd.ref_ {
-            self.flatten(r, kind, c, hops + 1)?;
-        }
-        for &b in &nd.all_of {
-            self.flatten(b, kind, c, hops + 1)?;
-        }
-        for bs in [&nd.any_of, &nd.one_of] {
-            if bs.is_empty() {
-                continue;
-            }
-            let mut only = None;
-            for &b in bs.iter() {
-                if self.p.nodes[b as usize].accept & kind != 0 {
-                    if only.is_some() {
-                        only = self.by_discriminator(nd, kind)?;
-                        break;
-                    }
-                    only = Some(b);
-                }
-            }
-            match only {
-                Some(b) => self.flatten(b, kind, c, hops + 1)?,
-                None => return Err(Tape::Fail),
-            }
-        }
-        if nd.types != 0 || nd.enum_.is_some() || nd.const_.is_some() || nd.has_num || nd.has_str || nd.has_arr || nd.has_obj {
-            c.push(n)?;
-        }
-        Ok(())
-    }
-
     /// The branch of a discriminated union the object at `i` can only be (Fail: none):
     /// by a required property's value, or by a key only one closed branch has.
     fn by_discriminator(&self, nd: &Node, kind: u8) -> Result<Option<u32>, Tape> {
@@ -249,14 +171,20 @@ impl<'p, 'a> Direct<'p, 'a> {
             }
             return self.meet(&[n], kind);
         }
-        let mut c = Conj { n: [0; CONJ], len: 0 };
-        match self.flatten(n, kind, &mut c, 0) {
-            Ok(()) => {
-                let c = c;
-                self.meet(c.nodes(), kind)
+        let p = self.p;
+        match &p.flat[n as usize][kind_index(kind)] {
+            Flat::Conj(c) => self.meet(c, kind),
+            Flat::Fail => Err(Stop),
+            Flat::Judge => self.tape(Some(n)),
+            Flat::Dynamic => {
+                // a discriminated union on the way: its branch depends on this object
+                let mut c = Conj::default();
+                match p.flatten(n, kind, &mut c, 0, &mut |nd, k| self.by_discriminator(nd, k)) {
+                    Ok(()) => self.meet(c.nodes(), kind),
+                    Err(Tape::Fail) => Err(Stop),
+                    Err(Tape::Judge) => self.tape(Some(n)),
+                }
             }
-            Err(Tape::Fail) => Err(Stop),
-            Err(Tape::Judge) => self.tape(Some(n)),
         }
     }
 

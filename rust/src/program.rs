@@ -197,8 +197,73 @@ pub struct Resource {
     pub dynamic: HashMap<String, u32>,
 }
 
+/// At most this many nodes in a conjunction (more: the value goes to the tape).
+pub const CONJ: usize = 8;
+
+/// The nodes one value must meet (`$ref` and `allOf` followed, unions resolved).
+#[derive(Default)]
+pub struct Conj {
+    n: [u32; CONJ],
+    len: usize,
+    /// nodes visited to build it: past `VISITS` the value goes to the tape (a schema of
+    /// allOf/$ref diamonds would otherwise be walked exponentially often)
+    visits: u32,
+}
+
+const VISITS: u32 = 256;
+
+impl Conj {
+    #[inline]
+    fn push(&mut self, x: u32) -> Result<(), Tape> {
+        if self.len == CONJ {
+            return Err(Tape::Judge);
+        }
+        self.n[self.len] = x;
+        self.len += 1;
+        Ok(())
+    }
+    #[inline]
+    pub fn nodes(&self) -> &[u32] {
+        &self.n[..self.len]
+    }
+}
+
+/// Why a node cannot be walked in one pass.
+pub enum Tape {
+    /// judge the value on a tape
+    Judge,
+    /// no value of this kind passes
+    Fail,
+}
+
+/// What a node asks of a value of one kind, worked out when the program is built.
+pub enum Flat {
+    Conj(Box<[u32]>),
+    Fail,
+    Judge,
+    /// a discriminated union on the way: worked out on each object
+    Dynamic,
+}
+
+/// The index of a kind (its bits as `direct.rs` reads them from the first byte) in
+/// `Program::flat`.
+#[inline]
+pub fn kind_index(kind: u8) -> usize {
+    match kind {
+        T_NULL => 0,
+        T_BOOL => 1,
+        T_STR => 3,
+        T_ARR => 4,
+        T_OBJ => 5,
+        _ => 2,
+    }
+}
+const KINDS: [u8; 6] = [T_NULL, T_BOOL, T_INT | T_NUM, T_STR, T_ARR, T_OBJ];
+
 pub struct Program {
     pub nodes: Vec<Node>,
+    /// per node and kind (`kind_index`): the conjunction a value of that kind meets
+    pub flat: Vec<[Flat; 6]>,
     pub root: u32,
     pub resources: Vec<Resource>,
     pub patterns: Vec<Pattern>,
@@ -239,7 +304,7 @@ impl Program {
         let root = m.get("root").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
         let empty = Vec::new();
         let nodes_v = m.get("nodes").and_then(|v| v.as_arr()).unwrap_or(&empty);
-        let mut prog = Program { nodes: Vec::with_capacity(nodes_v.len()), root, resources: Vec::new(), patterns: Vec::new(), dynamic: false, names: Vec::new() };
+        let mut prog = Program { nodes: Vec::with_capacity(nodes_v.len()), flat: Vec::new(), root, resources: Vec::new(), patterns: Vec::new(), dynamic: false, names: Vec::new() };
         let mut pattern_ids: HashMap<String, usize> = HashMap::new();
         let count = nodes_v.len() as u64;
         for nv in nodes_v {
@@ -272,8 +337,59 @@ impl Program {
             n.required_idx = n.required.iter().map(|r| n.properties.iter().position(|(k, _, _)| k == r).map_or(u32::MAX, |i| i as u32)).collect();
         }
         prog.names = names;
+        prog.check_expansion()?;
         prog.classify();
         Ok(prog)
+    }
+
+    /// Refuses a schema whose in-place subschemas (`$ref`, `allOf`, `anyOf`, `oneOf`, `not`,
+    /// `if`/`then`/`else`, `dependentSchemas`) reach one node along more than
+    /// `MAX_EXPANSION` paths: a judge that follows each path would take exponential time
+    /// on shapes like `allOf` of two references to the next level, sixty levels deep.
+    fn check_expansion(&self) -> Result<(), ModelError> {
+        const MAX_EXPANSION: u64 = 1_000_000;
+        let n = self.nodes.len();
+        let mut paths: Vec<u64> = vec![0; n];
+        let mut done = vec![false; n];
+        let mut open = vec![false; n];
+        // iterative post-order over in-place edges (the loader refused loops through them;
+        // one met anyway is not followed again)
+        for start in 0..n {
+            if done[start] {
+                continue;
+            }
+            let mut stack: Vec<(usize, bool)> = vec![(start, false)];
+            while let Some((i, children_done)) = stack.pop() {
+                if done[i] {
+                    continue;
+                }
+                let nd = &self.nodes[i];
+                let kids = nd.ref_.iter().chain(&nd.all_of).chain(&nd.any_of).chain(&nd.one_of)
+                    .chain(nd.not.iter()).chain(nd.if_.iter()).chain(nd.then_.iter()).chain(nd.else_.iter())
+                    .chain(nd.dependent_schemas.iter().map(|(_, k)| k))
+                    .chain(nd.dynamic_ref.iter().map(|(_, k)| k));
+                if !children_done {
+                    if open[i] {
+                        continue;
+                    }
+                    open[i] = true;
+                    stack.push((i, true));
+                    for &k in kids {
+                        if !done[k as usize] {
+                            stack.push((k as usize, false));
+                        }
+                    }
+                    continue;
+                }
+                let total = kids.fold(1u64, |acc, &k| acc.saturating_add(paths[k as usize]));
+                if total > MAX_EXPANSION {
+                    return merr(format!("the schema's in-place subschemas ($ref, allOf, anyOf, ...) expand to more than {MAX_EXPANSION} paths for one value"), &nd.path);
+                }
+                paths[i] = total;
+                done[i] = true;
+            }
+        }
+        Ok(())
     }
 
     /// Each node's `dclass` and `accept` (see `direct.rs`).
@@ -329,6 +445,7 @@ impl Program {
         for i in 0..self.nodes.len() {
             self.accept_of(i as u32, &mut state, 0);
         }
+        self.flat_all();
         for i in 0..self.nodes.len() {
             let n = &self.nodes[i];
             let branches = if n.one_of.len() >= 2 { &n.one_of } else { &n.any_of };
@@ -339,6 +456,80 @@ impl Program {
                 self.nodes[i].key_disc = k;
             }
         }
+    }
+
+    /// `flat` for every node (needs `accept`, `disc` and `key_disc`: built last).
+    fn flat_all(&mut self) {
+        let mut flat = Vec::with_capacity(self.nodes.len());
+        for i in 0..self.nodes.len() as u32 {
+            let one = |kind: u8| -> Flat {
+                if self.nodes[i as usize].solo {
+                    return Flat::Judge; // never read: a solo node is met directly
+                }
+                let mut dynamic = false;
+                let mut c = Conj::default();
+                let r = self.flatten(i, kind, &mut c, 0, &mut |_, _| {
+                    dynamic = true;
+                    Err(Tape::Judge)
+                });
+                match r {
+                    _ if dynamic => Flat::Dynamic,
+                    Ok(()) => Flat::Conj(c.nodes().into()),
+                    Err(Tape::Fail) => Flat::Fail,
+                    Err(Tape::Judge) => Flat::Judge,
+                }
+            };
+            flat.push(KINDS.map(one));
+        }
+        self.flat = flat;
+    }
+
+    /// The nodes a value of kind `kind` must meet for node `n`; `disc` picks the branch of
+    /// a union the value's kind leaves open (Judge: it cannot).
+    pub fn flatten(&self, n: u32, kind: u8, c: &mut Conj, hops: u32, disc: &mut dyn FnMut(&Node, u8) -> Result<Option<u32>, Tape>) -> Result<(), Tape> {
+        let nd = &self.nodes[n as usize];
+        match nd.dclass {
+            D_ANY => return Ok(()),
+            D_NONE => return Err(Tape::Fail),
+            D_TAPE => return Err(Tape::Judge),
+            _ => {}
+        }
+        if nd.accept & kind == 0 {
+            return Err(Tape::Fail);
+        }
+        c.visits += 1;
+        if hops > 64 || c.visits > VISITS {
+            return Err(Tape::Judge);
+        }
+        if let Some(r) = nd.ref_ {
+            self.flatten(r, kind, c, hops + 1, disc)?;
+        }
+        for &b in &nd.all_of {
+            self.flatten(b, kind, c, hops + 1, disc)?;
+        }
+        for bs in [&nd.any_of, &nd.one_of] {
+            if bs.is_empty() {
+                continue;
+            }
+            let mut only = None;
+            for &b in bs.iter() {
+                if self.nodes[b as usize].accept & kind != 0 {
+                    if only.is_some() {
+                        only = disc(nd, kind)?;
+                        break;
+                    }
+                    only = Some(b);
+                }
+            }
+            match only {
+                Some(b) => self.flatten(b, kind, c, hops + 1, disc)?,
+                None => return Err(Tape::Fail),
+            }
+        }
+        if nd.types != 0 || nd.enum_.is_some() || nd.const_.is_some() || nd.has_num || nd.has_str || nd.has_arr || nd.has_obj {
+            c.push(n)?;
+        }
+        Ok(())
     }
 
     /// `n` with `$ref`-only hops followed (none past 64 hops)
