@@ -330,6 +330,15 @@ class RefCodec(Codec):
         return f"RefCodec({self.name!r})"
 
 
+def resolved(codec: Codec) -> Codec | None:
+    """``codec`` with its chain of references followed (None past 64 hops)."""
+    for _ in range(64):
+        if not isinstance(codec, RefCodec):
+            return codec
+        codec = codec.table[codec.name]
+    return None
+
+
 def simplify(root: Codec, table: dict[str, Codec]) -> Codec:
     """Collapse every subtree that changes nothing into IDENTITY (in place for the table).
 
@@ -415,11 +424,8 @@ def core_decoder(root: Codec) -> Any:
     steps: list[tuple[Any, ...]] = []
     index: dict[int, int] = {}
 
-    def step(c: Codec) -> int:
-        for _ in range(64):
-            if not isinstance(c, RefCodec):
-                break
-            c = c.table[c.name]
+    def step(ref: Codec) -> int:
+        c = resolved(ref) or ref  # past 64 hops: the reference decodes itself ("py")
         if c.identity:
             c = IDENTITY
         if id(c) in index:

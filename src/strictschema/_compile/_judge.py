@@ -39,8 +39,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, RefCodec, WrapCodec
 from .._schema._model import SchemaModel
+from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec, resolved
 
 __all__ = ["judge_model"]
 
@@ -168,13 +168,8 @@ class _Placer:
             return w
         raise _Bail
 
-    def place(self, w: int, r: int, codec: Codec) -> None:
-        hops = 0
-        while isinstance(codec, RefCodec):
-            codec = codec.table[codec.name]
-            hops += 1
-            if hops > 64:
-                raise _Bail
+    def place(self, w: int, r: int, ref: Codec) -> None:
+        codec = _resolved(ref)
         found = self.asserting(r)
         if found is None:
             return
@@ -227,12 +222,9 @@ class _Placer:
             return
         raise _Bail  # maps, JSON text, unions resolved by value, tuples
 
-    def mark_maps(self, w: int, codec: Codec) -> None:
+    def mark_maps(self, w: int, ref: Codec) -> None:
         """``uniqueBy: "key"`` on every wire array of map entries below ``w``."""
-        for _ in range(64):
-            if not isinstance(codec, RefCodec):
-                break
-            codec = codec.table[codec.name]
+        codec = _resolved(ref)
         if (w, id(codec)) in self.marked or codec is IDENTITY:
             return
         self.marked.add((w, id(codec)))
@@ -271,11 +263,10 @@ class _Placer:
 
 
 def _resolved(codec: Codec) -> Codec:
-    for _ in range(64):
-        if not isinstance(codec, RefCodec):
-            return codec
-        codec = codec.table[codec.name]
-    raise _Bail
+    found = resolved(codec)
+    if found is None:
+        raise _Bail
+    return found
 
 
 def judge_model(wire: SchemaModel, residual: SchemaModel | None,

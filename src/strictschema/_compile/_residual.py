@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, RefCodec, WrapCodec
+from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec, resolved
 from ._merge import json_equal as _json_eq
 
 __all__ = ["residual_schema"]
@@ -156,13 +156,11 @@ class _Residual:
         return [f[kw] for f in facts if kw in f]
 
     # -- the residual of one original-schema node ------------------------------------------
-    def node(self, n: Any, facts: list[dict], codec: Codec, nonnull: bool) -> Any:
-        seen = 0
-        while isinstance(codec, RefCodec):
-            codec = codec.table[codec.name]
-            seen += 1
-            if seen > 64:
-                return n
+    def node(self, n: Any, facts: list[dict], link: Codec, nonnull: bool) -> Any:
+        found = resolved(link)
+        if found is None:
+            return n
+        codec = found
         if not isinstance(n, dict):
             return n  # True, False (or invalid: load_source refused those already)
         if _NOT_KEYWORDS.issuperset(n):
