@@ -365,40 +365,15 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// the rest decoded by the parser.
     #[inline(always)]
     fn string(&mut self) -> Result<Span, Stop> {
-        const LO: u64 = 0x0101_0101_0101_0101;
-        const HI: u64 = 0x8080_8080_8080_8080;
         let src = self.src;
         let start = self.i + 1;
-        let mut i = start;
-        let mut ascii = true;
-        loop {
-            while i + 8 <= src.len() {
-                let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
-                let q = w ^ (LO * b'"' as u64);
-                let bs = w ^ (LO * b'\\' as u64);
-                let stop = ((q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w) & HI;
-                if stop != 0 {
-                    // the lowest flagged byte is exact (no borrow reaches it from below)
-                    i += (stop.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                i += 8;
+        let (i, ascii) = parse::scan_plain(src, start);
+        if src.get(i) == Some(&b'"') {
+            if !ascii && std::str::from_utf8(&src[start..i]).is_err() {
+                return Err(Stop);
             }
-            let Some(&b) = src.get(i) else { return Err(Stop) };
-            if b == b'"' {
-                if !ascii && std::str::from_utf8(&src[start..i]).is_err() {
-                    return Err(Stop);
-                }
-                self.i = i + 1;
-                return Ok(Span { s: start as u32, l: (i - start) as u32, f: if ascii { 2 } else { 0 } });
-            }
-            if b == b'\\' || b < 0x20 {
-                break;
-            }
-            if b >= 0x80 {
-                ascii = false;
-            }
-            i += 1;
+            self.i = i + 1;
+            return Ok(Span { s: start as u32, l: (i - start) as u32, f: if ascii { 2 } else { 0 } });
         }
         let mut p = Parser::at(&mut self.doc, self.i);
         let sp = p.string().map_err(|_| Stop)?;

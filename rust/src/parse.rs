@@ -499,27 +499,11 @@ impl<'d, 'a> Parser<'d, 'a> {
     pub fn string(&mut self) -> Result<Span, ParseError> {
         let src = self.doc.src;
         let start = self.i + 1;
-        let mut i = start;
-        let mut ascii = true;
-        // fast scan (no escapes): 8 bytes at a time while the word holds no quote,
-        // backslash, control byte or non-ASCII byte, then one byte
-        const LO: u64 = 0x0101_0101_0101_0101;
-        const HI: u64 = 0x8080_8080_8080_8080;
-        loop {
-            while i + 8 <= src.len() {
-                let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
-                let q = w ^ (LO * b'"' as u64);
-                let bs = w ^ (LO * b'\\' as u64);
-                let stop = (q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w;
-                if stop & HI != 0 {
-                    break;
-                }
-                i += 8;
-            }
-            let Some(&b) = src.get(i) else {
-                return self.err("unterminated string", self.i);
-            };
-            if b == b'"' {
+        let (at, plain_ascii) = scan_plain(src, start);
+        let (mut i, mut ascii) = (at, plain_ascii);
+        match src.get(i) {
+            None => return self.err("unterminated string", self.i),
+            Some(b'"') => {
                 let bytes = &src[start..i];
                 if !ascii && std::str::from_utf8(bytes).is_err() {
                     return self.err("invalid UTF-8 in a string", start + utf8_error_at(bytes));
@@ -527,16 +511,8 @@ impl<'d, 'a> Parser<'d, 'a> {
                 self.i = i + 1;
                 return Ok(Span { s: start as u32, l: (i - start) as u32, f: if ascii { 2 } else { 0 } });
             }
-            if b == b'\\' {
-                break;
-            }
-            if b < 0x20 {
-                return self.err("control character in a string (must be escaped)", i);
-            }
-            if b >= 0x80 {
-                ascii = false;
-            }
-            i += 1;
+            Some(&b) if b < 0x20 => return self.err("control character in a string (must be escaped)", i),
+            Some(_) => {} // a backslash
         }
         // slow path: decode into scratch
         let out_start = self.doc.scratch.len();
@@ -622,6 +598,37 @@ impl<'d, 'a> Parser<'d, 'a> {
             };
             self.doc.scratch.push(ch);
             run = i;
+        }
+    }
+}
+
+/// From `i`, the index of the first quote, backslash or control byte (the length when there
+/// is none), and whether every byte before it is ASCII: eight bytes at a time, jumping to the
+/// first flagged byte of a word (the lowest is exact: no borrow reaches it from below).
+#[inline(always)]
+pub fn scan_plain(src: &[u8], mut i: usize) -> (usize, bool) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut ascii = true;
+    loop {
+        while i + 8 <= src.len() {
+            let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
+            let q = w ^ (LO * b'"' as u64);
+            let bs = w ^ (LO * b'\\' as u64);
+            let stop = ((q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w) & HI;
+            if stop != 0 {
+                i += (stop.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        match src.get(i) {
+            None => return (i, ascii),
+            Some(&b) if b == b'"' || b == b'\\' || b < 0x20 => return (i, ascii),
+            Some(&b) => {
+                ascii &= b < 0x80;
+                i += 1;
+            }
         }
     }
 }
