@@ -39,6 +39,10 @@ class SchemaModel:
     resources: tuple[dict[str, Any], ...]
     index: dict[int, int]
     """``id()`` of a subschema object of the source -> its node (the first base URI seen)."""
+    raw: tuple[Any, ...] = ()
+    """The source subschema each node was made from (for annotations and the keywords the
+    model does not normalize: ``title``, ``description``, ``default``, unknown ones...);
+    read it, never follow its references - the node's own fields have them resolved."""
 
     def to_json(self) -> bytes:
         body = {"root": self.root, "nodes": self.nodes, "resources": self.resources}
@@ -60,6 +64,7 @@ class _Builder:
         self.legacy = src.draft in _LEGACY
         self.spec = src.spec
         self.nodes: list[dict[str, Any] | None] = []
+        self.raw: list[Any] = []  # also keeps referenced targets alive, so id() stays unique
         self.keys: dict[tuple[int, str], int] = {}
         self.index: dict[int, int] = {}
         self.todo: list[tuple[Any, Any, Location, int]] = []
@@ -68,7 +73,6 @@ class _Builder:
         self.dynamic: list[dict[str, int]] = []
         self.recursive_roots: list[bool] = []
         self.names: set[str] = set()
-        self.keep: list[Any] = []  # referenced targets stay alive, so id() stays unique
 
     # -- nodes -----------------------------------------------------------------------
     def resource(self, resolver: Any) -> int:
@@ -97,8 +101,8 @@ class _Builder:
             return found
         i = self.keys[key] = len(self.nodes)
         self.nodes.append(None)
+        self.raw.append(schema)
         self.index.setdefault(id(schema), i)
-        self.keep.append(schema)
         self.todo.append((schema, resolver, path, i))
         return i
 
@@ -124,7 +128,7 @@ class _Builder:
         nodes = tuple(n if n is not None else {"bool": True} for n in self.nodes)
         _check_loops(nodes)
         return SchemaModel(nodes, root, tuple({"dynamic": d} for d in self.dynamic),
-                           self.index)
+                           self.index, tuple(self.raw))
 
     def anchor(self, r: int, resolver: Any, name: str) -> None:
         if name == "recursive":
