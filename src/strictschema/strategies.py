@@ -258,11 +258,11 @@ class _Target:
             else:
                 gen = self.generator("schema", allow_extra=True)
                 base = gen.strategy()
-            possible = possible_kinds(gen.source.schema) & kinds
+            possible = possible_kinds(gen.model) & kinds
             if not possible:
                 raise InvalidArgument(
                     f"{self!r} admits no mutant of the kinds {sorted(kinds)} (shape={shape!r})")
-            finder = SiteFinder(gen.source, gen.valid_at)
+            finder = SiteFinder(gen.model, gen.valid_at)
             ctx = self._mutants[key] = (base, finder, gen.validator, frozenset(possible))
         return ctx
 

@@ -225,7 +225,9 @@ class Generator:
         self.source = source
         self.validator = validator
         self.max_items = max_items
-        self.planner = Planner(source, self.valid_at, max_depth=max_depth,
+        # node numbers go to the validator's own checks: plan over the model it runs
+        self.model = getattr(validator, "_model", None) or source.model_of()
+        self.planner = Planner(self.model, self.valid_at, max_depth=max_depth,
                                allow_extra=allow_extra)
         self._plan: Any = None
         self._strategy: st.SearchStrategy | None = None
@@ -234,6 +236,7 @@ class Generator:
         self._multiple_validators: dict[Any, Any] = {}
 
     def valid_at(self, node: Any, value: Any) -> bool:
+        """``value`` under ``node``: a node number of the model, or a small schema."""
         return self.validator.is_valid_at(node, value)
 
     # -- analysis --------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Mutants: valid instances changed in one place so that they become invalid for a known reason.
 
-``SiteFinder.sites`` walks a valid instance together with the schema nodes that apply at each
-location (refs, ``allOf``, the ``anyOf``/``oneOf`` branches the value matches, ``if`` ->
-``then``/``else``, ``dependentSchemas``) and lists the places where a mutation of each kind
+``SiteFinder.sites`` walks a valid instance together with the schema model's nodes that apply
+at each location (references, ``allOf``, the ``anyOf``/``oneOf`` branches the value matches,
+``if`` -> ``then``/``else``, ``dependentSchemas``) and lists the places where a mutation of each kind
 makes sense. ``mutate`` applies one; the caller keeps it only if the validator rejects the
 result with an error at the mutated path (or at an enclosing ``anyOf``/``oneOf``/``not``/...
 that the change made fail), so every mutant is invalid for the stated reason.
@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from .._compile._merge import json_equal, json_type
 from .._paths import Location, json_path
 from .._validate._formats import FORMAT_CHECKS
-from ._plan import common_types, common_values
+from ._plan import common_types, common_values, never
 
 __all__ = ["KINDS", "Mutant", "Site", "SiteFinder", "error_at", "mutate", "possible_kinds"]
 
@@ -80,21 +80,21 @@ class Site(NamedTuple):
 
 
 class _At:
-    """What applies at one instance location: the flat list of schema nodes."""
+    """What applies at one instance location: the flat list of model nodes."""
 
     __slots__ = ("nodes",)
 
-    def __init__(self, nodes: list[tuple[dict, Any]]) -> None:
+    def __init__(self, nodes: list[dict[str, Any]]) -> None:
         self.nodes = nodes
 
     def types(self) -> set[str] | None:
-        return common_types([n for n, _ in self.nodes])
+        return common_types(self.nodes)
 
     def values(self) -> list | None:
-        return common_values([n for n, _ in self.nodes])
+        return common_values(self.nodes)
 
     def get_all(self, kw: str) -> list:
-        return [n[kw] for n, _ in self.nodes if kw in n]
+        return [n[kw] for n in self.nodes if kw in n]
 
 
 def _num(x: Any) -> bool:
@@ -102,93 +102,85 @@ def _num(x: Any) -> bool:
 
 
 class SiteFinder:
-    """Walks instances against one schema document (``source``) with ``valid_at``."""
+    """Walks instances against one schema model with ``valid_at(node number, value)``."""
 
-    def __init__(self, source: Any, valid_at: Callable[[Any, Any], bool]) -> None:
-        self.src = source
+    def __init__(self, model: Any, valid_at: Callable[[Any, Any], bool]) -> None:
+        self.model = model
+        self.nodes: tuple[dict[str, Any], ...] = model.nodes
         self.valid_at = valid_at
-        self.legacy = source.draft in ("draft7", "draft6", "draft4")
-        self.items_array = source.draft != "draft2020-12"
 
-    def applicable(self, members: list[tuple[Any, Any]], value: Any) -> _At:
-        out: list[tuple[dict, Any]] = []
+    def closed(self, n: dict[str, Any], kw: str) -> bool:
+        """Whether ``n``'s ``kw`` (``additionalProperties``...) is the schema ``false``."""
+        return kw in n and never(self.nodes[n[kw]])
+
+    def applicable(self, members: list[int], value: Any) -> _At:
+        nodes = self.nodes
+        out: list[dict[str, Any]] = []
         seen: set[int] = set()
         stack = list(members)
         while stack:
-            n, res = stack.pop()
-            if not isinstance(n, dict) or id(n) in seen:
+            i = stack.pop()
+            if i in seen:
                 continue
-            seen.add(id(n))
-            ref = n.get("$ref")
-            if isinstance(ref, str):
-                try:
-                    r = self.src.lookup(ref, res, ())
-                    stack.append((r.contents, r.resolver))
-                except Exception:  # noqa: BLE001, S110 - unresolvable: nothing to add
-                    pass
-                if self.legacy:
-                    continue
-            out.append((n, res))
-            for s in n.get("allOf", ()) if isinstance(n.get("allOf"), list) else ():
-                stack.append((s, res))
+            seen.add(i)
+            n = nodes[i]
+            if "bool" in n:
+                continue
+            if "ref" in n:
+                stack.append(n["ref"])
+            if "dynamicRef" in n:
+                stack.append(n["dynamicRef"][1])
+            out.append(n)
+            stack.extend(n.get("allOf", ()))
             for kw in ("anyOf", "oneOf"):
-                if isinstance(n.get(kw), list):
-                    stack.extend((b, res) for b in n[kw] if self.valid_at(b, value))
+                stack.extend(b for b in n.get(kw, ()) if self.valid_at(b, value))
             if "if" in n:
                 branch = "then" if self.valid_at(n["if"], value) else "else"
                 if branch in n:
-                    stack.append((n[branch], res))
-            deps = n.get("dependentSchemas")
-            if isinstance(deps, dict) and isinstance(value, dict):
-                stack.extend((s, res) for k, s in deps.items() if k in value)
+                    stack.append(n[branch])
+            if isinstance(value, dict):
+                stack.extend(s for k, s in n.get("dependentSchemas", ()) if k in value)
         return _At(out)
 
-    def children(self, at: _At, value: Any) -> list[tuple[str | int, Any, list]]:
+    def children(self, at: _At, value: Any) -> list[tuple[str | int, Any, list[int]]]:
         from .._validate._regex import compile_pattern
 
-        out = []
+        nodes = self.nodes
+        out: list[tuple[str | int, Any, list[int]]] = []
         if isinstance(value, dict):
             for key, child in value.items():
-                members = []
-                for n, res in at.nodes:
-                    props: Any = (n.get("properties") if isinstance(n.get("properties"), dict)
-                                  else {})
+                members: list[int] = []
+                for n in at.nodes:
+                    props = dict(n.get("properties", ()))
                     if key in props:
-                        members.append((props[key], res))
+                        members.append(props[key])
                         continue
                     matched = False
-                    pats = n.get("patternProperties")
-                    if isinstance(pats, dict):
-                        for p, s in pats.items():
-                            try:
-                                if compile_pattern(p).search(key):
-                                    members.append((s, res))
-                                    matched = True
-                            except ValueError:
-                                continue
-                    if not matched and isinstance(n.get("additionalProperties"), dict):
-                        members.append((n["additionalProperties"], res))
+                    for p, s in n.get("patternProperties", ()):
+                        try:
+                            if compile_pattern(p).search(key):
+                                members.append(s)
+                                matched = True
+                        except ValueError:
+                            continue
+                    addl = n.get("additionalProperties")
+                    if not matched and addl is not None and "bool" not in nodes[addl]:
+                        members.append(addl)
                 out.append((key, child, members))
         elif isinstance(value, list):
             for i, child in enumerate(value):
                 members = []
-                for n, res in at.nodes:
-                    if self.items_array and isinstance(n.get("items"), list):
-                        prefix, rest = n["items"], n.get("additionalItems")
-                    elif not self.items_array and isinstance(n.get("prefixItems"), list):
-                        prefix, rest = n["prefixItems"], n.get("items")
-                    else:
-                        prefix, rest = [], n.get("items")
-                    target = prefix[i] if i < len(prefix) else rest
-                    if isinstance(target, dict):
-                        members.append((target, res))
+                for n in at.nodes:
+                    prefix = n.get("prefixItems", ())
+                    target = prefix[i] if i < len(prefix) else n.get("items")
+                    if target is not None and "bool" not in nodes[target]:
+                        members.append(target)
                 out.append((i, child, members))
         return out
 
     def sites(self, instance: Any, kinds: frozenset[str]) -> list[Site]:
         out: list[Site] = []
-        root = self.src.schema
-        stack: list[tuple[Any, Location, list]] = [(instance, (), [(root, self.src.resolver())])]
+        stack: list[tuple[Any, Location, list[int]]] = [(instance, (), [self.model.root])]
         while stack:
             value, path, members = stack.pop()
             at = self.applicable(members, value)
@@ -215,7 +207,7 @@ class SiteFinder:
             out.append(Site("bad_enum", path, values))
         t = json_type(value)
         numeric = t in ("integer", "number") and any(
-            k in n for n, _ in at.nodes
+            k in n for n in at.nodes
             for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
         sized = t == "string" and (any(_num(x) and x > 0 for x in at.get_all("minLength"))
                                    or bool(at.get_all("maxLength")))
@@ -234,8 +226,8 @@ class SiteFinder:
                         out.extend(Site("missing_required", path, k) for k in req
                                    if isinstance(k, str) and k in value)
             if "extra_key" in kinds and any(
-                    n.get("additionalProperties") is False
-                    or n.get("unevaluatedProperties") is False for n, _ in at.nodes):
+                    self.closed(n, "additionalProperties")
+                    or self.closed(n, "unevaluatedProperties") for n in at.nodes):
                 out.append(Site("extra_key", path))
         elif t == "array":
             if "too_few_items" in kinds and any(_num(x) and 0 < x <= len(value)
@@ -303,19 +295,15 @@ def _candidates(site: Site, value: Any) -> list[tuple[Any, str]]:
             return cands
         cands = []
         is_int = json_type(value) == "integer"
-        for n, _ in at.nodes:
+        for n in at.nodes:
             for kw, ex_kw, below in (("minimum", "exclusiveMinimum", True),
                                      ("maximum", "exclusiveMaximum", False)):
                 bound, ex = n.get(kw), n.get(ex_kw)
                 bounds: list[tuple[Any, bool]] = []
-                if isinstance(ex, bool):
-                    if _num(bound):
-                        bounds.append((bound, ex))
-                else:
-                    if _num(bound):
-                        bounds.append((bound, False))
-                    if _num(ex):
-                        bounds.append((ex, True))
+                if _num(bound):
+                    bounds.append((bound, False))
+                if _num(ex):
+                    bounds.append((ex, True))
                 for b, exclusive in bounds:
                     if below:
                         v = (math.floor(b) if exclusive else math.ceil(b) - 1) if is_int else (
@@ -400,17 +388,11 @@ def error_at(errors: list[Any], path: Location) -> bool:
     return False
 
 
-def possible_kinds(schema: Any) -> set[str]:
-    """Kinds of mutant the schema document can have at all (a quick keyword scan)."""
+def possible_kinds(model: Any) -> set[str]:
+    """Kinds of mutant the schema model can have at all (a quick scan of its nodes)."""
     found = {"truncated"}
-    stack = [schema]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, list):
-            stack.extend(n)
-            continue
-        if not isinstance(n, dict):
-            continue
+    nodes = model.nodes
+    for n in nodes:
         if n.get("required"):
             found.add("missing_required")
         if "enum" in n or "const" in n:
@@ -420,7 +402,8 @@ def possible_kinds(schema: Any) -> set[str]:
             t = n["type"]
             if t != "null" and not (isinstance(t, list) and "null" in t):
                 found.add("null_not_allowed")
-        if n.get("additionalProperties") is False or n.get("unevaluatedProperties") is False:
+        if any(k in n and never(nodes[n[k]])
+               for k in ("additionalProperties", "unevaluatedProperties")):
             found.add("extra_key")
         if any(k in n for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
                                 "maxLength")) or (_num(n.get("minLength")) and n["minLength"] > 0):
@@ -433,7 +416,4 @@ def possible_kinds(schema: Any) -> set[str]:
             found.add("too_few_items")
         if "maxItems" in n:
             found.add("too_many_items")
-        for k, v in n.items():
-            if k not in ("enum", "const", "default", "examples") and isinstance(v, (dict, list)):
-                stack.append(v)
     return found

@@ -1,25 +1,34 @@
-"""Schema -> generation plan: the first half of ``strictschema.strategies``.
+"""Schema model -> generation plan: the first half of ``strictschema.strategies``.
 
-A *plan* is a small tree (a DAG through ``PRef``) describing how to build valid instances:
-constants, numbers, strings, arrays, objects, unions, and filters. Building it first, without
-Hypothesis, lets us decide ahead of any draw whether the schema can be satisfied at all (and
-say why not), bound recursion, and keep each Hypothesis strategy simple.
+A *plan* is a small DAG describing how to build valid instances: constants, numbers,
+strings, arrays, objects, unions, and filters. Building it first, without Hypothesis, lets
+us decide ahead of any draw whether the schema can be satisfied at all (and say why not),
+bound recursion, and keep each Hypothesis strategy simple.
 
-How a schema node becomes a plan:
+The planner reads the schema model (``_schema._model``): nodes normalized to 2020-12 whose
+subschemas are node numbers, every reference already resolved. It never resolves a
+reference or looks at the draft; it reads a node's source subschema (``model.raw``) only for
+the wire schema's descriptions.
 
-- ``$ref`` and ``allOf`` are *conjunctions*: the node and everything it references are
-  gathered into one list of members whose keywords all apply (``allOf`` of objects is exact:
-  each member's ``additionalProperties`` applies to the keys that member does not name).
+How a node becomes a plan:
+
+- ``ref``, ``dynamicRef`` (its static target) and ``allOf`` are *conjunctions*: the node and
+  everything it refers to are gathered into one list of members whose keywords all apply
+  (``allOf`` of objects is exact: each member's ``additionalProperties`` applies to the keys
+  that member does not name).
 - ``anyOf`` / ``oneOf`` / ``if``-``then``-``else`` distribute over the conjunction and become a
   union of branches (bounded: at most ``MAX_COMBINATIONS``).
 - ``enum`` / ``const`` values are checked against the whole node ahead of time, so a constant
   plan only ever holds valid values.
 - Keywords that cannot be generated directly (``oneOf`` exclusivity, ``not``, ``if``,
-  ``uniqueItems``, ``contains``, ``dependentRequired``, ``propertyNames``, ...) add a filter
-  that validates the node with the real validator; generation aims close enough that filters
-  rarely reject.
-- Recursion: a ``$ref`` that closes a cycle of refs (``"#"`` inside the root, a ``$defs``
-  entry reaching itself) goes one level deeper; past ``max_depth`` levels it becomes
+  ``uniqueItems``, ``contains``, ``dependentRequired``, ``propertyNames``, ``dynamicRef``...)
+  add a filter that validates the node with the real validator; generation aims close
+  enough that filters rarely reject.
+- The same conjunction at the same recursion level is planned once (``Planner.memo``), so a
+  definition used in many places, or under many union branches, is one plan: the plan grows
+  with the schema, not with the number of paths through it.
+- Recursion: a reference into a cycle of the model's graph (``"#"`` inside the root, a
+  ``$defs`` entry reaching itself) goes one level deeper; past ``max_depth`` levels it becomes
   ``PNothing``, so arrays stay empty there, optional keys are left out and unions take a
   branch that ends. A schema that *needs* deeper recursion than that (or endless recursion,
   like a required self-reference) is reported as unsatisfiable. The plan graph is therefore
@@ -44,29 +53,52 @@ MAX_COMBINATIONS = 64
 WIRE_JSON_TEXT = "JSON text of the value."
 WIRE_MAP_ENTRIES = "each key at most once"
 
-ANNOTATIONS = frozenset({
-    "title", "description", "default", "examples", "example", "$comment", "readOnly",
-    "writeOnly", "deprecated", "$schema", "$id", "id", "$anchor", "$dynamicAnchor",
-    "$recursiveAnchor", "$vocabulary", "$defs", "definitions", "contentEncoding",
-    "contentMediaType", "contentSchema", "discriminator", "nullable", "x-order",
-})
+# the model's bookkeeping on a node (not keywords): where it is, its resource, draft-04 ints
+_META = frozenset({"path", "res", "int4"})
 FILTER_KW = frozenset({
-    "oneOf", "not", "if", "dependentRequired", "dependentSchemas", "dependencies",
-    "patternProperties", "propertyNames", "minProperties", "maxProperties", "uniqueItems",
-    "contains", "unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$recursiveRef",
+    "oneOf", "not", "if", "dependentRequired", "dependentSchemas", "patternProperties",
+    "propertyNames", "minProperties", "maxProperties", "uniqueItems", "contains",
+    "unevaluatedProperties", "unevaluatedItems", "dynamicRef",
 })
-_APPLICATORS = frozenset({"$ref", "allOf", "anyOf", "oneOf", "if", "then", "else",
-                          "$dynamicRef", "$recursiveRef"})
+_APPLICATORS = frozenset({"ref", "allOf", "anyOf", "oneOf", "if", "then", "else",
+                          "dynamicRef"})
 _FAMILY = {
     "string": ("pattern", "format", "minLength", "maxLength"),
     "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
     "object": ("properties", "required", "additionalProperties", "patternProperties",
                "propertyNames", "minProperties", "maxProperties", "dependentRequired",
-               "dependentSchemas", "unevaluatedProperties", "dependencies"),
-    "array": ("items", "prefixItems", "additionalItems", "contains", "minItems", "maxItems",
-              "uniqueItems", "unevaluatedItems", "minContains", "maxContains"),
+               "dependentSchemas", "unevaluatedProperties"),
+    "array": ("items", "prefixItems", "contains", "minItems", "maxItems", "uniqueItems",
+              "unevaluatedItems", "minContains", "maxContains"),
 }
 ALL_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
+# where a node keeps its subschemas (node numbers)
+_ONE = ("ref", "not", "if", "then", "else", "items", "contains", "unevaluatedItems",
+        "additionalProperties", "propertyNames", "unevaluatedProperties")
+_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
+_NAMED = ("properties", "patternProperties", "dependentSchemas")
+
+
+def children(node: dict[str, Any]) -> list[int]:
+    """Every node ``node`` refers to: references and subschemas alike."""
+    out: list[int] = [node[k] for k in _ONE if k in node]
+    for k in _MANY:
+        out += node.get(k, ())
+    for k in _NAMED:
+        out += [pair[1] for pair in node.get(k, ())]
+    if "dynamicRef" in node:
+        out.append(node["dynamicRef"][1])
+    return out
+
+
+def trivial(node: dict[str, Any]) -> bool:
+    """Whether a model node accepts every value (``true``, ``{}``, annotations only)."""
+    return node.get("bool") is True or node.keys() <= _META
+
+
+def never(node: dict[str, Any]) -> bool:
+    """Whether a model node is the schema ``false``."""
+    return node.get("bool") is False
 
 
 # -- the plan ------------------------------------------------------------------------------
@@ -210,14 +242,19 @@ def common_values(nodes: list[dict]) -> list | None:
             v for v in values if any(json_equal(v, w) for w in vals)]
     return values
 
+
 @dataclass(slots=True)
 class _M:
-    """One member of a conjunction: keywords to read, where refs resolve, the node to check."""
+    """One member of a conjunction: the keywords to read (a model node, the node without its
+    applicators once they are distributed, or a synthetic ``{"type": "string"}``-like dict)
+    and what to validate against (the node number, or the synthetic dict)."""
 
-    node: Any
-    res: Any
+    node: dict[str, Any]
     orig: Any
     done: bool = False
+
+
+_STRING: dict[str, Any] = {"type": "string"}
 
 
 def _is_num(x: Any) -> bool:
@@ -226,125 +263,70 @@ def _is_num(x: Any) -> bool:
 
 # -- the planner ------------------------------------------------------------------------------
 class Planner:
-    """Builds the plan of one schema document.
+    """Builds the plan of one schema model.
 
-    ``valid_at(node, value)`` must say whether ``value`` is valid under ``node`` (a subschema
-    of this document, refs resolved against its root).
+    ``valid_at(orig, value)`` must say whether ``value`` is valid under ``orig``: a node
+    number of the model, or a small synthetic schema (``{"pattern": ...}``).
     """
 
-    def __init__(self, source: Any, valid_at: Callable[[Any, Any], bool], *, max_depth: int,
+    def __init__(self, model: Any, valid_at: Callable[[Any, Any], bool], *, max_depth: int,
                  allow_extra: bool, wire_hints: bool = False) -> None:
-        import referencing.jsonschema
-
-        self.src = source
+        self.model = model
+        self.nodes: tuple[dict[str, Any], ...] = model.nodes
+        self.raw: tuple[Any, ...] = model.raw
         self.valid_at = valid_at
         self.max_depth = max_depth
         self.allow_extra = allow_extra
         self.wire_hints = wire_hints
-        self.legacy = source.draft in ("draft7", "draft6", "draft4")
-        self.items_array = source.draft != "draft2020-12"  # items: [...] + additionalItems
-        self.spec = {
-            "draft2020-12": referencing.jsonschema.DRAFT202012,
-            "draft2019-09": referencing.jsonschema.DRAFT201909,
-            "draft7": referencing.jsonschema.DRAFT7,
-            "draft6": referencing.jsonschema.DRAFT6,
-            "draft4": referencing.jsonschema.DRAFT4,
-        }[source.draft]
         self.table: dict[tuple[int, int], PRef] = {}  # (target, level) -> plan
-        self._keep: list[Any] = []
-        self._scc: dict[int, int | None] | None = None
-        self._refs_cache: dict[int, list[tuple[Any, Any]]] = {}
-        self.approximate = False  # set when something was resolved only approximately
+        self.memo: dict[tuple, Plan] = {}  # (members, depth) -> plan
+        self._scc: list[int | None] | None = None
+        self._stripped: dict[int, tuple[dict, dict]] = {}
+        self._patterns: dict[str, dict] = {}
 
-    # -- refs ------------------------------------------------------------------------------
-    def lookup(self, ref: str, res: Any, loc: Location) -> tuple[Any, Any]:
-        resolved = self.src.lookup(ref, res, loc)
-        self._keep.append(resolved.contents)
-        return resolved.contents, resolved.resolver
+    def member(self, i: int) -> _M:
+        return _M(self.nodes[i], i)
 
-    def enter(self, node: dict, res: Any) -> Any:
-        """The resolver inside ``node`` (a nested ``$id`` changes the base URI)."""
-        key = "id" if self.src.draft == "draft4" else "$id"
-        if key in node and node is not self.src.schema and isinstance(node[key], str):
-            try:
-                return res.in_subresource(self.spec.create_resource(node))
-            except Exception:  # noqa: BLE001 - odd ids: keep the outer base
-                self.approximate = True
-        return res
+    def where(self, i: int) -> str:
+        """A readable name of node ``i`` (its place in the source, as a JSON pointer)."""
+        path = self.nodes[i].get("path") or ()
+        return "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
+                             for p in path)
 
-    def _refs_in(self, node: Any, res: Any) -> list[tuple[Any, Any]]:
-        """(target, resolver) of every ref inside ``node`` (not following refs, not $defs)."""
-        cached = self._refs_cache.get(id(node))
-        if cached is not None:
-            return cached
-        out: list[tuple[Any, Any]] = []
-        stack: list[tuple[Any, Any]] = [(node, res)]
-        while stack:
-            n, r = stack.pop()
-            if isinstance(n, list):
-                stack.extend((x, r) for x in n)
-                continue
-            if not isinstance(n, dict):
-                continue
-            r = self.enter(n, r)
-            for kw in ("$ref", "$dynamicRef", "$recursiveRef"):
-                ref = n.get(kw)
-                if isinstance(ref, str):
-                    try:
-                        out.append(self.lookup(ref if kw != "$recursiveRef" else "#", r, ()))
-                    except Exception:  # noqa: BLE001, S112 - unresolvable: no edge
-                        continue
-            for k, v in n.items():
-                if k in ("enum", "const", "default", "examples", "example", "$defs",
-                         "definitions") or not isinstance(v, (dict, list)):
-                    continue
-                stack.append((v, r))
-        self._refs_cache[id(node)] = out
-        return out
+    def description(self, m: _M) -> str | None:
+        raw = self.raw[m.orig] if isinstance(m.orig, int) and m.orig < len(self.raw) else None
+        text = raw.get("description") if isinstance(raw, dict) else None
+        return text if isinstance(text, str) else None
 
-    def scc_of(self, target: Any) -> int | None:
-        """The strongly connected component of the ref graph ``target`` is in, when it can
-        reach itself through refs (else None). Tarjan's algorithm over the graph reachable
-        from the root, computed once."""
+    # -- recursion -------------------------------------------------------------------------
+    def scc_of(self, target: int) -> int | None:
+        """The strongly connected component of the model's graph ``target`` is in, when it
+        can reach itself (else None). Tarjan's algorithm over every node, computed once."""
         if self._scc is None:
             self._scc = self._sccs()
-        if id(target) not in self._scc:  # reached some other way: compute from it
-            self._scc.update(self._sccs(target))
-        return self._scc.get(id(target))
+        return self._scc[target]
 
-    def step(self, target: Any, depth: tuple) -> tuple:
-        """The depth inside ``target`` reached from ``depth``: one level deeper when the ref
-        closes a cycle (target in the same component as where we are), level 0 on entering
-        a component (or a target outside any cycle)."""
+    def step(self, target: int, depth: tuple) -> tuple:
+        """The depth inside ``target`` reached from ``depth``: one level deeper when the
+        reference closes a cycle (target in the same component as where we are), level 0
+        on entering a component (or a target outside any cycle)."""
         scc = self.scc_of(target)
         if scc is None:
             return (None, 0)
         return (scc, depth[1] + 1) if scc == depth[0] else (scc, 0)
 
-    def _sccs(self, start: Any = None) -> dict[int, int | None]:
-        root = self.src.schema if start is None else start
-        res0 = self.src.resolver()
-        nodes: dict[int, tuple[Any, Any]] = {id(root): (root, res0)}
-        index: dict[int, int] = {}
-        low: dict[int, int] = {}
-        on_stack: set[int] = set()
+    def _sccs(self) -> list[int | None]:
+        nodes = self.nodes
+        n = len(nodes)
+        index = [-1] * n
+        low = [0] * n
+        on_stack = [False] * n
         stack: list[int] = []
-        result: dict[int, int | None] = {}
+        result: list[int | None] = [None] * n
+        succ = [children(x) for x in nodes]
         counter = 0
-        succ_cache: dict[int, list[int]] = {}
-
-        def succ(v: int) -> list[int]:
-            if v not in succ_cache:
-                node, res = nodes[v]
-                ids = []
-                for t, r in self._refs_in(node, res):
-                    nodes.setdefault(id(t), (t, r))
-                    ids.append(id(t))
-                succ_cache[v] = ids
-            return succ_cache[v]
-
-        for v0 in [id(root)]:
-            if v0 in index:
+        for v0 in range(n):
+            if index[v0] >= 0:
                 continue
             work = [(v0, 0)]
             while work:
@@ -353,25 +335,25 @@ class Planner:
                     index[v] = low[v] = counter
                     counter += 1
                     stack.append(v)
-                    on_stack.add(v)
-                s = succ(v)
+                    on_stack[v] = True
+                s = succ[v]
                 if i < len(s):
                     work.append((v, i + 1))
                     w = s[i]
-                    if w not in index:
+                    if index[w] < 0:
                         work.append((w, 0))
-                    elif w in on_stack:
+                    elif on_stack[w]:
                         low[v] = min(low[v], index[w])
                     continue
                 if low[v] == index[v]:
                     comp = []
                     while True:
                         w = stack.pop()
-                        on_stack.discard(w)
+                        on_stack[w] = False
                         comp.append(w)
                         if w == v:
                             break
-                    cyclic = len(comp) > 1 or v in succ(v)
+                    cyclic = len(comp) > 1 or v in s
                     for w in comp:
                         result[w] = v if cyclic else None
                 if work:
@@ -381,52 +363,76 @@ class Planner:
 
     # -- entry points --------------------------------------------------------------------
     def root(self) -> Plan:
-        schema = self.src.schema
-        depth = (self.scc_of(schema), 0)  # a root that refs itself ("#") starts its cycle
-        return self.conj([_M(schema, self.src.resolver(), schema)], depth, ())
+        r = self.model.root
+        depth = (self.scc_of(r), 0)  # a root that refers to itself ("#") starts its cycle
+        return self.conj([self.member(r)], depth, ())
 
     def conj(self, members: list[_M], depth: tuple, loc: Location) -> Plan:
-        """The plan for values satisfying every member."""
+        """The plan for values satisfying every member (planned once per members and
+        depth: ``loc`` is where it was first needed, for messages)."""
         if len(members) == 1 and not members[0].done:
-            m = members[0]
-            node = m.node
-            if isinstance(node, dict) and isinstance(node.get("$ref"), str) and (
-                    self.legacy or all(k == "$ref" or k in ANNOTATIONS for k in node)):
-                return self.ref(node["$ref"], self.enter(node, m.res), depth, loc)
+            node = members[0].node
+            if "ref" in node and node.keys() <= _META | {"ref"}:
+                return self.ref(node["ref"], depth, loc)
+        key = (tuple((id(m.node), m.done) for m in members), depth)
+        plan = self.memo.get(key)
+        if plan is None:
+            plan = self.memo[key] = self._conj(members, depth, loc)
+        return plan
+
+    def stripped(self, m: _M) -> _M:
+        """``m`` without its applicators (distributed by the caller), the same dict each
+        time (so conjunctions that contain it are planned once)."""
+        if m.done:
+            return m
+        entry = self._stripped.get(id(m.node))
+        if entry is None or entry[0] is not m.node:
+            entry = self._stripped[id(m.node)] = (
+                m.node, {k: v for k, v in m.node.items() if k not in _APPLICATORS})
+        return _M(entry[1], m.orig, True)
+
+    def pattern_node(self, pattern: str) -> dict:
+        node = self._patterns.get(pattern)
+        if node is None:
+            node = self._patterns[pattern] = {"pattern": pattern}
+        return node
+
+    def _conj(self, members: list[_M], depth: tuple, loc: Location) -> Plan:
         flat, depth2, failure = self.expand(members, depth, loc)
         if failure is not None:
             return failure
         filters: list[Any] = []
         seen_filters: set[int] = set()
         groups: list[list[list[_M]]] = []
-        group_nodes: list[Any] = []
+        group_nodes: list[int] = []
+        member = self.member
         for m in flat:
             if m.done:
                 continue
             n = m.node
-            if FILTER_KW.intersection(n) and id(m.orig) not in seen_filters:
-                seen_filters.add(id(m.orig))
+            if FILTER_KW.intersection(n) and isinstance(m.orig, int) and \
+                    m.orig not in seen_filters:
+                seen_filters.add(m.orig)
                 filters.append(m.orig)
             for kw in ("anyOf", "oneOf"):
-                if isinstance(n.get(kw), list) and n[kw]:
-                    groups.append([[_M(b, m.res, b)] for b in n[kw]])
+                if n.get(kw):
+                    groups.append([[member(b)] for b in n[kw]])
                     group_nodes.append(m.orig)
             if "if" in n and ("then" in n or "else" in n):
-                first = [_M(n["if"], m.res, n["if"])]
+                first = [member(n["if"])]
                 if "then" in n:
-                    first.append(_M(n["then"], m.res, n["then"]))
-                second = [_M(n["else"], m.res, n["else"])] if "else" in n else []
+                    first.append(member(n["then"]))
+                second = [member(n["else"])] if "else" in n else []
                 groups.append([first, second])
                 group_nodes.append(m.orig)
         if groups:
-            base = [_M({k: v for k, v in m.node.items() if k not in _APPLICATORS}
-                       if not m.done else m.node, m.res, m.orig, True) for m in flat]
+            base = [self.stripped(m) for m in flat]
             combos: list[list[_M]] = [[]]
             for g, gnode in zip(groups, group_nodes, strict=True):
                 if len(combos) * len(g) > MAX_COMBINATIONS:
                     # too many combinations: leave this group to the filter
-                    if id(gnode) not in seen_filters:
-                        seen_filters.add(id(gnode))
+                    if gnode not in seen_filters:
+                        seen_filters.add(gnode)
                         filters.append(gnode)
                     continue
                 combos = [c + alt for c in combos for alt in g]
@@ -443,25 +449,21 @@ class Planner:
             return branches[0] if branches else PNothing("no branch", loc)
         return live[0] if len(live) == 1 else PUnion(live, loc)
 
-    def ref(self, ref: str, res: Any, depth: tuple, loc: Location) -> Plan:
-        try:
-            target, res2 = self.lookup(ref, res, loc)
-        except Exception as exc:  # noqa: BLE001 - unresolvable: nothing can be generated
-            return PNothing(f"$ref {ref!r} cannot be resolved ({exc})", loc)
+    def ref(self, target: int, depth: tuple, loc: Location) -> Plan:
         d = self.step(target, depth)
         if d[1] > self.max_depth:
-            return PNothing(f"recursion through $ref {ref!r} deeper than max_depth="
-                            f"{self.max_depth}", loc)
-        key = (id(target), d[1])
+            return PNothing(f"recursion through $ref {self.where(target)!r} deeper than "
+                            f"max_depth={self.max_depth}", loc)
+        key = (target, d[1])
         plan = self.table.get(key)
         if plan is None:
             plan = self.table[key] = PRef(
-                ref, lambda: self.conj([_M(target, res2, target)], d, loc))
+                self.where(target), lambda: self.conj([self.member(target)], d, loc))
         return plan
 
     def expand(self, members: list[_M], depth: tuple, loc: Location
                ) -> tuple[list[_M], tuple, PNothing | None]:
-        """Resolve refs and allOf into a flat list of members."""
+        """Follow references and allOf into a flat list of members."""
         out: list[_M] = []
         seen: set[int] = set()
         d = depth
@@ -472,42 +474,26 @@ class Planner:
                 out.append(m)
                 continue
             n = m.node
-            if n is True or (isinstance(n, dict) and not n):
-                continue
-            if n is False:
+            if never(n):
                 return out, d, PNothing("the schema 'false' accepts no value", loc)
-            if not isinstance(n, dict) or id(n) in seen:
+            if trivial(n) or id(n) in seen:
                 continue
             seen.add(id(n))
-            res = self.enter(n, m.res)
-            refs = []
-            if isinstance(n.get("$ref"), str):
-                refs.append(n["$ref"])
-            if not self.legacy:
-                if isinstance(n.get("$dynamicRef"), str):
-                    refs.append(n["$dynamicRef"])
-                if n.get("$recursiveRef") == "#":
-                    refs.append("#")
-            for ref in refs:
-                try:
-                    target, res2 = self.lookup(ref, res, loc)
-                except Exception as exc:  # noqa: BLE001
-                    if ref is n.get("$ref"):
-                        return out, d, PNothing(f"$ref {ref!r} cannot be resolved ({exc})", loc)
-                    self.approximate = True
-                    continue
-                if self.scc_of(target) is not None:
-                    d = self.step(target, depth)
+            targets = []
+            if "ref" in n:
+                targets.append(n["ref"])
+            if "dynamicRef" in n:  # its static target; the filter checks the dynamic one
+                targets.append(n["dynamicRef"][1])
+            for t in targets:
+                if self.scc_of(t) is not None:
+                    d = self.step(t, depth)
                     if d[1] > self.max_depth:
                         return out, d, PNothing(
-                            f"recursion through $ref {ref!r} deeper than max_depth="
-                            f"{self.max_depth}", loc)
-                queue.append(_M(target, res2, target))
-            if self.legacy and "$ref" in n:
-                continue  # siblings of $ref are ignored before 2019-09
-            if isinstance(n.get("allOf"), list):
-                queue.extend(_M(s, res, s) for s in n["allOf"])
-            out.append(_M(n, res, m.orig))
+                            f"recursion through $ref {self.where(t)!r} deeper than "
+                            f"max_depth={self.max_depth}", loc)
+                queue.append(self.member(t))
+            queue.extend(self.member(s) for s in n.get("allOf", ()))
+            out.append(m)
         return out, d, None
 
     # -- by type ---------------------------------------------------------------------------
@@ -520,7 +506,7 @@ class Planner:
         if types is None:
             implied = {t for t, kws in _FAMILY.items() if any(k in n for n in nodes for k in kws)}
             if not implied:
-                if all(all(k in ANNOTATIONS or k in _APPLICATORS or k in FILTER_KW for k in n)
+                if all(all(k in _META or k in _APPLICATORS or k in FILTER_KW for k in n)
                        for n in nodes):
                     return PAny()
                 implied = set(ALL_TYPES)
@@ -535,7 +521,7 @@ class Planner:
         if "integer" in types:
             plans.append(self.number(nodes, "number" not in types, loc))
         if "string" in types:
-            plans.append(self.string(nodes, loc))
+            plans.append(self.string(flat, loc))
         if "array" in types:
             plans.append(self.array(flat, depth, loc))
         if "object" in types:
@@ -546,10 +532,9 @@ class Planner:
 
     def constants(self, values: list, types: set[str] | None, flat: list[_M],
                   loc: Location) -> Plan:
-        origs: list[Any] = []
+        origs: dict[Any, Any] = {}
         for m in flat:
-            if all(o is not m.orig for o in origs):
-                origs.append(m.orig)
+            origs.setdefault(m.orig if isinstance(m.orig, int) else id(m.orig), m.orig)
         ok: list[Any] = []
         for v in values:
             try:
@@ -560,7 +545,7 @@ class Planner:
                 continue
             if any(json_equal(v, w) for w in ok):
                 continue
-            if all(self.valid_at(o, v) for o in origs):
+            if all(self.valid_at(o, v) for o in origs.values()):
                 ok.append(v)
         if not ok:
             return PNothing("no enum/const value satisfies the other keywords", loc)
@@ -583,17 +568,12 @@ class Planner:
                 hi, hi_ex = v, ex
 
         for n in nodes:
-            for kw, emin, tighten in (("minimum", "exclusiveMinimum", tighten_lo),
-                                      ("maximum", "exclusiveMaximum", tighten_hi)):
-                bound, ex = n.get(kw), n.get(emin)
-                if isinstance(ex, bool):  # draft-04
-                    if _is_num(bound):
-                        tighten(bound, ex)
-                else:
-                    if _is_num(bound):
-                        tighten(bound, False)
-                    if _is_num(ex):
-                        tighten(ex, True)
+            for kw, ex in (("minimum", False), ("exclusiveMinimum", True)):
+                if _is_num(n.get(kw)):
+                    tighten_lo(n[kw], ex)
+            for kw, ex in (("maximum", False), ("exclusiveMaximum", True)):
+                if _is_num(n.get(kw)):
+                    tighten_hi(n[kw], ex)
             m: Any = n.get("multipleOf")
             if _is_num(m) and m > 0 and all(m != x for x in multiples):
                 multiples.append(m)
@@ -605,12 +585,13 @@ class Planner:
                 return PNothing(f"no integer in the range {lo}..{hi}", loc)
         return PNum(integer, lo, lo_ex, hi, hi_ex, tuple(multiples))
 
-    def string(self, nodes: list[dict], loc: Location) -> Plan:
+    def string(self, flat: list[_M], loc: Location) -> Plan:
         min_len = 0
         max_len: int | None = None
         patterns: list[str] = []
         formats: list[str] = []
-        for n in nodes:
+        for m in flat:
+            n = m.node
             if _is_num(n.get("minLength")):
                 min_len = max(min_len, math.ceil(n["minLength"]))
             if _is_num(n.get("maxLength")):
@@ -623,12 +604,13 @@ class Planner:
         if max_len is not None and min_len > max_len:
             return PNothing(f"minLength {min_len} > maxLength {max_len}", loc)
         json_text = self.wire_hints and any(
-            isinstance(n.get("description"), str) and n["description"].endswith(WIRE_JSON_TEXT)
-            for n in nodes)
+            (self.description(m) or "").endswith(WIRE_JSON_TEXT) for m in flat)
         return PStr(min_len, max_len, tuple(patterns), tuple(formats), json_text)
 
     def array(self, flat: list[_M], depth: tuple, loc: Location) -> Plan:
-        parts: list[tuple[list, Any, Any]] = []  # (prefix, rest, resolver)
+        nodes = self.nodes
+        member = self.member
+        parts: list[tuple[list[int], int | None]] = []  # (prefix, rest: None = anything)
         min_items = 0
         max_items: int | None = None
         unique = False
@@ -636,14 +618,12 @@ class Planner:
         min_contains = 0
         for m in flat:
             n = m.node
-            if self.items_array and isinstance(n.get("items"), list):
-                prefix, rest = n["items"], n.get("additionalItems", True)
-            elif not self.items_array and isinstance(n.get("prefixItems"), list):
-                prefix, rest = n["prefixItems"], n.get("items", True)
-            else:
-                prefix, rest = [], n.get("items", True)
-            if prefix or rest is not True:
-                parts.append((prefix, rest, m.res))
+            prefix = n.get("prefixItems", [])
+            rest = n.get("items")
+            if rest is not None and trivial(nodes[rest]):
+                rest = None
+            if prefix or rest is not None:
+                parts.append((prefix, rest))
             if _is_num(n.get("minItems")):
                 min_items = max(min_items, math.ceil(n["minItems"]))
             if _is_num(n.get("maxItems")):
@@ -651,20 +631,20 @@ class Planner:
                 max_items = v if max_items is None else min(max_items, v)
             unique = unique or n.get("uniqueItems") is True
             if "contains" in n:
-                contains.append(_M(n["contains"], m.res, n["contains"]))
+                contains.append(member(n["contains"]))
                 mc = n.get("minContains", 1)
-                min_contains = max(min_contains, mc if _is_num(mc) and not self.legacy else 1)
+                min_contains = max(min_contains, mc if _is_num(mc) else 1)
         if max_items is not None and min_items > max_items:
             return PNothing(f"minItems {min_items} > maxItems {max_items}", loc)
-        n_prefix = max((len(p) for p, _, _ in parts), default=0)
+        n_prefix = max((len(p) for p, _ in parts), default=0)
         prefix_plans = []
         for i in range(n_prefix):
-            members = [_M(p[i] if i < len(p) else r, res, p[i] if i < len(p) else r)
-                       for p, r, res in parts]
-            prefix_plans.append(self.conj(members, depth, (*loc, i)))
-        rest_members = [_M(r, res, r) for _, r, res in parts]
+            at = [p[i] if i < len(p) else r for p, r in parts]
+            prefix_plans.append(self.conj([member(x) for x in at if x is not None], depth,
+                                          (*loc, i)))
+        rest_members = [member(r) for _, r in parts if r is not None]
         rest_plan: Plan | None
-        if any(r is False for _, r, _ in parts):
+        if any(r is not None and never(nodes[r]) for _, r in parts):
             rest_plan = None
         else:
             rest_plan = self.conj(rest_members, depth, (*loc, n_prefix))
@@ -674,16 +654,31 @@ class Planner:
         plan = PArray(prefix_plans, rest_plan, min_items, max_items, unique, contains_plan,
                       min_contains, depth[1], loc)
         if self.wire_hints and any(
-                (isinstance(m.node.get("description"), str)
-                 and WIRE_MAP_ENTRIES in m.node["description"]) or _entries(m.node.get("items"))
-                for m in flat):
+                WIRE_MAP_ENTRIES in (self.description(m) or "")
+                or ("items" in m.node and self._entries(m.node["items"])) for m in flat):
             plan.unique_key = "key"
         return plan
+
+    def _entries(self, items: int) -> bool:
+        """Whether a wire ``items`` node is a map entry ``{key: string, value: ...}`` (the
+        compiler's map encoding, also when a ``$ref`` description replaced its hint)."""
+        node = self.nodes[items]
+        while "ref" in node and node.keys() <= _META | {"ref"}:
+            node = self.nodes[node["ref"]]
+        props = dict(node.get("properties", ()))
+        addl = node.get("additionalProperties")
+        return (set(props) == {"key", "value"}
+                and self.nodes[props["key"]].get("type") == "string"
+                and addl is not None and never(self.nodes[addl]))
 
     def object(self, flat: list[_M], depth: tuple, loc: Location) -> Plan:
         from .._validate._regex import compile_pattern
 
-        parts = []
+        nodes = self.nodes
+        member = self.member
+        # (properties, patternProperties, additionalProperties: None = anything,
+        # False = none, else its node)
+        parts: list[tuple[dict[str, int], dict[str, int], Any]] = []
         required: list[str] = []
         declared: list[str] = []
         min_props = 0
@@ -692,30 +687,31 @@ class Planner:
         names: list[_M] = []
         for m in flat:
             n = m.node
-            props = n.get("properties") if isinstance(n.get("properties"), dict) else {}
-            pats = n.get("patternProperties") if isinstance(n.get("patternProperties"),
-                                                            dict) else {}
-            addl = n.get("additionalProperties", True)
-            if props or pats or addl is not True:
-                parts.append((props, pats, addl, m.res))
+            props = dict(n.get("properties", ()))
+            pats = dict(n.get("patternProperties", ()))
+            addl: Any = n.get("additionalProperties")
+            if addl is not None:
+                addl = None if trivial(nodes[addl]) else False if never(nodes[addl]) else addl
+            if props or pats or addl is not None:
+                parts.append((props, pats, addl))
             for k in props:
                 if k not in declared:
                     declared.append(k)
-            if isinstance(n.get("required"), list):
-                for k in n["required"]:
-                    if isinstance(k, str) and k not in required:
-                        required.append(k)
+            for k in n.get("required", ()):
+                if k not in required:
+                    required.append(k)
             if _is_num(n.get("minProperties")):
                 min_props = max(min_props, math.ceil(n["minProperties"]))
             if _is_num(n.get("maxProperties")):
                 v = math.floor(n["maxProperties"])
                 max_props = v if max_props is None else min(max_props, v)
-            if n.get("unevaluatedProperties") is False:
+            uneval = n.get("unevaluatedProperties")
+            if uneval is not None and never(nodes[uneval]):
                 closed_unevaluated = True
             if "propertyNames" in n:
-                names.append(_M(n["propertyNames"], m.res, n["propertyNames"]))
+                names.append(member(n["propertyNames"]))
 
-        def matching(pats: dict, key: str) -> list:
+        def matching(pats: dict[str, int], key: str) -> list[int]:
             out = []
             for p, s in pats.items():
                 try:
@@ -728,20 +724,20 @@ class Planner:
         def members_for(key: str) -> list[_M] | None:
             ms: list[_M] = []
             evaluated = False
-            for props, pats, addl, res in parts:
+            for props, pats, addl in parts:
                 if key in props:
-                    ms.append(_M(props[key], res, props[key]))
+                    ms.append(member(props[key]))
                     evaluated = True
                     continue
                 matched = matching(pats, key)
                 if matched:
-                    ms.extend(_M(s, res, s) for s in matched)
+                    ms.extend(member(s) for s in matched)
                     evaluated = True
                     continue
                 if addl is False:
                     return None
-                if addl is not True:
-                    ms.append(_M(addl, res, addl))
+                if addl is not None:
+                    ms.append(member(addl))
                     evaluated = True
             if closed_unevaluated and not evaluated:
                 return None
@@ -767,14 +763,14 @@ class Planner:
         n_known = len(req_plans) + len(opt_plans)
         min_extra = max(0, min_props - n_known)
         if self.allow_extra or min_extra:
-            key_base = [_M({"type": "string"}, None, {"type": "string"})] + names
-            for props, pats, addl, res in parts:
+            key_base = [_M(_STRING, _STRING), *names]
+            for props, pats, addl in parts:
                 for p, s in pats.items():
-                    key_plan = self.conj(
-                        key_base + [_M({"pattern": p}, None, {"pattern": p})], depth, loc)
-                    extras.append((key_plan, self.conj([_M(s, res, s)], depth, (*loc, p))))
-            if not closed_unevaluated and all(a is not False for _, _, a, _ in parts):
-                vals = [_M(a, r, a) for _, _, a, r in parts if a is not True]
+                    pnode = self.pattern_node(p)
+                    key_plan = self.conj([*key_base, _M(pnode, pnode)], depth, loc)
+                    extras.append((key_plan, self.conj([member(s)], depth, (*loc, p))))
+            if not closed_unevaluated and all(a is not False for _, _, a in parts):
+                vals = [member(a) for _, _, a in parts if a is not None]
                 extras.append((self.conj(key_base, depth, loc),
                                self.conj(vals, depth, (*loc, "*"))))
         if min_extra and not extras:
@@ -785,16 +781,6 @@ class Planner:
                        frozenset(declared), loc)
         plan.declared_order = tuple(declared)
         return plan
-
-
-def _entries(items: Any) -> bool:
-    """Whether a wire ``items`` schema is a map entry ``{key: string, value: ...}`` (the
-    compiler's map encoding, also when a ``$ref`` description replaced its hint)."""
-    return (isinstance(items, dict) and isinstance(items.get("properties"), dict)
-            and set(items["properties"]) == {"key", "value"}
-            and isinstance(items["properties"]["key"], dict)
-            and items["properties"]["key"].get("type") == "string"
-            and items.get("additionalProperties") is False)
 
 
 def int_bounds(lo: Any, lo_ex: bool, hi: Any, hi_ex: bool) -> tuple[int | None, int | None]:

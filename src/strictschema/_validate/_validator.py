@@ -252,12 +252,12 @@ class Validator:
 
     def is_valid_at(self, subschema: Any, instance: Any) -> bool:
         """Whether ``instance`` matches ``subschema`` (an object of this validator's schema,
-        or any schema: refs resolve against this root)."""
+        a node number of its model, or any schema: refs resolve against this root)."""
         return self._raw_at(subschema)(instance) >= 0
 
     def _raw_at(self, subschema: Any) -> Callable[[Any], int]:
         """The check of ``subschema`` as ``instance -> int``, negative when invalid."""
-        node = self._node_of(subschema)
+        node = subschema if type(subschema) is int else self._node_of(subschema)
         if node is not None:
             is_valid = self._program.is_valid
 
