@@ -8,6 +8,7 @@ from typing import Any, Literal
 from .._errors import ErrorDetail, ValidationError, _shown_first
 from .._json import dumps
 from .._schema._load import Source
+from .._schema._model import SchemaModel
 from .._validate._validator import load_source
 from ..responses import parse_response
 from ._codec import Codec, core_decoder, fast_decoder
@@ -213,13 +214,14 @@ class Compiled:
         can be proven sound."""
         if self._residual is _UNSET:
             from .._validate._validator import Validator
-            from ._residual import residual_schema
+            from ._residual import residual_model
 
-            source_v = self._validators()[1]
-            doc = residual_schema(self._source.schema, self._source.draft, self._wire,
-                                  self._codec)
-            residual = (None if doc is True else source_v if doc is None
-                        else Validator._trusted(doc, registry=self._source.registry))
+            wire_v, source_v = self._validators()
+            model = residual_model(source_v._model, wire_v._model, self._codec)
+            residual = None if model is True else source_v
+            if isinstance(model, SchemaModel):
+                residual = Validator.__new__(Validator)
+                residual._setup(self._source, (self._source, self._options[1], False), model)
             self._fast_decode = fast_decoder(self._codec)
             self._residual = residual
         return self._residual

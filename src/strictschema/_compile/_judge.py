@@ -26,8 +26,11 @@ be reached only by edges the placement walked, and each with the same residual: 
 there is no judge.
 
 Anything else (a residual under a map, JSON text, unions the codec resolves by value, other
-keywords beside ``properties``) gives no judge: the two-step route stays. The result is
-exact or absent.
+keywords beside ``properties``) gives no judge: the two-step route stays. So do a wire
+schema with ``unevaluated*`` (a residual joined to a node would count as evaluated there)
+and a residual whose dynamic references could find another anchor once placed (its nodes
+in more than one resource: a placed node is entered without its ancestors' resources). The
+result is exact or absent.
 
 A map's decode fails where two entries share a key. The judge says so too: each wire array
 of map entries gets ``uniqueBy: "key"``, a keyword of strictschema's own core (no schema
@@ -37,6 +40,7 @@ otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .._schema._model import SchemaModel
@@ -55,23 +59,60 @@ class _Bail(Exception):
     pass
 
 
-def _shifted(node: dict[str, Any], off: int, res_off: int) -> dict[str, Any]:
-    """A residual node renumbered to follow the wire's nodes and resources."""
+def subschemas(node: dict[str, Any]) -> list[tuple[Any, int]]:
+    """Every subschema edge of a model node: ``(edge, child)``, the edge being the keyword,
+    ``(keyword, index)`` or ``(keyword, name)``."""
+    out: list[tuple[Any, int]] = []
+    for k in _INT_KEYS:
+        if isinstance(node.get(k), int):
+            out.append((k, node[k]))
+    for k in _LIST_KEYS:
+        for j, c in enumerate(node.get(k, ())):
+            if isinstance(c, int):
+                out.append(((k, j), c))
+    for k in _PAIR_KEYS:
+        for name, c in node.get(k, ()):
+            out.append(((k, name), c))
+    if "dynamicRef" in node:
+        out.append(("dynamicRef", node["dynamicRef"][1]))
+    return out
+
+
+def renumbered(node: dict[str, Any], f: Callable[[int], int]) -> dict[str, Any]:
+    """A copy of a model node with every subschema number ``i`` replaced by ``f(i)``."""
     n = dict(node)
     for k in _INT_KEYS:
         if isinstance(n.get(k), int):
-            n[k] += off
+            n[k] = f(n[k])
     for k in _LIST_KEYS:
         if k in n:
-            n[k] = [i + off for i in n[k]]
+            n[k] = [f(i) for i in n[k]]
     for k in _PAIR_KEYS:
         if k in n:
-            n[k] = [[name, i + off] for name, i in n[k]]
+            n[k] = [[name, f(i)] for name, i in n[k]]
     if "dynamicRef" in n:
-        n["dynamicRef"] = [n["dynamicRef"][0], n["dynamicRef"][1] + off]
+        n["dynamicRef"] = [n["dynamicRef"][0], f(n["dynamicRef"][1])]
+    return n
+
+
+def _shifted(node: dict[str, Any], off: int, res_off: int) -> dict[str, Any]:
+    """A residual node renumbered to follow the wire's nodes and resources."""
+    n = renumbered(node, lambda i: i + off)
     if "res" in n:
         n["res"] += res_off
     return n
+
+
+def _scoped_alike(wire: SchemaModel, residual: SchemaModel) -> bool:
+    """Whether each residual node placed on a wire position finds the same dynamic
+    references as in the residual itself. The placement enters a residual node without its
+    ancestors, so their resources are missing from the dynamic scope: the same only when
+    the residual has no dynamic reference, or all of it lies in one resource and the wire
+    has no dynamic anchor to find first."""
+    if not any("dynamicRef" in n for n in residual.nodes):
+        return True
+    return (len({n["res"] for n in residual.nodes if "res" in n}) <= 1
+            and not any(r.get("dynamic") for r in wire.resources))
 
 
 class _Placer:
@@ -103,18 +144,8 @@ class _Placer:
         """Every wire node walked through is reached by walked edges only."""
         incoming: dict[int, list[tuple[int, Any]]] = {}
         for i, n in enumerate(self.nodes[:self.wire_count]):
-            for k in _INT_KEYS:
-                if isinstance(n.get(k), int):
-                    incoming.setdefault(n[k], []).append((i, k))
-            for k in _LIST_KEYS:
-                for j, c in enumerate(n.get(k, ())):
-                    if isinstance(c, int):
-                        incoming.setdefault(c, []).append((i, (k, j)))
-            for k in _PAIR_KEYS:
-                for name, c in n.get(k, ()):
-                    incoming.setdefault(c, []).append((i, (k, name)))
-            if "dynamicRef" in n:
-                incoming.setdefault(n["dynamicRef"][1], []).append((i, "dynamicRef"))
+            for e, c in subschemas(n):
+                incoming.setdefault(c, []).append((i, e))
         for x in self.passed:
             if x >= self.wire_count:
                 continue
@@ -139,13 +170,18 @@ class _Placer:
         n["allOf"] = [*n.get("allOf", []), r]
 
     def asserting(self, r: int) -> int | None:
-        """Residual node ``r`` with ref-only hops followed; None when it checks nothing."""
+        """Residual node ``r`` with hops followed (a lone ``ref`` or one-part ``allOf``);
+        None when it checks nothing."""
         for _ in range(64):
             n = self.nodes[r]
             if n.get("bool") is True or set(n) <= _NOT_ASSERTING:
                 return None
-            if set(n) - _NOT_ASSERTING == {"ref"}:
+            keys = set(n) - _NOT_ASSERTING
+            if keys == {"ref"}:
                 r = n["ref"]
+                continue
+            if keys == {"allOf"} and len(n["allOf"]) == 1:
+                r = n["allOf"][0]
                 continue
             return r
         raise _Bail
@@ -273,6 +309,11 @@ def judge_model(wire: SchemaModel, residual: SchemaModel | None,
                 codec: Codec) -> tuple[SchemaModel, bool] | None:
     """The wire model with the residual (if any) placed on it (module docstring), and
     whether every map's entries got marked; None when the residual cannot be placed."""
+    if residual is not None and any("unevaluatedProperties" in n or "unevaluatedItems" in n
+                                    for n in wire.nodes):
+        return None  # a residual joined there would count as evaluated
+    if residual is not None and not _scoped_alike(wire, residual):
+        return None
     try:
         p = _Placer(wire, residual)
         if p.root_r is not None:

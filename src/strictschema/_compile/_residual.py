@@ -3,44 +3,50 @@
 An output that the wire schema accepts already meets every constraint the wire schema
 carries. After decoding, only the original schema's other constraints can fail: the ones
 the compile dropped or moved into a description, and the ones a codec step changes (a
-``required`` key whose wire null decodes to absent). ``residual_schema`` builds, next to
-the original document, a schema in the original shape that keeps exactly those: for every
-decoded value of a wire-valid output, it accepts the value if and only if the original
-schema does. Checking it instead of the whole original schema is what makes a lossy
-compile's ``validate_json`` cost little more than an exact one's.
+``required`` key whose wire null decodes to absent). ``residual_model`` reads the source
+schema's model and the wire schema's model (``_schema._model``: numbered nodes, every
+reference resolved) and builds the residual as model nodes in the original shape that keep
+exactly those: for every decoded value of a wire-valid output, it accepts the value if and
+only if the original schema does. Checking it instead of the whole original schema is what
+makes a lossy compile's ``validate_json`` cost little more than an exact one's, and
+``_judge`` places it on the wire positions for a one-pass verdict.
 
 The proof is local and conservative, independent of how the compiler got there: a keyword
 of the original schema is left out only where the wire schema, at the same instance
 position, holds a keyword that implies it (equal or tighter), and the codec there is known
 to keep that part of the value (identity, or the object and array codecs for the keywords
-they keep); every keyword it cannot prove is kept as written, so the residual is never
-weaker than the original. Schemas whose references the residual document could resolve
-differently (``$id``, anchors, dynamic references, references into the root body,
-``unevaluated*``) or written in draft-04 get no residual (``None``): the caller checks the
-whole original schema. The residual keeps the original's ``$schema``, so it is read in the
-same draft.
+they keep); every keyword it cannot prove is kept as written (its subschemas are the source
+model's nodes, copied whole), so the residual is never weaker than the original.
+
+References need no care: the model resolved them (``$id``, anchors, references into the
+root body or to another resource are nodes like any other), and each residual node keeps
+its source node's resource, so a dynamic reference finds the same anchor. Two things
+still keep a node whole instead of proving its keywords one by one:
+
+- ``unevaluatedProperties``/``unevaluatedItems``: they read which keys and items the
+  other keywords of the node and its in-place subschemas evaluated, so leaving out a proven
+  ``properties`` there would change their verdict;
+- a codec the proof does not follow (JSON text, unions resolved by value, tuples, a chain of
+  references past 64 hops).
+
+Draft differences are the model's: it normalizes every draft to 2020-12, except that
+draft-04's ``type: integer`` refuses ``1.0`` (``int4``), which the wire (2020-12) cannot
+prove, so it is kept.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
+from .._schema._model import SchemaModel
 from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec, resolved
+from ._judge import renumbered, subschemas
 from ._merge import json_equal as _json_eq
 
-__all__ = ["residual_schema"]
+__all__ = ["residual_model"]
 
-_NOT_KEYWORDS = frozenset({"title", "description", "$comment", "examples", "default",
-                           "deprecated", "readOnly", "writeOnly", "$schema", "$defs",
-                           "definitions"})
-_BAIL_KEYS = frozenset({"$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef",
-                        "$recursiveAnchor", "unevaluatedProperties", "unevaluatedItems"})
-_DRAFTS = frozenset({"draft2020-12", "draft2019-09", "draft7", "draft6", "draft4"})
-"""Draft-04 differs where the wire (2020-12) cannot prove its keywords: ``1.0`` is not an
-integer there, so its ``type: integer`` is always kept; a boolean ``exclusiveMaximum``
-makes ``maximum`` exclusive, so the bound is kept beside it; and ``id`` moves the base
-URI, so a schema with one gets no residual."""
-_LOCAL_PREFIXES = ("#/$defs/", "#/definitions/")
+_NOT_ASSERTING = frozenset({"path", "res", "int4"})
+_WHOLE = frozenset({"unevaluatedProperties", "unevaluatedItems"})
 _LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 _SAME = ("pattern", "format", "multipleOf")
@@ -53,94 +59,90 @@ _LEAF_KEEPS = {  # keyword -> codecs under which the decoded value keeps what it
 }
 _TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
 
-
-class _Bail(Exception):
-    pass
-
-
-_BUILDING: Any = {"$comment": "residual definition being built"}
+Facts = tuple[int, ...]
+"""Wire nodes that all hold for every wire value at one position."""
 
 
-def _usable(doc: Any, draft4: bool = False) -> bool:
-    """Whether every reference in ``doc`` resolves the same in the residual document."""
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if not _BAIL_KEYS.isdisjoint(node) or (draft4 and isinstance(node.get("id"), str)):
-                return False
-            ref = node.get("$ref")
-            if ref is not None and not (isinstance(ref, str) and ref.startswith(_LOCAL_PREFIXES)):
-                return False
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return True
+def _is_null_only(n: dict[str, Any]) -> bool:
+    return n.get("type") == "null" or ("const" in n and n["const"] is None) \
+        or n.get("enum") == [None]
 
 
-def _pointer(doc: Any, ref: str) -> Any:
-    node = doc
-    for part in ref[2:].split("/") if ref != "#" else ():
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise _Bail
-    return node
-
-
-def _is_null_only(s: Any) -> bool:
-    return isinstance(s, dict) and (s.get("type") == "null" or s.get("const", 0) is None
-                                    or s.get("enum") == [None])
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 class _Residual:
-    def __init__(self, source: dict, wire: dict, legacy: bool,
-                 pessimistic: frozenset[tuple] = frozenset(), draft4: bool = False) -> None:
-        self.source = source
-        self.wire = wire
-        # A definition met again while it is being built (recursion: always one instance
-        # level deeper, since the loader refuses $ref loops that do not descend) is assumed
-        # to check nothing; ``assumed`` records where. An assumption its finished
-        # definition does not bear out goes into ``pessimistic`` for the next pass.
+    def __init__(self, source: SchemaModel, wire: SchemaModel,
+                 pessimistic: frozenset[tuple] = frozenset()) -> None:
+        self.src = source.nodes
+        self.wire = wire.nodes
+        # A reference met again while its target's residual is being built (recursion:
+        # always one instance level deeper, since the loader refuses loops that do not
+        # descend) is assumed to check nothing; ``assumed`` records where. An assumption
+        # the finished residual does not bear out goes into ``pessimistic`` for the next pass.
         self.pessimistic = pessimistic
         self.assumed: set[tuple] = set()
-        self.legacy = legacy  # draft-04/06/07: keywords beside $ref are ignored
-        self.draft4 = draft4  # integers and exclusive bounds read the draft-04 way
-        self.defs: dict[str, Any] = {}
-        self.memo: dict[tuple, str] = {}
-        taken = set(source.get("$defs", {})) if isinstance(source.get("$defs"), dict) else set()
-        self.names = (f"_residual{i}" for i in range(1 << 30) if f"_residual{i}" not in taken)
+        self.out: list[Any] = []  # the residual's nodes (None: being built)
+        self.memo: dict[tuple, int] = {}  # (target, facts, codec, nonnull) -> its node
+        self.building: set[int] = set()
+        self.kept: dict[int, int] = {}  # source node -> its whole copy
+        self.pending: list[int] = []
+        self.keeping = False
+        self.true: int | None = None
+
+    # -- residual nodes ---------------------------------------------------------------------
+    def new(self, node: Any) -> int:
+        self.out.append(node)
+        return len(self.out) - 1
+
+    def keep(self, i: int) -> int:
+        """Source node ``i`` copied whole (its subschemas too), as written."""
+        j = self.kept.get(i)
+        if j is not None:
+            return j
+        j = self.kept[i] = self.new(None)
+        self.pending.append(i)
+        if not self.keeping:  # the outermost call copies what the inner ones queued
+            self.keeping = True
+            try:
+                while self.pending:
+                    k = self.pending.pop()
+                    self.out[self.kept[k]] = renumbered(self.src[k], self.keep)
+            finally:
+                self.keeping = False
+        return j
+
+    def accept_all(self) -> int:
+        if self.true is None:
+            self.true = self.new({"bool": True, "path": []})
+        return self.true
+
+    def is_true(self, j: int) -> bool:
+        return self.out[j] is not None and self.out[j].get("bool") is True
 
     # -- what the wire schema guarantees at a position ----------------------------------
-    def facts(self, w: Any, nonnull: bool, depth: int = 0) -> list[dict]:
-        """Schema objects that all hold for every wire value at this position (non-null
+    def facts(self, w: int, nonnull: bool, depth: int = 0) -> list[int]:
+        """Wire nodes that all hold for every wire value at this position (non-null
         ones when ``nonnull``)."""
-        if not isinstance(w, dict) or depth > 32:
+        n = self.wire[w]
+        if "bool" in n or depth > 32:
             return []
         out = [w]
-        ref = w.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#"):
-            try:
-                out += self.facts(_pointer(self.wire, ref), nonnull, depth + 1)
-            except _Bail:
-                pass
-        for part in w.get("allOf", ()) if isinstance(w.get("allOf"), list) else ():
+        if isinstance(n.get("ref"), int):
+            out += self.facts(n["ref"], nonnull, depth + 1)
+        for part in n.get("allOf", ()):
             out += self.facts(part, nonnull, depth + 1)
-        branches = w.get("anyOf")
-        if isinstance(branches, list):
-            live = [b for b in branches if not (nonnull and _is_null_only(b))]
+        if "anyOf" in n:
+            live = [b for b in n["anyOf"] if not (nonnull and _is_null_only(self.wire[b]))]
             if len(live) == 1:
                 out += self.facts(live[0], nonnull, depth + 1)
         return out
 
-    @staticmethod
-    def types(facts: list[dict], nonnull: bool) -> frozenset[str] | None:
+    def types(self, facts: Facts, nonnull: bool) -> frozenset[str] | None:
         out: set[str] | None = None
         for f in facts:
-            t = f.get("type")
+            t = self.wire[f].get("type")
             if t is None:
                 continue
             ts = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else set()
@@ -151,151 +153,175 @@ class _Residual:
             out.discard("null")
         return frozenset(out) if out is not None else None
 
-    @staticmethod
-    def find(facts: list[dict], kw: str) -> list[Any]:
-        return [f[kw] for f in facts if kw in f]
+    def find(self, facts: Facts, kw: str) -> list[Any]:
+        return [self.wire[f][kw] for f in facts if kw in self.wire[f]]
 
-    # -- the residual of one original-schema node ------------------------------------------
-    def node(self, n: Any, facts: list[dict], link: Codec, nonnull: bool) -> Any:
-        found = resolved(link)
-        if found is None:
-            return n
-        codec = found
-        if not isinstance(n, dict):
-            return n  # True, False (or invalid: load_source refused those already)
-        if _NOT_KEYWORDS.issuperset(n):
-            return True
-        if not facts or not (codec is IDENTITY
-                             or isinstance(codec, (ObjectCodec, ArrayCodec, MapCodec))):
-            return n
-        out: dict[str, Any] = {}
-        ref = n.get("$ref")
-        if ref is not None:
-            r = self.ref(ref, facts, codec, nonnull)
-            if self.legacy:
-                return True if r is True else {"$ref": r}
-            if r is not True:
-                out["$ref"] = r
-        is_map = isinstance(codec, MapCodec)
+    def closed(self, f: int) -> bool:
+        """Wire node ``f`` allows no key beyond its ``properties``."""
+        n = self.wire[f]
+        ap = n.get("additionalProperties")
+        return isinstance(ap, int) and self.wire[ap].get("bool") is False \
+            and "patternProperties" not in n
+
+    def wire_props(self, facts: Facts, name: str) -> list[int]:
+        return [c for f in facts for k, c in self.wire[f].get("properties", ()) if k == name]
+
+    # -- the residual of one source node ----------------------------------------------------
+    def node(self, i: int, facts: Facts, link: Codec, nonnull: bool) -> int | None:
+        """The residual node of source node ``i`` at a wire position (``facts``) reached
+        through ``link``; None when it checks nothing there."""
+        codec = resolved(link)
+        if codec is None:
+            return self.keep(i)
+        n = self.src[i]
+        if "bool" in n:
+            return None if n["bool"] else self.keep(i)
+        if set(n) <= _NOT_ASSERTING:
+            return None
+        if not facts or not _WHOLE.isdisjoint(n) or not (
+                codec is IDENTITY or isinstance(codec, (ObjectCodec, ArrayCodec, MapCodec))):
+            return self.keep(i)
+        out: dict[str, Any] = {"path": n.get("path", []), "res": n.get("res", 0)}
+        if isinstance(n.get("ref"), int):
+            r = self.ref(n["ref"], facts, codec, nonnull)
+            if r is not None:
+                out["ref"] = r
         props_needed = False
         for kw, value in n.items():
-            if kw in _NOT_KEYWORDS or kw == "$ref":
+            if kw in _NOT_ASSERTING or kw == "ref":
                 continue
-            if is_map:
-                r = self.map_keyword(kw, value, n, facts, cast(MapCodec, codec), nonnull)
-                if r is not True:
-                    out[kw] = r
-            elif kw == "properties" and isinstance(value, dict):
+            if isinstance(codec, MapCodec):
+                self.map_keyword(out, kw, value, n, facts, codec, nonnull)
+            elif kw == "properties":
                 props = self.properties(value, facts, codec)
                 if props:
                     out["properties"] = props
-            elif kw == "items" and isinstance(value, (dict, bool)) and "prefixItems" not in n:
+            elif kw == "items" and "prefixItems" not in n:
                 r = self.items(value, facts, codec)
-                if r is not True:
+                if r is not None:
                     out["items"] = r
-            elif kw in ("anyOf", "oneOf") and codec is IDENTITY and isinstance(value, list):
+            elif kw == "allOf":  # every part at the same position, through the same codec
+                parts = [r for x in value if (r := self.node(x, facts, codec, nonnull))
+                         is not None]
+                if parts:
+                    out["allOf"] = parts
+            elif kw in ("anyOf", "oneOf") and codec is IDENTITY:
                 if not self.alternatives(kw, value, facts, nonnull):
-                    out[kw] = value
+                    out[kw] = [self.keep(x) for x in value]
             elif not self.covered(kw, value, n, facts, codec, nonnull):
-                out[kw] = value
+                out[kw] = self.kept_value(kw, value)
                 props_needed |= kw == "additionalProperties"
-        if props_needed and isinstance(n.get("properties"), dict):
+        if props_needed and "properties" in n:
             # additionalProperties depends on which keys 'properties' names
-            out["properties"] = {k: out.get("properties", {}).get(k, True)
-                                 for k in n["properties"]}
-        return out or True
+            have = dict(out.get("properties", ()))
+            out["properties"] = [[k, have.get(k, self.accept_all())] for k, _ in n["properties"]]
+        if "type" in out and n.get("int4"):
+            out["int4"] = True
+        if set(out) <= _NOT_ASSERTING:
+            return None
+        return self.new(out)
 
-    def map_keyword(self, kw: str, value: Any, n: dict, facts: list[dict], codec: MapCodec,
-                    nonnull: bool) -> Any:
-        """A keyword of a map sent as ``[{"key": ..., "value": ...}]`` entries: its residual
-        (``True`` when proven). Only ``type`` and the values' schema are proven."""
+    def kept_value(self, kw: str, value: Any) -> Any:
+        """A keyword's value as written, its subschemas copied whole."""
+        return renumbered({kw: value}, self.keep)[kw]
+
+    def map_keyword(self, out: dict[str, Any], kw: str, value: Any, n: dict[str, Any],
+                    facts: Facts, codec: MapCodec, nonnull: bool) -> None:
+        """A keyword of a map sent as ``[{"key": ..., "value": ...}]`` entries, into
+        ``out`` unless proven. Only ``type`` and the values' schema are proven."""
         if kw == "type":
             have = self.types(facts, nonnull)
-            if have is None or not have <= {"array", "null"}:
-                return value
-            got = {"object" if t == "array" else t for t in have}
-            want = {value} if isinstance(value, str) else set(value) if isinstance(
-                value, list) else set()
-            return True if got <= want else value
-        if kw == "additionalProperties" and "properties" not in n and "patternProperties" \
-                not in n and isinstance(value, (dict, bool)):
-            entries = [f["items"] for f in facts if "items" in f and "prefixItems" not in f]
-            values = [p["value"] for e in entries for f in self.facts(e, False)
-                      if isinstance(p := f.get("properties"), dict) and "value" in p]
-            child = [f for v in values for f in self.facts(v, False)]
-            return self.node(value, child, codec.value, False) if child else value
-        return value
+            if have is not None and have <= {"array", "null"}:
+                got = {"object" if t == "array" else t for t in have}
+                want = {value} if isinstance(value, str) else set(value) if isinstance(
+                    value, list) else set()
+                if got <= want:
+                    return
+        elif kw == "additionalProperties" and "properties" not in n \
+                and "patternProperties" not in n:
+            entries = [w["items"] for f in facts if "items" in (w := self.wire[f])
+                       and "prefixItems" not in w]
+            values = [c for e in entries for c in self.wire_props(tuple(self.facts(e, False)),
+                                                                  "value")]
+            child = tuple(f for v in values for f in self.facts(v, False))
+            if child:
+                r = self.node(value, child, codec.value, False)
+                if r is not None:
+                    out[kw] = r
+                return
+        out[kw] = self.kept_value(kw, value)
 
-    def alternatives(self, kw: str, branches: list, facts: list[dict], nonnull: bool) -> bool:
+    def alternatives(self, kw: str, branches: list[int], facts: Facts, nonnull: bool) -> bool:
         """Whether ``anyOf``/``oneOf`` holds for every value the facts allow: each wire
         alternative implies one of the branches (and, for ``oneOf``, the branches are
         pairwise disjoint, so exactly one holds)."""
-        if kw == "oneOf" and not all(self.apart(a, b) for i, a in enumerate(branches)
-                                     for b in branches[i + 1:]):
+        if kw == "oneOf" and not all(self.apart(a, b) for j, a in enumerate(branches)
+                                     for b in branches[j + 1:]):
             return False
         options = [facts]
         for f in facts:
-            alts = f.get("anyOf")
-            if isinstance(alts, list):
-                live = [b for b in alts if not (nonnull and _is_null_only(b))]
-                options = [self.facts(b, nonnull) + [g for g in facts if g is not f]
-                           for b in live]
+            alts = self.wire[f].get("anyOf")
+            if alts is not None:
+                live = [b for b in alts if not (nonnull and _is_null_only(self.wire[b]))]
+                rest = tuple(g for g in facts if g != f)
+                options = [tuple(self.facts(b, nonnull)) + rest for b in live]
                 break
-        return all(any(self.node(b, o, IDENTITY, nonnull) is True for b in branches)
+        return all(any(self.node(b, o, IDENTITY, nonnull) is None for b in branches)
                    for o in options)
 
-    def apart(self, a: Any, b: Any) -> bool:
-        """Whether no value matches both schemas (conservative: False when unsure)."""
-        a, b = self.deref(a), self.deref(b)
-        if not isinstance(a, dict) or not isinstance(b, dict):
-            return a is False or b is False
-        ta, tb = self.types([a], False), self.types([b], False)
+    def apart(self, a: int, b: int) -> bool:
+        """Whether no value matches both source nodes (conservative: False when unsure)."""
+        na, nb = self.src[self.deref(a)], self.src[self.deref(b)]
+        if "bool" in na or "bool" in nb:
+            return na.get("bool") is False or nb.get("bool") is False
+        ta, tb = _types_of(na), _types_of(nb)
         if ta is not None and tb is not None and not (ta & tb):
             return True
-        return self.excludes(a, b) or self.excludes(b, a)
+        return self.excludes(na, nb) or self.excludes(nb, na)
 
-    @staticmethod
-    def excludes(a: dict, b: dict) -> bool:
-        """``a`` is a closed object (or not an object at all) and ``b`` requires an object key
-        that ``a`` cannot have."""
+    def excludes(self, a: dict[str, Any], b: dict[str, Any]) -> bool:
+        """``a`` is a closed object and ``b`` requires an object key that ``a`` cannot
+        have."""
         if a.get("type") != "object" or b.get("type") != "object":
             return False
-        props = a.get("properties", {})
-        if a.get("additionalProperties") is not False or "patternProperties" in a \
-                or not isinstance(props, dict):
+        ap = a.get("additionalProperties")
+        if not isinstance(ap, int) or self.src[ap].get("bool") is not False \
+                or "patternProperties" in a:
             return False
-        req = b.get("required")
-        return isinstance(req, list) and any(k not in props for k in req)
+        names = {k for k, _ in a.get("properties", ())}
+        return any(k not in names for k in b.get("required", ()))
 
-    def deref(self, s: Any) -> Any:
+    def deref(self, i: int) -> int:
         for _ in range(64):
-            if not (isinstance(s, dict) and isinstance(s.get("$ref"), str)) or (
-                    not self.legacy and set(s) - _NOT_KEYWORDS != {"$ref"}):
-                return s
-            s = _pointer(self.source, s["$ref"])
-        return s
+            n = self.src[i]
+            if set(n) - _NOT_ASSERTING != {"ref"}:
+                return i
+            i = n["ref"]
+        return i
 
-    def ref(self, ref: str, facts: list[dict], codec: Codec, nonnull: bool) -> Any:
-        target = _pointer(self.source, ref)
-        key = (id(target), tuple(id(f) for f in facts), id(codec), nonnull)
-        name = self.memo.get(key)
-        if name is None:
-            name = self.memo[key] = next(self.names)
-            self.defs[name] = _BUILDING  # a reference back to it while it is being built
-            self.defs[name] = self.node(target, facts, codec, nonnull)
-        elif self.defs[name] is _BUILDING and key not in self.pessimistic:
+    def ref(self, target: int, facts: Facts, codec: Codec, nonnull: bool) -> int | None:
+        key = (target, facts, id(codec), nonnull)
+        slot = self.memo.get(key)
+        if slot is None:
+            slot = self.memo[key] = self.new(None)  # a reference back to it while building
+            self.building.add(slot)
+            try:
+                r = self.node(target, facts, codec, nonnull)
+            finally:
+                self.building.discard(slot)
+            # a finished residual that checks nothing is left out; references made while
+            # it was being built stay (to a node that is then `true`)
+            self.out[slot] = {"bool": True, "path": []} if r is None else dict(self.out[r])
+        elif slot in self.building and key not in self.pessimistic:
             self.assumed.add(key)
-            return True
-        # a finished definition that checks nothing is left out; references made while it
-        # was being built stay (to a definition that is then `true`)
-        return True if self.defs[name] is True else f"#/$defs/{name}"
+            return None
+        return None if self.is_true(slot) else slot
 
-    def properties(self, props: dict, facts: list[dict], codec: Codec) -> dict:
-        out: dict[str, Any] = {}
+    def properties(self, props: list[list[Any]], facts: Facts, codec: Codec) -> list[list[Any]]:
+        out: list[list[Any]] = []
         specs = {p.name: p for p in codec.props} if isinstance(codec, ObjectCodec) else None
-        closed = any(f.get("additionalProperties") is False and "patternProperties" not in f
-                     for f in facts)
-        for name, sub in props.items():
+        closed = any(self.closed(f) for f in facts)
+        for name, sub in props:
             if specs is not None:
                 spec = specs.get(name)
                 if spec is None:  # the decoder never produces this key
@@ -304,31 +330,31 @@ class _Residual:
                 nonnull = spec.mode == "optional"
             else:
                 wire_name, child_codec, nonnull = name, IDENTITY, False
-            subs = [p[wire_name] for p in self.find(facts, "properties")
-                    if isinstance(p, dict) and wire_name in p]
+            subs = self.wire_props(facts, wire_name)
             if not subs:
                 if specs is None and closed:
                     continue  # the wire object never has this key
-                out[name] = sub
+                out.append([name, self.keep(sub)])
                 continue
-            child = [f for s in subs for f in self.facts(s, nonnull)]
+            child = tuple(f for s in subs for f in self.facts(s, nonnull))
             r = self.node(sub, child, child_codec, nonnull)
-            if r is not True:
-                out[name] = r
+            if r is not None:
+                out.append([name, r])
         return out
 
-    def items(self, sub: Any, facts: list[dict], codec: Codec) -> Any:
-        child_codec = codec.items if isinstance(codec, ArrayCodec) else IDENTITY
+    def items(self, sub: int, facts: Facts, codec: Codec) -> int | None:
         if isinstance(codec, ObjectCodec):
-            return sub
-        subs = [f["items"] for f in facts if "items" in f and "prefixItems" not in f]
+            return self.keep(sub)
+        child_codec = codec.items if isinstance(codec, ArrayCodec) else IDENTITY
+        subs = [w["items"] for f in facts if "items" in (w := self.wire[f])
+                and "prefixItems" not in w]
         if not subs:
-            return sub
-        child = [f for s in subs for f in self.facts(s, False)]
+            return self.keep(sub)
+        child = tuple(f for s in subs for f in self.facts(s, False))
         return self.node(sub, child, child_codec, False)
 
     # -- one keyword, proven by the wire facts or not -------------------------------------
-    def covered(self, kw: str, value: Any, n: dict, facts: list[dict], codec: Codec,
+    def covered(self, kw: str, value: Any, n: dict[str, Any], facts: Facts, codec: Codec,
                 nonnull: bool) -> bool:
         if kw == "type":
             have = self.types(facts, nonnull)
@@ -336,35 +362,31 @@ class _Residual:
                 value, list) else None
             if have is None or want is None or not want <= _TYPES:
                 return False
-            if self.draft4 and "integer" in want and "number" not in want:
+            if n.get("int4") and "integer" in want and "number" not in want:
                 return False  # the wire's integer takes 1.0, draft-04's does not
             if "number" in want:
                 want.add("integer")
             return have <= want
         if kw == "required":
-            return isinstance(value, list) and all(self.present(r, facts, codec) for r in value)
+            return all(self.present(r, facts, codec) for r in value)
         if kw == "additionalProperties":
-            if value is True or value == {}:
+            target = self.src[value]
+            if target.get("bool") is True or set(target) <= _NOT_ASSERTING:
                 return True
-            names: Any = n.get("properties") if isinstance(n.get("properties"), dict) else {}
+            names = {k for k, _ in n.get("properties", ())}
             if isinstance(codec, ObjectCodec):
                 return all(p.name in names for p in codec.props)
             if codec is not IDENTITY:
                 return False
-            return any(f.get("additionalProperties") is False and "patternProperties" not in f
-                       and isinstance(f.get("properties", {}), dict)
-                       and all(k in names for k in f.get("properties", {})) for f in facts)
-        if kw == "uniqueItems" and value is False:
-            return True
-        if self.draft4 and (kw, n.get("exclusive" + kw[:1].upper() + kw[1:])) in (
-                ("maximum", True), ("minimum", True)):
-            return False  # an exclusive bound, written the draft-04 way: kept as written
+            return any(self.closed(f) and all(k in names for k, _ in
+                                              self.wire[f].get("properties", ()))
+                       for f in facts)
         keeps = _LEAF_KEEPS.get(kw)
         if keeps is None or not any(codec is k or (isinstance(k, type) and isinstance(codec, k))
                                     for k in keeps):
             return False
         if kw == "enum":
-            return isinstance(value, list) and any(
+            return any(
                 isinstance(e, list) and all(any(_json_eq(m, v) for v in value)
                                             for m in e if not (nonnull and m is None))
                 for e in self.find(facts, "enum"))
@@ -385,7 +407,7 @@ class _Residual:
             return any(_is_number(h) and h >= value for h in found)
         return any(_is_number(h) and h <= value for h in found)
 
-    def present(self, name: Any, facts: list[dict], codec: Codec) -> bool:
+    def present(self, name: Any, facts: Facts, codec: Codec) -> bool:
         """Whether every decoded object at this position has the key ``name``."""
         if isinstance(codec, ObjectCodec):
             spec = next((p for p in codec.props if p.name == name), None)
@@ -396,41 +418,62 @@ class _Residual:
             return False
         return any(isinstance(r, list) and name in r for r in self.find(facts, "required"))
 
+    # -- the residual as a model ---------------------------------------------------------
+    def model(self, root: int, source: SchemaModel) -> SchemaModel:
+        """The nodes reachable from ``root``, numbered anew; dynamic anchors kept (whole)
+        when a dynamic reference is among them."""
+        dynamic = any(n is not None and "dynamicRef" in n for n in self.out)
+        anchors = [{name: self.keep(t) for name, t in r.get("dynamic", {}).items()}
+                   if dynamic else {} for r in source.resources]
+        number: dict[int, int] = {}
+        order: list[int] = []
+        todo = [root, *(t for a in anchors for t in a.values())]
+        while todo:
+            j = todo.pop()
+            if j in number:
+                continue
+            number[j] = len(order)
+            order.append(j)
+            todo += [c for _, c in subschemas(self.out[j])]
+        nodes = tuple(renumbered(self.out[j], number.__getitem__) for j in order)
+        resources = tuple({"dynamic": {name: number[t] for name, t in a.items()}}
+                          for a in anchors)
+        return SchemaModel(nodes=nodes, root=number[root], resources=resources, index={})
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
-
-def residual_schema(source: Any, draft: str, wire: dict, codec: Codec) -> Any:
-    """The original schema's residual (see the module docstring), or None when there is no
-    sound one: validate against the whole original schema then. ``True`` when the wire
-    schema proves everything."""
-    draft4 = draft == "draft4"
-    if draft not in _DRAFTS or not isinstance(source, dict) or not _usable(source, draft4):
+def _types_of(n: dict[str, Any]) -> frozenset[str] | None:
+    t = n.get("type")
+    if t is None:
         return None
-    facts_of = wire
+    ts = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else set()
+    if "number" in ts:
+        ts.add("integer")
+    return frozenset(ts)
+
+
+def residual_model(source: SchemaModel, wire: SchemaModel,
+                   codec: Codec) -> SchemaModel | bool | None:
+    """The original schema's residual (see the module docstring) as a schema model;
+    ``True`` when the wire schema proves everything, None when there is no sound residual
+    (validate against the whole original schema then)."""
+    facts_of, start = wire.root, codec
     if isinstance(codec, WrapCodec):
-        props = wire.get("properties", {})
-        if not isinstance(props, dict) or codec.key not in props:
+        subs = [c for f in _Residual(source, wire).facts(wire.root, False)
+                for k, c in wire.nodes[f].get("properties", ()) if k == codec.key]
+        if not subs:
             return None
-        facts_of, codec = props[codec.key], codec.inner
+        facts_of, start = subs[0], codec.inner
     pessimistic: frozenset[tuple] = frozenset()
-    while True:  # to the fixpoint: every assumption made holds (at most one pass per def)
-        r = _Residual(source, wire, draft in ("draft7", "draft6", "draft4"), pessimistic, draft4)
+    while True:  # to the fixpoint: every assumption made holds (at most one pass per ref)
+        r = _Residual(source, wire, pessimistic)
         try:
-            root = r.node(source, r.facts(facts_of, False), codec, False)
-        except (_Bail, RecursionError):
+            root = r.node(source.root, tuple(r.facts(facts_of, False)), start, False)
+        except RecursionError:
             return None
-        wrong = {k for k in r.assumed if r.defs[r.memo[k]] is not True}
+        wrong = {k for k in r.assumed if not r.is_true(r.memo[k])}
         if not wrong:
             break
         pessimistic |= wrong
-    if root is True:
+    if root is None:
         return True
-    doc = dict(root) if isinstance(root, dict) else ({} if root is True else {"not": {}})
-    for key in ("$schema", "$defs", "definitions"):
-        if key in source:
-            doc[key] = source[key]
-    if r.defs:
-        doc["$defs"] = {**source.get("$defs", {}), **r.defs}
-    return doc
+    return r.model(root, source)
