@@ -5,6 +5,13 @@ are generated from an ECMA pattern translated to Python (``_compile._pyregex``) 
 filtered with the ECMA engine; the profile's formats have dedicated strategies checked with
 ``_formats.FORMAT_CHECKS``; numbers honour bounds and ``multipleOf`` exactly (checked with the
 validator, so float edge cases follow its semantics).
+
+Every draw has a size budget (``NODE_BUDGET``): the objects, arrays, property values and
+array items it has built so far are counted, and once the count reaches the budget the
+draw finishes with the smallest valid choices - optional properties left out, the union
+branch with the fewest nodes, arrays at their minimum length. A wide schema of nested unions
+therefore costs a bounded amount of work and memory per draw; the counting is a function
+of the choices drawn, so replaying and shrinking stay deterministic.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import threading
 from fractions import Fraction
 from typing import Any
 
@@ -39,7 +47,10 @@ from ._plan import (
     int_bounds,
 )
 
-__all__ = ["Generator", "canonical", "format_strategy"]
+__all__ = ["NODE_BUDGET", "Generator", "canonical", "format_strategy"]
+
+NODE_BUDGET = 1000
+"""Nodes a draw builds before it falls back to the smallest valid choices."""
 
 # Characters JSON can carry (no surrogates).
 CHARS = st.characters(codec="utf-8")
@@ -180,23 +191,67 @@ class _Const:
         return f"just({self.value!r})"
 
 
+class _Count(threading.local):
+    """What the draw in progress (on this thread) has built, and its budget; outside a
+    ``_bounded`` draw the budget is unlimited."""
+
+    built = 0
+    limit: float = math.inf
+
+
+_COUNT = _Count()
+
+
 @st.composite
-def _union(draw: st.DrawFn, branches: tuple, /) -> Any:
-    branch = branches[draw(_index(len(branches)))]
+def _bounded(draw: st.DrawFn, inner: st.SearchStrategy, budget: int, gen: Any, /) -> Any:
+    """One draw of ``inner`` with its own budget of ``budget`` nodes (``gen.most_built``
+    keeps the largest count seen)."""
+    count = _COUNT
+    saved = count.built, count.limit
+    count.built, count.limit = 0, budget
+    try:
+        return draw(inner)
+    finally:
+        gen.most_built = max(gen.most_built, count.built)
+        count.built, count.limit = saved
+
+
+@st.composite
+def _union(draw: st.DrawFn, branches: tuple, cheapest: int, /) -> Any:
+    if _COUNT.built >= _COUNT.limit:
+        branch = branches[cheapest]
+    else:
+        branch = branches[draw(_index(len(branches)))]
     return branch.value if type(branch) is _Const else draw(branch)
 
 
 @st.composite
-def _object(draw: st.DrawFn, fields: tuple, extra: Any, declared: frozenset, /) -> dict:
+def _object(draw: st.DrawFn, fields: tuple, extra: Any, extra_min: Any, declared: frozenset,
+            /) -> dict:
+    count = _COUNT
+    count.built += 1
     out: dict[str, Any] = {}
     for key, strategy, optional, post in fields:
-        if not optional or draw(_BOOL):
-            out[key] = draw(strategy) if post is None else post(draw(strategy))
+        if optional and (count.built >= count.limit or not draw(_BOOL)):
+            continue
+        count.built += 1
+        out[key] = draw(strategy) if post is None else post(draw(strategy))
     if extra is not None:
-        for key, value in draw(extra):
+        pairs = draw(extra_min if count.built >= count.limit else extra)
+        count.built += len(pairs)
+        for key, value in pairs:
             if key not in out and key not in declared and isinstance(key, str):
                 out[key] = value
     return out
+
+
+@st.composite
+def _array(draw: st.DrawFn, normal: st.SearchStrategy, minimal: st.SearchStrategy, /) -> list:
+    count = _COUNT
+    count.built += 1
+    value: list = draw(minimal if count.built >= count.limit else normal)
+    count.built += len(value)
+    return value
 
 
 def _rank(plan: Any) -> int:
@@ -221,10 +276,13 @@ class Generator:
     """
 
     def __init__(self, source: Any, validator: Any, *, max_depth: int = 3, max_items: int = 5,
-                 allow_extra: bool = True) -> None:
+                 allow_extra: bool = True, node_budget: int = NODE_BUDGET) -> None:
         self.source = source
         self.validator = validator
         self.max_items = max_items
+        self.node_budget = node_budget
+        self.most_built = 0
+        """The most nodes one draw has built so far (the budget's own count)."""
         # node numbers go to the validator's own checks: plan over the model it runs
         self.model = getattr(validator, "_model", None) or source.model_of()
         self.planner = Planner(self.model, self.valid_at, max_depth=max_depth,
@@ -232,6 +290,7 @@ class Generator:
         self._plan: Any = None
         self._strategy: st.SearchStrategy | None = None
         self._empty: dict[int, bool] = {}
+        self._smallest: dict[int, float] = {}
         self._strategies: dict[Any, st.SearchStrategy] = {}
         self._multiple_validators: dict[Any, Any] = {}
 
@@ -303,6 +362,41 @@ class Generator:
             return f"minItems {plan.min_items} cannot be reached - at {json_path(plan.loc)}"
         return "unsatisfiable"
 
+    def smallest(self, plan: Any) -> float:
+        """The fewest nodes a value of ``plan`` can take (as ``_object``/``_array`` count
+        them; a scalar is 0, inf when empty): what a spent budget falls back to."""
+        key = id(plan)
+        found = self._smallest.get(key)
+        if found is not None:
+            return found
+        result: float
+        if isinstance(plan, PNothing):
+            result = math.inf
+        elif isinstance(plan, PRef):
+            result = self.smallest(plan.resolve())
+        elif isinstance(plan, PFilter):
+            result = self.smallest(plan.inner)
+        elif isinstance(plan, PUnion):
+            result = min((self.smallest(b) for b in plan.branches), default=math.inf)
+        elif isinstance(plan, PArray):
+            lo, n = plan.min_items, len(plan.prefix)
+            need = plan.min_contains if plan.contains is not None else 0
+            result = 1 + lo + sum(self.smallest(x) for x in plan.prefix[:lo])
+            if lo > n:
+                result += (lo - n) * (math.inf if plan.rest is None
+                                      else self.smallest(plan.rest))
+            if need:
+                result += need * (1 + self.smallest(plan.contains))
+        elif isinstance(plan, PObject):
+            result = 1 + sum(1 + self.smallest(v) for v in plan.required.values())
+            if plan.min_extra:
+                result += plan.min_extra * (1 + min(
+                    (self.smallest(v) for _, v in plan.extras), default=math.inf))
+        else:
+            result = 0
+        self._smallest[key] = result
+        return result
+
     def strategy(self) -> st.SearchStrategy:
         """The strategy for the whole document; ``InvalidArgument`` if nothing is valid."""
         if self._strategy is None:
@@ -310,7 +404,7 @@ class Generator:
                 plan = self.plan
                 if self.empty(plan):
                     raise InvalidArgument(f"no instance can be generated: {self.why(plan)}")
-                self._strategy = self.build(plan)
+                self._strategy = _bounded(self.build(plan), self.node_budget, self)
             except RecursionError:
                 raise InvalidArgument("schema is nested too deeply to generate from") from None
         return self._strategy
@@ -337,9 +431,10 @@ class Generator:
             live = sorted((b for b in plan.branches if not self.empty(b)), key=_rank)
             if len(live) == 1:
                 return self.build(live[0])
+            sizes = [self.smallest(b) for b in live]
             return _union(tuple(
                 _Const(b.values[0]) if isinstance(b, PConst) and len(b.values) == 1
-                else self.build(b) for b in live))
+                else self.build(b) for b in live), sizes.index(min(sizes)))
         if isinstance(plan, PFilter):
             nodes = plan.nodes
             valid_at = self.valid_at
@@ -513,6 +608,29 @@ class Generator:
         strategy = st.one_of(options) if len(options) > 1 else options[0]
         if p.contains is not None:
             strategy = strategy.filter(lambda xs: lo <= len(xs) <= hi)
+        return _array(strategy, self.minimal_array(p, prefix, rest, hi, unique_by))
+
+    def minimal_array(self, p: PArray, prefix: list[st.SearchStrategy],
+                      rest: st.SearchStrategy | None, hi: int,
+                      unique_by: Any) -> st.SearchStrategy:
+        """The shortest arrays of ``p`` (what a spent budget draws): ``minItems`` items,
+        or the prefix and ``minContains`` matching items."""
+        lo, n = p.min_items, len(prefix)
+        need = p.min_contains if p.contains is not None and not self.empty(p.contains) else 0
+        if not need and lo <= n:
+            return st.tuples(*prefix[:lo]).map(list)
+        tail = max(0, lo - n - need)
+        if n < len(p.prefix) or (tail and rest is None):
+            return st.nothing()  # an item of the prefix or the rest has no valid value
+        parts = [st.tuples(*prefix).map(list)]
+        if tail and rest is not None:
+            parts.append(st.lists(rest, min_size=tail, max_size=tail, unique_by=unique_by))
+        if need and p.contains is not None:
+            parts.append(st.lists(self.build(p.contains), min_size=need, max_size=need,
+                                  unique_by=unique_by))
+        strategy = st.tuples(*parts).map(_concat)
+        if p.contains is not None:
+            strategy = strategy.filter(lambda xs: lo <= len(xs) <= hi)
         return strategy
 
     def object(self, p: PObject) -> st.SearchStrategy:
@@ -531,11 +649,13 @@ class Generator:
         entries = [st.tuples(self.build(k), self.build(v)) for k, v in p.extras
                    if not self.empty(k) and not self.empty(v)]
         hi = p.min_extra + 1 if p.max_extra is None else min(p.max_extra, p.min_extra + 1)
-        extra = None
+        extra = extra_min = None
         if entries and hi > 0:
             extra = st.lists(st.one_of(entries), min_size=p.min_extra, max_size=hi,
                              unique_by=lambda kv: kv[0])
-        return _object(tuple(fields), extra, p.declared)
+            extra_min = st.lists(st.one_of(entries), min_size=p.min_extra,
+                                 max_size=p.min_extra, unique_by=lambda kv: kv[0])
+        return _object(tuple(fields), extra, extra_min, p.declared)
 
 
 def _compiles(pattern: str) -> bool:
