@@ -386,13 +386,19 @@ def test_a_ref_to_the_draft_04_metaschema_compiles_offline(offline: None) -> Non
             '"string"', "12"))
 
 
-@pytest.mark.xfail(strict=True, reason="compiler: a $ref to the 2020-12 metaschema fails "
-                                       "with RefResolutionError '#/$defs/uriReferenceString' "
-                                       "(resolved against the wrong vocabulary document); "
-                                       "Validator resolves it")
 def test_a_ref_to_the_2020_12_metaschema_compiles_offline(offline: None) -> None:
-    strictschema.compile({"type": "object", "properties": {"schema": {
+    """The metaschema's vocabularies each are their own resource: a reference inside one
+    (``#/$defs/uriReferenceString``) resolves in that vocabulary, merged or not."""
+    c = strictschema.compile({"type": "object", "properties": {"schema": {
         "$ref": METASCHEMAS[1]}}, "required": ["schema"], "additionalProperties": False})
+    for value in ({"schema": {"type": "string"}}, {"schema": {"items": {"minimum": 1}}},
+                  {"schema": {"$id": "urn:x", "$defs": {"a": {"type": "integer"}},
+                              "properties": {"x": {"$ref": "#/$defs/a"}}}}):
+        wire = json.dumps(c.encode(value))
+        assert c.validate_json(wire) == value
+    with pytest.raises(ValidationError):
+        c.validate_json(json.dumps(c.encode({"schema": {"type": "string"}})).replace(
+            '"string"', "12"))
 
 
 def test_in_place_references_that_expand_exponentially_are_refused() -> None:
@@ -406,5 +412,7 @@ def test_in_place_references_that_expand_exponentially_are_refused() -> None:
 
     with pytest.raises(strictschema.SchemaError, match="expand to more than"):
         strictschema.Validator(levels(60))
+    with pytest.raises(strictschema.SchemaError, match="expand to more than"):
+        strictschema.compile(levels(60))  # when compiled, not at the first validation
     v = strictschema.Validator(levels(12))
     assert v.validate_json("5") == 5 and not v.is_valid_json('"x"')

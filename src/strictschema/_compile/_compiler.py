@@ -1,10 +1,13 @@
 """The compiler: source schema -> wire schema (the profile's strict subset) + codec + diagnostics.
 
-One pass over the (dereferenced on demand) source. Each node is normalised in a fixed order:
-legacy-draft keywords upgraded, ``$ref`` (with siblings) resolved, ``allOf`` merged,
-``oneOf`` turned into ``anyOf``, ``anyOf`` compiled branch by branch, and finally the node
-compiled for its one type (type lists are split into ``anyOf``). Every change produces a
-``Diagnostic``; every shape change produces a codec node (see ``_codec``).
+One pass over the source's schema model (``_schema._model``: references resolved, drafts
+normalized), each node read as a working schema (``_nodes``: subschemas as node numbers, so
+nothing here resolves a reference or knows a draft). Each node is normalised in a fixed
+order: ``$ref`` (with siblings) followed, ``allOf`` merged, ``oneOf`` turned into ``anyOf``,
+``anyOf`` compiled branch by branch, and finally the node compiled for its one type (type
+lists are split into ``anyOf``). Every change produces a ``Diagnostic``; every shape change
+produces a codec node (see ``_codec``). Diagnostics point at the source: the place of each
+keyword as reached, a local reference's target at its own place.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ._merge import (
     scalar_ok,
     schema_types,
 )
+from ._nodes import Nodes, Sub, look, plain
 from ._profiles import Profile
 
 __all__ = ["Compilation", "compile_source"]
@@ -66,7 +70,7 @@ _WRAP_KEYS = {"map": "map_entries", "json": "json_text", "tuple": "tuple_items"}
 
 
 def _dump(value: Any) -> str:
-    return _json_dumps(value)
+    return _json_dumps(plain(value))
 
 
 def _is_nullable(wire: dict, defs: dict[str, dict | None] | None = None,
@@ -120,6 +124,7 @@ def make_nullable(wire: dict, defs: dict[str, dict | None] | None = None
 
 def _accepts_everything(s: Any) -> bool:
     """``true``, ``{}`` or a schema of annotations only."""
+    s = look(s)
     return s is True or (isinstance(s, dict) and not (set(s) - _ANNOTATION_KEYS))
 
 
@@ -296,6 +301,7 @@ def _null_pair(w: dict) -> bool:
 
 
 def _own_description(s: Any) -> str | None:
+    s = look(s)
     d = s.get("description") if isinstance(s, dict) else None
     return d if isinstance(d, str) else None
 
@@ -326,21 +332,21 @@ class Compilation:
 
 class _Compiler:
     def __init__(self, source: Source, profile: Profile, policy: str,
-                 wrap_ambiguous: bool = True) -> None:
+                 wrap_ambiguous: bool = True, nodes: Nodes | None = None) -> None:
         if policy not in POLICIES:
             raise ValueError(f"on_unsupported must be one of {POLICIES}, got {policy!r}")
         self.src = source
+        self.nodes = nodes if nodes is not None else Nodes(source.model_of())
         self.profile = profile
         self.policy = policy
         self.diags: list[Diagnostic] = []
         self.defs: dict[str, dict | None] = {}
         self.def_codecs: dict[str, C.Codec] = {}
-        self.def_by_target: dict[int, str] = {}
+        self.def_by_target: dict[int, str] = {}  # node -> its definition's name
         self.in_progress: set[str] = set()
-        self._keep: list[Any] = []  # keeps ref targets alive so id() stays unique
-        self.expanding: list[int] = []  # ids of ref targets being inlined on this path
+        self._keep: list[Any] = []  # keeps wire unions alive so id() stays unique
+        self.expanding: list[int] = []  # ref targets (nodes) being inlined on this path
         self._wire_validator: Any = None
-        self._source_validator: Any = None
         self.final_wire: dict | None = None
         self.root_alias: tuple[str, ...] = ()  # $defs refs that became '#' after finish
         self.def_desc: dict[str, str | None] = {}  # each definition's own source description
@@ -362,7 +368,7 @@ class _Compiler:
         self.deepest = 0
         # a Pydantic source: the model is the judge (defaults, discriminators, _pydantic)
         self.pydantic = source.adapter is not None
-        # Pydantic discriminated unions: id of each branch's schema -> the tags it must send
+        # Pydantic discriminated unions: each branch's node -> the tags it must send
         self.branch_tags: dict[int, set[str]] = self.discriminator_tags() if self.pydantic \
             else {}
 
@@ -389,14 +395,12 @@ class _Compiler:
 
     # -- entry -------------------------------------------------------------------------
     def run(self) -> Compilation:
-        root = self.src.schema
-        res = self.src.resolver()
+        root = self.nodes.model.root
         root_name = self.def_name(self.src.name or "Root")
-        self.def_by_target[id(root)] = root_name
-        self.def_desc[root_name] = _own_description(root)
-        self._keep.append(root)
+        self.def_by_target[root] = root_name
+        self.def_desc[root_name] = _own_description(self.src.schema)
         self.in_progress.add(root_name)
-        wire, codec = self.node(root, (), res, 0)
+        wire, codec = self.node(Sub(root, self.nodes), (), 0)
         self.in_progress.discard(root_name)
         self.defs[root_name] = wire
         self.def_codecs[root_name] = codec
@@ -514,10 +518,10 @@ class _Compiler:
         root = self.src.schema
         if not isinstance(root, dict):
             return
-        compiled = {id(t) for t in self._keep}
+        index = self.nodes.model.index
         for container in ("$defs", "definitions"):
             for name, sub in (root.get(container) or {}).items():
-                if id(sub) not in compiled:
+                if index.get(id(sub)) not in self.def_by_target:
                     self.info((container, name), "unused_definition_dropped",
                               f"definition {name!r} is never referenced; not sent")
 
@@ -763,19 +767,21 @@ class _Compiler:
             return True
 
     def source_matcher(self, branch: Any):
-        def matches(value: Any) -> bool:
-            if self._source_validator is None:
-                from .._validate._validator import Validator
+        """Whether a value meets the working schema ``branch`` (judged by the source's
+        program, with ``branch`` added as a node when the compiler built it)."""
+        node = self.nodes.node_of(branch)
+        is_valid = self.nodes.is_valid
 
-                self._source_validator = Validator(self.src)
-            return self._source_validator.is_valid_at(branch, value)
+        def matches(value: Any) -> bool:
+            return is_valid(value, node)
         return matches
 
     # -- nodes -------------------------------------------------------------------------
-    def node(self, s: Any, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def node(self, s: Any, loc: Location, depth: int) -> tuple[dict, C.Codec]:
+        """Compile the working schema ``s`` (see ``_nodes``) found at ``loc``."""
         self.deepest = max(self.deepest, depth)
         loses_null, self._loses_null = self._loses_null, False
-        w, c = self.node_body(s, loc, res, depth)
+        w, c = self.node_body(s, loc, depth)
         if self.text_depth is not None and 0 < self.text_depth <= depth and (
                 "$ref" in w or "anyOf" in w or w.get("type") in ("object", "array")):
             return self.as_json_text(
@@ -812,9 +818,13 @@ class _Compiler:
                   "shaped by the grammar, still enforced on validation")
         return wire, C.JsonTextCodec()
 
-    def node_body(self, s: Any, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def node_body(self, s: Any, loc: Location, depth: int) -> tuple[dict, C.Codec]:
         if depth > MAX_SCHEMA_DEPTH:
             raise SchemaError(f"schema nested deeper than {MAX_SCHEMA_DEPTH} levels", loc)
+        tags = None
+        if isinstance(s, Sub):
+            tags = self.branch_tags.get(s.i)
+            s = s.view()
         if s is True:
             return self.any_value(loc, {})
         if s is False:
@@ -822,7 +832,6 @@ class _Compiler:
             return dict(_NULL), C.IDENTITY
         if not isinstance(s, dict):
             raise SchemaError("a schema must be a JSON object or boolean", loc)
-        tags = self.branch_tags.get(id(s))
         s = dict(s)
         if tags and isinstance(s.get("properties"), dict):
             missing = [t for t in sorted(tags) if t in s["properties"]
@@ -832,8 +841,6 @@ class _Compiler:
                 self.info(loc, "discriminator_required",
                           f"discriminator {', '.join(map(repr, missing))} sent required: the "
                           "model needs it to pick this branch of a union")
-        if self.src.draft != "draft2020-12":
-            s = self.upgrade(s, loc)
         if "default" in s:
             self.info(loc + ("default",), "default_stripped",
                       "'default' removed from the wire schema (A20)")
@@ -842,50 +849,26 @@ class _Compiler:
                        "'not' of a schema that accepts every value: no value is valid here")
             return dict(_NULL), C.IDENTITY
         if "$ref" in s:
-            return self.ref_node(s, loc, res, depth)
+            return self.ref_node(s, loc, depth)
         if "allOf" in s:
             mark = len(self.expanding)
             try:
-                s = self.merge_all_of(s, loc, res, depth)
+                s = self.merge_all_of(s, loc, depth)
                 if "$ref" in s or "allOf" in s:
-                    return self.node(s, loc, res, depth + 1)
-                return self.rest(s, loc, res, depth)
+                    return self.node(s, loc, depth + 1)
+                return self.rest(s, loc, depth)
             finally:
                 del self.expanding[mark:]
-        return self.rest(s, loc, res, depth)
+        return self.rest(s, loc, depth)
 
-    def rest(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def rest(self, s: dict, loc: Location, depth: int) -> tuple[dict, C.Codec]:
         if "oneOf" in s:
-            s = self.one_of(s, loc, res)
+            s = self.one_of(s, loc)
             if "allOf" in s:  # oneOf beside anyOf: both must hold
-                return self.node(s, loc, res, depth + 1)
+                return self.node(s, loc, depth + 1)
         if "anyOf" in s:
-            return self.any_of(s, loc, res, depth)
-        return self.typed(s, loc, res, depth)
-
-    def upgrade(self, s: dict, loc: Location) -> dict:
-        """Old-draft keywords in their 2020-12 form (meaning unchanged)."""
-        if isinstance(s.get("items"), list):
-            s["prefixItems"] = s.pop("items")
-            if "additionalItems" in s:
-                s["items"] = s.pop("additionalItems")
-        else:
-            s.pop("additionalItems", None)  # ignored when items is not a list
-        if "dependencies" in s:
-            deps = s.pop("dependencies")
-            req = {k: v for k, v in deps.items() if isinstance(v, list)}
-            sch = {k: v for k, v in deps.items() if not isinstance(v, list)}
-            if req:
-                s["dependentRequired"] = req
-            if sch:
-                s["dependentSchemas"] = sch
-        if self.src.draft == "draft4":
-            for ex, bound in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
-                if s.get(ex) is True and bound in s:
-                    s[ex] = s.pop(bound)
-                elif isinstance(s.get(ex), bool):
-                    s.pop(ex)
-        return s
+            return self.any_of(s, loc, depth)
+        return self.typed(s, loc, depth)
 
     def annotations(self, s: dict, loc: Location) -> dict:
         out = {k: s[k] for k in _KEEP_ANNOTATIONS if isinstance(s.get(k), str)}
@@ -931,12 +914,11 @@ class _Compiler:
                       "$ref with annotations replaced by a copy of its target (A24)")
         return with_annotations(target, annotations, own)
 
-    def optional_node(self, s: Any, loc: Location, res: Any,
-                      depth: int) -> tuple[dict, C.Codec] | None:
+    def optional_node(self, s: Any, loc: Location, depth: int) -> tuple[dict, C.Codec] | None:
         """Compile a schema that may drop out (an anyOf branch, an optional property):
         None when it accepts no value at all."""
         mark = len(self.diags)
-        w, c = self.node(s, loc, res, depth)
+        w, c = self.node(s, loc, depth)
         new = self.diags[mark:]
         if any(d.severity == "error" and d.code == "unsatisfiable" for d in new):
             self.diags[mark:] = [d for d in new if d.severity != "error"]
@@ -960,31 +942,30 @@ class _Compiler:
         return wire, C.JsonTextCodec()
 
     # -- $ref --------------------------------------------------------------------------
-    def ref_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
-        ref = s["$ref"]
+    def ref_node(self, s: dict, loc: Location, depth: int) -> tuple[dict, C.Codec]:
+        ref: Sub = s["$ref"]
         annotations = self.annotations(s, loc)
         siblings = {k: v for k, v in s.items()
                     if k not in ("$ref", "$defs", "definitions", "default")
                     and k not in _KEEP_ANNOTATIONS and k not in _DROP_ANNOTATIONS}
-        if siblings and self.src.legacy:
+        if ref.ignored:  # the model read the $ref alone (its draft says so); what is
+            # beside it now came from elsewhere (an allOf merged into it) and still holds
             self.info(loc, "ref_siblings_ignored",
-                      f"keywords beside $ref ({', '.join(sorted(siblings))}) are ignored "
-                      f"in {self.src.draft}")
-            siblings = {}
-        resolved = self.src.lookup(ref, res, loc + ("$ref",))
-        target, tres = resolved.contents, resolved.resolver
+                      f"keywords beside $ref ({', '.join(sorted(ref.ignored))}) are "
+                      f"ignored in {self.src.draft}")
+        target = ref.i
         if siblings:
-            name = self.def_by_target.get(id(target))
-            if (name is None or name not in self.in_progress) and id(target) not in self.expanding:
+            name = self.def_by_target.get(target)
+            if (name is None or name not in self.in_progress) and target not in self.expanding:
                 self.info(loc, "ref_siblings_merged",
                           "keywords beside $ref merged into the referenced schema (A24)")
-                merged = {"allOf": [target, siblings], **annotations}
-                self.expanding.append(id(target))
+                merged = {"allOf": [ref, siblings], **annotations}
+                self.expanding.append(target)
                 try:
-                    return self.node(merged, loc, tres, depth + 1)
+                    return self.node(merged, loc, depth + 1)
                 finally:
                     self.expanding.pop()
-            if not (schema_types(target) & schema_types(siblings)):
+            if not (schema_types(ref.view()) & schema_types(siblings)):
                 self.error(loc, "unsatisfiable",
                            "keywords beside the recursive $ref allow none of its types")
                 return dict(_NULL), C.IDENTITY
@@ -993,7 +974,7 @@ class _Compiler:
                 self.lose(loc, k, v, notes,
                           f"'{k}' beside a recursive $ref cannot be merged into it")
             annotations = self.describe(annotations, notes)
-        name = self.def_for(target, tres, ref, loc, depth)
+        name = self.def_for(ref, loc, depth)
         if self.cut_recursion and name in self.in_progress:
             return self.as_json_text(
                 {**annotations}, loc, "recursion_as_json_text",
@@ -1004,39 +985,41 @@ class _Compiler:
             return self.annotate(wire_ref, annotations, loc), self.def_codecs[name]
         return self.annotate(wire_ref, annotations, loc), C.RefCodec(self.def_codecs, name)
 
-    def def_for(self, target: Any, tres: Any, ref: str, loc: Location,
-                depth: int) -> str:
-        key = id(target)
+    def def_for(self, ref: Sub, loc: Location, depth: int) -> str:
+        """The definition compiled from the target of ``ref`` (named from the reference as
+        written; its diagnostics at the target's place in the document when local)."""
+        key = ref.i
         if key in self.def_by_target:
             return self.def_by_target[key]
-        tloc = local_location(ref)
-        hint = (tloc[-1] if tloc else ref.rsplit("/", 1)[-1]) or "Def"
+        text = ref.text or ""
+        tloc = local_location(text)
+        hint = (tloc[-1] if tloc else text.rsplit("/", 1)[-1]) or "Def"
         name = self.def_name(str(hint))
         self.def_by_target[key] = name
-        self.def_desc[name] = _own_description(target)
-        self._keep.append(target)
+        self.def_desc[name] = _own_description(self.nodes.raw[key])
         self.in_progress.add(name)
-        wire, codec = self.node(target, tloc if tloc is not None else loc + ("$ref",), tres,
-                                depth + 1)
+        wire, codec = self.node(Sub(key, self.nodes), tloc if tloc is not None
+                                else loc + ("$ref",), depth + 1)
         self.in_progress.discard(name)
         self.defs[name] = wire
         self.def_codecs[name] = codec
         return name
 
     # -- allOf / oneOf / anyOf ---------------------------------------------------------
-    def deref(self, part: Any, res: Any, loc: Location) -> Any:
-        """Follow a part's $ref (for merging) unless it is recursive."""
+    def deref(self, part: Any) -> Any:
+        """A part as a working schema, its $ref followed (for merging) unless recursive."""
+        part = look(part)
         seen = 0
         while isinstance(part, dict) and "$ref" in part and seen < 64:
             seen += 1
-            target = self.src.lookup(part["$ref"], res, loc + ("$ref",)).contents
-            if self.def_by_target.get(id(target)) in self.in_progress or \
-                    id(target) in self.expanding:
+            ref: Sub = part["$ref"]
+            if self.def_by_target.get(ref.i) in self.in_progress or ref.i in self.expanding:
                 return part
-            self.expanding.append(id(target))
+            self.expanding.append(ref.i)
             rest = {k: v for k, v in part.items() if k != "$ref"}
-            if self.src.legacy:
+            if ref.ignored is not None:  # read alone: only its annotations count
                 rest = {k: v for k, v in rest.items() if k in _KEEP_ANNOTATIONS}
+            target = ref.view()
             if target is True:
                 target = {}
             if target is False:
@@ -1044,13 +1027,13 @@ class _Compiler:
             part = {**rest, "allOf": [target]} if rest else target
             if "allOf" in part and len(part) > 1 and part is not target:
                 base = {k: v for k, v in part.items() if k != "allOf"}
-                merged, _ = merge(base, self.deref(target, res, loc) or {})
+                merged, _ = merge(base, self.deref(target) or {})
                 part = merged
         return part
 
-    def merge_all_of(self, s: dict, loc: Location, res: Any, depth: int) -> dict:
+    def merge_all_of(self, s: dict, loc: Location, depth: int) -> dict:
         parts = s.pop("allOf")
-        real = [p for p in parts if p is not True and p != {}]
+        real = [look(p) for p in parts if p is not True and p != {}]
         rest = [k for k in s if k not in _KEEP_ANNOTATIONS and k not in _DROP_ANNOTATIONS
                 and k not in ("default", "$defs", "definitions")]
         if len(real) == 1 and isinstance(real[0], dict) and set(real[0]) == {"$ref"} and not rest:
@@ -1060,14 +1043,12 @@ class _Compiler:
         merged = s
         lost_all: list[tuple[str, Any]] = []
         for i, part in enumerate(parts):
-            part = self.deref(part, res, loc + ("allOf", i))
+            part = self.deref(part)
             if part is True or part == {}:
                 continue
             if part is False:
                 self.error(loc + ("allOf", i), "unsatisfiable", "allOf contains the false schema")
                 return {"type": "null"}
-            if self.src.draft != "draft2020-12":
-                part = self.upgrade(dict(part), loc + ("allOf", i))
             if "$ref" in part:  # a recursive ref cannot be merged: keep it, lose the rest
                 if len([k for k in merged if k not in _KEEP_ANNOTATIONS]) == 0:
                     merged = {**part, **{k: merged[k] for k in merged}}
@@ -1075,7 +1056,7 @@ class _Compiler:
                 lost_all.append(("allOf", part))
                 continue
             if "allOf" in part:
-                part = self.merge_all_of(dict(part), loc + ("allOf", i), res, depth)
+                part = self.merge_all_of(dict(part), loc + ("allOf", i), depth)
             merged, lost = merge(merged, part)
             lost_all.extend(lost)
         self.info(loc + ("allOf",), "all_of_merged", "allOf parts merged into one schema (A14)")
@@ -1090,12 +1071,12 @@ class _Compiler:
                 merged["description"] = f"{d} {text}" if isinstance(d, str) else text
         return merged
 
-    def one_of(self, s: dict, loc: Location, res: Any) -> dict:
+    def one_of(self, s: dict, loc: Location) -> dict:
         branches = s.pop("oneOf")
-        resolved = [self.deref(b, res, loc + ("oneOf", i)) for i, b in enumerate(branches)]
+        resolved = [self.deref(b) for b in branches]
         disjoint = all(provably_disjoint(resolved[i], resolved[j])
                        for i in range(len(resolved)) for j in range(i + 1, len(resolved)))
-        tag = None if disjoint else self.pydantic_tag(s, branches, res, loc)
+        tag = None if disjoint else self.pydantic_tag(s, branches)
         if tag is not None:
             self.info(loc + ("oneOf",), "one_of_to_any_of",
                       f"discriminated union: the model requires tag {tag!r}, sent required in "
@@ -1118,46 +1099,32 @@ class _Compiler:
         return s
 
     def discriminator_tags(self) -> dict[int, set[str]]:
-        """Every schema that is a branch of a Pydantic discriminated union (through refs and
-        nested unions), by id, with the tag names it must send."""
+        """Every node that is a branch of a Pydantic discriminated union (through refs and
+        nested unions), with the tag names it must send."""
         out: dict[int, set[str]] = {}
-        res = self.src.resolver()
-        seen: set[int] = set()
-        stack: list[Any] = [self.src.schema]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-                continue
-            if not isinstance(node, dict) or id(node) in seen:
-                continue
-            seen.add(id(node))
-            stack.extend(node.values())
-            disc = node.get("discriminator")
+        nodes, raws = self.nodes.model.nodes, self.nodes.raw
+        for node, raw in zip(nodes, raws, strict=True):
+            disc = raw.get("discriminator") if isinstance(raw, dict) else None
             tag = disc.get("propertyName") if isinstance(disc, dict) else None
             branches = node.get("oneOf") or node.get("anyOf")
-            if not isinstance(tag, str) or not isinstance(branches, list):
+            if not isinstance(tag, str) or not branches:
                 continue
             todo = list(branches)
             while todo:
                 b = todo.pop()
                 for _ in range(64):
-                    if not (isinstance(b, dict) and isinstance(b.get("$ref"), str)):
+                    if "ref" not in nodes[b]:
                         break
-                    try:
-                        b = self.src.lookup(b["$ref"], res, ()).contents
-                    except SchemaError:
-                        b = None
-                if not isinstance(b, dict):
-                    continue
-                inner = b.get("oneOf") or b.get("anyOf")
-                if isinstance(inner, list) and "properties" not in b:
+                    b = nodes[b]["ref"]
+                n = nodes[b]
+                inner = n.get("oneOf") or n.get("anyOf")
+                if inner and "properties" not in n:
                     todo.extend(inner)  # a nested union over the same tag
-                elif tag in (b.get("properties") or {}):
-                    out.setdefault(id(b), set()).add(tag)
+                elif any(name == tag for name, _ in n.get("properties", ())):
+                    out.setdefault(b, set()).add(tag)
         return out
 
-    def pydantic_tag(self, s: dict, branches: list, res: Any, loc: Location) -> str | None:
+    def pydantic_tag(self, s: dict, branches: list) -> str | None:
         """A Pydantic discriminated union whose tag has a default (``kind: Literal["a"] =
         "a"``): the JSON Schema leaves the tag optional, yet the model requires it to pick a
         branch, and every branch sends it required (``node``: ``branch_tags``) with its own
@@ -1172,10 +1139,11 @@ class _Compiler:
         seen: list[list] = []
 
         def values(b: Any, depth: int) -> list | None:
+            b = look(b)
             for _ in range(64):  # follow refs, recursive ones included: only read here
                 if not (isinstance(b, dict) and "$ref" in b):
                     break
-                b = self.src.lookup(b["$ref"], res, loc).contents
+                b = b["$ref"].view()
             if not isinstance(b, dict) or depth > 8:
                 return None
             inner = b.get("oneOf") or b.get("anyOf")
@@ -1187,7 +1155,7 @@ class _Compiler:
                         return None
                     out += v
                 return out
-            prop = (b.get("properties") or {}).get(tag)
+            prop = look((b.get("properties") or {}).get(tag))
             if not isinstance(prop, dict) or prop.get("type") != "string":
                 return None
             v = [prop["const"]] if "const" in prop else prop.get("enum")
@@ -1200,7 +1168,7 @@ class _Compiler:
             seen.append(v)
         return tag
 
-    def any_of(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def any_of(self, s: dict, loc: Location, depth: int) -> tuple[dict, C.Codec]:
         annotations = self.annotations(s, loc)
         branches = s["anyOf"]
         siblings = {k: v for k, v in s.items()
@@ -1210,8 +1178,7 @@ class _Compiler:
             self.info(loc, "any_of_siblings_distributed",
                       "keywords beside anyOf merged into each branch")
             branches = [{"allOf": [siblings, b]} for b in branches]
-        if any(b is True or (isinstance(b, dict) and not (set(b) - _ANNOTATION_KEYS))
-               for b in branches):
+        if any(_accepts_everything(b) for b in branches):
             self.info(loc + ("anyOf",), "any_of_accepts_anything",
                       "an anyOf branch accepts any value, so the anyOf does")
             return self.any_value(loc, {**annotations})
@@ -1220,7 +1187,7 @@ class _Compiler:
         parts: list[tuple[Any, Any, C.Codec]] = []
         for i, b in enumerate(branches):
             bloc = loc + ("anyOf", i)
-            compiled = self.optional_node(b, bloc, res, depth + 1)
+            compiled = self.optional_node(b, bloc, depth + 1)
             if compiled is None:  # an unsatisfiable branch just drops out of the union
                 self.info(bloc, "branch_dropped", "anyOf branch accepts no value; not sent")
                 continue
@@ -1402,7 +1369,7 @@ class _Compiler:
             return inferred
         return None
 
-    def typed(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def typed(self, s: dict, loc: Location, depth: int) -> tuple[dict, C.Codec]:
         values = [s["const"]] if "const" in s else s.get("enum")
         if values and any(isinstance(v, (dict, list)) for v in values):
             kept = [v for v in values if self.member_ok(s, v, typed=True)]
@@ -1431,7 +1398,7 @@ class _Compiler:
             if nullable:
                 branches.append(self.restrict(s, "null"))
             keep = {k: s[k] for k in (*_KEEP_ANNOTATIONS, *_DROP_ANNOTATIONS) if k in s}
-            return self.any_of({"anyOf": branches, **keep}, loc, res, depth)
+            return self.any_of({"anyOf": branches, **keep}, loc, depth)
         if not non_null:
             wire = {"type": "null", **self.annotations(s, loc)}
             return wire, C.IDENTITY
@@ -1446,7 +1413,7 @@ class _Compiler:
                           "schema's other keywords; not sent")
                 s.pop("const", None)
                 s["enum"] = kept
-        wire, codec = self.compile_type(s, t, loc, res, depth)
+        wire, codec = self.compile_type(s, t, loc, depth)
         if nullable:
             wire, _ = make_nullable(wire)
         return wire, codec
@@ -1495,16 +1462,16 @@ class _Compiler:
                 self.info(loc + (kw,), "unknown_keyword_dropped",
                           f"unknown keyword '{kw}' (an annotation in JSON Schema) not sent")
 
-    def compile_type(self, s: dict, t: str, loc: Location, res: Any,
+    def compile_type(self, s: dict, t: str, loc: Location,
                      depth: int) -> tuple[dict, C.Codec]:
         if "enum" in s and not s["enum"]:
             self.error(loc, "unsatisfiable",
                        f"no enum/const value is a {t} meeting this schema's keywords")
             return dict(_NULL), C.IDENTITY
         if t == "object":
-            return self.object_node(s, loc, res, depth)
+            return self.object_node(s, loc, depth)
         if t == "array":
-            return self.array_node(s, loc, res, depth)
+            return self.array_node(s, loc, depth)
         why = _contradiction(s, t)
         if why is not None:
             self.error(loc, "unsatisfiable", f"no {t} meets this schema: {why}")
@@ -1604,7 +1571,7 @@ class _Compiler:
         except SchemaError as exc:  # UnsafePatternError keeps its type, now with a location
             raise type(exc)(exc.message, loc) from None
 
-    def object_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def object_node(self, s: dict, loc: Location, depth: int) -> tuple[dict, C.Codec]:
         notes: list[str] = []
         props: dict[str, Any] = dict(s.get("properties") or {})
         required = list(s.get("required") or [])
@@ -1623,13 +1590,13 @@ class _Compiler:
                     forbidden = True
                     continue
                 props[name] = sub if sub is not None else (
-                    addl if isinstance(addl, dict) else True)
+                    addl if isinstance(addl, (dict, Sub)) else True)
                 self.info(loc + ("required",), "required_without_property",
                           f"required key {name!r} has no entry in 'properties'; added (A5.2)")
         if forbidden:
             return dict(_NULL), C.IDENTITY
         if not props and ((addl is not False and unevaluated is not False) or patterns):
-            return self.map_node(s, loc, res, depth)
+            return self.map_node(s, loc, depth)
         wire_props: dict[str, Any] = {}
         specs: list[C.PropertySpec] = []
         wire_required: set[str] = set()
@@ -1648,13 +1615,13 @@ class _Compiler:
                               f"property {name!r} can never be present; not sent")
                 continue
             if name in required:
-                w, c = self.node(sub, ploc, res, depth + 1)
+                w, c = self.node(sub, ploc, depth + 1)
             else:
                 # Profile.max_unions: an optional property kept optional loses its null, so
                 # a union that is only that null is not counted
                 self._loses_null = self.strip_optional_null and name != pinned and \
                     not self.profile.all_required and self.optional_kept < self.optional_cap
-                compiled = self.optional_node(sub, ploc, res, depth + 1)
+                compiled = self.optional_node(sub, ploc, depth + 1)
                 if compiled is None:
                     self.info(ploc, "property_never_allowed",
                               f"optional property {name!r} accepts no value; not sent")
@@ -1705,7 +1672,7 @@ class _Compiler:
         extra = None
         if self.profile.maps and self.profile.open_with_properties and not renamed and all(
                 p.codec.identity and p.mode in ("required", "maybe") for p in specs):
-            extra = self.open_extra(s, loc, res, depth)  # decoded as is: no codec drops keys
+            extra = self.open_extra(s, loc, depth)  # decoded as is: no codec drops keys
         if extra is not None:
             pass
         elif addl is not False and unevaluated is not False:
@@ -1733,9 +1700,10 @@ class _Compiler:
         sent nullable, null decoding to absent, so the model still gets its default."""
         from .._schema._pydantic import OPTIONAL_KEY
 
-        if isinstance(sub, dict) and sub.get("$comment") == OPTIONAL_KEY:
+        shown = look(sub)
+        if isinstance(shown, dict) and shown.get("$comment") == OPTIONAL_KEY:
             return False  # a TypedDict key that may be absent: absent is not a default
-        default = sub.get("default", C.MISSING) if isinstance(sub, dict) else C.MISSING
+        default = shown.get("default", C.MISSING) if isinstance(shown, dict) else C.MISSING
         if default is not C.MISSING:
             try:
                 ok = self.source_matcher(sub)(default)
@@ -1802,7 +1770,7 @@ class _Compiler:
         except ValueError:
             return False
 
-    def open_extra(self, s: dict, loc: Location, res: Any, depth: int) -> Any:
+    def open_extra(self, s: dict, loc: Location, depth: int) -> Any:
         """For a profile that carries ``additionalProperties`` schemas: the wire value of
         ``s``'s additionalProperties when it can be sent as is (its values need no codec,
         no patternProperties/unevaluatedProperties), else None (closed or entries)."""
@@ -1814,15 +1782,15 @@ class _Compiler:
             self.info(loc, "object_open", "additional keys of any value allowed, as in the source")
             return True
         mark = len(self.diags)
-        compiled = self.optional_node(addl, loc + ("additionalProperties",), res, depth + 1)
+        compiled = self.optional_node(addl, loc + ("additionalProperties",), depth + 1)
         if compiled is None or not compiled[1].identity:
             del self.diags[mark:]
             return None
         return compiled[0]
 
-    def map_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def map_node(self, s: dict, loc: Location, depth: int) -> tuple[dict, C.Codec]:
         if self.profile.maps and not s.get("properties") and not s.get("required"):
-            extra = self.open_extra(s, loc, res, depth)
+            extra = self.open_extra(s, loc, depth)
             if extra is not None:
                 wire = {"type": "object", **self.annotations(s, loc),
                         "additionalProperties": extra}
@@ -1853,14 +1821,14 @@ class _Compiler:
                       "several patternProperties cannot be sent")
             if addl is False:
                 value_schema = True
-        if isinstance(s.get("propertyNames"), dict):
+        if isinstance(s.get("propertyNames"), (dict, Sub)):
             key_schema = {"allOf": [key_schema, s["propertyNames"]]}
         elif s.get("propertyNames") is False:
             # no key allowed: the empty object
             self.info(loc, "empty_object", "propertyNames: false allows only the empty object")
             return {"type": "object", **self.annotations(s, loc), "properties": {},
                     "required": [], "additionalProperties": False}, C.IDENTITY
-        value = self.optional_node(value_schema, value_loc, res, depth + 1)
+        value = self.optional_node(value_schema, value_loc, depth + 1)
         if value is None:  # no value is valid, so no key can be present
             if s.get("minProperties", 0) > 0:
                 self.error(loc, "unsatisfiable",
@@ -1871,7 +1839,7 @@ class _Compiler:
             return {"type": "object", **self.annotations(s, loc), "properties": {},
                     "required": [], "additionalProperties": False}, C.IDENTITY
         vw, vc = value
-        key_wire, _ = self.node(key_schema, loc + ("propertyNames",), res, depth + 1)
+        key_wire, _ = self.node(key_schema, loc + ("propertyNames",), depth + 1)
         # keys are strings on both sides (the key schema is an allOf with type string), so
         # the key codec is the identity whatever refs it went through.
         entry = {"type": "object", "properties": {"key": key_wire, "value": vw},
@@ -1900,11 +1868,11 @@ class _Compiler:
                       "reads a JSON object that repeats a key")
         return self.describe(wire, notes), C.MapCodec(vc, last_wins=self.pydantic)
 
-    def array_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def array_node(self, s: dict, loc: Location, depth: int) -> tuple[dict, C.Codec]:
         notes: list[str] = []
         handled = {"items", "prefixItems", "minItems", "maxItems"}
         if "prefixItems" in s:
-            return self.tuple_node(s, loc, res, depth)
+            return self.tuple_node(s, loc, depth)
         items = s.get("items", True)
         if items is True or items == {}:
             self.info(loc + ("items",), "array_items_any", "array items of any type")
@@ -1913,7 +1881,7 @@ class _Compiler:
             wire = {"type": "array", **self.annotations(s, loc), "items": {"type": "null"},
                     "maxItems": 0}
             return wire, C.IDENTITY
-        compiled = self.optional_node(items, loc + ("items",), res, depth + 1)
+        compiled = self.optional_node(items, loc + ("items",), depth + 1)
         if compiled is None:  # like items: false
             if s.get("minItems", 0) > 0:
                 self.error(loc + ("items",), "unsatisfiable",
@@ -1937,7 +1905,7 @@ class _Compiler:
         self.leftovers(s, "array", handled, loc, notes)
         return self.describe(wire, notes), C.ArrayCodec(ic) if ic is not C.IDENTITY else ic
 
-    def tuple_node(self, s: dict, loc: Location, res: Any, depth: int) -> tuple[dict, C.Codec]:
+    def tuple_node(self, s: dict, loc: Location, depth: int) -> tuple[dict, C.Codec]:
         notes: list[str] = []
         prefix = s["prefixItems"]
         n = len(prefix)
@@ -1952,7 +1920,7 @@ class _Compiler:
         handled = {"items", "prefixItems", "minItems", "maxItems"}
         homogeneous = all(json_equal(p, prefix[0]) for p in prefix)
         if homogeneous and {"minItems", "maxItems"} <= self.profile.keywords and n:
-            iw, ic = self.node(prefix[0], loc + ("prefixItems", 0), res, depth + 1)
+            iw, ic = self.node(prefix[0], loc + ("prefixItems", 0), depth + 1)
             wire = {"type": "array", **self.annotations(s, loc), "items": iw,
                     "minItems": n, "maxItems": n}
             self.info(loc + ("prefixItems",), "tuple_as_fixed_array",
@@ -1963,7 +1931,7 @@ class _Compiler:
         wprops: dict[str, Any] = {}
         codecs: list[C.Codec] = []
         for i, (k, p) in enumerate(zip(keys, prefix, strict=True)):
-            w, c = self.node(p, loc + ("prefixItems", i), res, depth + 1)
+            w, c = self.node(p, loc + ("prefixItems", i), depth + 1)
             wprops[k] = w
             codecs.append(c)
         wire = {"type": "object", **self.annotations(s, loc), "properties": wprops,
@@ -2002,7 +1970,7 @@ def _fit_limits(source: Source, profile: Profile, policy: str, compiler: _Compil
         codes = {d.code for d in exc.diagnostics if d.severity == "error"}
         if "no_finite_value" in codes:  # from optional properties the caps made required?
             if finite is None:
-                finite = _finite(source, profile, policy)
+                finite = _finite(source, profile, policy, compiler.nodes)
             if not finite:
                 return None
             codes.discard("no_finite_value")
@@ -2010,7 +1978,7 @@ def _fit_limits(source: Source, profile: Profile, policy: str, compiler: _Compil
             return None
         checker = _Checker(compiler.final_wire, profile)
         checker.run()
-        nxt = _Compiler(source, profile, policy)
+        nxt = _Compiler(source, profile, policy, nodes=compiler.nodes)
         for knob in _KNOBS:
             setattr(nxt, knob, getattr(compiler, knob))
         if "recursive_schema" in codes:
@@ -2043,14 +2011,14 @@ def _fit_limits(source: Source, profile: Profile, policy: str, compiler: _Compil
     return None
 
 
-def _finite(source: Source, profile: Profile, policy: str) -> bool:
+def _finite(source: Source, profile: Profile, policy: str, nodes: Nodes) -> bool:
     """Does the source describe a finite value, when no cap makes an optional property
     required?"""
     import dataclasses
 
     free = dataclasses.replace(profile, max_optional=10**9, max_unions=10**9, recursion=True,
                                regex_budget=None, max_ref_depth=None)
-    compiler = _Compiler(source, free, policy)
+    compiler = _Compiler(source, free, policy, nodes=nodes)
     try:
         compiler.run()
     except UnsupportedSchemaError as exc:
@@ -2059,8 +2027,13 @@ def _finite(source: Source, profile: Profile, policy: str) -> bool:
 
 
 def compile_source(source: Source, profile: Profile, policy: str) -> Compilation:
+    nodes = Nodes(source.model_of())
+    # the source's program now: what the core refuses (in-place subschemas that expand
+    # exponentially, patterns it cannot run) is refused at compile; the anyOf matchers
+    # judge with the same program
+    nodes.program()
     try:
-        compiler = _Compiler(source, profile, policy)
+        compiler = _Compiler(source, profile, policy, nodes=nodes)
         try:
             return compiler.run()
         except UnsupportedSchemaError as exc:
@@ -2072,7 +2045,8 @@ def compile_source(source: Source, profile: Profile, policy: str) -> Compilation
             # the wrappers that tell anyOf branches apart may be what exceeds a limit (depth):
             # without them the branches stay ambiguous, reported as lossy
             try:
-                return _Compiler(source, profile, policy, wrap_ambiguous=False).run()
+                return _Compiler(source, profile, policy, wrap_ambiguous=False,
+                                 nodes=nodes).run()
             except UnsupportedSchemaError:
                 pass
             raise

@@ -1,14 +1,18 @@
-"""Schema algebra on source schemas: exact ``allOf`` merges and ``oneOf`` disjointness proofs.
+"""Schema algebra on working schemas: exact ``allOf`` merges and ``oneOf`` disjointness proofs.
 
-``merge(a, b)`` returns a schema accepting exactly the instances both accept, plus the list of
-``(keyword, value)`` constraints of ``b`` it could not fold in (those remain enforced by the
-validator, which always judges against the original schema).
+A working schema (``_nodes``) is a node of the schema model in keyword form, its subschemas
+node numbers (``Sub``), so a merge never resolves a reference, and a merged subschema keeps
+the resource it came from. ``merge(a, b)`` returns a schema accepting exactly the instances
+both accept, plus the list of ``(keyword, value)`` constraints of ``b`` it could not fold in
+(those remain enforced by the validator, which always judges against the original schema).
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
+
+from ._nodes import Sub, json_equal, json_type, look
 
 __all__ = [
     "ARRAY_KW", "NUMBER_KW", "OBJECT_KW", "STRING_KW",
@@ -27,40 +31,6 @@ ARRAY_KW = frozenset({"items", "prefixItems", "additionalItems", "contains", "mi
 _FAMILY = {"string": STRING_KW, "number": NUMBER_KW, "integer": NUMBER_KW,
            "object": OBJECT_KW, "array": ARRAY_KW}
 ALL_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null")
-
-
-def json_type(value: Any) -> str:
-    """The JSON type of a Python value (``1.0`` is an integer, ``True`` a boolean)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if math.isfinite(value) and value == int(value) else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    raise TypeError(f"not a JSON value: {type(value).__name__}")
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    """JSON equality: ``1 == 1.0``, ``True != 1``, objects unordered, arrays ordered."""
-    ta, tb = json_type(a), json_type(b)
-    numeric = {"integer", "number"}
-    if ta in numeric and tb in numeric:
-        return a == b
-    if ta != tb:
-        return False
-    if ta == "array":
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
-    if ta == "object":
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    return a == b
 
 
 def scalar_ok(schema: dict, value: Any) -> bool:
@@ -139,6 +109,7 @@ def _values(schema: dict) -> list | None:
 
 def provably_disjoint(a: Any, b: Any) -> bool:
     """True when no instance can match both (dereferenced) schemas. False means 'unknown'."""
+    a, b = look(a), look(b)
     if a is False or b is False:
         return True
     if not isinstance(a, dict) or not isinstance(b, dict):
@@ -153,7 +124,7 @@ def provably_disjoint(a: Any, b: Any) -> bool:
         pa, pb = a.get("properties", {}), b.get("properties", {})
         ra, rb = set(a.get("required", [])), set(b.get("required", []))
         for name in ra & rb:
-            sa, sb = pa.get(name), pb.get(name)
+            sa, sb = look(pa.get(name)), look(pb.get(name))
             if isinstance(sa, dict) and isinstance(sb, dict) and provably_disjoint(sa, sb):
                 return True
         # a closed object cannot carry a key the other requires
@@ -275,7 +246,8 @@ def _merge_array_members(a: dict, b: dict, out: dict) -> None:
     pa, pb = a.get("prefixItems") or [], b.get("prefixItems") or []
     ia, ib = a.get("items", True), b.get("items", True)
     def meet(x: Any, y: Any) -> Any:
-        if isinstance(x, dict) and isinstance(y, dict) and provably_disjoint(x, y):
+        if isinstance(x, (dict, Sub)) and isinstance(y, (dict, Sub)) and \
+                provably_disjoint(x, y):
             return False
         return _both(x, y)
 

@@ -3,7 +3,8 @@
 ``build_model(source)`` walks a ``Source`` once. Each subschema (per base URI) becomes a
 node whose keywords are normalized to draft 2020-12 (draft-04's boolean
 ``exclusiveMaximum``, array ``items`` + ``additionalItems``, ``dependencies``, ``$ref``
-siblings ignored before 2019-09, ...) and whose subschemas are node numbers. ``$ref`` is
+siblings ignored before 2019-09 - such a node says ``refAlone`` -, ...) and whose subschemas
+are node numbers. ``$ref`` is
 resolved here, through ``referencing`` (local, the caller's registry, the official
 metaschemas offline), so an unresolvable reference is a ``RefResolutionError`` when the
 schema is loaded. ``$dynamicRef``/``$recursiveRef`` keep their static target plus the
@@ -163,6 +164,7 @@ class _Builder:
             resolved = self.src.lookup(ref, resolver, path + ("$ref",))
             n["ref"] = self.node(resolved.contents, resolved.resolver, _target_path(ref, path))
             if self.legacy:
+                n["refAlone"] = True  # the keywords beside it are ignored (for readers)
                 return n
         if self.draft == "draft2020-12" and isinstance(s.get("$dynamicRef"), str):
             dref = s["$dynamicRef"]
