@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import jsonschema
 
 import strictschema
@@ -36,3 +38,23 @@ def test_object_enum_members_must_meet_the_nodes_keywords() -> None:
     wire_enum = c.schema["properties"]["a"]["enum"]
     assert wire_enum == ['{"k":"v"}']
     assert c.decode({"a": '{"k":"v"}'}) == {"a": {"k": "v"}}
+
+
+def test_keywords_merged_beside_a_ref_keep_their_own_resource() -> None:
+    # `extra`'s "#/$defs/s" is the root's integer, although it is merged into a target
+    # that lives in another resource (urn:inner), whose own "#/$defs/s" is a string
+    schema = {"type": "object", "required": ["x"], "additionalProperties": False,
+              "properties": {"x": {"$ref": "urn:inner", "required": ["extra"],
+                                   "properties": {"extra": {"$ref": "#/$defs/s"}}}},
+              "$defs": {"s": {"type": "integer"},
+                        "inner": {"$id": "urn:inner", "type": "object", "required": ["name"],
+                                  "additionalProperties": False,
+                                  "properties": {"name": {"$ref": "#/$defs/s"}, "extra": {}},
+                                  "$defs": {"s": {"type": "string", "maxLength": 3}}}}}
+    c = strictschema.compile(schema)
+    props = c.schema["properties"]["x"]["properties"]
+    defs = c.schema["$defs"]
+    assert defs[props["name"]["$ref"].removeprefix("#/$defs/")]["type"] == "string"
+    assert defs[props["extra"]["$ref"].removeprefix("#/$defs/")] == {"type": "integer"}
+    value = {"x": {"name": "abc", "extra": 5}}
+    assert c.validate_json(json.dumps(c.encode(value))) == value
