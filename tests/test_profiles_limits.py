@@ -151,6 +151,32 @@ def test_outlines_regex_size_estimate_follows_the_engine() -> None:
         assert 0.5 < outlines_regex_size(s) / real < 2, s
 
 
+def test_the_checks_that_follow_references_read_the_loaded_model() -> None:
+    """Recursion, nested references and the regex estimate follow references as the loader
+    resolves them (a draft-07 ``definitions`` pointer, an ``$id`` base), not by spelling;
+    a reference the loader cannot resolve is reported once, at the reference."""
+    node = {"type": "object", "properties": {"next": {"$ref": "#/definitions/N"}},
+            "required": ["next"], "additionalProperties": False}
+    s = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+         "properties": {"n": {"$ref": "#/definitions/N"}}, "required": ["n"],
+         "additionalProperties": False, "definitions": {"N": node}}
+    codes = [d.code for d in check_strict(s, "anthropic")]
+    assert "recursive_schema" in codes  # (and A22: the profile spells refs #/$defs/...)
+    assert ref_depth(_chain(3)) == 4
+    based = {**_chain(3), "$id": "https://example.com/chain"}
+    assert ref_depth(based) == 4 and outlines_regex_size(based) == outlines_regex_size(_chain(3))
+    # a definition named 'a/b' is spelled '#/$defs/a~1b': '#/$defs/a/b' points nowhere
+    broken = {"type": "object", "properties": {"x": {"$ref": "#/$defs/a/b"}},
+              "required": ["x"], "additionalProperties": False,
+              "$defs": {"a/b": {"type": "string"}}}
+    found = check_strict(broken, "anthropic")
+    assert [(d.path, d.code) for d in found] == [("$.properties.x['$ref']", "unresolvable_ref")]
+    assert ref_depth(broken) == 0 and outlines_regex_size(broken) == 0
+    fixed = {**broken, "properties": {"x": {"$ref": "#/$defs/a~1b"}}}
+    assert check_strict(fixed, "anthropic") == []
+    assert ref_depth(fixed) == 1
+
+
 def test_outlines_deep_values_go_as_json_text_when_pinning_is_not_enough() -> None:
     node: dict = {"type": "object", "properties": {f"s{i}": {"type": "string", "format": "email"}
                                                    for i in range(4)},

@@ -4,14 +4,23 @@ It judges any schema (ours, or another tool's output) by rules A3-A27 and B1-B5 
 ``docs/profiles/openai.md``; counting follows S4 (J9): every key of every
 ``properties`` map once, depth root=0 and +1 per ``properties/*``, ``items``, ``anyOf/*`` and
 ``$defs/*``, refs not followed.
+
+The rules read the schema as it is written (which keywords, where ``$defs`` sit, how a
+``$ref`` is spelled), so the walk is over the document itself. What follows references
+(recursion, nested references, the size of outlines-core's regex) reads the schema model
+(``_schema._model``), built by the loader only for the profiles that ask for it; a schema
+the loader refuses is reported with the loader's error.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .._paths import Location
+from .._errors import RefResolutionError, SchemaError
+from .._paths import Location, pointer_parts
+from .._schema._model import SchemaModel
 from ._diagnostics import Diagnostic
+from ._judge import subschemas
 from ._profiles import Profile, get_profile
 
 __all__ = ["check_strict", "limit_usage"]
@@ -40,6 +49,7 @@ class _Checker:
         self.defs: dict[str, Any] = {}
         self.n_optional = 0
         self.n_unions = 0
+        self.loaded: tuple[Any, SchemaModel | None] | None = None
 
     def error(self, loc: Location, code: str, message: str) -> None:
         self.findings.append(Diagnostic.at(loc, code, "error", message))
@@ -67,14 +77,16 @@ class _Checker:
         cyclic = False
         if not self.profile.recursion:
             cyclic = self.cycles()
-        if self.profile.max_ref_depth is not None and not cyclic:
-            deepest = ref_depth(root)
+        model = self.model() if (self.profile.max_ref_depth is not None
+                                 or self.profile.regex_budget is not None) else None
+        if self.profile.max_ref_depth is not None and not cyclic and model is not None:
+            deepest = _ref_depth(model)
             if deepest > self.profile.max_ref_depth:
                 self.error((), "ref_too_deep",
                            f"$ref nested {deepest} deep, over {self.profile.max_ref_depth}: "
                            f"profile {self.profile.name}'s engine drops what lies deeper")
-        if self.profile.regex_budget is not None and not cyclic:
-            size = outlines_regex_size(root)
+        if self.profile.regex_budget is not None and not cyclic and model is not None:
+            size = _regex_size(model)
             if size > self.profile.regex_budget:
                 self.error((), "grammar_too_large",
                            f"the engine's regular expression would have about {size:,} "
@@ -115,7 +127,7 @@ class _Checker:
                 self.error(loc, "ref_siblings",
                            f"$ref cannot have keywords {sorted(others)} (A24)")
             if ref != "#" and not (isinstance(ref, str) and ref.startswith("#/$defs/")
-                                   and ref[len("#/$defs/"):] in self.defs):
+                                   and _def_name(ref) in self.defs):
                 self.error(loc + ("$ref",), "unresolvable_ref",
                            f"$ref {ref!r} must be '#' or name an entry of the root $defs (A22)")
             return
@@ -230,38 +242,38 @@ class _Checker:
             else:
                 self.node(node["items"], loc + ("items",), depth + 1)
 
+    def model(self) -> SchemaModel | None:
+        """The model of the checked schema (loaded once); None when the loader refuses
+        the schema, which is then reported unless the walk said so already."""
+        if self.loaded is None:
+            src, model, exc = _load(self.root)
+            self.loaded = (src, model)
+            if exc is not None:
+                code = "unresolvable_ref" if isinstance(exc, RefResolutionError) \
+                    else "invalid_schema"
+                if not any(d.location == exc.location and d.code == code
+                           for d in self.findings):
+                    self.error(exc.location, code, exc.message)
+        return self.loaded[1]
+
     def cycles(self) -> bool:
-        """A ``$ref`` cycle (through '#' or the root $defs) where the profile has none."""
-        edges: dict[str, set[str]] = {}
+        """A reference cycle where the profile has none: in the model from the root, and
+        in each root ``$defs`` entry the root does not reach."""
+        from .._schema._model import build_model
 
-        def refs(n: Any, acc: set[str]) -> set[str]:
-            if isinstance(n, dict):
-                for k, v in n.items():
-                    if k == "$ref" and isinstance(v, str):
-                        acc.add(v)
-                    elif k != "$defs":
-                        refs(v, acc)
-            elif isinstance(n, list):
-                for v in n:
-                    refs(v, acc)
-            return acc
-
-        edges["#"] = refs(self.root, set())
-        for name, body in self.defs.items():
-            edges[f"#/$defs/{name}"] = refs(body, set())
-        state: dict[str, int] = {}
-
-        def visit(ref: str) -> bool:
-            if state.get(ref) == 1:
-                return True
-            if state.get(ref) == 2 or ref not in edges:
-                return False
-            state[ref] = 1
-            found = any(visit(r) for r in edges[ref])
-            state[ref] = 2
-            return found
-
-        if any(visit(r) for r in list(edges)):
+        model = self.model()
+        src = self.loaded[0] if self.loaded else None
+        if model is None or src is None:
+            return False
+        models = [model]
+        defs = src.schema.get("$defs")
+        for body in defs.values() if isinstance(defs, dict) else ():
+            if id(body) not in model.index:
+                try:
+                    models.append(build_model(src, body))
+                except SchemaError:
+                    continue  # its own errors are the walk's
+        if any(_cyclic(m) for m in models):
             self.error((), "recursive_schema",
                        f"recursive schemas are not accepted by profile {self.profile.name}")
             return True
@@ -301,39 +313,78 @@ def _json_type(v: Any) -> str:
     return "string" if isinstance(v, str) else "object"
 
 
-def _resolve(root: dict, ref: Any) -> Any:
-    if ref == "#":
-        return root
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        return (root.get("$defs") or {}).get(ref[len("#/$defs/"):])
-    return None
+def _def_name(ref: str) -> str | None:
+    """The root ``$defs`` entry ``ref`` names as a pointer (``#/$defs/a~1b``: ``a/b``)."""
+    try:
+        parts = pointer_parts(ref)
+    except ValueError:
+        return None
+    return parts[1] if len(parts) == 2 else None
 
 
-def ref_depth(root: Any) -> int:
-    """The most ``$ref`` met one inside another on any path from the root (0: none); a
-    cycle counts as deep as it is followed, up to 64."""
-    if not isinstance(root, dict):
-        return 0
-    memo: dict[str, int] = {}
+def _load(schema: Any) -> tuple[Any, SchemaModel | None, SchemaError | None]:
+    """``(source, model, None)``, or ``(None, None, the loader's error)``."""
+    from .._schema._load import read_source
 
-    def walk(n: Any, seen: tuple[str, ...]) -> int:
-        if isinstance(n, list):
-            return max((walk(v, seen) for v in n), default=0)
-        if not isinstance(n, dict):
-            return 0
-        ref = n.get("$ref")
-        if isinstance(ref, str):
-            if ref in memo:
-                return memo[ref]
-            if ref in seen or len(seen) >= 64:
-                return 64
-            target = _resolve(root, ref)
-            d = 1 + walk(target, (*seen, ref)) if target is not None else 1
-            memo[ref] = d
-            return d
-        return max((walk(v, seen) for k, v in n.items() if k != "$defs"), default=0)
+    try:
+        src = read_source(schema)
+        return src, src.model_of(), None
+    except SchemaError as exc:
+        return None, None, exc
 
-    return walk(root, ())
+
+def _cyclic(model: SchemaModel) -> bool:
+    """Whether the model's subschemas (references followed) form a cycle."""
+    state = [0] * len(model.nodes)
+    for start in range(len(model.nodes)):
+        if state[start]:
+            continue
+        state[start] = 1
+        stack = [(start, iter(subschemas(model.nodes[start])))]
+        while stack:
+            current, it = stack[-1]
+            for _, nxt in it:
+                if state[nxt] == 1:
+                    return True
+                if not state[nxt]:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(subschemas(model.nodes[nxt]))))
+                    break
+            else:
+                state[current] = 2
+                stack.pop()
+    return False
+
+
+def ref_depth(schema: Any) -> int:
+    """The most ``$ref`` met one inside another on any path from the root (0: none, or a
+    schema the loader refuses); a cycle counts as deep as it is followed, up to 64."""
+    model = _load(schema)[1]
+    return 0 if model is None else _ref_depth(model)
+
+
+def _ref_depth(model: SchemaModel) -> int:
+    memo: dict[int, int] = {}
+    on_path: set[int] = set()
+
+    def walk(i: int, refs: int) -> int:
+        if i in memo:
+            return memo[i]
+        if i in on_path or refs >= 64:
+            return 64
+        on_path.add(i)
+        deepest = 0
+        for edge, child in subschemas(model.nodes[i]):
+            d = walk(child, refs + (edge == "ref"))
+            deepest = max(deepest, d + 1 if edge == "ref" else d)
+        on_path.discard(i)
+        memo[i] = min(deepest, 64)
+        return memo[i]
+
+    try:
+        return walk(model.root, 0)
+    except RecursionError:
+        return 64
 
 
 # outlines-core's regex pieces (outlines-core src/json_schema/types.rs), by length: the
@@ -343,42 +394,50 @@ _RX_FORMATS = {"date-time": 133, "date": 66, "time": 65, "uuid": 66, "uri": 168,
 _RX_OPEN_OBJECT, _RX_OPEN_ARRAY, _RX_ANY = 6428, 6380, 12955  # measured on outlines-core 0.2
 
 
-def outlines_regex_size(root: Any) -> int:
-    """About how many characters outlines-core's regular expression for ``root`` has.
+def outlines_regex_size(schema: Any) -> int:
+    """About how many characters outlines-core's regular expression for ``schema`` has
+    (0 for a schema the loader refuses).
 
     Its regex writes every ``$ref`` out in full (refs nested more than 4 deep are dropped),
     an array's item pattern twice, and for an object with no required property every
     property pattern once per later property (n * (n + 1) / 2 copies): sizes multiply with
     nesting. Only the profile's budget check uses it; the real engine is the judge."""
-    if not isinstance(root, dict):
+    model = _load(schema)[1]
+    return 0 if model is None else _regex_size(model)
+
+
+def _regex_size(model: SchemaModel) -> int:
+    if not isinstance(model.raw[model.root], dict):
         return 0
-    memo: dict[tuple[str, int], int | None] = {}
+    nodes, raw = model.nodes, model.raw
+    memo: dict[tuple[int, int], int | None] = {}
     cap = 10**12
 
-    def size(n: Any, depth: int) -> int | None:  # None: the ref depth limit, as outlines
-        if n is True or (isinstance(n, dict) and not n):
+    def size(i: int, depth: int) -> int | None:  # None: the ref depth limit, as outlines
+        n = nodes[i]
+        if raw[i] is True or raw[i] == {}:
             return _RX_ANY
-        if not isinstance(n, dict):
+        if "bool" in n:
             return 0
         if "properties" in n:
             return properties(n, depth)
         for kw in ("allOf", "anyOf", "oneOf", "prefixItems"):
-            if kw in n and isinstance(n[kw], list):
+            if kw in n:
                 parts = [size(b, depth) for b in n[kw]]
                 if any(p is None for p in parts):
                     return None
                 return min(cap, sum(p for p in parts if p is not None) + 6 * len(parts) + 4)
-        if "enum" in n and isinstance(n["enum"], list):
+        if "enum" in n:
             return sum(_const(v) + 1 for v in n["enum"]) + 2
         if "const" in n:
             return _const(n["const"])
-        if "$ref" in n:
+        if "ref" in n:
             if depth > 3:
                 return None
-            key = (str(n["$ref"]), depth)
+            key = (n["ref"], depth)
             if key not in memo:
                 memo[key] = None
-                memo[key] = size(_resolve(root, n["$ref"]), depth + 1)
+                memo[key] = size(n["ref"], depth + 1)
             return memo[key]
         t = n.get("type")
         if isinstance(t, list):
@@ -409,26 +468,28 @@ def outlines_regex_size(root: Any) -> int:
             if n.get("maxProperties") == 0:
                 return 4
             addl = n.get("additionalProperties")
-            if addl is None or addl is True:
+            if addl is None or raw[addl] is True:
                 return _RX_OPEN_OBJECT
             value = size(addl, depth)
             return None if value is None else min(cap, 2 * value + 2 * _RX_STRING + 30)
         return 0
 
     def properties(n: dict, depth: int) -> int:
-        props = n["properties"] if isinstance(n["properties"], dict) else {}
         required = set(n.get("required") or ())
         subs = []
-        for name, v in props.items():
+        for name, v in n["properties"]:
             s = size(v, depth)
             if s is not None:  # outlines-core leaves the property out
                 subs.append(s + len(name) + 8)
-        if any(name in required for name in props):
+        if any(name in required for name, _ in n["properties"]):
             return min(cap, sum(subs) + 4)
         k = len(subs)
         return min(cap, sum((k - j) * s for j, s in enumerate(subs)) + 4 * k + 8)
 
-    return size(root, 0) or 0
+    try:
+        return size(model.root, 0) or 0
+    except RecursionError:
+        return cap
 
 
 def _const(value: Any) -> int:

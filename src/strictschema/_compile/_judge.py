@@ -53,6 +53,8 @@ _INT_KEYS = ("ref", "items", "contains", "unevaluatedItems", "additionalProperti
 _LIST_KEYS = ("prefixItems", "allOf", "anyOf", "oneOf")
 _PAIR_KEYS = ("properties", "patternProperties", "dependentSchemas")
 _NOT_ASSERTING = frozenset({"path", "res"})
+_KIND = {**dict.fromkeys(_INT_KEYS, 0), **dict.fromkeys(_LIST_KEYS, 1),
+         **dict.fromkeys(_PAIR_KEYS, 2), "dynamicRef": 3}
 
 
 class _Bail(Exception):
@@ -63,18 +65,19 @@ def subschemas(node: dict[str, Any]) -> list[tuple[Any, int]]:
     """Every subschema edge of a model node: ``(edge, child)``, the edge being the keyword,
     ``(keyword, index)`` or ``(keyword, name)``."""
     out: list[tuple[Any, int]] = []
-    for k in _INT_KEYS:
-        if isinstance(node.get(k), int):
-            out.append((k, node[k]))
-    for k in _LIST_KEYS:
-        for j, c in enumerate(node.get(k, ())):
-            if isinstance(c, int):
-                out.append(((k, j), c))
-    for k in _PAIR_KEYS:
-        for name, c in node.get(k, ()):
-            out.append(((k, name), c))
-    if "dynamicRef" in node:
-        out.append(("dynamicRef", node["dynamicRef"][1]))
+    for k, v in node.items():
+        kind = _KIND.get(k)
+        if kind is None:
+            continue
+        if kind == 0:
+            if isinstance(v, int):
+                out.append((k, v))
+        elif kind == 1:
+            out += [((k, j), c) for j, c in enumerate(v) if isinstance(c, int)]
+        elif kind == 2:
+            out += [((k, name), c) for name, c in v]
+        else:
+            out.append((k, v[1]))
     return out
 
 
