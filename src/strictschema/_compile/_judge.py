@@ -84,17 +84,19 @@ def subschemas(node: dict[str, Any]) -> list[tuple[Any, int]]:
 def renumbered(node: dict[str, Any], f: Callable[[int], int]) -> dict[str, Any]:
     """A copy of a model node with every subschema number ``i`` replaced by ``f(i)``."""
     n = dict(node)
-    for k in _INT_KEYS:
-        if isinstance(n.get(k), int):
-            n[k] = f(n[k])
-    for k in _LIST_KEYS:
-        if k in n:
-            n[k] = [f(i) for i in n[k]]
-    for k in _PAIR_KEYS:
-        if k in n:
-            n[k] = [[name, f(i)] for name, i in n[k]]
-    if "dynamicRef" in n:
-        n["dynamicRef"] = [n["dynamicRef"][0], f(n["dynamicRef"][1])]
+    for k, v in node.items():
+        kind = _KIND.get(k)
+        if kind is None:
+            continue
+        if kind == 0:
+            if isinstance(v, int):
+                n[k] = f(v)
+        elif kind == 1:
+            n[k] = [f(i) for i in v]
+        elif kind == 2:
+            n[k] = [[name, f(i)] for name, i in v]
+        else:
+            n[k] = [v[0], f(v[1])]
     return n
 
 
@@ -137,6 +139,7 @@ class _Placer:
         self.nullable: dict[int, int] = {}
         self.walked: set[tuple[int, Any]] = set()  # (parent, edge) pairs walked
         self.passed: set[int] = set()  # wire nodes walked through
+        self.named: dict[int, dict[str, int]] = {}  # wire node -> its properties by name
 
     def edge(self, parent: int, key: Any, child: int) -> int:
         self.walked.add((parent, key))
@@ -287,10 +290,14 @@ class _Placer:
             self.walked, self.passed = walked, passed
 
     def prop(self, w: int, name: str) -> int:
-        for k, i in self.nodes[w].get("properties", []):
-            if k == name:
-                return self.edge(w, ("properties", name), int(i))
-        raise _Bail
+        named = self.named.get(w)
+        if named is None:
+            named = self.named[w] = {}
+            for k, i in reversed(self.nodes[w].get("properties", [])):
+                named[k] = int(i)
+        if name not in named:
+            raise _Bail
+        return self.edge(w, ("properties", name), named[name])
 
     def or_null(self, r: int) -> int:
         """A node for ``anyOf: [null, r]`` (one per ``r``)."""

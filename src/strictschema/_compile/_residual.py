@@ -41,7 +41,7 @@ from typing import Any
 from .._schema._model import SchemaModel
 from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec, resolved
 from ._judge import renumbered, subschemas
-from ._merge import json_equal as _json_eq
+from ._nodes import json_equal as _json_eq
 
 __all__ = ["residual_model"]
 
@@ -90,6 +90,7 @@ class _Residual:
         self.pending: list[int] = []
         self.keeping = False
         self.true: int | None = None
+        self.named: dict[int, dict[str, int]] = {}  # wire node -> its properties by name
 
     # -- residual nodes ---------------------------------------------------------------------
     def new(self, node: Any) -> int:
@@ -164,7 +165,16 @@ class _Residual:
             and "patternProperties" not in n
 
     def wire_props(self, facts: Facts, name: str) -> list[int]:
-        return [c for f in facts for k, c in self.wire[f].get("properties", ()) if k == name]
+        out = []
+        for f in facts:
+            named = self.named.get(f)
+            if named is None:
+                named = self.named[f] = {}
+                for k, c in reversed(self.wire[f].get("properties", ())):
+                    named[k] = c
+            if name in named:
+                out.append(named[name])
+        return out
 
     # -- the residual of one source node ----------------------------------------------------
     def node(self, i: int, facts: Facts, link: Codec, nonnull: bool) -> int | None:
