@@ -55,6 +55,7 @@ WIRE_MAP_ENTRIES = "each key at most once"
 
 # the model's bookkeeping on a node (not keywords): where it is, its resource, draft-04 ints
 _META = frozenset({"path", "res", "int4"})
+_ONLY_REF = _META | {"ref"}  # a node that is its reference and nothing more
 FILTER_KW = frozenset({
     "oneOf", "not", "if", "dependentRequired", "dependentSchemas", "patternProperties",
     "propertyNames", "minProperties", "maxProperties", "uniqueItems", "contains",
@@ -372,7 +373,7 @@ class Planner:
         depth: ``loc`` is where it was first needed, for messages)."""
         if len(members) == 1 and not members[0].done:
             node = members[0].node
-            if "ref" in node and node.keys() <= _META | {"ref"}:
+            if "ref" in node and node.keys() <= _ONLY_REF:
                 return self.ref(node["ref"], depth, loc)
         key = (tuple((id(m.node), m.done) for m in members), depth)
         plan = self.memo.get(key)
@@ -663,7 +664,7 @@ class Planner:
         """Whether a wire ``items`` node is a map entry ``{key: string, value: ...}`` (the
         compiler's map encoding, also when a ``$ref`` description replaced its hint)."""
         node = self.nodes[items]
-        while "ref" in node and node.keys() <= _META | {"ref"}:
+        while "ref" in node and node.keys() <= _ONLY_REF:
             node = self.nodes[node["ref"]]
         props = dict(node.get("properties", ()))
         addl = node.get("additionalProperties")
