@@ -14,14 +14,15 @@ the loader refuses is reported with the loader's error.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import RefResolutionError, SchemaError
 from .._paths import Location, pointer_parts
-from .._schema._model import SchemaModel
 from ._diagnostics import Diagnostic
-from ._judge import subschemas
 from ._profiles import Profile, get_profile
+
+if TYPE_CHECKING:
+    from .._schema._model import SchemaModel
 
 __all__ = ["check_strict", "limit_usage"]
 
@@ -335,6 +336,8 @@ def _load(schema: Any) -> tuple[Any, SchemaModel | None, SchemaError | None]:
 
 def _cyclic(model: SchemaModel) -> bool:
     """Whether the model's subschemas (references followed) form a cycle."""
+    from ._judge import subschemas
+
     state = [0] * len(model.nodes)
     for start in range(len(model.nodes)):
         if state[start]:
@@ -364,6 +367,8 @@ def ref_depth(schema: Any) -> int:
 
 
 def _ref_depth(model: SchemaModel) -> int:
+    from ._judge import subschemas
+
     memo: dict[int, int] = {}
     on_path: set[int] = set()
 
