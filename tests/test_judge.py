@@ -230,3 +230,57 @@ def test_the_core_decoder_is_the_codecs_decode() -> None:
     with pytest.raises(ValidationError) as info:
         m._fast_decode({"m": [{"key": "a", "value": 1}, {"key": "a", "value": 2}]})
     assert info.value.errors[0].location == ("m", 1, "key")
+
+
+def test_the_one_call_decodes_what_it_built_in_place_and_nothing_else() -> None:
+    """``compiled.validate_json`` decodes the value its own walk just built, in place where
+    the wire keys are the original names: the result equals the codec's decode of the wire
+    value, key order included, whatever order the members came in; and a caller's value
+    given to ``decode`` is never changed."""
+    schema = {"type": "object", "properties": {
+        "a": {"type": "integer"},
+        "b": {"type": "object", "properties": {"x": {"type": "string"},
+                                               "y": {"type": "integer"}},
+              "required": ["x"], "additionalProperties": False},
+        "c": {"type": "array", "items": {"type": "object", "properties": {
+            "z": {"type": "boolean"}}, "additionalProperties": False}}},
+        "required": ["b"], "additionalProperties": False}
+    c = strictschema.compile(schema)
+    texts = [
+        '{"a":null,"b":{"x":"s","y":null},"c":[{"z":null},{"z":true}]}',
+        '{"a":1,"b":{"x":"s","y":2},"c":null}',
+        # members out of the schema's order: the decode's order is the schema's
+        '{"c":[{"z":false}],"b":{"y":null,"x":"s"},"a":3}',
+    ]
+    for text in texts:
+        wire = json.loads(text)
+        expected = c._codec.decode(json.loads(text))
+        got = c.validate_json(text)
+        assert got == expected and json.dumps(got) == json.dumps(expected), text
+        assert c.validate_json(text) == got  # the program's shared strings are intact
+        given = json.loads(text)
+        assert c.decode(given) == expected and given == wire  # the caller's value as it was
+    assert c.validate_json(texts[0]) == {"b": {"x": "s"}, "c": [{}, {"z": True}]}
+
+
+def test_nulls_that_decode_to_absent_are_left_out_by_the_walk_only_where_they_decode() -> None:
+    """A definition shared by several places, under an array, next to a property of any
+    value: the walk leaves out only the nulls the decode would drop."""
+    schema = {"$defs": {"P": {"type": "object", "properties": {"x": {"type": "integer"},
+                                                                "y": {"type": "string"}},
+                              "required": ["y"], "additionalProperties": False}},
+              "type": "object",
+              "properties": {"a": {"$ref": "#/$defs/P"},
+                             "b": {"type": "array", "items": {"$ref": "#/$defs/P"}},
+                             "free": {}},
+              "required": ["a", "b", "free"], "additionalProperties": False}
+    c = strictschema.compile(schema)
+    cases = [
+        {"a": {"y": "s"}, "b": [{"y": "t"}, {"x": 1, "y": "u"}], "free": {"x": None}},
+        {"a": {"x": 2, "y": "s"}, "b": [], "free": None},
+        {"a": {"y": "s"}, "b": [{"y": "t"}], "free": [{"x": None}]},
+    ]
+    for value in cases:
+        text = json.dumps(c.encode(value))
+        assert c.validate_json(text) == value, text
+        assert json.dumps(c.validate_json(text)) == json.dumps(c._two_steps()(text))

@@ -129,10 +129,15 @@ def _wire_routes(w: Validator, text: str, rng: random.Random) -> list | None:
 
 
 def _compiled_errors(c: Any, text: str) -> list | None:
+    """The compiled route's errors (None when valid); a value it returns is the one the
+    two steps give (wire check, the codec's decode, the residual), key order included:
+    the one call decodes in place and leaves out nulls that decode to absent as it builds."""
     try:
-        c.validate_json(text)
+        value = c.validate_json(text)
     except ValidationError as exc:
         return list(exc.errors)
+    expected = c._two_steps()(text)
+    assert value == expected and json.dumps(value) == json.dumps(expected), text
     return None
 
 

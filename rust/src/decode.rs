@@ -10,10 +10,14 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
+use crate::direct::{conj_of, shape_of, Shape};
+use crate::program::{Program, T_ARR, T_OBJ};
+
 enum Step {
     Id,
-    /// (wire key, original key, mode: 0 as is, 1 null -> absent, 2 null stays null, child)
-    Obj(Vec<(Py<PyString>, Py<PyString>, u8, usize)>),
+    /// (wire key, original key, mode: 0 as is, 1 null -> absent, 2 null stays null, child),
+    /// and whether no key is renamed (then a dict the judge just built is decoded in place)
+    Obj(Vec<(Py<PyString>, Py<PyString>, u8, usize)>, bool),
     Arr(usize),
     /// (child, a repeated key keeps the last value)
     Map(usize, bool),
@@ -68,7 +72,8 @@ impl Decoder {
                         let mode: u8 = p.get_item(2)?.extract()?;
                         props.push((PyString::intern(py, &wire.to_cow()?).unbind(), PyString::intern(py, &name.to_cow()?).unbind(), mode, idx(p.get_item(3)?)?));
                     }
-                    Step::Obj(props)
+                    let same = props.iter().all(|(w, n, _, _)| w.as_ptr() == n.as_ptr());
+                    Step::Obj(props, same)
                 }
                 "arr" => Step::Arr(idx(t.get_item(1)?)?),
                 "map" => Step::Map(idx(t.get_item(1)?)?, t.get_item(2)?.extract()?),
@@ -98,7 +103,18 @@ impl Decoder {
     /// A judged wire value -> the original shape; ValueError where the generic decode must
     /// say what is wrong.
     pub fn decode(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        match unsafe { self.run(py, self.root, value.as_ptr(), 0) } {
+        self.decode_value(py, value, false)
+    }
+}
+
+impl Decoder {
+    /// `fresh`: `value` was just built by the walk and nothing else holds it or any
+    /// container inside it, and its objects hold only their schema's keys, in order (the
+    /// walk's `tidy`), so a dict or list only this value refers to is decoded in place
+    /// (`Judge`); a caller's value is never changed. On an error the value may be half
+    /// decoded.
+    pub fn decode_value(&self, py: Python<'_>, value: &Bound<'_, PyAny>, fresh: bool) -> PyResult<Py<PyAny>> {
+        match unsafe { self.run(py, self.root, value.as_ptr(), 0, fresh) } {
             Ok(p) => Ok(unsafe { Bound::from_owned_ptr(py, p).unbind() }),
             Err(Fail) => {
                 if PyErr::occurred(py) {
@@ -108,11 +124,182 @@ impl Decoder {
             }
         }
     }
-}
 
-impl Decoder {
+    /// The walk's share of the decode: per node of `p` (judging from `root`), the
+    /// properties whose wire null this decode makes absent, which the walk then leaves out
+    /// (`Direct::absent`); and whether that is all the decode does to a tidy value. None
+    /// when a node the walk reads an object or array by would serve two different steps
+    /// (or one and a place that keeps its nulls), or the program does not fix which node
+    /// that is.
+    pub fn fuse(&self, py: Python<'_>, p: &Program, root: u32) -> Option<(Vec<Box<[u64]>>, bool)> {
+        const KEEP: usize = usize::MAX; // a place whose nulls stay (identity, or not a plain step)
+        let mut tag: Vec<[usize; 2]> = vec![[usize::MAX - 1; 2]; p.nodes.len()];
+        let mut absent: Vec<Box<[u64]>> = vec![Box::new([]); p.nodes.len()];
+        let mut whole = vec![true; self.steps.len()]; // Obj steps the walk fully serves
+        let mut seen: std::collections::HashSet<(u32, usize)> = std::collections::HashSet::new();
+        let mut todo: Vec<(u32, usize)> = vec![(root, self.root)];
+        let plain = |s: usize| -> usize {
+            match &self.steps[s] {
+                Step::Obj(..) | Step::Arr(_) => s,
+                _ => KEEP,
+            }
+        };
+        todo[0].1 = plain(self.root);
+        // a place of step `s` whose container the walk does not build by one node
+        let miss = |whole: &mut Vec<bool>, s: usize, kind: u8| {
+            if s != KEEP && matches!((&self.steps[s], kind), (Step::Obj(..), T_OBJ) | (Step::Arr(_), T_ARR)) {
+                whole[s] = false;
+            }
+        };
+        while let Some((n, s)) = todo.pop() {
+            if !seen.insert((n, s)) || seen.len() > 100_000 {
+                if seen.len() > 100_000 {
+                    return None;
+                }
+                continue;
+            }
+            for (slot, kind) in [(0, T_OBJ), (1, T_ARR)] {
+                let nd = &p.nodes[n as usize];
+                let c = match conj_of(p, n, kind) {
+                    Some(c) => c,
+                    None if nd.accept & kind == 0 => continue,
+                    None => {
+                        // an object worked out per value, or judged on the tape: unmarked
+                        if matches!(p.flat[n as usize][crate::program::kind_index(kind)], crate::program::Flat::Dynamic) {
+                            return None;
+                        }
+                        miss(&mut whole, s, kind);
+                        continue;
+                    }
+                };
+                let shape = match shape_of(p, &c, kind) {
+                    Shape::Walk(Some(x)) => x,
+                    _ => {
+                        miss(&mut whole, s, kind);
+                        continue;
+                    }
+                };
+                let t = &mut tag[shape as usize][slot];
+                if *t == usize::MAX - 1 {
+                    *t = s;
+                } else if *t != s {
+                    return None;
+                }
+                let sn = &p.nodes[shape as usize];
+                match (&self.steps.get(s), kind) {
+                    (Some(Step::Obj(props, _)), T_OBJ) => {
+                        let mut bits = vec![0u64; sn.properties.len().div_ceil(64)];
+                        for (k, (name, child, _)) in sn.properties.iter().enumerate() {
+                            let step = props.iter().find(|(w, _, _, _)| w.bind(py).to_str().map_or(false, |w| w.as_bytes() == &**name));
+                            match step {
+                                Some((_, _, mode, cs)) => {
+                                    if *mode == 1 {
+                                        bits[k / 64] |= 1u64 << (k % 64);
+                                    }
+                                    todo.push((*child, plain(*cs)));
+                                }
+                                None => todo.push((*child, KEEP)),
+                            }
+                        }
+                        absent[shape as usize] = bits.into_boxed_slice();
+                        if let Some(ap) = sn.additional_properties {
+                            todo.push((ap, KEEP));
+                        }
+                    }
+                    (Some(Step::Arr(cs)), T_ARR) => {
+                        for &x in sn.prefix_items.iter().chain(sn.items.iter()) {
+                            todo.push((x, plain(*cs)));
+                        }
+                    }
+                    _ => {
+                        for (_, child, _) in &sn.properties {
+                            todo.push((*child, KEEP));
+                        }
+                        for &x in sn.additional_properties.iter().chain(sn.prefix_items.iter()).chain(sn.items.iter()) {
+                            todo.push((x, KEEP));
+                        }
+                    }
+                }
+            }
+        }
+        // light: steps with nothing left to do on a tidy value once the walk has served
+        // them (the greatest fixpoint, so recursive steps can be light)
+        let mut light: Vec<bool> = self.steps.iter().map(|st| matches!(st, Step::Id | Step::Obj(_, true) | Step::Arr(_))).collect();
+        for (i, st) in self.steps.iter().enumerate() {
+            if let Step::Obj(..) = st {
+                light[i] &= whole[i];
+            }
+        }
+        loop {
+            let mut changed = false;
+            for (i, st) in self.steps.iter().enumerate() {
+                if !light[i] {
+                    continue;
+                }
+                let ok = match st {
+                    Step::Obj(props, _) => props.iter().all(|&(_, _, _, c)| light[c]),
+                    Step::Arr(c) => light[*c],
+                    _ => true,
+                };
+                if !ok {
+                    light[i] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Some((absent, light[self.root]))
+    }
+
+    /// A fresh dict decoded in place: members whose null means absent go, the others are
+    /// decoded where their step is not the identity. The walk built it with the wire keys
+    /// (interned, the original names) in the schema's order and no other key (`tidy`), so
+    /// the result is what a new dict would be. Fail (the caller starts again from the text)
+    /// when the dict holds a key the step does not know.
+    unsafe fn obj_in_place(&self, py: Python<'_>, props: &[(Py<PyString>, Py<PyString>, u8, usize)], v: *mut ffi::PyObject, depth: u32) -> Result<(), Fail> {
+        let mut kept: ffi::Py_ssize_t = 0;
+        for (wire, _, mode, child) in props {
+            let k = wire.as_ptr();
+            let x = ffi::PyDict_GetItemWithError(v, k);
+            if x.is_null() {
+                if !ffi::PyErr_Occurred().is_null() {
+                    return Err(Fail);
+                }
+                continue;
+            }
+            if x == ffi::Py_None() && *mode != 0 {
+                if *mode == 1 {
+                    if ffi::PyDict_DelItem(v, k) != 0 {
+                        return Err(Fail);
+                    }
+                } else {
+                    kept += 1;
+                }
+                continue;
+            }
+            kept += 1;
+            if let Step::Id = self.steps[*child] {
+                continue;
+            }
+            let d = self.run(py, *child, x, depth + 1, true)?;
+            if d == x {
+                ffi::Py_DecRef(d);
+            } else {
+                // a value replaced under the same key keeps the dict's order
+                ffi::PyDict_SetItem(v, k, d);
+                ffi::Py_DecRef(d);
+            }
+        }
+        if ffi::PyDict_Size(v) != kept {
+            return Err(Fail);
+        }
+        Ok(())
+    }
+
     /// `v` (borrowed) decoded by step `s` -> a new reference.
-    unsafe fn run(&self, py: Python<'_>, s: usize, v: *mut ffi::PyObject, depth: u32) -> Result<*mut ffi::PyObject, Fail> {
+    unsafe fn run(&self, py: Python<'_>, s: usize, v: *mut ffi::PyObject, depth: u32, fresh: bool) -> Result<*mut ffi::PyObject, Fail> {
         if depth > 1000 {
             return Err(Fail);
         }
@@ -122,8 +309,14 @@ impl Decoder {
         };
         match &self.steps[s] {
             Step::Id => Ok(own(v)),
-            Step::Obj(props) => {
+            Step::Obj(props, same) => {
                 if ffi::PyDict_Check(v) == 0 {
+                    return Ok(own(v));
+                }
+                // a fresh dict nobody else holds: changed in place (its keys already are the
+                // original names, in the original order)
+                if fresh && *same && ffi::Py_REFCNT(v) == 1 {
+                    self.obj_in_place(py, props, v, depth)?;
                     return Ok(own(v));
                 }
                 let out = ffi::PyDict_New();
@@ -141,7 +334,7 @@ impl Decoder {
                     } else if x == ffi::Py_None() && *mode == 2 {
                         own(x)
                     } else {
-                        match self.run(py, *child, x, depth + 1) {
+                        match self.run(py, *child, x, depth + 1, fresh) {
                             Ok(d) => d,
                             Err(f) => {
                                 ffi::Py_DecRef(out);
@@ -162,9 +355,22 @@ impl Decoder {
                     return Ok(own(v));
                 }
                 let n = ffi::PyList_Size(v);
+                if fresh && ffi::Py_REFCNT(v) == 1 {
+                    for i in 0..n {
+                        let x = ffi::PyList_GET_ITEM(v, i);
+                        match self.run(py, *child, x, depth + 1, true) {
+                            Ok(d) if d == x => ffi::Py_DecRef(d),
+                            Ok(d) => {
+                                ffi::PyList_SetItem(v, i, d);
+                            }
+                            Err(f) => return Err(f),
+                        }
+                    }
+                    return Ok(own(v));
+                }
                 let out = ffi::PyList_New(n);
                 for i in 0..n {
-                    match self.run(py, *child, ffi::PyList_GetItem(v, i), depth + 1) {
+                    match self.run(py, *child, ffi::PyList_GetItem(v, i), depth + 1, fresh) {
                         Ok(d) => ffi::PyList_SET_ITEM(out, i, d),
                         Err(f) => {
                             // the slots not yet set are NULL, which the list's dealloc skips
@@ -189,7 +395,7 @@ impl Decoder {
                         ffi::Py_DecRef(out);
                         return Err(Fail);
                     }
-                    match self.run(py, *child, x, depth + 1) {
+                    match self.run(py, *child, x, depth + 1, fresh) {
                         Ok(d) => {
                             ffi::PyDict_SetItem(out, k, d);
                             ffi::Py_DecRef(d);
@@ -209,7 +415,7 @@ impl Decoder {
                 let out = ffi::PyList_New(items.len() as ffi::Py_ssize_t);
                 for (i, (key, child)) in items.iter().enumerate() {
                     let x = ffi::PyDict_GetItemWithError(v, key.as_ptr());
-                    let d = if x.is_null() { Err(Fail) } else { self.run(py, *child, x, depth + 1) };
+                    let d = if x.is_null() { Err(Fail) } else { self.run(py, *child, x, depth + 1, fresh) };
                     match d {
                         Ok(d) => ffi::PyList_SET_ITEM(out, i as ffi::Py_ssize_t, d),
                         Err(f) => {
@@ -231,7 +437,7 @@ impl Decoder {
                     }
                     return Ok(own(v));
                 }
-                self.run(py, *child, x, depth + 1)
+                self.run(py, *child, x, depth + 1, fresh)
             }
             Step::Py(f) => {
                 let r = ffi::PyObject_CallOneArg(f.as_ptr(), v);

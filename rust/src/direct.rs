@@ -45,6 +45,12 @@ pub struct Direct<'p, 'a> {
     items: Vec<*mut ffi::PyObject>,
     /// (start, len, in scratch) of the unknown keys of the open objects (verdict mode)
     unknown: Vec<(u32, u32, bool)>,
+    /// every object built holds only its schema's properties, in the schema's order (so a
+    /// decode may work in place: `decode.rs`)
+    pub tidy: bool,
+    /// per node, the properties whose null the decode makes absent: left out of the dict
+    /// when building (`decode::Decoder::fuse`; empty: none)
+    absent: &'p [Box<[u64]>],
 }
 
 #[inline]
@@ -66,6 +72,59 @@ fn kind_of(c: u8) -> u8 {
     }
 }
 
+/// How the walk takes a container of one kind meeting a conjunction of nodes.
+pub enum Shape {
+    /// walked, reading this node's object or array keywords (none: any members or items)
+    Walk(Option<u32>),
+    /// parsed onto the tape and judged there
+    Tape,
+    /// refused by a node's type
+    Fail,
+}
+
+/// The one place that decides `Shape` (the walk, and the decode it shares: `decode.rs`).
+pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
+    let mut shape: Option<u32> = None;
+    for &n in c {
+        let nd = &p.nodes[n as usize];
+        if nd.enum_.is_some() || nd.const_.is_some() {
+            return Shape::Tape;
+        }
+        if nd.types != 0 && nd.types & kind == 0 {
+            return Shape::Fail;
+        }
+        if (kind == T_OBJ && nd.has_obj) || (kind == T_ARR && nd.has_arr) {
+            if shape.is_some() {
+                return Shape::Tape;
+            }
+            shape = Some(n);
+        }
+    }
+    if let Some(s) = shape {
+        // uniqueItems is compared in the walk for arrays of strings only (their text
+        // without escapes is their value); other arrays go to the tape
+        let nd = &p.nodes[s as usize];
+        if nd.unique_items && (!nd.prefix_items.is_empty() || nd.items.map_or(true, |i| p.nodes[i as usize].accept != T_STR)) {
+            return Shape::Tape;
+        }
+    }
+    Shape::Walk(shape)
+}
+
+/// The nodes a value of kind `kind` meets at node `n`, as `Direct::value` follows them;
+/// None where that is not fixed by the program (the tape, a refusal, a discriminated
+/// union worked out per object).
+pub fn conj_of(p: &Program, n: u32, kind: u8) -> Option<Vec<u32>> {
+    let nd = &p.nodes[n as usize];
+    if nd.solo {
+        return (nd.accept & kind != 0).then(|| vec![n]);
+    }
+    match &p.flat[n as usize][kind_index(kind)] {
+        Flat::Conj(c) => Some(c.to_vec()),
+        _ => None,
+    }
+}
+
 unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
     for o in v.drain(from..) {
         ffi::Py_DecRef(o);
@@ -74,7 +133,13 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 
 impl<'p, 'a> Direct<'p, 'a> {
     pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new() }
+        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[] }
+    }
+
+    /// Build with the decode's share (`decode::Decoder::fuse`).
+    pub fn absent(mut self, absent: &'p [Box<[u64]>]) -> Self {
+        self.absent = absent;
+        self
     }
 
     /// The whole text against `node`: the value (null when not building), or Stop.
@@ -204,6 +269,9 @@ impl<'p, 'a> Direct<'p, 'a> {
         if !self.make {
             return Ok(std::ptr::null_mut());
         }
+        if self.tidy && self.doc.toks.iter().any(|t| matches!(t, Tok::Obj(..))) {
+            self.tidy = false;
+        }
         Ok(unsafe { build(&self.doc, 0, self.names, self.keys, None) })
     }
 
@@ -211,30 +279,11 @@ impl<'p, 'a> Direct<'p, 'a> {
     fn meet(&mut self, c: &[u32], kind: u8) -> R {
         match kind {
             T_OBJ | T_ARR => {
-                let mut shape: Option<u32> = None;
-                for &n in c {
-                    let nd = &self.p.nodes[n as usize];
-                    if nd.enum_.is_some() || nd.const_.is_some() {
-                        return self.tape_all(c);
-                    }
-                    if nd.types != 0 && nd.types & kind == 0 {
-                        return Err(Stop);
-                    }
-                    if (kind == T_OBJ && nd.has_obj) || (kind == T_ARR && nd.has_arr) {
-                        if shape.is_some() {
-                            return self.tape_all(c);
-                        }
-                        shape = Some(n);
-                    }
-                }
-                if let Some(s) = shape {
-                    // uniqueItems is compared here for arrays of strings only (their text
-                    // without escapes is their value); other arrays go to the tape
-                    let nd = &self.p.nodes[s as usize];
-                    if nd.unique_items && (!nd.prefix_items.is_empty() || nd.items.map_or(true, |i| self.p.nodes[i as usize].accept != T_STR)) {
-                        return self.tape_all(c);
-                    }
-                }
+                let shape = match shape_of(self.p, c, kind) {
+                    Shape::Walk(s) => s,
+                    Shape::Tape => return self.tape_all(c),
+                    Shape::Fail => return Err(Stop),
+                };
                 if self.depth + 1 >= MAX_DEPTH {
                     return Err(Stop);
                 }
@@ -485,6 +534,10 @@ impl<'p, 'a> Direct<'p, 'a> {
         self.i += 1;
         let nd = shape.map(|s| &p.nodes[s as usize]);
         let nprops = nd.map_or(0, |nd| nd.properties.len());
+        let absent: &[u64] = match shape {
+            Some(s) if self.make && !self.absent.is_empty() => &self.absent[s as usize],
+            _ => &[],
+        };
         // which properties were seen (duplicates stop the walk)
         let mut seen_small = [0u64; 4];
         let mut seen_big: Vec<u64> = Vec::new();
@@ -525,8 +578,17 @@ impl<'p, 'a> Direct<'p, 'a> {
                 // members usually come in the schema's order: the next property first
                 let idx = match nd {
                     Some(nd) if next < nprops && same(&nd.properties[next].0, key) => Some(next),
-                    Some(nd) => nd.prop_index(key),
-                    None => None,
+                    Some(nd) => {
+                        let k = nd.prop_index(key);
+                        if k.map_or(true, |k| k < next) {
+                            self.tidy = false;
+                        }
+                        k
+                    }
+                    None => {
+                        self.tidy = false;
+                        None
+                    }
                 };
                 let v;
                 let kobj;
@@ -581,7 +643,15 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                 }
                 count += 1;
-                if self.make {
+                // a null the decode makes absent is never inserted
+                let gone = match idx {
+                    Some(k) => !absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == unsafe { ffi::Py_None() },
+                    None => false,
+                };
+                if gone {
+                    self.drop(v);
+                    self.drop(kobj);
+                } else if self.make {
                     unsafe {
                         let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
                         // a schema's name is interned: its hash is in the string already

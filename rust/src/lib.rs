@@ -319,10 +319,17 @@ impl Program {
     /// The one-pass walk (`direct.rs`): Some(value) when it settles the text as valid
     /// (value null when `make` is false), None when the tape judge must run.
     fn direct(&self, src: &[u8], node: u32, make: bool) -> Option<*mut ffi::PyObject> {
+        self.direct_tidy(src, node, make, &[]).map(|(v, _)| v)
+    }
+
+    /// the walk's value and whether it is tidy (`Direct::tidy`); `absent`: the nulls a
+    /// decode would drop, left out (`decode::Decoder::fuse`)
+    fn direct_tidy(&self, src: &[u8], node: u32, make: bool, absent: &[Box<[u64]>]) -> Option<(*mut ffi::PyObject, bool)> {
         if self.prog.dynamic {
             return None;
         }
-        direct::Direct::new(&self.prog, src, make, &self.names, &self.keys, &self.members).run(node).ok()
+        let mut w = direct::Direct::new(&self.prog, src, make, &self.names, &self.keys, &self.members).absent(absent);
+        w.run(node).ok().map(|v| (v, w.tidy))
     }
 
     fn py_doc<'a>(&self, obj: &Bound<'_, PyAny>) -> PyResult<Doc<'a>> {
@@ -587,11 +594,17 @@ impl Program {
 impl Program {
     /// `validate_json` with the core's own exceptions.
     fn checked_value(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Py<PyAny>> {
+        self.checked_tidy(py, data, node, &[]).map(|(v, _)| v)
+    }
+
+    /// `checked_value`, and whether the value is tidy (`Direct::tidy`: built by the walk,
+    /// its objects holding their schema's keys in order)
+    fn checked_tidy(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>, absent: &[Box<[u64]>]) -> PyResult<(Py<PyAny>, bool)> {
         let mut slot = None;
         let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
         let node = self.start(node)?;
-        if let Some(v) = self.direct(src, node, true) {
-            return Ok(unsafe { Bound::from_owned_ptr(py, v).unbind() });
+        if let Some((v, tidy)) = self.direct_tidy(src, node, true, absent) {
+            return Ok((unsafe { Bound::from_owned_ptr(py, v).unbind() }, tidy));
         }
         let d = self.parse_doc(py, src)?;
         let mut v = Val::new(&self.prog, &d, false);
@@ -616,7 +629,7 @@ impl Program {
                 let _ = KEY_IDS.try_with(|k| k.replace(ids));
             }
         }
-        Ok(value)
+        Ok((value, false))
     }
 
     pub(crate) fn inner(&self) -> &program::Program {
@@ -654,31 +667,41 @@ fn newline(data: &[u8], from: usize) -> usize {
 }
 
 /// A compiled schema's whole route in one call: the judge's program (wire and residual in
-/// one pass), then the codec's decode in the core; a refusal goes to `explain` (the two-step
-/// route, which raises every error) and a value the plan cannot decode to `slow`.
+/// one pass), then the codec's decode in the core; a refusal, or a value the plan cannot
+/// decode, goes to `explain` (the two-step route, which raises every error or decodes).
 #[pyclass(frozen, module = "strictschema._core")]
 struct Judge {
     program: Py<Program>,
     decoder: Option<Py<decode::Decoder>>,
-    slow: Py<PyAny>,
     explain: Py<PyAny>,
+    /// the decode's share the walk takes (`decode::Decoder::fuse`), and whether that is all
+    /// of it for a tidy value
+    absent: Vec<Box<[u64]>>,
+    light: bool,
 }
 
 #[pymethods]
 impl Judge {
     #[new]
-    fn new(program: Py<Program>, decoder: Option<Py<decode::Decoder>>, slow: Py<PyAny>, explain: Py<PyAny>) -> Self {
-        Judge { program, decoder, slow, explain }
+    fn new(py: Python<'_>, program: Py<Program>, decoder: Option<Py<decode::Decoder>>, explain: Py<PyAny>) -> PyResult<Self> {
+        let root = program.get().start(None)?;
+        let (absent, light) = match &decoder {
+            Some(d) => d.get().fuse(py, &program.get().prog, root).unwrap_or_default(),
+            None => (Vec::new(), false),
+        };
+        Ok(Judge { program, decoder, explain, absent, light })
     }
 
     /// Model output text -> original-shaped data (what `Compiled.validate_json` returns).
     fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        match self.program.get().checked_value(py, data, None) {
-            Ok(v) => match &self.decoder {
+        match self.program.get().checked_tidy(py, data, None, &self.absent) {
+            Ok((v, tidy)) => match &self.decoder {
                 None => Ok(v),
-                Some(d) => match d.get().decode(py, v.bind(py)) {
+                Some(_) if tidy && self.light => Ok(v),
+                // the value may be half decoded in place: the two steps start again from the text
+                Some(d) => match d.get().decode_value(py, v.bind(py), tidy) {
                     Ok(x) => Ok(x),
-                    Err(_) => self.slow.call1(py, (v,)),
+                    Err(_) => self.explain.call1(py, (data,)),
                 },
             },
             Err(e) if e.is_instance_of::<Invalid>(py) => self.explain.call1(py, (data,)),
