@@ -220,6 +220,17 @@ def test_draft_04_keeps_integer_and_reads_exclusive_bounds_normalized() -> None:
         assert c._acceptor()(bad) is not True
 
 
+def test_keywords_beside_a_legacy_ref_are_not_residual() -> None:
+    """Draft-07: a ``$ref`` is read alone (the model marks it ``refAlone``, no keyword), so
+    the ``maxLength`` beside it is no constraint to carry, and the wire proves the rest."""
+    schema = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+              "properties": {"a": {"$ref": "#/definitions/S", "maxLength": 3}},
+              "definitions": {"S": {"type": "string"}},
+              "required": ["a"], "additionalProperties": False}
+    assert residual(schema) is True
+    assert strictschema.compile(schema).validate_json(b'{"a": "long text"}') == {"a": "long text"}
+
+
 UNIQUE = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
 RESOLVED = {  # schemas whose references the old residual document could not be trusted with
     "draft-04-id": {"$schema": DRAFT4, "type": "object", "id": "https://example.com/s",

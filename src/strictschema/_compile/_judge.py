@@ -52,7 +52,7 @@ _INT_KEYS = ("ref", "items", "contains", "unevaluatedItems", "additionalProperti
              "propertyNames", "unevaluatedProperties", "not", "if", "then", "else")
 _LIST_KEYS = ("prefixItems", "allOf", "anyOf", "oneOf")
 _PAIR_KEYS = ("properties", "patternProperties", "dependentSchemas")
-_NOT_ASSERTING = frozenset({"path", "res"})
+_NOT_ASSERTING = frozenset({"path", "res", "refAlone"})
 _KIND = {**dict.fromkeys(_INT_KEYS, 0), **dict.fromkeys(_LIST_KEYS, 1),
          **dict.fromkeys(_PAIR_KEYS, 2), "dynamicRef": 3}
 

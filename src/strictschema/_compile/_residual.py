@@ -45,7 +45,7 @@ from ._nodes import json_equal as _json_eq
 
 __all__ = ["residual_model"]
 
-_NOT_ASSERTING = frozenset({"path", "res", "int4"})
+_NOT_ASSERTING = frozenset({"path", "res", "int4", "refAlone"})
 _WHOLE = frozenset({"unevaluatedProperties", "unevaluatedItems"})
 _LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
