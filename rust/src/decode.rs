@@ -24,6 +24,9 @@ enum Step {
     /// (wire key, child) per item
     Tuple(Vec<(Py<PyString>, usize)>),
     Wrap(Py<PyString>, usize),
+    /// (does the wire value match this branch, child) per branch: the first that matches
+    /// and decodes
+    AnyOf(Vec<(Py<PyAny>, usize)>),
     /// the codec's own decode
     Py(Py<PyAny>),
 }
@@ -46,7 +49,8 @@ fn bad(msg: &str) -> PyErr {
 impl Decoder {
     /// `steps`: a list of tuples, `("id",)`, `("obj", [(wire, name, mode, child), ...])`,
     /// `("arr", child)`, `("map", child, last_wins)`, `("tuple", [(key, child), ...])`,
-    /// `("wrap", key, child)`, `("py", decode)`; `root` the index of the first.
+    /// `("wrap", key, child)`, `("anyof", [(matches, child), ...])`, `("py", decode)`;
+    /// `root` the index of the first.
     #[new]
     fn new(py: Python<'_>, steps: &Bound<'_, PyList>, root: usize) -> PyResult<Self> {
         let n = steps.len();
@@ -89,6 +93,14 @@ impl Decoder {
                 "wrap" => {
                     let key: Bound<'_, PyString> = t.get_item(1)?.cast_into().map_err(|_| bad("wrap key"))?;
                     Step::Wrap(PyString::intern(py, &key.to_cow()?).unbind(), idx(t.get_item(2)?)?)
+                }
+                "anyof" => {
+                    let mut branches = Vec::new();
+                    for p in t.get_item(1)?.cast::<PyList>().map_err(|_| bad("anyof"))?.iter() {
+                        let p = p.cast::<PyTuple>().map_err(|_| bad("anyof branch"))?;
+                        branches.push((p.get_item(0)?.unbind(), idx(p.get_item(1)?)?));
+                    }
+                    Step::AnyOf(branches)
                 }
                 "py" => Step::Py(t.get_item(1)?.unbind()),
                 _ => return Err(bad("unknown step")),
@@ -438,6 +450,31 @@ impl Decoder {
                     return Ok(own(v));
                 }
                 self.run(py, *child, x, depth + 1, fresh)
+            }
+            Step::AnyOf(branches) => {
+                for (matches, child) in branches {
+                    let r = ffi::PyObject_CallOneArg(matches.as_ptr(), v);
+                    if r.is_null() {
+                        return Err(Fail);
+                    }
+                    let hit = ffi::PyObject_IsTrue(r);
+                    ffi::Py_DecRef(r);
+                    match hit {
+                        1 => {}
+                        0 => continue,
+                        _ => return Err(Fail),
+                    }
+                    // not in place: a branch that fails to decode leaves the value for the next
+                    match self.run(py, *child, v, depth + 1, false) {
+                        Ok(d) => return Ok(d),
+                        Err(_) => {
+                            if !ffi::PyErr_Occurred().is_null() {
+                                let _ = PyErr::take(py);
+                            }
+                        }
+                    }
+                }
+                Err(Fail)
             }
             Step::Py(f) => {
                 let r = ffi::PyObject_CallOneArg(f.as_ptr(), v);

@@ -415,8 +415,8 @@ def fast_decoder(root: Codec) -> Callable[[Any], Any]:
 
 def core_decoder(root: Codec) -> Any:
     """The codec as the core's ``Decoder`` (None when it changes nothing): objects, arrays,
-    maps, tuples, wrappers and references are steps of a plan; JSON text and anyOf branches
-    call their codec."""
+    maps, tuples, wrappers, references and anyOf branches (found by their wire check) are
+    steps of a plan; JSON text calls its codec."""
     if root.identity:
         return None
     from .._core import Decoder
@@ -446,7 +446,9 @@ def core_decoder(root: Codec) -> Any:
             steps[at] = ("tuple", [(k, step(ic)) for k, ic in zip(c.keys, c.items, strict=True)])
         elif isinstance(c, WrapCodec):
             steps[at] = ("wrap", c.key, step(c.inner))
-        else:  # JSON text, anyOf: the codec itself
+        elif isinstance(c, AnyOfCodec):  # the branch found by its wire check, decoded here
+            steps[at] = ("anyof", [(wire, step(bc)) for wire, _, bc in c.branches])
+        else:  # JSON text: the codec itself
             steps[at] = ("py", c.decode)
         return at
 
