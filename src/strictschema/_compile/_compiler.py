@@ -1031,6 +1031,24 @@ class _Compiler:
                 part = merged
         return part
 
+    @staticmethod
+    def read(part: Any) -> Any:
+        """A part with its references followed and merged with their siblings, for proofs
+        only (nothing is compiled from it, so a recursive reference is read as well)."""
+        for _ in range(64):
+            if not (isinstance(part, dict) and "$ref" in part):
+                break
+            ref: Sub = part["$ref"]
+            rest = {k: v for k, v in part.items() if k != "$ref"}
+            if ref.ignored is not None:
+                rest = {}
+            target = ref.view()
+            if target is False:
+                return False
+            target = {} if target is True else target
+            part = merge(rest, target)[0] if rest else target
+        return part
+
     def merge_all_of(self, s: dict, loc: Location, depth: int) -> dict:
         parts = s.pop("allOf")
         real = [look(p) for p in parts if p is not True and p != {}]
@@ -1074,6 +1092,9 @@ class _Compiler:
     def one_of(self, s: dict, loc: Location) -> dict:
         branches = s.pop("oneOf")
         resolved = [self.deref(b) for b in branches]
+        # a reference deref keeps (recursive, or being inlined) is still read for the proof
+        resolved = [self.read(r) if isinstance(r, dict) and "$ref" in r else r
+                    for r in resolved]
         disjoint = all(provably_disjoint(resolved[i], resolved[j])
                        for i in range(len(resolved)) for j in range(i + 1, len(resolved)))
         tag = None if disjoint else self.pydantic_tag(s, branches)

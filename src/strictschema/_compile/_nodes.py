@@ -181,13 +181,16 @@ class Nodes:
             return out
         tail: dict[str, Any] = {}
         listed = raw.get("items") if isinstance(raw.get("items"), list) else None
-        all_of = list(n.get("allOf", ()))
+        all_of = n.get("allOf", ())
         statics = len(all_of) - (len(raw["allOf"]) if isinstance(raw.get("allOf"), list)
                                  else 0)
         dyn = n.get("dynamicRef")
-        deps = raw.get("dependencies") if isinstance(raw.get("dependencies"), dict) else {}
-        dep_lists = sum(isinstance(v, list) for v in deps.values())
-        dep_schemas = len(deps) - dep_lists
+        deps = raw.get("dependencies")
+        if isinstance(deps, dict):
+            dep_lists = sum(isinstance(v, list) for v in deps.values())
+            dep_schemas = len(deps) - dep_lists
+        else:
+            deps, dep_lists, dep_schemas = {}, 0, 0
         for k, v in raw.items():
             if k not in _MODEL_KEYWORDS:
                 out[k] = v

@@ -17,7 +17,7 @@ program that judges outputs.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .._errors import SchemaError
@@ -44,6 +44,9 @@ class SchemaModel:
     """The source subschema each node was made from (for annotations and the keywords the
     model does not normalize: ``title``, ``description``, ``default``, unknown ones...);
     read it, never follow its references - the node's own fields have them resolved."""
+    program: list[Any] = field(default_factory=list, repr=False, init=False)
+    """The core program built from this model (``_validator.program_of``), once: the
+    compiler's and the validators' of one loaded source are the same."""
 
     def to_json(self) -> bytes:
         body = {"root": self.root, "nodes": self.nodes, "resources": self.resources}

@@ -95,9 +95,14 @@ except ValueError:  # already set (this module imported again): the same transla
 
 
 def program_of(model: SchemaModel) -> Any:
-    """The core program of a schema model (``SchemaError`` where a pattern cannot run)."""
+    """The core program of a schema model (``SchemaError`` where a pattern cannot run),
+    built once per model."""
+    if model.program:
+        return model.program[0]
     try:
-        return _core.Program(model.to_json())
+        program = _core.Program(model.to_json())
+        model.program.append(program)
+        return program
     except _core.ModelError as exc:
         message, location = exc.args
         if "too large to run" in message or "nested more than" in message:
