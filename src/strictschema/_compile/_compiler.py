@@ -767,8 +767,8 @@ class _Compiler:
             return True
 
     def source_matcher(self, branch: Any):
-        """Whether a value meets the working schema ``branch`` (judged by the source's
-        program, with ``branch`` added as a node when the compiler built it)."""
+        """Whether a value meets the working schema ``branch`` (judged by the core: see
+        ``Nodes.is_valid``)."""
         node = self.nodes.node_of(branch)
         is_valid = self.nodes.is_valid
 

@@ -8,8 +8,9 @@ source subschema (``raw``) and its structure from the node. A subschema in it is
 new working schemas from these (an ``allOf`` merge, a type narrowed): their subschemas stay
 node numbers, so a merged branch keeps its own resource.
 
-``Nodes.node_of`` turns a working schema back into a model node (appended after the
-model's), so the source program can judge a value against it (``Nodes.is_valid``).
+``Nodes.node_of`` turns a working schema back into a model node (numbered after the
+model's), so the core can judge a value against it (``Nodes.is_valid``: the model's
+program for a model node, a program of the added node and what it reaches otherwise).
 Keywords the model ignores for the source's draft (``const`` in draft-04, ``if`` in
 draft-06, ...) are not in the working schema.
 """
@@ -146,8 +147,7 @@ class Nodes:
         self.raw = model.raw
         self.extra: list[dict[str, Any]] = []
         self._made: dict[int, tuple[Any, int]] = {}
-        self._program: Any = None
-        self._size = 0
+        self._programs: dict[int, Any] = {}
         self.int4 = any(n.get("int4") for n in model.nodes)
 
     # -- model -> working schema -----------------------------------------------------------
@@ -313,30 +313,86 @@ class Nodes:
         return n
 
     # -- judging a value against a node ----------------------------------------------------
+    def node(self, i: int) -> dict[str, Any]:
+        base = len(self.model.nodes)
+        return self.model.nodes[i] if i < base else self.extra[i - base]
+
     def program(self) -> Any:
-        """The core program of the model and every node added so far (built again only
-        when nodes were added since)."""
-        size = len(self.model.nodes) + len(self.extra)
-        if self._program is None or self._size != size:
-            from .._validate._validator import program_of
+        """The core program of the model (built once per model: ``program_of``)."""
+        from .._validate._validator import program_of
 
-            model = self.model
-            if self.extra:
-                from .._schema._model import SchemaModel
+        return program_of(self.model)
 
-                model = SchemaModel((*model.nodes, *self.extra), model.root, model.resources,
-                                    model.index)
-            self._program = program_of(model)
-            self._size = size
-        return self._program
+    def _program_at(self, i: int) -> Any:
+        """A program for a node the compiler added: that node and what it reaches (the
+        dynamic anchors too), numbered from 0, so the model's program is never built
+        again."""
+        found = self._programs.get(i)
+        if found is not None:
+            return found
+        from .._schema._model import SchemaModel
+        from .._validate._validator import program_of
+
+        number: dict[int, int] = {}
+        order: list[int] = []
+        stack = [i, *(t for r in self.model.resources for t in r["dynamic"].values())]
+        stack.reverse()
+        while stack:
+            j = stack.pop()
+            if j in number:
+                continue
+            number[j] = len(order)
+            order.append(j)
+            stack.extend(reversed(_children(self.node(j))))
+        nodes = tuple(_renumbered(self.node(j), number) for j in order)
+        resources = tuple({"dynamic": {name: number[t] for name, t in r["dynamic"].items()}}
+                          for r in self.model.resources)
+        program = program_of(SchemaModel(nodes, number[i], resources, {}))
+        self._programs[i] = program
+        return program
 
     def is_valid(self, value: Any, node: int) -> bool:
         from .. import _core
         from .._validate._validator import _gave_up
 
+        if node < len(self.model.nodes):
+            program, at = self.program(), node
+        else:
+            program, at = self._program_at(node), 0
         try:
-            return bool(self.program().is_valid(value, node))
+            return bool(program.is_valid(value, at))
         except _core.DecodeFailure:
             return False
         except _core.GaveUp as exc:
             raise _gave_up(exc) from None
+
+
+def _children(n: dict[str, Any]) -> list[int]:
+    """The nodes a model node refers to."""
+    out: list[int] = []
+    for k, v in n.items():
+        if k == "ref" or k in _ONE:
+            out.append(v)
+        elif k in _MANY:
+            out.extend(v)
+        elif k in _NAMED or k == "dependentSchemas":
+            out.extend(j for _, j in v)
+        elif k == "dynamicRef":
+            out.append(v[1])
+    return out
+
+
+def _renumbered(n: dict[str, Any], number: dict[int, int]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in n.items():
+        if k == "ref" or k in _ONE:
+            out[k] = number[v]
+        elif k in _MANY:
+            out[k] = [number[j] for j in v]
+        elif k in _NAMED or k == "dependentSchemas":
+            out[k] = [[name, number[j]] for name, j in v]
+        elif k == "dynamicRef":
+            out[k] = [v[0], number[v[1]]]
+        else:
+            out[k] = v
+    return out
