@@ -20,7 +20,7 @@ use pyo3::types::PyString;
 
 use crate::parse::{self, Doc, Parser, Span, Tok, MAX_DEPTH};
 use crate::program::*;
-use crate::validate::Val;
+use crate::validate::{scalar_verdict, Val};
 use crate::{build, key_str, new_str, scalar, _PyDict_NewPresized, _PyDict_SetItem_KnownHash};
 
 /// The walk did not settle the text: run the tape judge.
@@ -337,15 +337,11 @@ impl<'p, 'a> Direct<'p, 'a> {
             });
             self.doc.toks.clear();
             self.doc.toks.push(tok);
-            let mut v = Val::new(self.p, &self.doc, false);
             for &n in c {
-                if !v.own(n, 0) {
+                if scalar_verdict(self.p, &self.doc, n, 0) != Some(true) {
                     return Err(Stop);
                 }
             }
-            // a verdict-mode run that passed holds no errors, path or scope: nothing to free
-            debug_assert!(v.errs.is_empty() && v.fatal.is_none());
-            std::mem::forget(v);
         }
         if !self.make {
             return Ok(std::ptr::null_mut());

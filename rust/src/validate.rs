@@ -137,6 +137,58 @@ fn cmp_bound(d: &Doc<'_>, t: usize, b: &Limit) -> Ordering {
     }
 }
 
+fn enum_has(d: &Doc<'_>, t: usize, e: &Enum) -> bool {
+    match (d.toks[t], &e.strings) {
+        (Tok::Str(sp), Some(set)) => set.contains_key(d.bytes(sp)),
+        (_, Some(_)) if e.all_strings => false,
+        _ => e.values.iter().any(|v| equal(d, t, v)),
+    }
+}
+
+/// The verdict of node `n`'s own keywords on the scalar at `t`: `Val::own`'s, without
+/// making errors (the walk's check of a scalar); None when a pattern search gave up,
+/// which `own` reports.
+pub fn scalar_verdict(p: &Program, d: &Doc<'_>, n: u32, t: usize) -> Option<bool> {
+    let nd = &p.nodes[n as usize];
+    let tok = d.toks[t];
+    if nd.types != 0 && nd.types & type_bits(d, t, nd.int4) == 0 {
+        return Some(false);
+    }
+    if nd.const_.as_ref().is_some_and(|c| !equal(d, t, c)) || nd.enum_.as_ref().is_some_and(|e| !enum_has(d, t, e)) {
+        return Some(false);
+    }
+    match tok {
+        Tok::Int(_) | Tok::Float(..) | Tok::Big(_) if nd.has_num => {
+            let ok = nd.minimum.as_ref().map_or(true, |b| cmp_bound(d, t, b) != Ordering::Less)
+                && nd.maximum.as_ref().map_or(true, |b| cmp_bound(d, t, b) != Ordering::Greater)
+                && nd.ex_minimum.as_ref().map_or(true, |b| cmp_bound(d, t, b) == Ordering::Greater)
+                && nd.ex_maximum.as_ref().map_or(true, |b| cmp_bound(d, t, b) == Ordering::Less)
+                && nd.multiple_of.as_ref().map_or(true, |b| match (tok, b.i) {
+                    (Tok::Int(i), Some(m)) if m > 0 => i % m == 0,
+                    _ => num_dec(d, t).is_multiple_of(&b.dec),
+                });
+            Some(ok)
+        }
+        Tok::Str(sp) if nd.has_str => {
+            if nd.min_length.is_some() || nd.max_length.is_some() {
+                let len = char_len(d, sp);
+                if nd.min_length.is_some_and(|m| len < m) || nd.max_length.is_some_and(|m| len > m) {
+                    return Some(false);
+                }
+            }
+            if let Some(pi) = nd.pattern {
+                match p.patterns[pi].search(d.str(sp)) {
+                    Ok(true) => {}
+                    Ok(false) => return Some(false),
+                    Err(SearchError::Limit) => return None,
+                }
+            }
+            Some(nd.format.map_or(true, |f| f.check(d.str(sp))))
+        }
+        _ => Some(true),
+    }
+}
+
 impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
     pub fn new(p: &'p Program, d: &'d Doc<'a>, collect: bool) -> Self {
         Val { p, d, collect, errs: Vec::new(), path: Vec::new(), scope: Vec::new(), depth: 0, fatal: None, key_ids: None }
@@ -477,12 +529,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             }
         }
         if let Some(e) = &nd.enum_ {
-            let found = match (tok, &e.strings) {
-                (Tok::Str(sp), Some(set)) => set.contains_key(self.d.bytes(sp)),
-                (_, Some(_)) if e.all_strings => false,
-                _ => e.values.iter().any(|v| equal(self.d, t, v)),
-            };
-            if !found {
+            if !enum_has(self.d, t, e) {
                 fail!(self, ok, n, "enum", {
                     let mut s = String::from("[");
                     for (i, v) in e.values.iter().enumerate() {
