@@ -51,6 +51,9 @@ pub struct Direct<'p, 'a> {
     /// per node, the properties whose null the decode makes absent: left out of the dict
     /// when building (`decode::Decoder::fuse`; empty: none)
     absent: &'p [Box<[u64]>],
+    /// discriminated unions worked out in this text: (node, first key, its string value)
+    /// -> the conjunction, or the tape (true: a refusal); the branch depends on those only
+    unions: Vec<(u32, &'a [u8], Option<&'a [u8]>, Result<Conj, bool>)>,
 }
 
 #[inline]
@@ -133,7 +136,7 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 
 impl<'p, 'a> Direct<'p, 'a> {
     pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[] }
+        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[], unions: Vec::new() }
     }
 
     /// Build with the decode's share (`decode::Decoder::fuse`).
@@ -242,12 +245,36 @@ impl<'p, 'a> Direct<'p, 'a> {
             Flat::Fail => Err(Stop),
             Flat::Judge => self.tape(Some(n)),
             Flat::Dynamic => {
-                // a discriminated union on the way: its branch depends on this object
-                let mut c = Conj::default();
-                match p.flatten(n, kind, &mut c, 0, &mut |nd, k| self.by_discriminator(nd, k)) {
-                    Ok(()) => self.meet(c.nodes(), kind),
-                    Err(Tape::Fail) => Err(Stop),
-                    Err(Tape::Judge) => self.tape(Some(n)),
+                // a discriminated union on the way: its branch depends on this object's
+                // first member, so objects alike in that share the work
+                let first = self.first_member();
+                let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && u.1 == k && u.2 == v));
+                let found = match known {
+                    Some(i) => match &self.unions[i].3 {
+                        Ok(c) => Ok(c.clone()),
+                        Err(f) => Err(*f),
+                    },
+                    None => {
+                        let mut c = Conj::default();
+                        let r = match p.flatten(n, kind, &mut c, 0, &mut |nd, k| self.by_discriminator(nd, k)) {
+                            Ok(()) => Ok(c),
+                            Err(Tape::Fail) => Err(true),
+                            Err(Tape::Judge) => Err(false),
+                        };
+                        if let (Some((k, v)), true) = (first, self.unions.len() < 64) {
+                            let kept = match &r {
+                                Ok(c) => Ok(c.clone()),
+                                Err(f) => Err(*f),
+                            };
+                            self.unions.push((n, k, v, kept));
+                        }
+                        r
+                    }
+                };
+                match found {
+                    Ok(c) => self.meet(c.nodes(), kind),
+                    Err(true) => Err(Stop),
+                    Err(false) => self.tape(Some(n)),
                 }
             }
         }

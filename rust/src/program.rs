@@ -201,7 +201,7 @@ pub struct Resource {
 pub const CONJ: usize = 8;
 
 /// The nodes one value must meet (`$ref` and `allOf` followed, unions resolved).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Conj {
     n: [u32; CONJ],
     len: usize,
