@@ -25,8 +25,13 @@ below it would then apply in every place, so each node the placement passes thro
 be reached only by edges the placement walked, and each with the same residual: otherwise
 there is no judge.
 
-Anything else (a residual under a map, JSON text, unions the codec resolves by value, other
-keywords beside ``properties``) gives no judge: the two-step route stays. So do a wire
+Where the residual says more than that (``required``, applicators over requirements, a
+map's members, keys and size, a union the codec decodes by its first matching wire branch),
+it is translated instead (``_Placer.translate``): a node said of the wire value at that
+position, accepting exactly the wire values whose decode the residual accepts, joined there
+as a whole. The walk then judges that position on its tape. What no translation covers
+(JSON text, tuples, ``minProperties`` beside nulls that decode to absent, ...) gives no
+judge: the two-step route stays. So do a wire
 schema with ``unevaluated*`` (a residual joined to a node would count as evaluated there)
 and a residual whose dynamic references could find another anchor once placed (its nodes
 in more than one resource: a placed node is entered without its ancestors' resources). The
@@ -44,7 +49,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .._schema._model import SchemaModel
-from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec, resolved
+from ._codec import (IDENTITY, AnyOfCodec, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec,
+                     resolved)
 
 __all__ = ["judge_model"]
 
@@ -55,6 +61,15 @@ _PAIR_KEYS = ("properties", "patternProperties", "dependentSchemas")
 _NOT_ASSERTING = frozenset({"path", "res", "refAlone"})
 _KIND = {**dict.fromkeys(_INT_KEYS, 0), **dict.fromkeys(_LIST_KEYS, 1),
          **dict.fromkeys(_PAIR_KEYS, 2), "dynamicRef": 3}
+
+
+_SCALAR_ONLY = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                          "multipleOf", "minLength", "maxLength", "pattern", "format"})
+_ARRAY_ONLY = frozenset({"items", "prefixItems", "contains", "minContains", "maxContains",
+                         "minItems", "maxItems", "uniqueItems"})
+_OBJECT_ONLY = frozenset({"properties", "patternProperties", "additionalProperties",
+                          "required", "propertyNames", "dependentRequired",
+                          "dependentSchemas", "minProperties", "maxProperties"})
 
 
 class _Bail(Exception):
@@ -140,6 +155,8 @@ class _Placer:
         self.walked: set[tuple[int, Any]] = set()  # (parent, edge) pairs walked
         self.passed: set[int] = set()  # wire nodes walked through
         self.named: dict[int, dict[str, int]] = {}  # wire node -> its properties by name
+        self.translated: dict[tuple[int, int, int], int] = {}
+        self.not_null: int | None = None
 
     def edge(self, parent: int, key: Any, child: int) -> int:
         self.walked.add((parent, key))
@@ -232,7 +249,10 @@ class _Placer:
             return
         if isinstance(codec, ObjectCodec):
             if set(rn) - _NOT_ASSERTING != {"properties"}:
-                raise _Bail
+                # other keywords (required, anyOf of requirements, ...): said of the wire
+                # value at this position, all together
+                self.join(w, self.translate(r, codec, w))
+                return
             wo = self.target(w)
             specs = {p.name: p for p in codec.props}
             for name, rc in rn["properties"]:
@@ -251,7 +271,8 @@ class _Placer:
         if isinstance(codec, ArrayCodec):
             keys = set(rn) - _NOT_ASSERTING
             if not keys <= {"items", "minItems", "maxItems"}:
-                raise _Bail
+                self.join(w, self.translate(r, codec, w))
+                return
             wa = self.target(w)
             lengths: dict[str, Any] = {k: rn[k] for k in ("minItems", "maxItems") if k in rn}
             if lengths:
@@ -262,7 +283,217 @@ class _Placer:
                     raise _Bail
                 self.place(self.edge(wa, "items", items), rn["items"], codec.items)
             return
-        raise _Bail  # maps, JSON text, unions resolved by value, tuples
+        if isinstance(codec, (AnyOfCodec, MapCodec)):
+            self.join(w, self.translate(r, codec, w))
+            return
+        raise _Bail  # JSON text, tuples
+
+    def translate(self, r: int, ref: Codec, w: int, depth: int = 0) -> int:
+        """A node that accepts a wire value at wire node ``w`` exactly when residual node
+        ``r`` accepts what ``ref`` decodes it to.
+
+        Object and array codecs decode anything but their container to itself, so ``type``
+        and the applicators carry over as they are; an object's ``required`` and
+        ``properties`` move to the wire names (a property whose wire null decodes to absent
+        is present when not null), an array's ``items`` to its items' codec and its lengths
+        as they are. A union decoded by the first wire branch that matches becomes, per
+        branch, "this branch and none before it, and the residual through its codec". Other
+        keywords and codecs: no translation (``_Bail``)."""
+        codec = _resolved(ref)
+        if codec is IDENTITY:
+            return r
+        if depth > 64 or not isinstance(codec, (ObjectCodec, ArrayCodec, AnyOfCodec, MapCodec)):
+            raise _Bail
+        if isinstance(codec, MapCodec) and codec.last_wins:
+            raise _Bail  # a repeated key's first value is on the wire, not in the dict
+        key = (r, id(codec), w)
+        if key in self.translated:
+            return self.translated[key]
+        n = self.nodes[r]
+        if "bool" in n:
+            return r
+        keys = set(n) - _NOT_ASSERTING
+        at = self.translated[key] = self.new({})  # recursion finds it
+        if isinstance(codec, AnyOfCodec):
+            self.nodes[at] = {"path": [], "anyOf": self.first_branch(r, codec, w, depth)}
+            return at
+        if isinstance(codec, MapCodec):
+            self.nodes[at] = self.map_entries(n, keys, codec, w, depth)
+            return at
+        out: dict[str, Any] = {k: n[k] for k in ("path", "res", "type", "int4") if k in n}
+        # keywords about other kinds of values: those decode to themselves
+        other = _ARRAY_ONLY if isinstance(codec, ObjectCodec) else _OBJECT_ONLY
+        out.update({k: n[k] for k in keys & (_SCALAR_ONLY | other)})
+        for k in ("anyOf", "oneOf", "allOf"):
+            if k in n:
+                out[k] = [self.translate(b, codec, w, depth + 1) for b in n[k]]
+        for k in ("not", "if", "then", "else", "ref"):
+            if k in n:
+                out[k] = self.translate(n[k], codec, w, depth + 1)
+        common = {"type", "int4", "anyOf", "oneOf", "allOf", "not", "if", "then", "else",
+                  "ref"} | _SCALAR_ONLY | other
+        if isinstance(codec, ObjectCodec):
+            if not keys <= common | {"properties", "required", "additionalProperties"}:
+                raise _Bail
+            specs = {p.name: p for p in codec.props}
+            where: dict[str, list[int]] = {}
+            required: list[str] = []
+            for name in n.get("required", []):
+                spec = specs.get(name)
+                if spec is None:  # the decoded object never has it: no object passes
+                    out["allOf"] = [*out.get("allOf", []), self.not_object_node()]
+                    continue
+                required.append(spec.wire_name)
+                if spec.mode == "optional":  # present once decoded: not null on the wire
+                    where.setdefault(spec.wire_name, []).append(self.not_null_node())
+            wo = self.target(w)
+            for name, rc in n.get("properties", []):
+                spec = specs.get(name)
+                if spec is None:
+                    continue  # the decoder never produces this key
+                t = self.translate(rc, spec.codec, self.prop(wo, spec.wire_name), depth + 1)
+                if spec.mode == "optional":  # a wire null decodes to no property
+                    t = self.or_null(t)
+                where.setdefault(spec.wire_name, []).append(t)
+            if "additionalProperties" in n:
+                # the decoded keys are the codec's names: those the residual's properties
+                # leave out meet additionalProperties
+                named = {name for name, _ in n.get("properties", [])}
+                for spec in codec.props:
+                    if spec.name in named:
+                        continue
+                    t = self.translate(n["additionalProperties"], spec.codec,
+                                       self.prop(wo, spec.wire_name), depth + 1)
+                    if spec.mode == "optional":
+                        t = self.or_null(t)
+                    where.setdefault(spec.wire_name, []).append(t)
+            if required:
+                out["required"] = required
+            if where:
+                out["properties"] = [
+                    [name, ts[0] if len(ts) == 1 else self.new({"path": [], "allOf": ts})]
+                    for name, ts in where.items()]
+        else:
+            if not keys <= common | {"items", "minItems", "maxItems"}:
+                raise _Bail
+            out.update({k: n[k] for k in ("minItems", "maxItems") if k in n})
+            if "items" in n:
+                wa = self.target(w)
+                items = self.nodes[wa].get("items")
+                if not isinstance(items, int) or "prefixItems" in self.nodes[wa]:
+                    raise _Bail
+                out["items"] = self.translate(n["items"], codec.items,
+                                              self.edge(wa, "items", items), depth + 1)
+        self.nodes[at] = out
+        return at
+
+    def map_entries(self, n: dict[str, Any], keys: set[str], codec: MapCodec, w: int,
+                    depth: int) -> dict[str, Any]:
+        """``translate`` for a map sent as an array of ``{key, value}`` entries (keys
+        unique: the judge refuses a repeated one): what the residual says of the object's
+        members is said of each entry, of its keys through ``contains``, of its size through
+        the array's length. Array keywords say nothing of the decoded object, nor of the
+        wire's other values (which decode to themselves)."""
+        if not keys <= ({"type", "int4", "anyOf", "oneOf", "allOf", "not", "if", "then",
+                         "else", "ref", "properties", "patternProperties",
+                         "additionalProperties", "required", "propertyNames",
+                         "minProperties", "maxProperties"} | _SCALAR_ONLY | _ARRAY_ONLY):
+            raise _Bail
+        out: dict[str, Any] = {k: n[k] for k in ("path", "res", "int4") if k in n}
+        out.update({k: n[k] for k in keys & _SCALAR_ONLY})
+        if "type" in n:
+            types = set(n["type"] if isinstance(n["type"], list) else [n["type"]])
+            wire_types = (types - {"array"}) | ({"array"} if "object" in types else set())
+            out["type"] = sorted(wire_types)
+        for k in ("anyOf", "oneOf", "allOf"):
+            if k in n:
+                out[k] = [self.translate(b, codec, w, depth + 1) for b in n[k]]
+        for k in ("not", "if", "then", "else", "ref"):
+            if k in n:
+                out[k] = self.translate(n[k], codec, w, depth + 1)
+        wa = self.target(w)
+        entry = self.nodes[wa].get("items")
+        if not isinstance(entry, int):
+            raise _Bail
+        value_at = self.prop(self.target(self.edge(wa, "items", entry)), "value")
+
+        def key_is(node: dict[str, Any]) -> int:
+            return self.new({"path": [], "properties": [["key", self.new({"path": [], **node})]],
+                             "required": ["key"]})
+
+        def value_meets(s: int) -> int:
+            t = self.translate(s, codec.value, value_at, depth + 1)
+            return self.new({"path": [], "properties": [["value", t]]})
+
+        each: list[int] = []  # what every entry meets
+        named: list[int] = []  # keys the properties and patterns name
+        for name, s in n.get("properties", []):
+            named.append(self.new({"path": [], "const": name}))
+            each.append(self.new({"path": [], "if": key_is({"const": name}),
+                                  "then": value_meets(s)}))
+        for pattern, s in n.get("patternProperties", []):
+            named.append(self.new({"path": [], "pattern": pattern}))
+            each.append(self.new({"path": [], "if": key_is({"pattern": pattern}),
+                                  "then": value_meets(s)}))
+        if "additionalProperties" in n:
+            other = {"not": self.new({"path": [], "anyOf": named})} if named else {}
+            each.append(self.new({"path": [], "if": key_is(other), "then": value_meets(
+                n["additionalProperties"])}))
+        if "propertyNames" in n:
+            each.append(self.new({"path": [], "properties": [["key", n["propertyNames"]]]}))
+        parts: list[int] = []
+        if each:
+            parts.append(self.new({"path": [], "items": self.new({"path": [], "allOf": each})}))
+        for name in n.get("required", []):
+            parts.append(self.new({"path": [], "contains": key_is({"const": name})}))
+        for k, to in (("minProperties", "minItems"), ("maxProperties", "maxItems")):
+            if k in n:
+                parts.append(self.new({"path": [], to: n[k]}))
+        if parts:  # said of the entries: of wire arrays only
+            out["allOf"] = [*out.get("allOf", []), self.new({"path": [], "if": self.new(
+                {"path": [], "type": "array"}), "then": self.new({"path": [], "allOf": parts})})]
+        return out
+
+    def first_branch(self, r: int, codec: AnyOfCodec, w: int, depth: int) -> list[int]:
+        """The branches of ``translate`` for a union the codec decodes by its first wire
+        branch that matches (the compiler keeps the codec's branches in the wire's order;
+        a null branch the wire adds for an optional property decodes to itself)."""
+        wn = self.nodes[w]
+        while set(wn) - _NOT_ASSERTING == {"ref"}:
+            w = self.edge(w, "ref", wn["ref"])
+            wn = self.nodes[w]
+        wires = wn.get("anyOf")
+        if set(wn) - _NOT_ASSERTING != {"anyOf"} or not isinstance(wires, list):
+            raise _Bail
+        parts = [c for _, _, c in codec.branches]
+        if len(wires) == len(parts) + 1 and self.nodes[wires[-1]].get("type") == "null" \
+                and set(self.nodes[wires[-1]]) - _NOT_ASSERTING == {"type"}:
+            null = wires[-1]
+            wires = wires[:-1]
+        elif len(wires) == len(parts):
+            null = None
+        else:
+            raise _Bail
+        out: list[int] = []
+        for i, (b, part) in enumerate(zip(wires, parts, strict=True)):
+            b = self.edge(w, ("anyOf", i), b)
+            earlier = [self.new({"path": [], "not": e}) for e in wires[:i]]
+            out.append(self.new({"path": [], "allOf": [
+                b, *earlier, self.translate(r, part, b, depth + 1)]}))
+        if null is not None:  # a null decodes to itself, which the residual judges
+            out.append(self.new({"path": [], "allOf": [null, r]}))
+        return out
+
+    def not_object_node(self) -> int:
+        obj = self.new({"path": [], "type": "object"})
+        return self.new({"path": [], "not": obj})
+
+    def not_null_node(self) -> int:
+        if self.not_null is None:
+            if self.null is None:
+                self.null = self.new({"path": [], "type": "null"})
+            self.not_null = self.new({"path": [], "not": self.null})
+        return self.not_null
 
     def mark_maps(self, w: int, ref: Codec) -> None:
         """``uniqueBy: "key"`` on every wire array of map entries below ``w``."""
