@@ -85,6 +85,11 @@ SCHEMAS: dict[str, Any] = {
     "unique": {"type": "object", "properties": {
         "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
         "nums": {"type": "array", "items": {"type": "number"}, "uniqueItems": True}}},
+    # names a key's text cannot be compared with as written (the walk reads those keys)
+    "odd-names": {"type": "object", "properties": {"a\\b": {"type": "integer"},
+                                                   'q"': {"type": "integer"},
+                                                   "id": {"type": "integer"}},
+                  "additionalProperties": False},
     "true": True,
     "false": False,
 }
@@ -113,6 +118,12 @@ CASES: list[tuple[str, str]] = [
     ("record", '{"id": 1, "name": "ab", "note": null,}'),
     ("record", '{"id": 01, "name": "ab", "note": null}'),
     ("record", '{"id": 1, "name": "ab", "note": null} x'),
+    ("odd-names", '{"a\\\\b": 1, "q\\"": 2, "id": 3}'),
+    ("odd-names", '{"a\\\\b": 1, "q\\"": 2, "id": 3, "id": 4}'),
+    ("odd-names", '{"a\\\\b": "x"}'),
+    ("odd-names", '{"idx": 1}'),
+    ("odd-names", '{"i": 1}'),
+    ("odd-names", '{"\\u0069d": 1, "id": 2}'),
     ("map", '{"a": 1, "b": 2}'),
     ("map", '{}'),
     ("map", '{"a": 1, "b": 2, "c": 3, "d": 4}'),

@@ -551,6 +551,38 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
+    /// One member into the dict being built (`idx`: the property it is; both references
+    /// taken): a null the decode makes absent is left out; a repeated unknown key stops.
+    #[inline]
+    fn put(&self, dict: *mut ffi::PyObject, idx: Option<usize>, absent: &[u64], v: *mut ffi::PyObject, kobj: *mut ffi::PyObject) -> Result<(), Stop> {
+        let gone = match idx {
+            Some(k) => !absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == unsafe { ffi::Py_None() },
+            None => false,
+        };
+        if gone {
+            self.drop(v);
+            self.drop(kobj);
+        } else if self.make {
+            unsafe {
+                let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
+                // a schema's name is interned: its hash is in the string already
+                let hash = if idx.is_some() { (*(kobj as *mut ffi::PyASCIIObject)).hash } else { -1 };
+                if hash != -1 {
+                    _PyDict_SetItem_KnownHash(dict, kobj, v, hash);
+                } else {
+                    ffi::PyDict_SetItem(dict, kobj, v);
+                }
+                ffi::Py_DecRef(kobj);
+                ffi::Py_DecRef(v);
+                if before >= 0 && ffi::PyDict_Size(dict) == before {
+                    // a duplicate among the keys no property names
+                    return Err(Stop);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// `{` ... `}` against the object node `shape` (none: members of any value)
     fn object(&mut self, shape: Option<u32>) -> R {
         let p = self.p;
@@ -666,32 +698,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                 }
                 count += 1;
-                // a null the decode makes absent is never inserted
-                let gone = match idx {
-                    Some(k) => !absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == unsafe { ffi::Py_None() },
-                    None => false,
-                };
-                if gone {
-                    self.drop(v);
-                    self.drop(kobj);
-                } else if self.make {
-                    unsafe {
-                        let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
-                        // a schema's name is interned: its hash is in the string already
-                        let hash = if idx.is_some() { (*(kobj as *mut ffi::PyASCIIObject)).hash } else { -1 };
-                        if hash != -1 {
-                            _PyDict_SetItem_KnownHash(dict, kobj, v, hash);
-                        } else {
-                            ffi::PyDict_SetItem(dict, kobj, v);
-                        }
-                        ffi::Py_DecRef(kobj);
-                        ffi::Py_DecRef(v);
-                        if before >= 0 && ffi::PyDict_Size(dict) == before {
-                            // a duplicate among the keys no property names
-                            return Err(Stop);
-                        }
-                    }
-                }
+                self.put(dict, idx, absent, v, kobj)?;
                 self.ws();
                 match self.src.get(self.i) {
                     Some(b',') => {
