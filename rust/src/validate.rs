@@ -59,6 +59,7 @@ pub struct Val<'p, 'd, 'a> {
     pub key_ids: Option<Vec<u32>>,
 }
 
+#[inline(always)]
 fn type_bits(d: &Doc<'_>, t: usize, int4: bool) -> u8 {
     match d.toks[t] {
         Tok::Null => T_NULL,
