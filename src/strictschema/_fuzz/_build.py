@@ -202,10 +202,28 @@ class _Count(threading.local):
 _COUNT = _Count()
 
 
+class _Parts:
+    """The arguments of one composite below, shown by a short name: Hypothesis writes a
+    strategy's repr (its arguments' reprs, recursively) into the note of any exception
+    raised while drawing, and keeps it; over a plan that shares its parts that text grows
+    with the number of paths through the plan (hundreds of kB per strategy seen on the
+    corpus)."""
+
+    __slots__ = ("name", "parts")
+
+    def __init__(self, name: str, *parts: Any) -> None:
+        self.name = name
+        self.parts = parts
+
+    def __repr__(self) -> str:
+        return self.name
+
+
 @st.composite
-def _bounded(draw: st.DrawFn, inner: st.SearchStrategy, budget: int, gen: Any, /) -> Any:
+def _bounded(draw: st.DrawFn, args: _Parts, /) -> Any:
     """One draw of ``inner`` with its own budget of ``budget`` nodes (``gen.most_built``
     keeps the largest count seen)."""
+    inner, budget, gen = args.parts
     count = _COUNT
     saved = count.built, count.limit
     count.built, count.limit = 0, budget
@@ -217,7 +235,8 @@ def _bounded(draw: st.DrawFn, inner: st.SearchStrategy, budget: int, gen: Any, /
 
 
 @st.composite
-def _union(draw: st.DrawFn, branches: tuple, cheapest: int, /) -> Any:
+def _union(draw: st.DrawFn, args: _Parts, /) -> Any:
+    branches, cheapest = args.parts
     if _COUNT.built >= _COUNT.limit:
         branch = branches[cheapest]
     else:
@@ -226,8 +245,8 @@ def _union(draw: st.DrawFn, branches: tuple, cheapest: int, /) -> Any:
 
 
 @st.composite
-def _object(draw: st.DrawFn, fields: tuple, extra: Any, extra_min: Any, declared: frozenset,
-            /) -> dict:
+def _object(draw: st.DrawFn, args: _Parts, /) -> dict:
+    fields, extra, extra_min, declared = args.parts
     count = _COUNT
     count.built += 1
     out: dict[str, Any] = {}
@@ -246,7 +265,8 @@ def _object(draw: st.DrawFn, fields: tuple, extra: Any, extra_min: Any, declared
 
 
 @st.composite
-def _array(draw: st.DrawFn, normal: st.SearchStrategy, minimal: st.SearchStrategy, /) -> list:
+def _array(draw: st.DrawFn, args: _Parts, /) -> list:
+    normal, minimal = args.parts
     count = _COUNT
     count.built += 1
     value: list = draw(minimal if count.built >= count.limit else normal)
@@ -404,7 +424,8 @@ class Generator:
                 plan = self.plan
                 if self.empty(plan):
                     raise InvalidArgument(f"no instance can be generated: {self.why(plan)}")
-                self._strategy = _bounded(self.build(plan), self.node_budget, self)
+                self._strategy = _bounded(_Parts("schema", self.build(plan),
+                                                 self.node_budget, self))
             except RecursionError:
                 raise InvalidArgument("schema is nested too deeply to generate from") from None
         return self._strategy
@@ -432,9 +453,9 @@ class Generator:
             if len(live) == 1:
                 return self.build(live[0])
             sizes = [self.smallest(b) for b in live]
-            return _union(tuple(
+            return _union(_Parts(f"union at {json_path(plan.loc)}", tuple(
                 _Const(b.values[0]) if isinstance(b, PConst) and len(b.values) == 1
-                else self.build(b) for b in live), sizes.index(min(sizes)))
+                else self.build(b) for b in live), sizes.index(min(sizes))))
         if isinstance(plan, PFilter):
             nodes = plan.nodes
             valid_at = self.valid_at
@@ -608,7 +629,8 @@ class Generator:
         strategy = st.one_of(options) if len(options) > 1 else options[0]
         if p.contains is not None:
             strategy = strategy.filter(lambda xs: lo <= len(xs) <= hi)
-        return _array(strategy, self.minimal_array(p, prefix, rest, hi, unique_by))
+        return _array(_Parts(f"array at {json_path(p.loc)}", strategy,
+                             self.minimal_array(p, prefix, rest, hi, unique_by)))
 
     def minimal_array(self, p: PArray, prefix: list[st.SearchStrategy],
                       rest: st.SearchStrategy | None, hi: int,
@@ -655,7 +677,8 @@ class Generator:
                              unique_by=lambda kv: kv[0])
             extra_min = st.lists(st.one_of(entries), min_size=p.min_extra,
                                  max_size=p.min_extra, unique_by=lambda kv: kv[0])
-        return _object(tuple(fields), extra, extra_min, p.declared)
+        return _object(_Parts(f"object at {json_path(p.loc)}", tuple(fields), extra,
+                              extra_min, p.declared))
 
 
 def _compiles(pattern: str) -> bool:
