@@ -337,3 +337,19 @@ def test_residual_keywords_beside_properties_are_translated_onto_the_wire(name: 
         for text in (bad, big):
             with pytest.raises(ValidationError):
                 c.validate_json(text)
+
+
+def test_json_text_is_decoded_by_the_core_in_the_one_call() -> None:
+    """An any-value property travels as JSON text; ``compiled.validate_json`` parses it in
+    the core, strictly (a repeated key, broken text or a lone surrogate is refused with the
+    codec's own error, at the property)."""
+    c = strictschema.compile({"type": "object", "properties": {"free": {}},
+                              "required": ["free"], "additionalProperties": False})
+    for value in ({"a": [1, {"b": None}], "c": "é"}, [1, 2.5, "x"], None, 10**30, "s"):
+        text = json.dumps({"free": json.dumps(value)})
+        assert c.validate_json(text) == {"free": value}
+        assert c.validate_json(text) == c._two_steps()(text)
+    for inner in ('{"a": 1, "a": 2}', "{", "[1,]", '"\\ud800"', "NaN"):
+        with pytest.raises(ValidationError) as info:
+            c.validate_json(json.dumps({"free": inner}))
+        assert info.value.errors[0].location == ("free",)

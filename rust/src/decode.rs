@@ -27,6 +27,8 @@ enum Step {
     /// (does the wire value match this branch, child) per branch: the first that matches
     /// and decodes
     AnyOf(Vec<(Py<PyAny>, usize)>),
+    /// JSON text: a string parsed into its value (strict, as `_core.loads`)
+    Json,
     /// the codec's own decode
     Py(Py<PyAny>),
 }
@@ -49,8 +51,8 @@ fn bad(msg: &str) -> PyErr {
 impl Decoder {
     /// `steps`: a list of tuples, `("id",)`, `("obj", [(wire, name, mode, child), ...])`,
     /// `("arr", child)`, `("map", child, last_wins)`, `("tuple", [(key, child), ...])`,
-    /// `("wrap", key, child)`, `("anyof", [(matches, child), ...])`, `("py", decode)`;
-    /// `root` the index of the first.
+    /// `("wrap", key, child)`, `("anyof", [(matches, child), ...])`, `("json",)`,
+    /// `("py", decode)`; `root` the index of the first.
     #[new]
     fn new(py: Python<'_>, steps: &Bound<'_, PyList>, root: usize) -> PyResult<Self> {
         let n = steps.len();
@@ -102,6 +104,7 @@ impl Decoder {
                     }
                     Step::AnyOf(branches)
                 }
+                "json" => Step::Json,
                 "py" => Step::Py(t.get_item(1)?.unbind()),
                 _ => return Err(bad("unknown step")),
             });
@@ -475,6 +478,23 @@ impl Decoder {
                     }
                 }
                 Err(Fail)
+            }
+            Step::Json => {
+                if ffi::PyUnicode_Check(v) == 0 {
+                    return Ok(own(v));
+                }
+                let mut size: ffi::Py_ssize_t = 0;
+                let p = ffi::PyUnicode_AsUTF8AndSize(v, &mut size);
+                if p.is_null() {
+                    return Err(Fail);
+                }
+                let src = std::slice::from_raw_parts(p as *const u8, size as usize);
+                let mut d = crate::parse::Doc::new(src);
+                if crate::parse::parse(&mut d).is_err() {
+                    return Err(Fail); // the codec's decode says what is wrong
+                }
+                let empty = crate::program::FxMap::default();
+                Ok(crate::build(&d, 0, &[], &empty, None))
             }
             Step::Py(f) => {
                 let r = ffi::PyObject_CallOneArg(f.as_ptr(), v);

@@ -415,8 +415,8 @@ def fast_decoder(root: Codec) -> Callable[[Any], Any]:
 
 def core_decoder(root: Codec) -> Any:
     """The codec as the core's ``Decoder`` (None when it changes nothing): objects, arrays,
-    maps, tuples, wrappers, references and anyOf branches (found by their wire check) are
-    steps of a plan; JSON text calls its codec."""
+    maps, tuples, wrappers, references, anyOf branches (found by their wire check) and JSON
+    text are steps of a plan."""
     if root.identity:
         return None
     from .._core import Decoder
@@ -448,7 +448,9 @@ def core_decoder(root: Codec) -> Any:
             steps[at] = ("wrap", c.key, step(c.inner))
         elif isinstance(c, AnyOfCodec):  # the branch found by its wire check, decoded here
             steps[at] = ("anyof", [(wire, step(bc)) for wire, _, bc in c.branches])
-        else:  # JSON text: the codec itself
+        elif isinstance(c, JsonTextCodec):  # parsed by the core (its decode's loads)
+            steps[at] = ("json",)
+        else:  # any other codec: its own decode
             steps[at] = ("py", c.decode)
         return at
 
