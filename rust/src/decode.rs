@@ -26,11 +26,17 @@ enum Step {
     Wrap(Py<PyString>, usize),
     /// (does the wire value match this branch, child) per branch: the first that matches
     /// and decodes
-    AnyOf(Vec<(Py<PyAny>, usize)>),
+    AnyOf(Vec<(Check, usize)>),
     /// JSON text: a string parsed into its value (strict, as `_core.loads`)
     Json,
     /// the codec's own decode
     Py(Py<PyAny>),
+}
+
+/// A union branch's wire check: a node of a core program, or a Python callable.
+enum Check {
+    Node(Py<crate::Program>, u32),
+    Call(Py<PyAny>),
 }
 
 #[pyclass(frozen, module = "strictschema._core")]
@@ -100,7 +106,12 @@ impl Decoder {
                     let mut branches = Vec::new();
                     for p in t.get_item(1)?.cast::<PyList>().map_err(|_| bad("anyof"))?.iter() {
                         let p = p.cast::<PyTuple>().map_err(|_| bad("anyof branch"))?;
-                        branches.push((p.get_item(0)?.unbind(), idx(p.get_item(1)?)?));
+                        let m = p.get_item(0)?;
+                        let check = match m.cast::<PyTuple>() {
+                            Ok(t) => Check::Node(t.get_item(0)?.cast_into::<crate::Program>().map_err(|_| bad("anyof program"))?.unbind(), t.get_item(1)?.extract()?),
+                            Err(_) => Check::Call(m.unbind()),
+                        };
+                        branches.push((check, idx(p.get_item(1)?)?));
                     }
                     Step::AnyOf(branches)
                 }
@@ -455,13 +466,22 @@ impl Decoder {
                 self.run(py, *child, x, depth + 1, fresh)
             }
             Step::AnyOf(branches) => {
-                for (matches, child) in branches {
-                    let r = ffi::PyObject_CallOneArg(matches.as_ptr(), v);
-                    if r.is_null() {
-                        return Err(Fail);
-                    }
-                    let hit = ffi::PyObject_IsTrue(r);
-                    ffi::Py_DecRef(r);
+                for (check, child) in branches {
+                    let hit = match check {
+                        Check::Node(p, node) => match p.get().verdict_of(py, &Bound::from_borrowed_ptr(py, v), *node) {
+                            Ok(b) => b as i32,
+                            Err(_) => return Err(Fail),
+                        },
+                        Check::Call(f) => {
+                            let r = ffi::PyObject_CallOneArg(f.as_ptr(), v);
+                            if r.is_null() {
+                                return Err(Fail);
+                            }
+                            let hit = ffi::PyObject_IsTrue(r);
+                            ffi::Py_DecRef(r);
+                            hit
+                        }
+                    };
                     match hit {
                         1 => {}
                         0 => continue,

@@ -128,7 +128,7 @@ unsafe fn input_bytes<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
 }
 
 #[pyclass(frozen, module = "strictschema._core")]
-struct Program {
+pub(crate) struct Program {
     prog: program::Program,
     /// the schema's property names as Python strings (interned), by global name id
     names: Vec<Py<PyString>>,
@@ -330,6 +330,13 @@ impl Program {
         }
         let mut w = direct::Direct::new(&self.prog, src, make, &self.names, &self.keys, &self.members).absent(absent);
         w.run(node).ok().map(|v| (v, w.tidy))
+    }
+
+    /// A Python value's verdict at `node` (what `is_valid` answers).
+    pub(crate) fn verdict_of(&self, py: Python<'_>, obj: &Bound<'_, PyAny>, node: u32) -> PyResult<bool> {
+        let node = self.start(Some(node))?;
+        let d = self.py_doc(obj)?;
+        self.verdict(py, &d, node)
     }
 
     fn py_doc<'a>(&self, obj: &Bound<'_, PyAny>) -> PyResult<Doc<'a>> {

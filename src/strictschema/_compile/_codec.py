@@ -413,6 +413,14 @@ def fast_decoder(root: Codec) -> Callable[[Any], Any]:
     return decode
 
 
+def _checker(matches: Callable[[Any], bool]) -> Any:
+    """A branch's wire check for the core: ``(program, node)`` when a core program decides
+    it (the compiler's matchers name theirs), else the callable."""
+    target = getattr(matches, "target", None)
+    found = target() if target is not None else None
+    return found if found is not None else matches
+
+
 def core_decoder(root: Codec) -> Any:
     """The codec as the core's ``Decoder`` (None when it changes nothing): objects, arrays,
     maps, tuples, wrappers, references, anyOf branches (found by their wire check) and JSON
@@ -447,7 +455,7 @@ def core_decoder(root: Codec) -> Any:
         elif isinstance(c, WrapCodec):
             steps[at] = ("wrap", c.key, step(c.inner))
         elif isinstance(c, AnyOfCodec):  # the branch found by its wire check, decoded here
-            steps[at] = ("anyof", [(wire, step(bc)) for wire, _, bc in c.branches])
+            steps[at] = ("anyof", [(_checker(wire), step(bc)) for wire, _, bc in c.branches])
         elif isinstance(c, JsonTextCodec):  # parsed by the core (its decode's loads)
             steps[at] = ("json",)
         else:  # any other codec: its own decode

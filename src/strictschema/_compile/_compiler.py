@@ -330,6 +330,45 @@ class Compilation:
         self.diagnostics = diagnostics
 
 
+class _WireMatch:
+    """Whether a wire value matches one anyOf branch of the final wire schema (its check is
+    built on first use, once the wire schema is whole); ``target()`` names the core program
+    and node that decide it, for the codec's plan in the core (``_codec.core_decoder``)."""
+
+    __slots__ = ("_compiler", "_branch", "_found")
+
+    def __init__(self, compiler: _Compiler, branch: dict) -> None:
+        self._compiler, self._branch = compiler, branch
+        self._found: tuple[Any, Any] | None = None
+
+    def _resolved(self) -> tuple[Any, Any]:
+        if self._found is None:
+            from .._validate._validator import Validator
+
+            c = self._compiler
+            if c._wire_validator is None:
+                c._wire_validator = Validator._trusted(c.final_wire)
+            target: Any = self._branch
+            for alias in c.root_alias:  # refs to the root became '#' in the wire
+                target = c.retarget(target, alias, "#")
+            self._found = (c._wire_validator, target)
+        return self._found
+
+    def __call__(self, value: Any) -> bool:
+        validator, target = self._resolved()
+        return bool(validator.is_valid_at(target, value))
+
+    def target(self) -> tuple[Any, int] | None:
+        validator, target = self._resolved()
+        node = target if type(target) is int else validator._node_of(target)
+        if node is not None:
+            return validator._program, node
+        validator._raw_at(target)  # a branch the wire schema holds a copy of: its own judge
+        entry = validator._subs.get(id(target))
+        sub = entry[1] if entry is not None and entry[0] is target else None
+        return None if sub is None else (sub._program, sub._model.root)
+
+
 class _Compiler:
     def __init__(self, source: Source, profile: Profile, policy: str,
                  wrap_ambiguous: bool = True, nodes: Nodes | None = None) -> None:
@@ -736,21 +775,8 @@ class _Compiler:
         return root_ok
 
     # -- matchers for anyOf codecs ---------------------------------------------------------
-    def wire_matcher(self, branch: dict):
-        cache: list[Any] = []
-
-        def matches(value: Any) -> bool:
-            if not cache:
-                from .._validate._validator import Validator
-
-                if self._wire_validator is None:
-                    self._wire_validator = Validator._trusted(self.final_wire)
-                target = branch
-                for alias in self.root_alias:  # refs to the root became '#' in the wire
-                    target = self.retarget(target, alias, "#")
-                cache.append(target)
-            return self._wire_validator.is_valid_at(cache[0], value)
-        return matches
+    def wire_matcher(self, branch: dict) -> _WireMatch:
+        return _WireMatch(self, branch)
 
     def member_ok(self, s: dict, value: Any, *, typed: bool = False) -> bool:
         """Whether enum/const member ``value`` of node ``s`` meets the node's other keywords
