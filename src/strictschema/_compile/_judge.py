@@ -466,6 +466,8 @@ class _Placer:
         if set(wn) - _NOT_ASSERTING != {"anyOf"} or not isinstance(wires, list):
             raise _Bail
         parts = [c for _, _, c in codec.branches]
+        if len(parts) > 64:
+            raise _Bail  # each branch excludes those before it: quadratic in the branches
         if len(wires) == len(parts) + 1 and self.nodes[wires[-1]].get("type") == "null" \
                 and set(self.nodes[wires[-1]]) - _NOT_ASSERTING == {"type"}:
             null = wires[-1]
