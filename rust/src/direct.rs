@@ -86,6 +86,7 @@ pub enum Shape {
 }
 
 /// The one place that decides `Shape` (the walk, and the decode it shares: `decode.rs`).
+#[inline]
 pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
     let mut shape: Option<u32> = None;
     for &n in c {
@@ -717,7 +718,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         let ok = r.is_ok()
             && match nd {
                 Some(nd) => {
-                    nd.required_idx.iter().all(|&k| seen[k as usize / 64] & (1u64 << (k % 64)) != 0)
+                    nd.required_mask.iter().zip(seen.iter()).all(|(r, s)| s & r == *r)
                         && nd.min_properties.map_or(true, |m| count >= m)
                         && nd.max_properties.map_or(true, |m| count <= m)
                 }

@@ -98,6 +98,8 @@ pub struct Node {
     pub required: Vec<Box<[u8]>>,
     /// for each required name, its index in `properties` (u32::MAX: not a property)
     pub required_idx: Vec<u32>,
+    /// the same as bits over `properties`, 64 to a word (the walk's check of a whole object)
+    pub required_mask: Vec<u64>,
     pub dependent_required: Vec<(Box<[u8]>, Vec<Box<[u8]>>)>,
     pub dependent_schemas: Vec<(Box<[u8]>, u32)>,
     pub min_properties: Option<u64>,
@@ -335,6 +337,14 @@ impl Program {
                 });
             }
             n.required_idx = n.required.iter().map(|r| n.properties.iter().position(|(k, _, _)| k == r).map_or(u32::MAX, |i| i as u32)).collect();
+            let mut mask = vec![0u64; n.properties.len().div_ceil(64)];
+            for &i in n.required_idx.iter().filter(|&&i| i != u32::MAX) {
+                mask[i as usize / 64] |= 1u64 << (i % 64);
+            }
+            while mask.last() == Some(&0) {
+                mask.pop();
+            }
+            n.required_mask = mask;
         }
         prog.names = names;
         prog.check_expansion()?;
