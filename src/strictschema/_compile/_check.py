@@ -336,7 +336,7 @@ def _load(schema: Any) -> tuple[Any, SchemaModel | None, SchemaError | None]:
 
 def _cyclic(model: SchemaModel) -> bool:
     """Whether the model's subschemas (references followed) form a cycle."""
-    from ._judge import subschemas
+    from .._schema._model import subschemas
 
     state = [0] * len(model.nodes)
     for start in range(len(model.nodes)):
@@ -367,7 +367,7 @@ def ref_depth(schema: Any) -> int:
 
 
 def _ref_depth(model: SchemaModel) -> int:
-    from ._judge import subschemas
+    from .._schema._model import subschemas
 
     memo: dict[int, int] = {}
     on_path: set[int] = set()

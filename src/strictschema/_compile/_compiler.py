@@ -335,7 +335,7 @@ class _WireMatch:
     built on first use, once the wire schema is whole); ``target()`` names the core program
     and node that decide it, for the codec's plan in the core (``_codec.core_decoder``)."""
 
-    __slots__ = ("_compiler", "_branch", "_found")
+    __slots__ = ("_branch", "_compiler", "_found")
 
     def __init__(self, compiler: _Compiler, branch: dict) -> None:
         self._compiler, self._branch = compiler, branch

@@ -45,24 +45,23 @@ otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from .._schema._model import SchemaModel
-from ._codec import (IDENTITY, AnyOfCodec, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec,
-                     resolved)
+from .._schema._model import SchemaModel, renumbered, subschemas
+from ._codec import (
+    IDENTITY,
+    AnyOfCodec,
+    ArrayCodec,
+    Codec,
+    MapCodec,
+    ObjectCodec,
+    WrapCodec,
+    resolved,
+)
 
 __all__ = ["judge_model"]
 
-_INT_KEYS = ("ref", "items", "contains", "unevaluatedItems", "additionalProperties",
-             "propertyNames", "unevaluatedProperties", "not", "if", "then", "else")
-_LIST_KEYS = ("prefixItems", "allOf", "anyOf", "oneOf")
-_PAIR_KEYS = ("properties", "patternProperties", "dependentSchemas")
 _NOT_ASSERTING = frozenset({"path", "res", "refAlone"})
-_KIND = {**dict.fromkeys(_INT_KEYS, 0), **dict.fromkeys(_LIST_KEYS, 1),
-         **dict.fromkeys(_PAIR_KEYS, 2), "dynamicRef": 3}
-
-
 _SCALAR_ONLY = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
                           "multipleOf", "minLength", "maxLength", "pattern", "format"})
 _ARRAY_ONLY = frozenset({"items", "prefixItems", "contains", "minContains", "maxContains",
@@ -74,45 +73,6 @@ _OBJECT_ONLY = frozenset({"properties", "patternProperties", "additionalProperti
 
 class _Bail(Exception):
     pass
-
-
-def subschemas(node: dict[str, Any]) -> list[tuple[Any, int]]:
-    """Every subschema edge of a model node: ``(edge, child)``, the edge being the keyword,
-    ``(keyword, index)`` or ``(keyword, name)``."""
-    out: list[tuple[Any, int]] = []
-    for k, v in node.items():
-        kind = _KIND.get(k)
-        if kind is None:
-            continue
-        if kind == 0:
-            if isinstance(v, int):
-                out.append((k, v))
-        elif kind == 1:
-            out += [((k, j), c) for j, c in enumerate(v) if isinstance(c, int)]
-        elif kind == 2:
-            out += [((k, name), c) for name, c in v]
-        else:
-            out.append((k, v[1]))
-    return out
-
-
-def renumbered(node: dict[str, Any], f: Callable[[int], int]) -> dict[str, Any]:
-    """A copy of a model node with every subschema number ``i`` replaced by ``f(i)``."""
-    n = dict(node)
-    for k, v in node.items():
-        kind = _KIND.get(k)
-        if kind is None:
-            continue
-        if kind == 0:
-            if isinstance(v, int):
-                n[k] = f(v)
-        elif kind == 1:
-            n[k] = [f(i) for i in v]
-        elif kind == 2:
-            n[k] = [[name, f(i)] for name, i in v]
-        else:
-            n[k] = [v[0], f(v[1])]
-    return n
 
 
 def _shifted(node: dict[str, Any], off: int, res_off: int) -> dict[str, Any]:
@@ -324,12 +284,7 @@ class _Placer:
         # keywords about other kinds of values: those decode to themselves
         other = _ARRAY_ONLY if isinstance(codec, ObjectCodec) else _OBJECT_ONLY
         out.update({k: n[k] for k in keys & (_SCALAR_ONLY | other)})
-        for k in ("anyOf", "oneOf", "allOf"):
-            if k in n:
-                out[k] = [self.translate(b, codec, w, depth + 1) for b in n[k]]
-        for k in ("not", "if", "then", "else", "ref"):
-            if k in n:
-                out[k] = self.translate(n[k], codec, w, depth + 1)
+        out.update(self.applicators(n, codec, w, depth))
         common = {"type", "int4", "anyOf", "oneOf", "allOf", "not", "if", "then", "else",
                   "ref"} | _SCALAR_ONLY | other
         if isinstance(codec, ObjectCodec):
@@ -387,6 +342,18 @@ class _Placer:
         self.nodes[at] = out
         return at
 
+    def applicators(self, n: dict[str, Any], codec: Codec, w: int,
+                    depth: int) -> dict[str, Any]:
+        """``translate`` of a node's applicators: each subschema translated alike."""
+        out: dict[str, Any] = {}
+        for k in ("anyOf", "oneOf", "allOf"):
+            if k in n:
+                out[k] = [self.translate(b, codec, w, depth + 1) for b in n[k]]
+        for k in ("not", "if", "then", "else", "ref"):
+            if k in n:
+                out[k] = self.translate(n[k], codec, w, depth + 1)
+        return out
+
     def map_entries(self, n: dict[str, Any], keys: set[str], codec: MapCodec, w: int,
                     depth: int) -> dict[str, Any]:
         """``translate`` for a map sent as an array of ``{key, value}`` entries (keys
@@ -405,12 +372,7 @@ class _Placer:
             types = set(n["type"] if isinstance(n["type"], list) else [n["type"]])
             wire_types = (types - {"array"}) | ({"array"} if "object" in types else set())
             out["type"] = sorted(wire_types)
-        for k in ("anyOf", "oneOf", "allOf"):
-            if k in n:
-                out[k] = [self.translate(b, codec, w, depth + 1) for b in n[k]]
-        for k in ("not", "if", "then", "else", "ref"):
-            if k in n:
-                out[k] = self.translate(n[k], codec, w, depth + 1)
+        out.update(self.applicators(n, codec, w, depth))
         wa = self.target(w)
         entry = self.nodes[wa].get("items")
         if not isinstance(entry, int):

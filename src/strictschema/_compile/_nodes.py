@@ -330,24 +330,10 @@ class Nodes:
         found = self._programs.get(i)
         if found is not None:
             return found
-        from .._schema._model import SchemaModel
+        from .._schema._model import submodel
         from .._validate._validator import program_of
 
-        number: dict[int, int] = {}
-        order: list[int] = []
-        stack = [i, *(t for r in self.model.resources for t in r["dynamic"].values())]
-        stack.reverse()
-        while stack:
-            j = stack.pop()
-            if j in number:
-                continue
-            number[j] = len(order)
-            order.append(j)
-            stack.extend(reversed(_children(self.node(j))))
-        nodes = tuple(_renumbered(self.node(j), number) for j in order)
-        resources = tuple({"dynamic": {name: number[t] for name, t in r["dynamic"].items()}}
-                          for r in self.model.resources)
-        program = program_of(SchemaModel(nodes, number[i], resources, {}))
+        program = program_of(submodel(self.node, i, [r["dynamic"] for r in self.model.resources]))
         self._programs[i] = program
         return program
 
@@ -365,34 +351,3 @@ class Nodes:
             return False
         except _core.GaveUp as exc:
             raise _gave_up(exc) from None
-
-
-def _children(n: dict[str, Any]) -> list[int]:
-    """The nodes a model node refers to."""
-    out: list[int] = []
-    for k, v in n.items():
-        if k == "ref" or k in _ONE:
-            out.append(v)
-        elif k in _MANY:
-            out.extend(v)
-        elif k in _NAMED or k == "dependentSchemas":
-            out.extend(j for _, j in v)
-        elif k == "dynamicRef":
-            out.append(v[1])
-    return out
-
-
-def _renumbered(n: dict[str, Any], number: dict[int, int]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in n.items():
-        if k == "ref" or k in _ONE:
-            out[k] = number[v]
-        elif k in _MANY:
-            out[k] = [number[j] for j in v]
-        elif k in _NAMED or k == "dependentSchemas":
-            out[k] = [[name, number[j]] for name, j in v]
-        elif k == "dynamicRef":
-            out[k] = [v[0], number[v[1]]]
-        else:
-            out[k] = v
-    return out

@@ -38,9 +38,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._schema._model import SchemaModel
+from .._schema._model import SchemaModel, renumbered, submodel
 from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec, resolved
-from ._judge import renumbered, subschemas
 from ._nodes import json_equal as _json_eq
 
 __all__ = ["residual_model"]
@@ -435,20 +434,7 @@ class _Residual:
         dynamic = any(n is not None and "dynamicRef" in n for n in self.out)
         anchors = [{name: self.keep(t) for name, t in r.get("dynamic", {}).items()}
                    if dynamic else {} for r in source.resources]
-        number: dict[int, int] = {}
-        order: list[int] = []
-        todo = [root, *(t for a in anchors for t in a.values())]
-        while todo:
-            j = todo.pop()
-            if j in number:
-                continue
-            number[j] = len(order)
-            order.append(j)
-            todo += [c for _, c in subschemas(self.out[j])]
-        nodes = tuple(renumbered(self.out[j], number.__getitem__) for j in order)
-        resources = tuple({"dynamic": {name: number[t] for name, t in a.items()}}
-                          for a in anchors)
-        return SchemaModel(nodes=nodes, root=number[root], resources=resources, index={})
+        return submodel(self.out.__getitem__, root, anchors)
 
 
 def _types_of(n: dict[str, Any]) -> frozenset[str] | None:

@@ -17,6 +17,7 @@ program that judges outputs.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from .._paths import Location, pointer_parts
 if TYPE_CHECKING:
     from ._load import Source
 
-__all__ = ["SchemaModel", "build_model"]
+__all__ = ["SchemaModel", "build_model", "renumbered", "submodel", "subschemas"]
 
 _LEGACY = ("draft4", "draft6", "draft7")
 
@@ -364,3 +365,71 @@ def build_model(src: Source, start: Any = None) -> SchemaModel:
         return _Builder(src).run(start)
     except RecursionError:
         raise SchemaError("schema is nested too deeply") from None
+
+
+_INT_KEYS = ("ref", "items", "contains", "unevaluatedItems", "additionalProperties",
+             "propertyNames", "unevaluatedProperties", "not", "if", "then", "else")
+_LIST_KEYS = ("prefixItems", "allOf", "anyOf", "oneOf")
+_PAIR_KEYS = ("properties", "patternProperties", "dependentSchemas")
+_KIND = {**dict.fromkeys(_INT_KEYS, 0), **dict.fromkeys(_LIST_KEYS, 1),
+         **dict.fromkeys(_PAIR_KEYS, 2), "dynamicRef": 3}
+
+
+def subschemas(node: dict[str, Any]) -> list[tuple[Any, int]]:
+    """Every subschema edge of a model node: ``(edge, child)``, the edge being the keyword,
+    ``(keyword, index)`` or ``(keyword, name)``."""
+    out: list[tuple[Any, int]] = []
+    for k, v in node.items():
+        kind = _KIND.get(k)
+        if kind is None:
+            continue
+        if kind == 0:
+            if isinstance(v, int):
+                out.append((k, v))
+        elif kind == 1:
+            out += [((k, j), c) for j, c in enumerate(v) if isinstance(c, int)]
+        elif kind == 2:
+            out += [((k, name), c) for name, c in v]
+        else:
+            out.append((k, v[1]))
+    return out
+
+
+def renumbered(node: dict[str, Any], f: Callable[[int], int]) -> dict[str, Any]:
+    """A copy of a model node with every subschema number ``i`` replaced by ``f(i)``."""
+    n = dict(node)
+    for k, v in node.items():
+        kind = _KIND.get(k)
+        if kind is None:
+            continue
+        if kind == 0:
+            if isinstance(v, int):
+                n[k] = f(v)
+        elif kind == 1:
+            n[k] = [f(i) for i in v]
+        elif kind == 2:
+            n[k] = [[name, f(i)] for name, i in v]
+        else:
+            n[k] = [v[0], f(v[1])]
+    return n
+
+
+def submodel(node: Callable[[int], dict[str, Any]], root: int,
+             anchors: Sequence[dict[str, int]]) -> SchemaModel:
+    """The model of the nodes reachable from ``root`` and from each resource's dynamic
+    anchors (``anchors``: one dict per resource, name -> node), numbered anew from 0 in the
+    order first reached (``root`` first); ``node(i)`` reads node ``i``."""
+    number: dict[int, int] = {}
+    order: list[int] = []
+    stack = [root, *(t for a in anchors for t in a.values())]
+    stack.reverse()
+    while stack:
+        j = stack.pop()
+        if j in number:
+            continue
+        number[j] = len(order)
+        order.append(j)
+        stack.extend(reversed([c for _, c in subschemas(node(j))]))
+    nodes = tuple(renumbered(node(j), number.__getitem__) for j in order)
+    resources = tuple({"dynamic": {name: number[t] for name, t in a.items()}} for a in anchors)
+    return SchemaModel(nodes=nodes, root=number[root], resources=resources, index={})
