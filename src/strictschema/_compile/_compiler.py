@@ -360,13 +360,7 @@ class _WireMatch:
 
     def target(self) -> tuple[Any, int] | None:
         validator, target = self._resolved()
-        node = target if type(target) is int else validator._node_of(target)
-        if node is not None:
-            return validator._program, node
-        validator._raw_at(target)  # a branch the wire schema holds a copy of: its own judge
-        entry = validator._subs.get(id(target))
-        sub = entry[1] if entry is not None and entry[0] is target else None
-        return None if sub is None else (sub._program, sub._model.root)
+        return validator._program_at(target)
 
 
 class _Compiler:

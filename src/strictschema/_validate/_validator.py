@@ -262,18 +262,27 @@ class Validator:
 
     def _raw_at(self, subschema: Any) -> Callable[[Any], int]:
         """The check of ``subschema`` as ``instance -> int``, negative when invalid."""
+        found = self._program_at(subschema)
+        if found is None:
+            return lambda x: 0
+        is_valid, node = found[0].is_valid, found[1]
+
+        def at(x: Any) -> int:
+            try:
+                return 0 if is_valid(x, node) else -1
+            except _core.DecodeFailure:
+                return -1
+            except _core.GaveUp as exc:
+                raise _gave_up(exc) from None
+        return at
+
+    def _program_at(self, subschema: Any) -> tuple[Any, int] | None:
+        """The core program and node that judge ``subschema`` (see ``is_valid_at``): this
+        validator's own where the subschema is one of its model's, else a validator of its
+        own, built once (None: not a schema, so it accepts everything)."""
         node = subschema if type(subschema) is int else self._node_of(subschema)
         if node is not None:
-            is_valid = self._program.is_valid
-
-            def at(x: Any) -> int:
-                try:
-                    return 0 if is_valid(x, node) else -1
-                except _core.DecodeFailure:
-                    return -1
-                except _core.GaveUp as exc:
-                    raise _gave_up(exc) from None
-            return at
+            return self._program, node
         entry = self._subs.get(id(subschema))
         if entry is None or entry[0] is not subschema:
             sub = None
@@ -283,9 +292,7 @@ class Validator:
                            build_model(self._source, subschema))
             entry = self._subs[id(subschema)] = (subschema, sub)
         v = entry[1]
-        if v is None:
-            return lambda x: 0
-        return lambda x: 0 if v.is_valid(x) else -1
+        return None if v is None else (v._program, v._model.root)
 
     def push(self) -> PushValidator:
         """A push-mode run: feed the text chunk by chunk (see ``PushValidator``)."""
