@@ -178,10 +178,10 @@ impl Decoder {
             }
         };
         while let Some((n, s)) = todo.pop() {
-            if !seen.insert((n, s)) || seen.len() > 100_000 {
-                if seen.len() > 100_000 {
-                    return None;
-                }
+            if seen.len() > 100_000 {
+                return None;
+            }
+            if !seen.insert((n, s)) {
                 continue;
             }
             for (slot, kind) in [(0, T_OBJ), (1, T_ARR)] {
@@ -468,7 +468,7 @@ impl Decoder {
             Step::AnyOf(branches) => {
                 for (check, child) in branches {
                     let hit = match check {
-                        Check::Node(p, node) => match p.get().verdict_of(py, &Bound::from_borrowed_ptr(py, v), *node) {
+                        Check::Node(p, node) => match p.get().verdict_of(py, &Bound::from_borrowed_ptr(py, v), Some(*node)) {
                             Ok(b) => b as i32,
                             Err(_) => return Err(Fail),
                         },

@@ -333,8 +333,8 @@ impl Program {
     }
 
     /// A Python value's verdict at `node` (what `is_valid` answers).
-    pub(crate) fn verdict_of(&self, py: Python<'_>, obj: &Bound<'_, PyAny>, node: u32) -> PyResult<bool> {
-        let node = self.start(Some(node))?;
+    pub(crate) fn verdict_of(&self, py: Python<'_>, obj: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {
+        let node = self.start(node)?;
         let d = self.py_doc(obj)?;
         self.verdict(py, &d, node)
     }
@@ -541,9 +541,7 @@ impl Program {
     /// A Python value -> the verdict.
     #[pyo3(signature = (obj, node=None))]
     fn is_valid(&self, py: Python<'_>, obj: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {
-        let node = self.start(node)?;
-        let d = self.py_doc(obj)?;
-        self.verdict(py, &d, node)
+        self.verdict_of(py, obj, node)
     }
 
     /// A Python value -> every error (empty when valid).
