@@ -13,6 +13,7 @@ keyword as reached, a local reference's target at its own place.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any, cast
 
 from .._errors import SchemaError, UnsupportedSchemaError
@@ -328,6 +329,21 @@ class Compilation:
         self.wire = wire
         self.codec = codec
         self.diagnostics = diagnostics
+
+
+def _schema_dicts(wire: Any) -> Iterator[dict]:
+    """Every object of a wire schema outside ``enum``/``const`` values; each one's children
+    are taken before it is yielded, so it may be rewritten in place."""
+    stack = [wire]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, list):
+            stack.extend(n)
+            continue
+        if not isinstance(n, dict):
+            continue
+        stack.extend(v for k, v in n.items() if k not in ("enum", "const"))
+        yield n
 
 
 class _WireMatch:
@@ -650,15 +666,7 @@ class _Compiler:
     def split_type_lists(self, wire: Any) -> None:
         """Profile.type_list_keywords: a type list beside other keywords (a nullable string
         with maxLength) becomes an anyOf of the constrained type and null, in place."""
-        stack = [wire]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, list):
-                stack.extend(n)
-                continue
-            if not isinstance(n, dict):
-                continue
-            stack.extend(v for k, v in n.items() if k not in ("enum", "const"))
+        for n in _schema_dicts(wire):
             types = n.get("type")
             rest = {k: v for k, v in n.items() if k != "type" and k not in _KEEP_ANNOTATIONS}
             if not isinstance(types, list) or not rest:
@@ -685,15 +693,7 @@ class _Compiler:
         place (anyOf matchers keep seeing the same nodes): null as type null, true and false
         as type boolean (a single boolean value cannot be sent: lossy)."""
         ok = self.profile.enum_types
-        stack = [wire]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, list):
-                stack.extend(n)
-                continue
-            if not isinstance(n, dict):
-                continue
-            stack.extend(v for k, v in n.items() if k not in ("enum", "const"))
+        for n in _schema_dicts(wire):
             values = n.get("enum")
             if not isinstance(values, list) or all(json_type(v) in ok for v in values):
                 continue
