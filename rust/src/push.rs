@@ -32,6 +32,8 @@ use crate::validate::Val;
 use crate::{DecodeFailure, Invalid, Program};
 
 const MAX_ALTS: usize = 64;
+/// alternatives of one value at most (each parent's children counted together)
+const MAX_CHILD_ALTS: usize = 256;
 const MAX_EXPAND: u32 = 16;
 /// keys of one object looked up linearly up to this many, through a hash table beyond
 const KEY_TABLE_AT: usize = 16;
@@ -1008,6 +1010,20 @@ impl Push {
         }
     }
 
+    /// The next value's alternatives; past MAX_CHILD_ALTS (unions nested in unions, each
+    /// level multiplying them) the value is left unconstrained, for `finish` to judge.
+    fn set_next(&mut self, next: Vec<Alt>) {
+        let next = if next.len() > MAX_CHILD_ALTS {
+            give_vec(&mut self.spare_alts, next);
+            None
+        } else {
+            Some(next)
+        };
+        if let Some(old) = std::mem::replace(&mut self.next, next) {
+            give_vec(&mut self.spare_alts, old);
+        }
+    }
+
     /// The alternatives of the member whose key was just read, of the object on top.
     fn member_alts(&mut self, py: Python<'_>, p: &crate::program::Program) -> PyResult<()> {
         let f = self.stack.last_mut().unwrap();
@@ -1087,9 +1103,7 @@ impl Push {
             path.pop();
             return Err(self.invalid(py, "additionalProperties", msg, path, sp));
         }
-        if let Some(old) = self.next.replace(next) {
-            give_vec(&mut self.spare_alts, old);
-        }
+        self.set_next(next);
         Ok(())
     }
 
@@ -1143,9 +1157,7 @@ impl Push {
             path.pop();
             return Err(self.invalid(py, "maxItems", msg, path, sp));
         }
-        if let Some(old) = self.next.replace(next) {
-            give_vec(&mut self.spare_alts, old);
-        }
+        self.set_next(next);
         Ok(())
     }
 

@@ -57,6 +57,14 @@ pub struct Val<'p, 'd, 'a> {
     pub fatal: Option<Fatal>,
     /// per token: the global name id of a key matched by `properties` (for building keys)
     pub key_ids: Option<Vec<u32>>,
+    /// verdicts of subschemas on containers (node, token), so that nested unions whose
+    /// branches fail deep are judged once per node and token, not once per path to them
+    /// (their number grows exponentially with the nesting); none where `$dynamicRef`
+    /// scope makes a verdict depend on the path
+    memo: Option<FxMap<(u32, u32), bool>>,
+    /// a `closest` hint is being worked out: branches met inside it give none of their own
+    /// (each would evaluate its branches again, again exponentially)
+    hinting: bool,
 }
 
 #[inline(always)]
@@ -192,7 +200,7 @@ pub fn scalar_verdict(p: &Program, d: &Doc<'_>, n: u32, t: usize) -> Option<bool
 
 impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
     pub fn new(p: &'p Program, d: &'d Doc<'a>, collect: bool) -> Self {
-        Val { p, d, collect, errs: Vec::new(), path: Vec::new(), scope: Vec::new(), depth: 0, fatal: None, key_ids: None }
+        Val { p, d, collect, errs: Vec::new(), path: Vec::new(), scope: Vec::new(), depth: 0, fatal: None, key_ids: None, memo: None, hinting: false }
     }
 
     pub fn run(&mut self, node: u32) -> bool {
@@ -260,12 +268,21 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         }
     }
 
-    /// verdict only, whatever the mode
+    /// verdict only, whatever the mode (on a container: worked out once per node, `memo`)
     pub fn quiet(&mut self, n: u32, t: usize) -> bool {
+        let memo = !self.p.dynamic && matches!(self.d.toks[t], Tok::Obj(..) | Tok::Arr(..));
+        if memo {
+            if let Some(&r) = self.memo.as_ref().and_then(|m| m.get(&(n, t as u32))) {
+                return r;
+            }
+        }
         let c = self.collect;
         self.collect = false;
         let r = self.node(n, t);
         self.collect = c;
+        if memo && self.fatal.is_none() {
+            self.memo.get_or_insert_with(FxMap::default).insert((n, t as u32), r);
+        }
         r
     }
 
@@ -637,9 +654,10 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
     /// For a failed anyOf/oneOf: the first error of the branch that comes closest (the
     /// branch whose type fits, with the fewest errors, the deepest first error).
     fn closest(&mut self, branches: &[u32], t: usize) -> String {
-        if branches.len() > 64 {
+        if branches.len() > 64 || self.hinting {
             return String::new();
         }
+        self.hinting = true;
         let saved = std::mem::take(&mut self.errs);
         let mut best: Option<(usize, usize, VErr)> = None;
         for (i, &b) in branches.iter().enumerate() {
@@ -655,6 +673,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             }
         }
         self.errs = saved;
+        self.hinting = false;
         match best {
             Some((score, i, e)) if score < 1000 => {
                 format!(" (closest: branch {}: {} - at {})", i, e.message, crate::paths::json_path(&e.path))
