@@ -85,6 +85,32 @@ SCHEMAS: dict[str, Any] = {
     "unique": {"type": "object", "properties": {
         "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
         "nums": {"type": "array", "items": {"type": "number"}, "uniqueItems": True}}},
+    # unions no discriminator decides: the walk tries their branches in turn
+    "overlap-union": {"type": "array", "items": {"anyOf": [
+        {"type": "object", "properties": {"t": {"enum": ["cb", None]}, "v": {"type": "string"}},
+         "required": ["t", "v"], "additionalProperties": False},
+        {"type": "object", "properties": {"t": {"enum": ["field", "value", None]},
+                                          "v": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+         "required": ["t", "v"], "additionalProperties": False}]}},
+    "nested-union": {"$ref": "#/$defs/item", "$defs": {
+        "item": {"anyOf": [{"type": "object", "properties": {"ref": {"type": "string"}},
+                            "required": ["ref"], "additionalProperties": False},
+                           {"anyOf": [{"$ref": "#/$defs/root"}]}]},
+        "root": {"anyOf": [
+            {"type": "object", "properties": {
+                "type": {"type": "string"}, "ref": {"type": ["string", "null"]},
+                "items": {"anyOf": [{"$ref": "#/$defs/item"}, {"type": "null"}]}},
+             "required": ["type", "ref", "items"], "additionalProperties": False},
+            {"type": "object", "properties": {
+                "type": {"type": ["string", "null"]}, "ref": {"type": "string"},
+                "items": {"anyOf": [{"$ref": "#/$defs/item"}, {"type": "null"}]}},
+             "required": ["type", "ref", "items"], "additionalProperties": False}]}}},
+    "union-siblings": {"type": "object", "required": ["a"], "properties": {"b": {"type": "integer"}},
+                       "anyOf": [{"properties": {"a": {"type": "integer", "minimum": 5}}},
+                                 {"properties": {"a": {"type": "string"}}}]},
+    "scalar-union": {"type": "array", "items": {"anyOf": [
+        {"type": "string", "pattern": "^a"}, {"type": "string", "maxLength": 2},
+        {"type": "integer", "multipleOf": 2}]}},
     # names a key's text cannot be compared with as written (the walk reads those keys)
     "odd-names": {"type": "object", "properties": {"a\\b": {"type": "integer"},
                                                    'q"': {"type": "integer"},
@@ -191,6 +217,30 @@ CASES: list[tuple[str, str]] = [
     ("unique", '{"nums": [1, 1.0]}'),
     ("unique", '{"nums": [1, 2], "tags": []}'),
     ("unique", '{"tags": ["a", 1]}'),
+    ("overlap-union", '[{"t": "field", "v": 1}, {"t": null, "v": "x"}, {"t": "cb", "v": "y"}]'),
+    ("overlap-union", '[{"v": 1, "t": null}, {"v": "z", "t": "value"}]'),
+    ("overlap-union", '[{"t": "cb", "v": 1}]'),
+    ("overlap-union", '[{"t": "x", "v": 1}]'),
+    ("overlap-union", '[{"t": null, "v": true}]'),
+    ("overlap-union", '[{"t": null, "v": 1, "t": null}]'),
+    ("overlap-union", '[{"t": null, "v": 1, "w": 2}]'),
+    ("nested-union", '{"ref": "a"}'),
+    ("nested-union", '{"type": "x", "ref": null, "items": null}'),
+    ("nested-union", '{"type": null, "ref": "r", "items": {"ref": "q"}}'),
+    ("nested-union", '{"ref": "a", "type": "x", "items": {"type": "y", "ref": null, "items": null}}'),
+    ("nested-union", '{"type": null, "ref": null, "items": null}'),
+    ("nested-union", '{"type": "x", "ref": null, "items": {"type": "y", "ref": 1, "items": null}}'),
+    ("nested-union", '{"ref": "a", "ref": "b"}'),
+    ("union-siblings", '{"a": 5, "b": 1}'),
+    ("union-siblings", '{"a": "x"}'),
+    ("union-siblings", '{"a": 4}'),
+    ("union-siblings", '{"b": 1}'),
+    ("union-siblings", '{"a": 5, "b": "x"}'),
+    ("union-siblings", '{"a": null}'),
+    ("scalar-union", '["abc", "zz", 4, "a\\u0062c"]'),
+    ("scalar-union", '["zzz"]'),
+    ("scalar-union", '[3]'),
+    ("scalar-union", '[4.0, "\\u0061xyz"]'),
     ("one-of-overlap", '{"k": "a"}'),
     ("one-of-overlap", '{"k": "b"}'),
     ("one-of-overlap", '{"k": "d"}'),
@@ -277,7 +327,8 @@ json_values = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(10**20), max_value=10**20)
     | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
-        st.sampled_from(["id", "name", "note", "price", "tags", "a", "b", "n", "v", "kids", "x", "é"]),
+        st.sampled_from(["id", "name", "note", "price", "tags", "a", "b", "n", "v", "kids", "x", "é",
+                         "t", "ref", "type", "items"]),
         kids, max_size=5),
     max_leaves=20,
 )

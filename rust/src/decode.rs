@@ -191,7 +191,7 @@ impl Decoder {
                     None if nd.accept & kind == 0 => continue,
                     None => {
                         // an object worked out per value, or judged on the tape: unmarked
-                        if matches!(p.flat[n as usize][crate::program::kind_index(kind)], crate::program::Flat::Dynamic) {
+                        if matches!(p.flat[n as usize][crate::program::kind_index(kind)], crate::program::Flat::Dynamic | crate::program::Flat::Union(_)) {
                             return None;
                         }
                         miss(&mut whole, s, kind);

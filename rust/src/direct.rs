@@ -51,6 +51,8 @@ pub struct Direct<'p, 'a> {
     /// per node, the properties whose null the decode makes absent: left out of the dict
     /// when building (`decode::Decoder::fuse`; empty: none)
     absent: &'p [Box<[u64]>],
+    /// bytes walked again by `attempt` in this text (bounded: a few times the text)
+    spent: usize,
     /// discriminated unions worked out in this text: (node, first key, its string value)
     /// -> the conjunction, or the tape (true: a refusal); the branch depends on those only
     unions: Vec<(u32, &'a [u8], Option<&'a [u8]>, Result<Conj, bool>)>,
@@ -115,6 +117,31 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
     Shape::Walk(shape)
 }
 
+/// The branch of a discriminated union an object can only be (Fail: none), from its first
+/// member (`Direct::first_member`): by a required property's value, or by a key only one
+/// closed branch has.
+fn discriminate(nd: &Node, kind: u8, first: Option<(&[u8], Option<&[u8]>)>) -> Result<Option<u32>, Tape> {
+    if kind != T_OBJ {
+        return Err(Tape::Judge);
+    }
+    let Some((k, v)) = first else { return Err(Tape::Judge) };
+    if let Some((name, map)) = &nd.disc {
+        if k == &**name {
+            return match v.map(|v| map.get(v)) {
+                Some(Some(&b)) => Ok(Some(b)),
+                Some(None) => Err(Tape::Fail),
+                None => Err(Tape::Judge),
+            };
+        }
+    }
+    if let Some(map) = &nd.key_disc {
+        if let Some(&b) = map.get(k) {
+            return Ok(Some(b));
+        }
+    }
+    Err(Tape::Judge)
+}
+
 /// The nodes a value of kind `kind` meets at node `n`, as `Direct::value` follows them;
 /// None where that is not fixed by the program (the tape, a refusal, a discriminated
 /// union worked out per object).
@@ -137,7 +164,7 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 
 impl<'p, 'a> Direct<'p, 'a> {
     pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[], unions: Vec::new() }
+        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[], unions: Vec::new(), spent: 0 }
     }
 
     /// Build with the decode's share (`decode::Decoder::fuse`).
@@ -202,30 +229,6 @@ impl<'p, 'a> Direct<'p, 'a> {
         Some((&src[ks..ke], plain(skip(i + 1)).map(|(vs, ve)| &src[vs..ve])))
     }
 
-    /// The branch of a discriminated union the object at `i` can only be (Fail: none):
-    /// by a required property's value, or by a key only one closed branch has.
-    fn by_discriminator(&self, nd: &Node, kind: u8) -> Result<Option<u32>, Tape> {
-        if kind != T_OBJ {
-            return Err(Tape::Judge);
-        }
-        let Some((k, v)) = self.first_member() else { return Err(Tape::Judge) };
-        if let Some((name, map)) = &nd.disc {
-            if k == &**name {
-                return match v.map(|v| map.get(v)) {
-                    Some(Some(&b)) => Ok(Some(b)),
-                    Some(None) => Err(Tape::Fail),
-                    None => Err(Tape::Judge),
-                };
-            }
-        }
-        if let Some(map) = &nd.key_disc {
-            if let Some(&b) = map.get(k) {
-                return Ok(Some(b));
-            }
-        }
-        Err(Tape::Judge)
-    }
-
     fn value(&mut self, n: u32) -> R {
         let Some(&b) = self.src.get(self.i) else { return Err(Stop) };
         let kind = kind_of(b);
@@ -245,6 +248,15 @@ impl<'p, 'a> Direct<'p, 'a> {
             Flat::Conj(c) => self.meet(c, kind),
             Flat::Fail => Err(Stop),
             Flat::Judge => self.tape(Some(n)),
+            Flat::Union(cs) => {
+                let (at, tidy) = (self.i, self.tidy);
+                for c in cs.iter() {
+                    if let Some(v) = self.attempt(c, kind, at, tidy)? {
+                        return Ok(v);
+                    }
+                }
+                Err(Stop)
+            }
             Flat::Dynamic => {
                 // a discriminated union on the way: its branch depends on this object's
                 // first member, so objects alike in that share the work
@@ -257,7 +269,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     },
                     None => {
                         let mut c = Conj::default();
-                        let r = match p.flatten(n, kind, &mut c, 0, &mut |nd, k| self.by_discriminator(nd, k)) {
+                        let r = match p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
                             Ok(()) => Ok(c),
                             Err(Tape::Fail) => Err(true),
                             Err(Tape::Judge) => Err(false),
@@ -275,8 +287,58 @@ impl<'p, 'a> Direct<'p, 'a> {
                 match found {
                     Ok(c) => self.meet(c.nodes(), kind),
                     Err(true) => Err(Stop),
-                    Err(false) => self.tape(Some(n)),
+                    Err(false) => self.trial(n, kind),
                 }
+            }
+        }
+    }
+
+    /// A node with an `anyOf` that neither the value's kind nor a discriminator decides: the
+    /// conjunctions its branches make (`Program::each_choice`), walked in turn until one
+    /// passes (a first pass settles it: any branch will do); a `oneOf` among them (whose
+    /// verdict needs every branch's, and a walk that stops has not shown a branch fails)
+    /// goes to the tape.
+    fn trial(&mut self, n: u32, kind: u8) -> R {
+        let p = self.p;
+        let (at, tidy) = (self.i, self.tidy);
+        let first = if kind == T_OBJ { self.first_member() } else { None };
+        let mut out = Err(Stop);
+        let r = p.each_choice(
+            n,
+            kind,
+            &mut |nd, k, _| match discriminate(nd, k, first) {
+                Err(Tape::Judge) => Ok(None),
+                r => r,
+            },
+            &mut |c| match self.attempt(c.nodes(), kind, at, tidy) {
+                Ok(Some(v)) => {
+                    out = Ok(v);
+                    true
+                }
+                Ok(None) => false,
+                Err(_) => true,
+            },
+        );
+        match r {
+            Err(Tape::Judge) => self.tape(Some(n)),
+            _ => out,
+        }
+    }
+
+    /// One conjunction of a union tried on the value at `at`: Some(value) when it passes;
+    /// None when it does not (the walk put back at `at`); Stop once the re-walks have
+    /// cost a few times the text (`spent`).
+    fn attempt(&mut self, c: &[u32], kind: u8, at: usize, tidy: bool) -> Result<Option<*mut ffi::PyObject>, Stop> {
+        match self.meet(c, kind) {
+            Ok(v) => Ok(Some(v)),
+            Err(_) => {
+                self.spent += self.i.saturating_sub(at) + 1;
+                self.i = at;
+                self.tidy = tidy;
+                if self.spent > 4 * self.src.len() + 4096 {
+                    return Err(Stop);
+                }
+                Ok(None)
             }
         }
     }

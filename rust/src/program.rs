@@ -245,6 +245,9 @@ pub enum Flat {
     Judge,
     /// a discriminated union on the way: worked out on each object
     Dynamic,
+    /// undecided unions on the way (no discriminator): the conjunctions their branches
+    /// make, in order; a value passes when it meets one
+    Union(Box<[Box<[u32]>]>),
 }
 
 /// The index of a kind (its bits as `direct.rs` reads them from the first byte) in
@@ -478,12 +481,12 @@ impl Program {
                 }
                 let mut dynamic = false;
                 let mut c = Conj::default();
-                let r = self.flatten(i, kind, &mut c, 0, &mut |_, _| {
+                let r = self.flatten(i, kind, &mut c, 0, &mut |_, _, _| {
                     dynamic = true;
                     Err(Tape::Judge)
                 });
                 match r {
-                    _ if dynamic => Flat::Dynamic,
+                    _ if dynamic => self.union_of(i, kind),
                     Ok(()) => Flat::Conj(c.nodes().into()),
                     Err(Tape::Fail) => Flat::Fail,
                     Err(Tape::Judge) => Flat::Judge,
@@ -494,9 +497,84 @@ impl Program {
         self.flat = flat;
     }
 
+    /// `Flat` of a node with a union its value's kind leaves open: Union when no union on the
+    /// way has a discriminator or is a `oneOf` and they make at most 16 conjunctions,
+    /// Dynamic otherwise.
+    fn union_of(&self, n: u32, kind: u8) -> Flat {
+        let mut list: Vec<Box<[u32]>> = Vec::new();
+        let r = self.each_choice(
+            n,
+            kind,
+            &mut |nd, _, one| if one || nd.disc.is_some() || nd.key_disc.is_some() { Err(Tape::Judge) } else { Ok(None) },
+            &mut |c| {
+                list.push(c.nodes().into());
+                list.len() > 16
+            },
+        );
+        match r {
+            Ok(false) if list.is_empty() => Flat::Fail,
+            Ok(false) => Flat::Union(list.into()),
+            _ => Flat::Dynamic,
+        }
+    }
+
+    /// Every conjunction node `n` stands for with a value of kind `kind`, depth first through
+    /// the `anyOf` unions `disc` leaves undecided (Ok(None); it decides the others as
+    /// `flatten`'s does), each handed to `each` until it says stop (true): Ok(true) then,
+    /// Ok(false) when none is left; Judge past 64 tries, at an undecided `oneOf`, or where
+    /// `disc` or `flatten` says so.
+    pub fn each_choice(&self, n: u32, kind: u8, disc: &mut dyn FnMut(&Node, u8, bool) -> Result<Option<u32>, Tape>, each: &mut dyn FnMut(&Conj) -> bool) -> Result<bool, Tape> {
+        // the branch taken at each undecided union met, in the order flatten meets them,
+        // and how many branches of the value's kind it has
+        let mut choices: Vec<(usize, usize)> = Vec::new();
+        for _ in 0..64 {
+            let mut c = Conj::default();
+            let mut met = 0usize;
+            let r = self.flatten(n, kind, &mut c, 0, &mut |nd, k, one| {
+                if let Some(b) = disc(nd, k, one)? {
+                    return Ok(Some(b));
+                }
+                if one {
+                    return Err(Tape::Judge);
+                }
+                let viable = || nd.any_of.iter().filter(|&&b| self.nodes[b as usize].accept & k != 0);
+                if met == choices.len() {
+                    choices.push((0, viable().count()));
+                }
+                let pick = choices[met].0;
+                met += 1;
+                Ok(viable().nth(pick).copied())
+            });
+            match r {
+                Err(Tape::Judge) => return Err(Tape::Judge),
+                Err(Tape::Fail) => {}
+                Ok(()) => {
+                    if each(&c) {
+                        return Ok(true);
+                    }
+                }
+            }
+            // the next choice: the deepest union with a branch left moves on
+            choices.truncate(met);
+            loop {
+                match choices.last_mut() {
+                    None => return Ok(false),
+                    Some((pick, count)) if *pick + 1 < *count => {
+                        *pick += 1;
+                        break;
+                    }
+                    Some(_) => {
+                        choices.pop();
+                    }
+                }
+            }
+        }
+        Err(Tape::Judge)
+    }
+
     /// The nodes a value of kind `kind` must meet for node `n`; `disc` picks the branch of
-    /// a union the value's kind leaves open (Judge: it cannot).
-    pub fn flatten(&self, n: u32, kind: u8, c: &mut Conj, hops: u32, disc: &mut dyn FnMut(&Node, u8) -> Result<Option<u32>, Tape>) -> Result<(), Tape> {
+    /// a union the value's kind leaves open (`true` for a `oneOf`; Judge: it cannot).
+    pub fn flatten(&self, n: u32, kind: u8, c: &mut Conj, hops: u32, disc: &mut dyn FnMut(&Node, u8, bool) -> Result<Option<u32>, Tape>) -> Result<(), Tape> {
         let nd = &self.nodes[n as usize];
         match nd.dclass {
             D_ANY => return Ok(()),
@@ -517,7 +595,7 @@ impl Program {
         for &b in &nd.all_of {
             self.flatten(b, kind, c, hops + 1, disc)?;
         }
-        for bs in [&nd.any_of, &nd.one_of] {
+        for (bs, one) in [(&nd.any_of, false), (&nd.one_of, true)] {
             if bs.is_empty() {
                 continue;
             }
@@ -525,7 +603,7 @@ impl Program {
             for &b in bs.iter() {
                 if self.nodes[b as usize].accept & kind != 0 {
                     if only.is_some() {
-                        only = disc(nd, kind)?;
+                        only = disc(nd, kind, one)?;
                         break;
                     }
                     only = Some(b);
