@@ -109,6 +109,25 @@ def test_surrogate_pairs_are_fine() -> None:
     assert loads(b'"\\ud83d\\ude00"') == "\U0001F600"
 
 
+@pytest.mark.parametrize("text", [
+    b'"a\\nb\\u00e9c\xc3\xa9d\\"e"', b'"\\"\\\\\\/\\b\\f\\n\\r\\t"', b'["x\\ty", "\\u0041\\ud83d\\ude00z"]',
+    b'{"k\\u00e9y": "v\\nw\xe2\x82\xac"}', ('"' + "abcdefgh\\n" * 100 + '\u00e9"').encode(),
+])
+def test_escaped_strings_decode_like_json(text: bytes) -> None:
+    """Runs between escapes are scanned a word at a time; ASCII and UTF-8 alike."""
+    assert loads(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (b'"\\n\xff"', "UTF-8"), (b'"\\nabc\xc3"', "UTF-8"), (b'"\\n\x01"', "control character"),
+    (b'"ab\\n', "unterminated"), (b'"ab\\', "unterminated"), (b'"a\\nb\\q"', "invalid escape"),
+    (b'"\\n\\u12"', "escape"),
+])
+def test_errors_after_an_escape(text: bytes, message: str) -> None:
+    with pytest.raises(DecodeError, match=message):
+        loads(text)
+
+
 def test_invalid_utf8_is_refused() -> None:
     with pytest.raises(DecodeError, match="UTF-8"):
         loads(b'"\xff"')

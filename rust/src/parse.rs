@@ -514,54 +514,43 @@ impl<'d, 'a> Parser<'d, 'a> {
             Some(&b) if b < 0x20 => return self.err("control character in a string (must be escaped)", i),
             Some(_) => {} // a backslash
         }
-        // slow path: decode into scratch
+        // slow path: decode into scratch, the runs between escapes found by `scan_plain`
         let out_start = self.doc.scratch.len();
         let mut run = start;
+        // whether the run [run, i) is all ASCII (no UTF-8 check needed)
+        let mut run_ascii = plain_ascii;
         loop {
             let Some(&b) = src.get(i) else {
                 return self.err("unterminated string", self.i);
             };
+            if b < 0x20 {
+                return self.err("control character in a string (must be escaped)", i);
+            }
+            let piece = &src[run..i];
+            if !run_ascii && std::str::from_utf8(piece).is_err() {
+                return self.err("invalid UTF-8 in a string", run + utf8_error_at(piece));
+            }
+            self.doc.scratch.extend_from_slice(piece);
             if b == b'"' {
-                let piece = &src[run..i];
-                if std::str::from_utf8(piece).is_err() {
-                    return self.err("invalid UTF-8 in a string", run + utf8_error_at(piece));
-                }
-                self.doc.scratch.extend_from_slice(piece);
                 self.i = i + 1;
                 let l = self.doc.scratch.len() - out_start;
                 return Ok(Span { s: out_start as u32, l: l as u32, f: 1 | if ascii { 2 } else { 0 } });
             }
-            if b < 0x20 {
-                return self.err("control character in a string (must be escaped)", i);
-            }
-            if b >= 0x80 {
-                ascii = false;
-                i += 1;
-                continue;
-            }
-            if b != b'\\' {
-                i += 1;
-                continue;
-            }
-            let piece = &src[run..i];
-            if std::str::from_utf8(piece).is_err() {
-                return self.err("invalid UTF-8 in a string", run + utf8_error_at(piece));
-            }
-            self.doc.scratch.extend_from_slice(piece);
+            // a backslash
             let esc_at = i;
             let Some(&e) = src.get(i + 1) else {
                 return self.err("unterminated string", self.i);
             };
             i += 2;
-            let ch: u8 = match e {
-                b'"' => b'"',
-                b'\\' => b'\\',
-                b'/' => b'/',
-                b'b' => 8,
-                b'f' => 12,
-                b'n' => b'\n',
-                b'r' => b'\r',
-                b't' => b'\t',
+            let ch: Option<u8> = match e {
+                b'"' => Some(b'"'),
+                b'\\' => Some(b'\\'),
+                b'/' => Some(b'/'),
+                b'b' => Some(8),
+                b'f' => Some(12),
+                b'n' => Some(b'\n'),
+                b'r' => Some(b'\r'),
+                b't' => Some(b'\t'),
                 b'u' => {
                     let Some(u) = hex4(src, i) else {
                         return self.err("invalid \\u escape", esc_at);
@@ -591,13 +580,18 @@ impl<'d, 'a> Parser<'d, 'a> {
                     }
                     let mut buf = [0u8; 4];
                     self.doc.scratch.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                    run = i;
-                    continue;
+                    None
                 }
                 _ => return self.err("invalid escape in a string", esc_at),
             };
-            self.doc.scratch.push(ch);
+            if let Some(ch) = ch {
+                self.doc.scratch.push(ch);
+            }
             run = i;
+            let (next, a) = scan_plain(src, i);
+            i = next;
+            run_ascii = a;
+            ascii &= a;
         }
     }
 }
