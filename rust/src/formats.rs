@@ -202,29 +202,62 @@ pub fn uuid(b: &[u8]) -> bool {
         })
 }
 
+/// Byte classes of the hostname and email checks, one table lookup a byte.
+const HOST: u8 = 1;
+const ATEXT: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() {
+            t[c] = HOST | ATEXT;
+        }
+        c += 1;
+    }
+    t[b'-' as usize] = HOST | ATEXT;
+    let extra = b"!#$%&'*+/=?^_`{|}~";
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] |= ATEXT;
+        i += 1;
+    }
+    t
+};
+
 pub fn hostname(b: &[u8]) -> bool {
     if b.is_empty() || b.len() > 253 || b.last() == Some(&b'.') {
         return false;
     }
-    b.split(|&c| c == b'.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label[0] != b'-'
-            && label[label.len() - 1] != b'-'
-            && label.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-    })
+    // labels of 1 to 63 letters, digits and hyphens, no hyphen at either end
+    let mut start = 0;
+    for i in 0..=b.len() {
+        if i == b.len() || b[i] == b'.' {
+            let l = i - start;
+            if l == 0 || l > 63 || b[start] == b'-' || b[i - 1] == b'-' {
+                return false;
+            }
+            start = i + 1;
+        } else if CLASS[b[i] as usize] & HOST == 0 {
+            return false;
+        }
+    }
+    true
 }
 
 pub fn ipv4(b: &[u8]) -> bool {
-    let parts: Vec<&[u8]> = b.split(|&c| c == b'.').collect();
-    parts.len() == 4
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.len() <= 3
-                && p.iter().all(|c| c.is_ascii_digit())
-                && !(p.len() > 1 && p[0] == b'0')
-                && p.iter().fold(0u32, |a, c| a * 10 + (c - b'0') as u32) <= 255
-        })
+    // four decimal parts of 1 to 3 digits, no leading zero, each at most 255
+    let mut parts = 0;
+    for p in b.split(|&c| c == b'.') {
+        parts += 1;
+        if parts > 4 || p.is_empty() || p.len() > 3 || !p.iter().all(|c| c.is_ascii_digit()) || (p.len() > 1 && p[0] == b'0') {
+            return false;
+        }
+        if p.iter().fold(0u32, |a, c| a * 10 + (c - b'0') as u32) > 255 {
+            return false;
+        }
+    }
+    parts == 4
 }
 
 pub fn ipv6(s: &str) -> bool {
@@ -234,28 +267,25 @@ pub fn ipv6(s: &str) -> bool {
     s.parse::<std::net::Ipv6Addr>().is_ok()
 }
 
-fn atext(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~-".contains(&c)
-}
-
 pub fn email(s: &str) -> bool {
-    let Some(at) = s.rfind('@') else { return false };
-    let (local, domain) = (&s[..at], &s[at + 1..]);
-    if local.is_empty() || domain.is_empty() || local.chars().count() > 64 {
+    let b = s.as_bytes();
+    let Some(at) = b.iter().rposition(|&c| c == b'@') else { return false };
+    let (lb, domain) = (&b[..at], &s[at + 1..]);
+    if lb.is_empty() || domain.is_empty() {
         return false;
     }
-    let lb = local.as_bytes();
+    // a dot-atom or a quoted string, ASCII either way: its length in bytes is in characters
     let ok_local = if lb.len() >= 2 && lb[0] == b'"' && lb[lb.len() - 1] == b'"' {
-        local.chars().all(|c| c.is_ascii() && !c.is_ascii_control())
+        lb.iter().all(|&c| c.is_ascii() && !c.is_ascii_control())
     } else {
-        lb.split(|&c| c == b'.').all(|w| !w.is_empty() && w.iter().all(|&c| atext(c)))
+        lb.split(|&c| c == b'.').all(|w| !w.is_empty() && w.iter().all(|&c| CLASS[c as usize] & ATEXT != 0))
     };
-    if !ok_local {
+    if !ok_local || lb.len() > 64 {
         return false;
     }
     if domain.starts_with('[') && domain.ends_with(']') {
         let inner = &domain[1..domain.len() - 1];
-        if inner.len() >= 5 && inner[..5].eq_ignore_ascii_case("ipv6:") {
+        if inner.len() >= 5 && inner.as_bytes()[..5].eq_ignore_ascii_case(b"ipv6:") {
             return ipv6(&inner[5..]);
         }
         return ipv4(inner.as_bytes());
