@@ -248,48 +248,44 @@ impl<'p, 'a> Direct<'p, 'a> {
             Flat::Conj(c) => self.meet(c, kind),
             Flat::Fail => Err(Stop),
             Flat::Judge => self.tape(Some(n)),
-            Flat::Union(cs) => {
-                let (at, tidy) = (self.i, self.tidy);
-                for c in cs.iter() {
-                    if let Some(v) = self.attempt(c, kind, at, tidy)? {
-                        return Ok(v);
-                    }
-                }
-                Err(Stop)
-            }
-            Flat::Dynamic => {
-                // a discriminated union on the way: its branch depends on this object's
-                // first member, so objects alike in that share the work
-                let first = self.first_member();
-                let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && u.1 == k && u.2 == v));
-                let found = match known {
-                    Some(i) => match &self.unions[i].3 {
+            Flat::Union(cs) => self.first_of(cs, kind),
+            Flat::Dynamic => self.dynamic(n, kind),
+        }
+    }
+
+    /// A discriminated union on the way: its branch depends on this object's first member,
+    /// so objects alike in that share the work (`unions`).
+    #[inline(never)]
+    fn dynamic(&mut self, n: u32, kind: u8) -> R {
+        let p = self.p;
+        let first = self.first_member();
+        let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && u.1 == k && u.2 == v));
+        let found = match known {
+            Some(i) => match &self.unions[i].3 {
+                Ok(c) => Ok(c.clone()),
+                Err(f) => Err(*f),
+            },
+            None => {
+                let mut c = Conj::default();
+                let r = match p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
+                    Ok(()) => Ok(c),
+                    Err(Tape::Fail) => Err(true),
+                    Err(Tape::Judge) => Err(false),
+                };
+                if let (Some((k, v)), true) = (first, self.unions.len() < 64) {
+                    let kept = match &r {
                         Ok(c) => Ok(c.clone()),
                         Err(f) => Err(*f),
-                    },
-                    None => {
-                        let mut c = Conj::default();
-                        let r = match p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
-                            Ok(()) => Ok(c),
-                            Err(Tape::Fail) => Err(true),
-                            Err(Tape::Judge) => Err(false),
-                        };
-                        if let (Some((k, v)), true) = (first, self.unions.len() < 64) {
-                            let kept = match &r {
-                                Ok(c) => Ok(c.clone()),
-                                Err(f) => Err(*f),
-                            };
-                            self.unions.push((n, k, v, kept));
-                        }
-                        r
-                    }
-                };
-                match found {
-                    Ok(c) => self.meet(c.nodes(), kind),
-                    Err(true) => Err(Stop),
-                    Err(false) => self.trial(n, kind),
+                    };
+                    self.unions.push((n, k, v, kept));
                 }
+                r
             }
+        };
+        match found {
+            Ok(c) => self.meet(c.nodes(), kind),
+            Err(true) => Err(Stop),
+            Err(false) => self.trial(n, kind),
         }
     }
 
@@ -298,6 +294,7 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// passes (a first pass settles it: any branch will do); a `oneOf` among them (whose
     /// verdict needs every branch's, and a walk that stops has not shown a branch fails)
     /// goes to the tape.
+    #[inline(never)]
     fn trial(&mut self, n: u32, kind: u8) -> R {
         let p = self.p;
         let (at, tidy) = (self.i, self.tidy);
@@ -323,6 +320,18 @@ impl<'p, 'a> Direct<'p, 'a> {
             Err(Tape::Judge) => self.tape(Some(n)),
             _ => out,
         }
+    }
+
+    /// The value against the conjunctions of `Flat::Union`, in turn until one passes.
+    #[inline(never)]
+    fn first_of(&mut self, cs: &[Box<[u32]>], kind: u8) -> R {
+        let (at, tidy) = (self.i, self.tidy);
+        for c in cs.iter() {
+            if let Some(v) = self.attempt(c, kind, at, tidy)? {
+                return Ok(v);
+            }
+        }
+        Err(Stop)
     }
 
     /// One conjunction of a union tried on the value at `at`: Some(value) when it passes;

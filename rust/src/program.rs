@@ -458,7 +458,6 @@ impl Program {
         for i in 0..self.nodes.len() {
             self.accept_of(i as u32, &mut state, 0);
         }
-        self.flat_all();
         for i in 0..self.nodes.len() {
             let n = &self.nodes[i];
             let branches = if n.one_of.len() >= 2 { &n.one_of } else { &n.any_of };
@@ -469,6 +468,7 @@ impl Program {
                 self.nodes[i].key_disc = k;
             }
         }
+        self.flat_all();
     }
 
     /// `flat` for every node (needs `accept`, `disc` and `key_disc`: built last).
