@@ -422,7 +422,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             }
             _ => self.number()?,
         };
-        // checks beyond the kind: through the judge's own keyword code, on a one-token tape
+        // checks beyond the kind: through the judge's own keyword code, on the token itself
         let tk = match tok {
             Tok::Int(_) | Tok::Big(_) => T_INT,
             Tok::Float(..) => T_NUM,
@@ -434,10 +434,8 @@ impl<'p, 'a> Direct<'p, 'a> {
                 let nd = &self.p.nodes[n as usize];
                 nd.enum_.is_some() || nd.const_.is_some()
             });
-            self.doc.toks.clear();
-            self.doc.toks.push(tok);
             for &n in c {
-                if scalar_verdict(self.p, &self.doc, n, 0) != Some(true) {
+                if scalar_verdict(self.p, &self.doc, n, tok) != Some(true) {
                     return Err(Stop);
                 }
             }

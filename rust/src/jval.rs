@@ -156,19 +156,6 @@ pub fn render_dec(d: &Dec, f: f64) -> String {
 /// `true != 1`, objects regardless of member order.
 pub fn equal(doc: &Doc<'_>, t: usize, v: &JVal) -> bool {
     match (doc.toks[t], v) {
-        (Tok::Null, JVal::Null) => true,
-        (Tok::Bool(a), JVal::Bool(b)) => a == *b,
-        (Tok::Int(i), JVal::Num(d, f)) => {
-            if d.is_integer() && f.abs() < 9.0e15 {
-                i as f64 == *f
-            } else {
-                Dec::from_i64(i) == *d
-            }
-        }
-        (Tok::Float(_, sp), JVal::Num(d, _)) | (Tok::Big(sp), JVal::Num(d, _)) => {
-            Dec::parse(doc.bytes(sp)) == *d
-        }
-        (Tok::Str(sp), JVal::Str(s)) => doc.bytes(sp) == s.as_bytes(),
         (Tok::Arr(n, _), JVal::Arr(a)) => {
             if n as usize != a.len() {
                 return false;
@@ -202,6 +189,26 @@ pub fn equal(doc: &Doc<'_>, t: usize, v: &JVal) -> bool {
             }
             true
         }
+        (tok, v) => equal_scalar(doc, tok, v),
+    }
+}
+
+/// `equal` for a scalar token (its text in `doc`); false for a container.
+pub fn equal_scalar(doc: &Doc<'_>, tok: Tok, v: &JVal) -> bool {
+    match (tok, v) {
+        (Tok::Null, JVal::Null) => true,
+        (Tok::Bool(a), JVal::Bool(b)) => a == *b,
+        (Tok::Int(i), JVal::Num(d, f)) => {
+            if d.is_integer() && f.abs() < 9.0e15 {
+                i as f64 == *f
+            } else {
+                Dec::from_i64(i) == *d
+            }
+        }
+        (Tok::Float(_, sp), JVal::Num(d, _)) | (Tok::Big(sp), JVal::Num(d, _)) => {
+            Dec::parse(doc.bytes(sp)) == *d
+        }
+        (Tok::Str(sp), JVal::Str(s)) => doc.bytes(sp) == s.as_bytes(),
         _ => false,
     }
 }
@@ -214,7 +221,7 @@ pub fn equal_toks(doc: &Doc<'_>, a: usize, b: usize) -> bool {
         (Tok::Int(x), Tok::Int(y)) => x == y,
         (Tok::Str(x), Tok::Str(y)) => doc.bytes(x) == doc.bytes(y),
         (Tok::Int(_) | Tok::Float(..) | Tok::Big(_), Tok::Int(_) | Tok::Float(..) | Tok::Big(_)) => {
-            num_dec(doc, a) == num_dec(doc, b)
+            num_dec(doc, doc.toks[a]) == num_dec(doc, doc.toks[b])
         }
         (Tok::Arr(n, _), Tok::Arr(m, _)) => {
             if n != m {
@@ -262,8 +269,8 @@ pub fn equal_toks(doc: &Doc<'_>, a: usize, b: usize) -> bool {
     }
 }
 
-pub fn num_dec(doc: &Doc<'_>, t: usize) -> Dec {
-    match doc.toks[t] {
+pub fn num_dec(doc: &Doc<'_>, tok: Tok) -> Dec {
+    match tok {
         Tok::Int(i) => Dec::from_i64(i),
         Tok::Float(_, sp) | Tok::Big(sp) => Dec::parse(doc.bytes(sp)),
         _ => Dec::zero(),
@@ -286,7 +293,7 @@ pub fn hash_tok(doc: &Doc<'_>, t: usize) -> u64 {
         Tok::Null | Tok::Other => 1,
         Tok::Bool(b) => 2 + b as u64,
         Tok::Int(_) | Tok::Float(..) | Tok::Big(_) => {
-            let d = num_dec(doc, t);
+            let d = num_dec(doc, doc.toks[t]);
             let mut h = mix(7, d.neg as u64);
             h = mix(h, d.exp as u64);
             for x in &d.digits {

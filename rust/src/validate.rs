@@ -3,7 +3,7 @@
 //! schema path.
 
 use crate::ecma::SearchError;
-use crate::jval::{equal, equal_toks, hash_tok, num_dec, JVal};
+use crate::jval::{equal, equal_scalar, equal_toks, hash_tok, num_dec, JVal};
 use crate::num::{quote, Dec};
 use crate::parse::{Doc, PathItem, Span, Tok};
 use crate::program::*;
@@ -67,24 +67,26 @@ pub struct Val<'p, 'd, 'a> {
     hinting: bool,
 }
 
+/// Whether `tok` is of one of the JSON types `types` (a float whose value is whole is an
+/// integer too, but for draft 4 (`int4`); that is worked out only when it decides).
 #[inline(always)]
-fn type_bits(d: &Doc<'_>, t: usize, int4: bool) -> u8 {
-    match d.toks[t] {
+fn type_ok(d: &Doc<'_>, tok: Tok, types: u8, int4: bool) -> bool {
+    let bits = match tok {
         Tok::Null => T_NULL,
         Tok::Bool(_) => T_BOOL,
         Tok::Int(_) | Tok::Big(_) => T_INT,
         Tok::Float(f, sp) => {
-            if !int4 && f.fract() == 0.0 && Dec::parse(d.bytes(sp)).is_integer() {
-                T_NUM | T_INT
-            } else {
-                T_NUM
-            }
+            // whole as a double (every double from 2**52 up is), then exactly: two casts,
+            // not `fract`, which calls out to `trunc`
+            let whole = f.abs() >= 4_503_599_627_370_496.0 || (f as i64) as f64 == f;
+            return types & T_NUM != 0 || (types & T_INT != 0 && !int4 && whole && Dec::parse(d.bytes(sp)).is_integer());
         }
         Tok::Str(_) => T_STR,
         Tok::Arr(..) => T_ARR,
         Tok::Obj(..) => T_OBJ,
         Tok::Other => 0,
-    }
+    };
+    types & bits != 0
 }
 
 fn type_names(bits: u8) -> String {
@@ -123,8 +125,8 @@ fn char_len(d: &Doc<'_>, sp: Span) -> u64 {
     }
 }
 
-fn cmp_bound(d: &Doc<'_>, t: usize, b: &Limit) -> Ordering {
-    match d.toks[t] {
+fn cmp_bound(d: &Doc<'_>, tok: Tok, b: &Limit) -> Ordering {
+    match tok {
         Tok::Int(i) => {
             if let Some(bi) = b.i {
                 return i.cmp(&bi);
@@ -147,34 +149,41 @@ fn cmp_bound(d: &Doc<'_>, t: usize, b: &Limit) -> Ordering {
 }
 
 fn enum_has(d: &Doc<'_>, t: usize, e: &Enum) -> bool {
-    match (d.toks[t], &e.strings) {
-        (Tok::Str(sp), Some(set)) => set.contains_key(d.bytes(sp)),
-        (_, Some(_)) if e.all_strings => false,
-        _ => e.values.iter().any(|v| equal(d, t, v)),
+    match d.toks[t] {
+        Tok::Arr(..) | Tok::Obj(..) => e.values.iter().any(|v| equal(d, t, v)),
+        tok => enum_has_scalar(d, tok, e),
     }
 }
 
-/// The verdict of node `n`'s own keywords on the scalar at `t`: `Val::own`'s, without
-/// making errors (the walk's check of a scalar); None when a pattern search gave up,
-/// which `own` reports.
-pub fn scalar_verdict(p: &Program, d: &Doc<'_>, n: u32, t: usize) -> Option<bool> {
+/// `enum_has` for a scalar token (the walk's, which is on no tape).
+fn enum_has_scalar(d: &Doc<'_>, tok: Tok, e: &Enum) -> bool {
+    match (tok, &e.strings) {
+        (Tok::Str(sp), Some(set)) => set.contains_key(d.bytes(sp)),
+        (_, Some(_)) if e.all_strings => false,
+        _ => e.values.iter().any(|v| equal_scalar(d, tok, v)),
+    }
+}
+
+/// The verdict of node `n`'s own keywords on the scalar `tok` (its text in `d`):
+/// `Val::own`'s, without making errors (the walk's check of a scalar, which it passes in
+/// registers, on no tape); None when a pattern search gave up, which `own` reports.
+pub fn scalar_verdict(p: &Program, d: &Doc<'_>, n: u32, tok: Tok) -> Option<bool> {
     let nd = &p.nodes[n as usize];
-    let tok = d.toks[t];
-    if nd.types != 0 && nd.types & type_bits(d, t, nd.int4) == 0 {
+    if nd.types != 0 && !type_ok(d, tok, nd.types, nd.int4) {
         return Some(false);
     }
-    if nd.const_.as_ref().is_some_and(|c| !equal(d, t, c)) || nd.enum_.as_ref().is_some_and(|e| !enum_has(d, t, e)) {
+    if nd.const_.as_ref().is_some_and(|c| !equal_scalar(d, tok, c)) || nd.enum_.as_ref().is_some_and(|e| !enum_has_scalar(d, tok, e)) {
         return Some(false);
     }
     match tok {
         Tok::Int(_) | Tok::Float(..) | Tok::Big(_) if nd.has_num => {
-            let ok = nd.minimum.as_ref().map_or(true, |b| cmp_bound(d, t, b) != Ordering::Less)
-                && nd.maximum.as_ref().map_or(true, |b| cmp_bound(d, t, b) != Ordering::Greater)
-                && nd.ex_minimum.as_ref().map_or(true, |b| cmp_bound(d, t, b) == Ordering::Greater)
-                && nd.ex_maximum.as_ref().map_or(true, |b| cmp_bound(d, t, b) == Ordering::Less)
+            let ok = nd.minimum.as_ref().map_or(true, |b| cmp_bound(d, tok, b) != Ordering::Less)
+                && nd.maximum.as_ref().map_or(true, |b| cmp_bound(d, tok, b) != Ordering::Greater)
+                && nd.ex_minimum.as_ref().map_or(true, |b| cmp_bound(d, tok, b) == Ordering::Greater)
+                && nd.ex_maximum.as_ref().map_or(true, |b| cmp_bound(d, tok, b) == Ordering::Less)
                 && nd.multiple_of.as_ref().map_or(true, |b| match (tok, b.i) {
                     (Tok::Int(i), Some(m)) if m > 0 => i % m == 0,
-                    _ => num_dec(d, t).is_multiple_of(&b.dec),
+                    _ => num_dec(d, tok).is_multiple_of(&b.dec),
                 });
             Some(ok)
         }
@@ -532,8 +541,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         let mut ok = true;
         let tok = self.d.toks[t];
         if nd.types != 0 {
-            let bits = type_bits(self.d, t, nd.int4);
-            if nd.types & bits == 0 {
+            if !type_ok(self.d, tok, nd.types, nd.int4) {
                 fail!(self, ok, n, "type", format!("{} is not of type {}", self.render(t), type_names(nd.types)));
             }
         }
@@ -568,29 +576,29 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
         match tok {
             Tok::Int(_) | Tok::Float(..) | Tok::Big(_) if nd.has_num => {
                 if let Some(b) = &nd.minimum {
-                    if cmp_bound(self.d, t, b) == Ordering::Less {
+                    if cmp_bound(self.d, tok, b) == Ordering::Less {
                         fail!(self, ok, n, "minimum", format!("{} is less than the minimum of {}", self.render(t), b.text));
                     }
                 }
                 if let Some(b) = &nd.maximum {
-                    if cmp_bound(self.d, t, b) == Ordering::Greater {
+                    if cmp_bound(self.d, tok, b) == Ordering::Greater {
                         fail!(self, ok, n, "maximum", format!("{} is greater than the maximum of {}", self.render(t), b.text));
                     }
                 }
                 if let Some(b) = &nd.ex_minimum {
-                    if cmp_bound(self.d, t, b) != Ordering::Greater {
+                    if cmp_bound(self.d, tok, b) != Ordering::Greater {
                         fail!(self, ok, n, "exclusiveMinimum", format!("{} is less than or equal to the minimum of {}", self.render(t), b.text));
                     }
                 }
                 if let Some(b) = &nd.ex_maximum {
-                    if cmp_bound(self.d, t, b) != Ordering::Less {
+                    if cmp_bound(self.d, tok, b) != Ordering::Less {
                         fail!(self, ok, n, "exclusiveMaximum", format!("{} is greater than or equal to the maximum of {}", self.render(t), b.text));
                     }
                 }
                 if let Some(b) = &nd.multiple_of {
                     let multiple = match (tok, b.i) {
                         (Tok::Int(i), Some(m)) if m > 0 => i % m == 0,
-                        _ => num_dec(self.d, t).is_multiple_of(&b.dec),
+                        _ => num_dec(self.d, tok).is_multiple_of(&b.dec),
                     };
                     if !multiple {
                         fail!(self, ok, n, "multipleOf", format!("{} is not a multiple of {}", self.render(t), b.text));
