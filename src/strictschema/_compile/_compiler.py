@@ -260,6 +260,135 @@ def spell_classes(pattern: str) -> str | None:
     return "".join(out)
 
 
+# ECMA-262 \s: WhiteSpace (TAB, VT, FF, ZWNBSP U+FEFF, and every Zs code point) and
+# LineTerminator (LF, CR, U+2028, U+2029); Rust's \s (llguidance, outlines-core) is Unicode
+# White_Space, which adds U+0085 and lacks U+FEFF
+ECMA_SPACE = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B),
+              0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF)
+_ECMA_DOT = "[^\\u000A\\u000D\\u2028\\u2029]"  # ECMA '.': all but the line terminators
+_EVERYTHING, _NOTHING = "[\\d\\D]", "[^\\d\\D]"  # the same sets in any regex dialect
+
+
+def _members(cps: Iterator[int] | list[int]) -> str:
+    """Code points written as class members, ``\\uXXXX`` each, runs as ranges."""
+    out: list[str] = []
+    run: list[int] = []
+    for cp in sorted(cps):
+        if run and cp == run[-1] + 1:
+            run.append(cp)
+            continue
+        if run:
+            out.append(_run(run))
+        run = [cp]
+    if run:
+        out.append(_run(run))
+    return "".join(out)
+
+
+def _run(run: list[int]) -> str:
+    first, last = f"\\u{run[0]:04X}", f"\\u{run[-1]:04X}"
+    return first if len(run) == 1 else first + ("" if len(run) == 2 else "-") + last
+
+
+def _class_items(body: str) -> list[tuple[str, str]]:
+    """A class body's items as (kind, text): ``atom`` (one character, plain or escaped),
+    ``escape`` (a class escape: ``\\d``, ``\\s``, ``\\p{..}``, ...) or ``dash``."""
+    items: list[tuple[str, str]] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\" or i + 1 >= len(body):
+            items.append(("dash" if ch == "-" else "atom", ch))
+            i += 1
+            continue
+        nxt = body[i + 1]
+        end = i + 2
+        if nxt == "u" and body[i + 2:i + 3] == "{":
+            end = body.find("}", i) + 1 or len(body)
+        elif nxt == "u" and all(c in "0123456789abcdefABCDEF" for c in body[i + 2:i + 6]) \
+                and len(body[i + 2:i + 6]) == 4:
+            end = i + 6
+        elif nxt == "x" and all(c in "0123456789abcdefABCDEF" for c in body[i + 2:i + 4]) \
+                and len(body[i + 2:i + 4]) == 2:
+            end = i + 4
+        elif nxt == "c" and body[i + 2:i + 3].isalpha():
+            end = i + 3
+        elif nxt in "pP" and body[i + 2:i + 3] == "{":
+            end = body.find("}", i) + 1 or len(body)
+        kind = "escape" if nxt in "dDwWsSpP" else "atom"
+        items.append((kind, body[i:end]))
+        i = end
+    return items
+
+
+def _spell_space_class(negated: bool, body: str) -> str:
+    """The class ``[body]`` (``[^body]``), which uses ``\\s`` or ``\\S``, written without
+    them: the same set under ECMA-262 and under an engine whose ``\\s`` is another set."""
+    items = _class_items(body)
+    if any(text == "\\S" for _, text in items):
+        # [..\S..] is every non-space plus the spaces the rest holds; [^..\S..] only spaces:
+        # which spaces, ECMA's own engine says (the class as written, one character at a time)
+        from .._validate._regex import compile_pattern
+
+        rx = compile_pattern(f"^[{'^' if negated else ''}{body}]$")
+        held = [cp for cp in ECMA_SPACE if rx.search(chr(cp))]
+        if negated:
+            return f"[{_members(held)}]" if held else _NOTHING
+        missing = [cp for cp in ECMA_SPACE if cp not in held]
+        return f"[^{_members(missing)}]" if missing else _EVERYTHING
+    out: list[str] = []
+    i = 0
+    while i < len(items):
+        kind, text = items[i]
+        if kind == "atom" and i + 2 < len(items) and items[i + 1][0] == "dash" and \
+                items[i + 2][0] == "atom":
+            out.append(text + "-" + items[i + 2][1])  # a range
+            i += 3
+            continue
+        # a '-' beside a class escape is a plain '-' (Annex B); inlined \s would make a range
+        out.append(_members(list(ECMA_SPACE)) if text == "\\s" else
+                   "\\-" if kind == "dash" else text)
+        i += 1
+    return f"[{'^' if negated else ''}{''.join(out)}]"
+
+
+def spell_ecma(pattern: str, what: frozenset[str]) -> str:
+    r"""``pattern`` with the escapes an engine reads as other sets than ECMA-262 written as
+    explicit classes of the ECMA set (``Profile.pattern_spelled``): ``space`` spells ``\s``
+    and ``\S``, in classes too, ``dot`` spells ``.``. The same strings match under ECMA-262
+    and under the engine; the pattern comes back unchanged when it uses none of them."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    space = "space" in what
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = pattern[i + 1]
+            if space and nxt in "sS":
+                out.append(("[" if nxt == "s" else "[^") + _members(list(ECMA_SPACE)) + "]")
+            else:
+                out.append(ch + nxt)
+            i += 2
+            continue
+        if ch == "[":
+            j = i + 1
+            negated = pattern[j:j + 1] == "^"
+            j += negated
+            while j < n and pattern[j] != "]":  # ECMA: the first unescaped ']' ends it
+                j += 2 if pattern[j] == "\\" else 1
+            body = pattern[i + 1 + negated:j]
+            uses_space = any(t in ("\\s", "\\S") for _, t in _class_items(body))
+            if space and uses_space and j < n:
+                out.append(_spell_space_class(negated, body))
+            else:
+                out.append(pattern[i:j + 1])
+            i = j + 1
+            continue
+        out.append(_ECMA_DOT if ch == "." and "dot" in what else ch)
+        i += 1
+    return "".join(out)
+
+
 def anchored(pattern: str, json_safe: bool = False, capture: bool = False) -> str:
     """``pattern`` (an ECMA search) written as a whole-string match of the same strings, for
     engines that match patterns whole: an anchor already at an end is kept, the other end
@@ -1545,6 +1674,18 @@ class _Compiler:
                 continue
             refused = pattern_features(v) & self.profile.pattern_features if \
                 kw == "pattern" else frozenset()
+            if kw == "pattern" and self.profile.pattern_spelled and isinstance(v, str):
+                spelled = spell_ecma(v, self.profile.pattern_spelled)
+                if spelled != v:
+                    names = {"space": "\\s/\\S", "dot": "'.'"}
+                    said = " and ".join(names[w] for w in sorted(self.profile.pattern_spelled)
+                                        if spell_ecma(v, frozenset({w})) != v)
+                    v = spelled
+                    self.info(loc + (kw,), "pattern_classes_spelled",
+                              f"{said} written as the ECMA-262 classes they stand for, for "
+                              f"profile {self.profile.name} (its engine reads them as other "
+                              "sets)")
+                    refused = pattern_features(v) & self.profile.pattern_features
             if "gbnf_escape" in refused and spell_classes(v) is not None:
                 v = cast(str, spell_classes(v))
                 self.info(loc + (kw,), "pattern_classes_spelled",

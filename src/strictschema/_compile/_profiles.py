@@ -134,6 +134,12 @@ class Profile:
     converter copies it: ``\\d``/``\\w`` and escaped punctuation are spelled out, others such
     as ``\\s`` are lossy), ``quote_class`` (a class or ``.`` that matches ``"`` or ``\\``: an engine
     that pastes the pattern into its JSON-string regex lets the string run past its quote)."""
+    pattern_spelled: frozenset[str] = frozenset()
+    """Escapes the engine reads as other sets than ECMA-262: the compiler writes them in wire
+    patterns as explicit classes of the ECMA set, an exact change (info
+    ``pattern_classes_spelled``). ``space``: ``\\s``/``\\S``, where the engine's ``\\s`` is
+    Unicode White_Space (U+0085 in, U+FEFF out); ``dot``: ``.``, where the engine's also
+    matches CR, U+2028 and U+2029 (docs/profiles/llguidance.md)."""
     string_precedence: tuple[str, ...] = ()
     """Of these string constraints (``pattern``, ``length`` = minLength/maxLength,
     ``format``), the engine honours only the first one a string has; the others are not
@@ -285,6 +291,10 @@ PROFILES: dict[str, Profile] = {
             **_OPEN,
             **_ENGINE,
             pattern_features=frozenset({"lookaround", "backreference"}),
+            # its JSON compiler makes \d and \w ASCII (regex_to_lark(pattern, "dw") in
+            # parser/src/json/compiler.rs) but leaves \s and '.' to Rust regex: Unicode
+            # White_Space, and anything but LF (measured through LLMatcher, 1.9.1)
+            pattern_spelled=frozenset({"space", "dot"}),
             grammar=Grammar(key_order="schema", u_escapes="control",
                             raw_forbidden=((0x7F, 0x7F),), exponent="unbounded",
                             negative_zero="unbounded",
@@ -323,6 +333,9 @@ PROFILES: dict[str, Profile] = {
             **_ENGINE,
             pattern_features=frozenset({"lookaround", "backreference", "word_boundary",
                                         "unanchored", "quote_class", "inner_anchor"}),
+            # the pattern is pasted into a regex that regex_automata compiles (Unicode \s);
+            # '.' and \S are lossy anyway (quote_class)
+            pattern_spelled=frozenset({"space"}),
             grammar=Grammar(key_order="schema", u_escapes="none", plain_constrained_strings=True,
                             raw_forbidden=((0x7F, 0x9F),), formats=_OUTLINES_FORMATS),
             string_precedence=("length", "pattern", "format"),
