@@ -259,7 +259,12 @@ impl<'p, 'a> Direct<'p, 'a> {
     fn dynamic(&mut self, n: u32, kind: u8) -> R {
         let p = self.p;
         let first = self.first_member();
-        let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && u.1 == k && u.2 == v));
+        // short byte strings: compared inline (`same`), not through the C library's memcmp
+        let alike = |a: Option<&[u8]>, b: Option<&[u8]>| match (a, b) {
+            (Some(a), Some(b)) => same(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && same(u.1, k) && alike(u.2, v)));
         let found = match known {
             Some(i) => match &self.unions[i].3 {
                 Ok(c) => Ok(c.clone()),
