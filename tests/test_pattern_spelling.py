@@ -126,3 +126,15 @@ def test_engine_source_and_wire_agree(profile: str, pattern: str) -> None:
         except Unproducible:
             continue
         assert accepts(text.encode()) == valid, (hex(cp), c.schema["pattern"])
+
+
+@pytest.mark.parametrize("pattern", [r"\bk", r"^a\Bb$", r"^[\b]$"])
+def test_llguidance_word_boundaries_are_lossy(pattern: str) -> None:
+    """llguidance refuses a whole schema whose pattern has \\b or \\B (or [\\b]): such a
+    pattern is not sent, and the loss is reported."""
+    c = strictschema.compile({"type": "string", "pattern": pattern}, profile="llguidance")
+    assert "pattern" not in c.schema and not c.exact
+    assert any(d.code == "unsupported_keyword" and d.severity == "lossy"
+               for d in c.diagnostics), c.diagnostics
+    _engine("llguidance")
+    assert engine_matcher(PROFILES["llguidance"], c.schema)(b'"k"')

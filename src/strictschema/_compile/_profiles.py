@@ -290,7 +290,9 @@ PROFILES: dict[str, Profile] = {
             formats=_FORMATS | {"uri"},
             **_OPEN,
             **_ENGINE,
-            pattern_features=frozenset({"lookaround", "backreference"}),
+            # \b and \B: the engine refuses the whole schema ("lookarounds not supported
+            # yet; WordUnicode"), [\b] too ("regex parse error")
+            pattern_features=frozenset({"lookaround", "backreference", "word_boundary"}),
             # its JSON compiler makes \d and \w ASCII (regex_to_lark(pattern, "dw") in
             # parser/src/json/compiler.rs) but leaves \s and '.' to Rust regex: Unicode
             # White_Space, and anything but LF (measured through LLMatcher, 1.9.1)
@@ -301,7 +303,9 @@ PROFILES: dict[str, Profile] = {
                             formats=(_URI, ("ipv6", r"[0-9A-Fa-f:]*"))),
             engine="llguidance",
             sdk_shapes=("llguidance",),
-            sources=("llguidance docs/json_schema.md (supported features, departures)",),
+            sources=("llguidance docs/json_schema.md (supported features, departures)",
+                     "llguidance parser/src/regex_rewrite.rs (regex_to_lark: only \\d and \\w "
+                     "made ASCII for JSON Schema)"),
         ),
         Profile(
             name="xgrammar",
@@ -346,7 +350,8 @@ PROFILES: dict[str, Profile] = {
             max_ref_depth=4,
             engine="outlines-core",
             sdk_shapes=("outlines",),
-            sources=("outlines-core src/json_schema (build_regex_from_schema)",),
+            sources=("outlines-core src/json_schema (build_regex_from_schema)",
+                     "outlines-core src/index.rs (regex_automata DFA: Unicode \\s)"),
         ),
         Profile(
             name="llama.cpp",
