@@ -164,7 +164,7 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 
 impl<'p, 'a> Direct<'p, 'a> {
     pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::new(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[], unions: Vec::new(), spent: 0 }
+        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[], unions: Vec::new(), spent: 0 }
     }
 
     /// Build with the decode's share (`decode::Decoder::fuse`).
@@ -360,6 +360,7 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// The value at `i` parsed onto the tape, judged against `n` (if any), built.
     fn tape(&mut self, n: Option<u32>) -> R {
         self.doc.toks.clear();
+        self.doc.pooled();
         match parse::parse_value_at(&mut self.doc, self.i, self.depth) {
             Ok(end) => self.i = end,
             Err(_) => return Err(Stop),
@@ -502,6 +503,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 return Ok(Tok::Float(if neg { -m } else { m }, sp));
             }
         }
+        self.doc.pooled();
         let mut p = Parser::at(&mut self.doc, start);
         p.number().map_err(|_| Stop)?;
         self.i = p.i;
@@ -522,6 +524,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             self.i = i + 1;
             return Ok(Span { s: start as u32, l: (i - start) as u32, f: if ascii { 2 } else { 0 } });
         }
+        self.doc.pooled();
         let mut p = Parser::at(&mut self.doc, self.i);
         let sp = p.string().map_err(|_| Stop)?;
         self.i = p.i;

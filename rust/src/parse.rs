@@ -56,6 +56,9 @@ const POOL_MAX: usize = 64 << 20;
 
 impl Drop for Doc<'_> {
     fn drop(&mut self) {
+        if self.toks.capacity() == 0 && self.scratch.capacity() == 0 {
+            return; // never pooled (`Doc::lazy`), nothing grown
+        }
         let toks = std::mem::take(&mut self.toks);
         let scratch = std::mem::take(&mut self.scratch);
         if toks.capacity() * std::mem::size_of::<Tok>() > POOL_MAX || scratch.capacity() > POOL_MAX {
@@ -76,12 +79,28 @@ impl Drop for Doc<'_> {
 
 impl<'a> Doc<'a> {
     pub fn new(src: &'a [u8]) -> Self {
+        let mut d = Doc::lazy(src);
+        d.pooled();
+        d
+    }
+    /// A document whose buffers are taken from the pool only when `pooled` is called (the
+    /// walk's: most texts need neither tape nor scratch, and skip the pool both ways).
+    pub fn lazy(src: &'a [u8]) -> Self {
+        Doc { src, scratch: Vec::new(), toks: Vec::new() }
+    }
+    /// The pooled buffers, if this document has none yet (before writing tokens or scratch).
+    #[inline]
+    pub fn pooled(&mut self) {
+        if self.toks.capacity() != 0 || self.scratch.capacity() != 0 {
+            return;
+        }
         let (mut toks, mut scratch) = POOL
             .try_with(|p| p.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default())
             .unwrap_or_default();
         toks.clear();
         scratch.clear();
-        Doc { src, scratch, toks }
+        self.toks = toks;
+        self.scratch = scratch;
     }
     #[inline]
     pub fn bytes(&self, sp: Span) -> &[u8] {
