@@ -150,7 +150,7 @@ const KEY_CACHE: usize = 2048;
 thread_local! {
     /// object keys the schema does not name: recent ones reused (their hash is cached in
     /// the string object), direct-mapped by a hash of their bytes
-    static KEYS: std::cell::RefCell<Vec<(Box<[u8]>, usize)>> = std::cell::RefCell::new(Vec::new());
+    static KEYS: std::cell::RefCell<Vec<(Box<[u8]>, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A Python str for an object key (ASCII keys up to 64 bytes come from the cache).
