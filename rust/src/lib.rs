@@ -97,6 +97,10 @@ fn decode_err(py: Python<'_>, src: &[u8], e: &parse::ParseError) -> PyErr {
 fn as_text<'a, 'py>(data: &'a Bound<'py, PyAny>, slot: &'a mut Option<Bound<'py, PyAny>>) -> PyResult<&'a Bound<'py, PyAny>> {
     let ptr = data.as_ptr();
     unsafe {
+        // bytes and str first: two flag tests (a bytearray test walks the type's bases)
+        if ffi::PyBytes_Check(ptr) != 0 || ffi::PyUnicode_Check(ptr) != 0 {
+            return Ok(data);
+        }
         if ffi::PyByteArray_Check(ptr) != 0 || ffi::PyMemoryView_Check(ptr) != 0 {
             let b = ffi::PyBytes_FromObject(ptr);
             if b.is_null() {
