@@ -208,7 +208,8 @@ pub fn equal_scalar(doc: &Doc<'_>, tok: Tok, v: &JVal) -> bool {
         (Tok::Float(_, sp), JVal::Num(d, _)) | (Tok::Big(sp), JVal::Num(d, _)) => {
             Dec::parse(doc.bytes(sp)) == *d
         }
-        (Tok::Str(sp), JVal::Str(s)) => doc.bytes(sp) == s.as_bytes(),
+        // enum and const members are short: compared inline, not through bcmp
+        (Tok::Str(sp), JVal::Str(s)) => crate::program::same(doc.bytes(sp), s.as_bytes()),
         _ => false,
     }
 }
