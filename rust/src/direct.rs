@@ -290,7 +290,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         match found {
             Ok(c) => self.meet(c.nodes(), kind),
             Err(true) => Err(Stop),
-            Err(false) => self.trial(n, kind),
+            Err(false) => self.trial(n, kind, first),
         }
     }
 
@@ -298,12 +298,12 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// conjunctions its branches make (`Program::each_choice`), walked in turn until one
     /// passes (a first pass settles it: any branch will do); a `oneOf` among them (whose
     /// verdict needs every branch's, and a walk that stops has not shown a branch fails)
-    /// goes to the tape.
+    /// goes to the tape. `first`: the object's first member (`first_member`), which
+    /// `discriminate` reads.
     #[inline(never)]
-    fn trial(&mut self, n: u32, kind: u8) -> R {
+    fn trial(&mut self, n: u32, kind: u8, first: Option<(&'a [u8], Option<&'a [u8]>)>) -> R {
         let p = self.p;
         let (at, tidy) = (self.i, self.tidy);
-        let first = if kind == T_OBJ { self.first_member() } else { None };
         let mut out = Err(Stop);
         let r = p.each_choice(
             n,
