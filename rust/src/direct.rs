@@ -197,6 +197,10 @@ impl<'p, 'a> Direct<'p, 'a> {
 
     #[inline]
     fn ws(&mut self) {
+        // compact text: the next byte is past the space, one test
+        if self.src.get(self.i).map_or(true, |&b| b > b' ') {
+            return;
+        }
         while self.i < self.src.len() && is_ws(self.src[self.i]) {
             self.i += 1;
         }
@@ -217,8 +221,8 @@ impl<'p, 'a> Direct<'p, 'a> {
             if src.get(i) != Some(&b'"') {
                 return None;
             }
-            let len = src[i + 1..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-            (src[i + 1 + len] == b'"').then_some((i + 1, i + 1 + len))
+            let (end, _) = parse::scan_plain(src, i + 1);
+            (src.get(end) == Some(&b'"')).then_some((i + 1, end))
         };
         i = skip(i);
         let (ks, ke) = plain(i)?;
