@@ -63,6 +63,11 @@ from strictschema._validate._formats import FORMAT_CHECKS, FORMATS
     ("hostname", "exa_mple.com", False),
     ("hostname", "-a.com", False),
     ("hostname", "example.com.", False),
+    ("hostname", "a-.com", False),
+    ("hostname", "a..com", False),
+    ("hostname", "example.co-", False),
+    ("hostname", ".a", False),
+    ("hostname", "a-b.c-d", True),
     ("hostname", ("a" * 63 + ".") * 3 + "a" * 61, True),   # 253 characters
     ("hostname", ("a" * 63 + ".") * 3 + "a" * 62, False),  # 254
     ("ipv4", "192.168.0.1", True),

@@ -226,23 +226,27 @@ const CLASS: [u8; 256] = {
 };
 
 pub fn hostname(b: &[u8]) -> bool {
-    if b.is_empty() || b.len() > 253 || b.last() == Some(&b'.') {
+    if b.is_empty() || b.len() > 253 {
         return false;
     }
-    // labels of 1 to 63 letters, digits and hyphens, no hyphen at either end
-    let mut start = 0;
-    for i in 0..=b.len() {
-        if i == b.len() || b[i] == b'.' {
-            let l = i - start;
-            if l == 0 || l > 63 || b[start] == b'-' || b[i - 1] == b'-' {
+    // labels of 1 to 63 letters, digits and hyphens, no hyphen at either end: one pass
+    let (mut len, mut prev) = (0usize, b'.');
+    for &c in b {
+        if c == b'.' {
+            if len == 0 || len > 63 || prev == b'-' {
                 return false;
             }
-            start = i + 1;
-        } else if CLASS[b[i] as usize] & HOST == 0 {
-            return false;
+            len = 0;
+        } else {
+            if CLASS[c as usize] & HOST == 0 || (len == 0 && c == b'-') {
+                return false;
+            }
+            len += 1;
         }
+        prev = c;
     }
-    true
+    // the last label: not empty (no trailing dot), not too long, no trailing hyphen
+    len != 0 && len <= 63 && prev != b'-'
 }
 
 pub fn ipv4(b: &[u8]) -> bool {

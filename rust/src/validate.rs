@@ -159,7 +159,12 @@ fn enum_has(d: &Doc<'_>, t: usize, e: &Enum) -> bool {
 fn enum_has_scalar(d: &Doc<'_>, tok: Tok, e: &Enum) -> bool {
     match (tok, &e.strings) {
         (Tok::Str(sp), Some(set)) => set.contains_key(d.bytes(sp)),
-        (_, Some(_)) if e.all_strings => false,
+        // a few strings: compared in turn, inline
+        (Tok::Str(sp), None) if e.all_strings => {
+            let b = d.bytes(sp);
+            e.values.iter().any(|v| matches!(v, JVal::Str(s) if same(s.as_bytes(), b)))
+        }
+        _ if e.all_strings => false,
         _ => e.values.iter().any(|v| equal_scalar(d, tok, v)),
     }
 }
