@@ -142,6 +142,21 @@ def test_multiple_of_uses_decimal_values() -> None:
     assert not Validator({"multipleOf": 0.1}).is_valid(0.15)
 
 
+@pytest.mark.parametrize(("text", "ok"), [
+    ("0.1", True), ("0.10000000000000000001", True), ("0.09999999999999999999", False),
+    ("0.09999999999999999", False), ("0.2", True), ("0.3", False),
+    ("0.29999999999999999999", True), ("0.30000000000000000001", False), ("1e-1", True),
+    ("3e-1", False), ("2.9999999999999999999e-1", True),
+])
+def test_bounds_compare_the_decimals_as_written(text: str, ok: bool) -> None:
+    """A number and a bound that round to the same double are told apart by their decimals
+    (0.1 and 0.10000000000000000001 are one double); doubles that differ order them."""
+    v = Validator({"type": "number", "minimum": 0.1, "exclusiveMaximum": 0.3})
+    assert v.is_valid_json(text) is ok
+    assert (not v.errors_json(text)) is ok
+    assert Validator({"type": "array", "items": v.schema}).is_valid_json(f"[{text}, 0.2]") is ok
+
+
 def test_big_integers_compare_exactly() -> None:
     v = Validator({"maximum": 18446744073709551615})
     assert v.validate_json(b"18446744073709551615") == 18446744073709551615

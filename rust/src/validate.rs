@@ -134,11 +134,12 @@ fn cmp_bound(d: &Doc<'_>, tok: Tok, b: &Limit) -> Ordering {
             Dec::from_i64(i).cmp(&b.dec)
         }
         Tok::Float(f, sp) => {
-            // doubles compare exactly unless they are equal as doubles
-            if f < b.f && (b.f - f) > b.f.abs() * 1e-15 {
+            // both doubles are their decimals correctly rounded, and rounding keeps order:
+            // doubles that differ order the decimals; equal ones need the decimals compared
+            if f < b.f {
                 return Ordering::Less;
             }
-            if f > b.f && (f - b.f) > b.f.abs() * 1e-15 {
+            if f > b.f {
                 return Ordering::Greater;
             }
             Dec::parse(d.bytes(sp)).cmp(&b.dec)
