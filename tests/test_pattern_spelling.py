@@ -10,8 +10,9 @@ import unicodedata
 import pytest
 
 import strictschema
-from strictschema._compile._compiler import ECMA_SPACE, spell_ecma
+from strictschema._compile._compiler import spell_ecma
 from strictschema._compile._profiles import PROFILES
+from strictschema._compile._pyregex import ECMA_SPACE
 from strictschema._fuzz._engines import Unproducible, engine_matcher, engine_text
 from strictschema._validate._regex import compile_pattern
 

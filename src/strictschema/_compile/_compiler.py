@@ -38,6 +38,7 @@ from ._merge import (
 )
 from ._nodes import Nodes, Sub, look, plain
 from ._profiles import Profile
+from ._pyregex import ECMA_SPACE, class_members
 
 __all__ = ["Compilation", "compile_source"]
 
@@ -260,34 +261,9 @@ def spell_classes(pattern: str) -> str | None:
     return "".join(out)
 
 
-# ECMA-262 \s: WhiteSpace (TAB, VT, FF, ZWNBSP U+FEFF, and every Zs code point) and
-# LineTerminator (LF, CR, U+2028, U+2029); Rust's \s (llguidance, outlines-core) is Unicode
-# White_Space, which adds U+0085 and lacks U+FEFF
-ECMA_SPACE = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B),
-              0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF)
-_ECMA_DOT = "[^\\u000A\\u000D\\u2028\\u2029]"  # ECMA '.': all but the line terminators
+# ECMA '.': all but the line terminators (written for the engine, every one as \uXXXX)
+_ECMA_DOT = "[^\\u000A\\u000D\\u2028\\u2029]"
 _EVERYTHING, _NOTHING = "[\\d\\D]", "[^\\d\\D]"  # the same sets in any regex dialect
-
-
-def _members(cps: Iterator[int] | list[int]) -> str:
-    """Code points written as class members, ``\\uXXXX`` each, runs as ranges."""
-    out: list[str] = []
-    run: list[int] = []
-    for cp in sorted(cps):
-        if run and cp == run[-1] + 1:
-            run.append(cp)
-            continue
-        if run:
-            out.append(_run(run))
-        run = [cp]
-    if run:
-        out.append(_run(run))
-    return "".join(out)
-
-
-def _run(run: list[int]) -> str:
-    first, last = f"\\u{run[0]:04X}", f"\\u{run[-1]:04X}"
-    return first if len(run) == 1 else first + ("" if len(run) == 2 else "-") + last
 
 
 def _class_items(body: str) -> list[tuple[str, str]]:
@@ -333,9 +309,9 @@ def _spell_space_class(negated: bool, body: str) -> str:
         rx = compile_pattern(f"^[{'^' if negated else ''}{body}]$")
         held = [cp for cp in ECMA_SPACE if rx.search(chr(cp))]
         if negated:
-            return f"[{_members(held)}]" if held else _NOTHING
+            return f"[{class_members(held)}]" if held else _NOTHING
         missing = [cp for cp in ECMA_SPACE if cp not in held]
-        return f"[^{_members(missing)}]" if missing else _EVERYTHING
+        return f"[^{class_members(missing)}]" if missing else _EVERYTHING
     out: list[str] = []
     i = 0
     while i < len(items):
@@ -346,7 +322,7 @@ def _spell_space_class(negated: bool, body: str) -> str:
             i += 3
             continue
         # a '-' beside a class escape is a plain '-' (Annex B); inlined \s would make a range
-        out.append(_members(list(ECMA_SPACE)) if text == "\\s" else
+        out.append(class_members(ECMA_SPACE) if text == "\\s" else
                    "\\-" if kind == "dash" else text)
         i += 1
     return f"[{'^' if negated else ''}{''.join(out)}]"
@@ -365,7 +341,7 @@ def spell_ecma(pattern: str, what: frozenset[str]) -> str:
         if ch == "\\" and i + 1 < n:
             nxt = pattern[i + 1]
             if space and nxt in "sS":
-                out.append(("[" if nxt == "s" else "[^") + _members(list(ECMA_SPACE)) + "]")
+                out.append(("[" if nxt == "s" else "[^") + class_members(ECMA_SPACE) + "]")
             else:
                 out.append(ch + nxt)
             i += 2

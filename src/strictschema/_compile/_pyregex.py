@@ -16,13 +16,41 @@ make generation less varied, never wrong.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["Untranslatable", "python_regex", "translate"]
+__all__ = ["ECMA_SPACE", "Untranslatable", "class_members", "python_regex", "translate"]
 
-# ECMA-262 WhiteSpace + LineTerminator (what \s matches).
-_ECMA_SPACE = ("\\t\\n\\x0b\\x0c\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f"
-               "\\u205f\\u3000\\ufeff")
+# ECMA-262 \s: WhiteSpace (TAB, VT, FF, ZWNBSP U+FEFF, and every Zs code point) and
+# LineTerminator (LF, CR, U+2028, U+2029). Rust's \s (llguidance, outlines-core) is Unicode
+# White_Space, which adds U+0085 and lacks U+FEFF; Python's adds U+001C-U+001F and U+0085.
+ECMA_SPACE = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B),
+              0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF)
+
+
+def class_members(cps: Iterable[int]) -> str:
+    """Code points written as class members, ``\\uXXXX`` each, runs as ranges (a class body
+    read alike by ECMA-262, Python's ``re`` and Rust's ``regex``)."""
+    out: list[str] = []
+    run: list[int] = []
+    for cp in sorted(cps):
+        if run and cp == run[-1] + 1:
+            run.append(cp)
+            continue
+        if run:
+            out.append(_run(run))
+        run = [cp]
+    if run:
+        out.append(_run(run))
+    return "".join(out)
+
+
+def _run(run: list[int]) -> str:
+    first, last = f"\\u{run[0]:04X}", f"\\u{run[-1]:04X}"
+    return first if len(run) == 1 else first + ("" if len(run) == 2 else "-") + last
+
+
+_ECMA_SPACE = class_members(ECMA_SPACE)
 _DIGIT = "0-9"
 _WORD = "A-Za-z0-9_"
 _DOT = "[^\\n\\r\\u2028\\u2029]"
