@@ -38,7 +38,6 @@ from ._merge import (
 )
 from ._nodes import Nodes, Sub, look, plain
 from ._profiles import Profile
-from ._pyregex import ECMA_SPACE, class_members
 
 __all__ = ["Compilation", "compile_source"]
 
@@ -300,6 +299,8 @@ def _class_items(body: str) -> list[tuple[str, str]]:
 def _spell_space_class(negated: bool, body: str) -> str:
     """The class ``[body]`` (``[^body]``), which uses ``\\s`` or ``\\S``, written without
     them: the same set under ECMA-262 and under an engine whose ``\\s`` is another set."""
+    from ._pyregex import ECMA_SPACE, class_members  # imported when used, as _pattern_width does
+
     items = _class_items(body)
     if any(text == "\\S" for _, text in items):
         # [..\S..] is every non-space plus the spaces the rest holds; [^..\S..] only spaces:
@@ -333,6 +334,8 @@ def spell_ecma(pattern: str, what: frozenset[str]) -> str:
     explicit classes of the ECMA set (``Profile.pattern_spelled``): ``space`` spells ``\s``
     and ``\S``, in classes too, ``dot`` spells ``.``. The same strings match under ECMA-262
     and under the engine; the pattern comes back unchanged when it uses none of them."""
+    from ._pyregex import ECMA_SPACE, class_members
+
     out: list[str] = []
     i, n = 0, len(pattern)
     space = "space" in what
