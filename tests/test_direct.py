@@ -105,12 +105,28 @@ SCHEMAS: dict[str, Any] = {
                 "type": {"type": ["string", "null"]}, "ref": {"type": "string"},
                 "items": {"anyOf": [{"$ref": "#/$defs/item"}, {"type": "null"}]}},
              "required": ["type", "ref", "items"], "additionalProperties": False}]}}},
+    # branches that share a subtree: a container that passed in a branch that failed later is
+    # taken again, not walked again, by the next branch (the same object against the same
+    # keywords)
+    "shared-subtrees": {"type": "array", "items": {"$ref": "#/$defs/n"}, "$defs": {
+        "n": {"anyOf": [{"$ref": "#/$defs/leaf"}, {"$ref": "#/$defs/branch"}]},
+        "leaf": {"type": "object", "properties": {
+            "kids": {"type": ["array", "null"], "items": {"$ref": "#/$defs/n"}},
+            "ext": {"type": ["boolean", "null"]}, "title": {"type": "string"}},
+            "required": ["kids", "ext", "title"], "additionalProperties": False},
+        "branch": {"type": "object", "properties": {
+            "kids": {"type": "array", "items": {"$ref": "#/$defs/n"}},
+            "title": {"type": "string", "maxLength": 8}},
+            "required": ["kids", "title"], "additionalProperties": False}}},
     "union-siblings": {"type": "object", "required": ["a"], "properties": {"b": {"type": "integer"}},
                        "anyOf": [{"properties": {"a": {"type": "integer", "minimum": 5}}},
                                  {"properties": {"a": {"type": "string"}}}]},
     "scalar-union": {"type": "array", "items": {"anyOf": [
         {"type": "string", "pattern": "^a"}, {"type": "string", "maxLength": 2},
         {"type": "integer", "multipleOf": 2}]}},
+    # non-ASCII text: read eight bytes at a time past the first non-ASCII byte, lengths in
+    # code points
+    "text": {"type": "array", "items": {"type": "string", "maxLength": 9}},
     # names a key's text cannot be compared with as written (the walk reads those keys)
     "odd-names": {"type": "object", "properties": {"a\\b": {"type": "integer"},
                                                    'q"': {"type": "integer"},
@@ -231,6 +247,21 @@ CASES: list[tuple[str, str]] = [
     ("nested-union", '{"type": null, "ref": null, "items": null}'),
     ("nested-union", '{"type": "x", "ref": null, "items": {"type": "y", "ref": 1, "items": null}}'),
     ("nested-union", '{"ref": "a", "ref": "b"}'),
+    ("shared-subtrees", '[{"kids": null, "ext": true, "title": "a"}]'),
+    ("shared-subtrees", '[{"kids": [{"kids": [{"kids": null, "ext": null, "title": "x"}], '
+                        '"title": "b"}], "title": "c"}]'),
+    ("shared-subtrees", '[{"kids": [{"kids": null, "ext": false, "title": "leaf"}, '
+                        '{"kids": [], "title": "br"}], "title": "top"}]'),
+    ("shared-subtrees", '[{"kids": [{"kids": [], "title": "far too long"}], "title": "c"}]'),
+    ("shared-subtrees", '[{"kids": [{"kids": [], "title": "b"}], "title": "c", "ext": 1}]'),
+    ("shared-subtrees", '[{"title": "t", "kids": [{"title": "u", "kids": []}]}, '
+                        '{"kids": [{"kids": [], "title": "b"}], "title": "c", "ext": null}]'),
+    ("text", '["ééééééééé", "日本語のテキストです", "a€b€c€d€e"]'),
+    ("text", '["éééééééééé"]'),
+    ("text", '["éééé\\u0041ééé", "ééééé\\"é", "ééééééé\\\\"]'),
+    ("text", '["éééééé\x01"]'),
+    ("text", '["ééééééé\x1f", "x"]'),
+    ("text", '["😀😀😀😀😀😀😀😀😀", "é\\ud83d\\ude00"]'),
     ("union-siblings", '{"a": 5, "b": 1}'),
     ("union-siblings", '{"a": "x"}'),
     ("union-siblings", '{"a": 4}'),
@@ -328,7 +359,7 @@ json_values = st.recursive(
     | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
         st.sampled_from(["id", "name", "note", "price", "tags", "a", "b", "n", "v", "kids", "x", "é",
-                         "t", "ref", "type", "items"]),
+                         "t", "ref", "type", "items", "title", "ext"]),
         kids, max_size=5),
     max_leaves=20,
 )
@@ -338,3 +369,64 @@ json_values = st.recursive(
 @given(name=st.sampled_from(sorted(SCHEMAS)), value=json_values, indent=st.sampled_from([None, 1]))
 def test_random_values_agree(name: str, value: Any, indent: int | None) -> None:
     _judge_both(SCHEMAS[name], json.dumps(value, indent=indent, ensure_ascii=False))
+
+
+OPTIONAL_TREE = {"type": "object", "properties": {"root": {"$ref": "#/$defs/n"}}, "required": ["root"],
+                 "additionalProperties": False, "$defs": {
+    "n": {"anyOf": [{"$ref": "#/$defs/leaf"}, {"$ref": "#/$defs/branch"}]},
+    "leaf": {"type": "object", "properties": {
+        "kids": {"type": "array", "items": {"$ref": "#/$defs/n"}},
+        "ext": {"type": "boolean"}, "title": {"type": "string"}},
+        "required": ["title", "ext"], "additionalProperties": False},
+    "branch": {"type": "object", "properties": {
+        "kids": {"type": "array", "items": {"$ref": "#/$defs/n"}},
+        "note": {"type": "string"}, "title": {"type": "string"}},
+        "required": ["kids"], "additionalProperties": False}}}
+
+
+def _tree(depth: int) -> dict[str, Any]:
+    """Branches (which the leaf branch refuses only at their end) holding leaves and
+    branches, some optional properties left out."""
+    if depth == 0:
+        return {"title": "leaf", "ext": True}
+    return {"kids": [_tree(depth - 1), {"kids": [], "note": "n"}, _tree(depth - 1)], "title": f"b{depth}"}
+
+
+@pytest.mark.parametrize("depth", [1, 3, 6])
+def test_shared_subtrees_through_the_compiled_route(depth: int) -> None:
+    """The walk takes again what it built in a branch that failed; the compiled route
+    decodes that value in place (absent optionals) and must hand back the original, with
+    no object shared between two places of the tree."""
+    import strictschema
+
+    c = strictschema.compile(OPTIONAL_TREE)
+    original = {"root": _tree(depth)}
+    raw = json.dumps(c.encode(original))
+    assert c.validate_json(raw) == original
+    assert Validator(c.schema).validate_json(raw) == json.loads(raw)
+
+    seen: set[int] = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, (dict, list)):
+            assert id(v) not in seen
+            seen.add(id(v))
+            for x in v.values() if isinstance(v, dict) else v:
+                walk(x)
+
+    walk(c.validate_json(raw))
+    bad = raw.replace('"note": "n"', '"note": 5', 1)
+    with pytest.raises(ValidationError):
+        c.validate_json(bad)
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xe2\x82", b"\xf0\x9f\x98"])
+@pytest.mark.parametrize("where", [0, 3, 9])
+def test_invalid_utf8_past_non_ascii_text(bad: bytes, where: int) -> None:
+    """A byte sequence that is not UTF-8, before or after valid non-ASCII text read a word at
+    a time: a DecodeError on every text route."""
+    text = b'["' + "é".encode() * where + bad + "ü".encode() * 5 + b'"]'
+    w = Validator(SCHEMAS["text"])
+    for route in (w.is_valid_json, w.validate_json, w.errors_json):
+        with pytest.raises(DecodeError):
+            route(text)

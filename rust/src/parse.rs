@@ -617,12 +617,13 @@ impl<'d, 'a> Parser<'d, 'a> {
 
 /// From `i`, the index of the first quote, backslash or control byte (the length when there
 /// is none), and whether every byte before it is ASCII: eight bytes at a time, jumping to the
-/// first flagged byte of a word (the lowest is exact: no borrow reaches it from below).
+/// first flagged byte of a word (the lowest is exact: a borrow starts only at a flagged byte,
+/// and runs upwards). ASCII text is read with one test that flags non-ASCII bytes too; from
+/// the first of those on, `scan_wide` reads the rest.
 #[inline(always)]
 pub fn scan_plain(src: &[u8], mut i: usize) -> (usize, bool) {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let mut ascii = true;
     loop {
         while i + 8 <= src.len() {
             let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
@@ -636,14 +637,37 @@ pub fn scan_plain(src: &[u8], mut i: usize) -> (usize, bool) {
             i += 8;
         }
         match src.get(i) {
-            None => return (i, ascii),
-            Some(&b) if b == b'"' || b == b'\\' || b < 0x20 => return (i, ascii),
-            Some(&b) => {
-                ascii &= b < 0x80;
-                i += 1;
-            }
+            None => return (i, true),
+            Some(&b) if b == b'"' || b == b'\\' || b < 0x20 => return (i, true),
+            Some(&b) if b >= 0x80 => return (scan_wide(src, i), false),
+            Some(_) => i += 1,
         }
     }
+}
+
+/// `scan_plain` past a non-ASCII byte: the same stops, eight bytes at a time whatever the
+/// bytes (`x - LO*n & !x` flags a byte below `n` whose high bit is clear).
+#[inline(never)]
+fn scan_wide(src: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while i + 8 <= src.len() {
+        let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
+        let q = w ^ (LO * b'"' as u64);
+        let bs = w ^ (LO * b'\\' as u64);
+        let stop = ((q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | (w.wrapping_sub(LO * 0x20) & !w)) & HI;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = src.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 #[inline]
