@@ -55,7 +55,37 @@ pub struct Direct<'p, 'a> {
     spent: usize,
     /// discriminated unions worked out in this text: (node, first key, its string value)
     /// -> the conjunction, or the tape (true: a refusal); the branch depends on those only
-    unions: Vec<(u32, &'a [u8], Option<&'a [u8]>, Result<Conj, bool>)>,
+    unions: Vec<(u32, &'a [u8], Option<&'a [u8]>, Found)>,
+    /// unions being tried (`attempt`) around the walk's place
+    trying: u32,
+    /// what unions that need trials keep (made at the first: most texts need none)
+    memo: Option<Box<Memo>>,
+}
+
+#[derive(Default)]
+struct Memo {
+    /// the conjunctions `Found::Several` lists, and a list `trial` reuses
+    conjs: Vec<Conj>,
+    picks: Vec<Conj>,
+    /// objects and arrays that passed a union's branch nested in a branch that failed:
+    /// (hash of the branch's conjunction, offset) -> (the conjunction, end, value (a
+    /// reference held), tidy), taken again when the next branch tries the same conjunction
+    /// there (overlapping branches that share `$defs` would walk a subtree once per branch
+    /// and level). A conjunction's value at an offset is the same in any context: the depth,
+    /// the decode's share and every check follow from the two.
+    walked: FxMap<(u64, u32), (Conj, u32, *mut ffi::PyObject, bool)>,
+    /// such branches that passed while a branch around them is tried, in order (a
+    /// reference held): moved to `walked` when that fails, let go when the outermost passes
+    log: Vec<((u64, u32), Conj, u32, *mut ffi::PyObject, bool)>,
+}
+
+impl Drop for Memo {
+    fn drop(&mut self) {
+        let logged = self.log.drain(..).map(|(_, _, _, v, _)| v);
+        for v in self.walked.drain().map(|(_, (_, _, v, _))| v).chain(logged) {
+            release(v);
+        }
+    }
 }
 
 #[inline]
@@ -142,6 +172,42 @@ fn discriminate(nd: &Node, kind: u8, first: Option<(&[u8], Option<&[u8]>)>) -> R
     Err(Tape::Judge)
 }
 
+/// A reference let go (none for null).
+fn release(v: *mut ffi::PyObject) {
+    if !v.is_null() {
+        unsafe { ffi::Py_DecRef(v) };
+    }
+}
+
+/// A conjunction's nodes hashed (the key of `Memo::walked`).
+fn conj_hash(c: &[u32]) -> u64 {
+    c.iter().fold(c.len() as u64, |h, &n| (h.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7cc1_b727_220a_95))
+}
+
+/// What a union node leaves a value once the object's first member is known.
+#[derive(Clone)]
+enum Found {
+    /// one conjunction
+    One(Conj),
+    /// no value of the kind passes
+    Fail,
+    /// an `anyOf` neither the kind nor a discriminator decides (`Direct::trial`): the
+    /// conjunctions its branches make, as far as they were listed (start and length in
+    /// `Direct::conjs`), to try in turn; then what is left
+    Several(u32, u32, Rest),
+}
+
+/// What comes after the listed conjunctions of `Found::Several`.
+#[derive(Clone, Copy)]
+enum Rest {
+    /// the tape (past 64 tries, or at an undecided `oneOf`)
+    Judge,
+    /// nothing: the value fails
+    Fail,
+    /// the list stopped at the first that passed: the trial again
+    More,
+}
+
 /// The nodes a value of kind `kind` meets at node `n`, as `Direct::value` follows them;
 /// None where that is not fixed by the program (the tape, a refusal, a discriminated
 /// union worked out per object).
@@ -164,7 +230,7 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 
 impl<'p, 'a> Direct<'p, 'a> {
     pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[], unions: Vec::new(), spent: 0 }
+        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[], unions: Vec::new(), spent: 0, trying: 0, memo: None }
     }
 
     /// Build with the decode's share (`decode::Decoder::fuse`).
@@ -182,14 +248,18 @@ impl<'p, 'a> Direct<'p, 'a> {
         let v = self.value(node)?;
         self.ws();
         if self.i != self.src.len() {
-            self.drop(v);
+            self.release(v);
             return Err(Stop);
         }
         Ok(v)
     }
 
+    fn memo(&mut self) -> &mut Memo {
+        self.memo.get_or_insert_with(Default::default)
+    }
+
     #[inline]
-    fn drop(&self, v: *mut ffi::PyObject) {
+    fn release(&self, v: *mut ffi::PyObject) {
         if !v.is_null() {
             unsafe { ffi::Py_DecRef(v) };
         }
@@ -262,7 +332,8 @@ impl<'p, 'a> Direct<'p, 'a> {
     #[inline(never)]
     fn dynamic(&mut self, n: u32, kind: u8) -> R {
         let p = self.p;
-        let first = self.first_member();
+        // the value counts only under a key some discriminator reads
+        let first = self.first_member().map(|(k, v)| (k, v.filter(|_| p.disc_keys.iter().any(|d| same(d, k)))));
         // short byte strings: compared inline (`same`), not through the C library's memcmp
         let alike = |a: Option<&[u8]>, b: Option<&[u8]>| match (a, b) {
             (Some(a), Some(b)) => same(a, b),
@@ -270,31 +341,43 @@ impl<'p, 'a> Direct<'p, 'a> {
         };
         let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && same(u.1, k) && alike(u.2, v)));
         let found = match known {
-            Some(i) => match &self.unions[i].3 {
-                Ok(c) => Ok(c.clone()),
-                Err(f) => Err(*f),
-            },
+            Some(i) => self.unions[i].3.clone(),
             None => {
+                let keep = first.is_some() && self.unions.len() < 64;
                 let mut c = Conj::default();
-                let r = match p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
-                    Ok(()) => Ok(c),
-                    Err(Tape::Fail) => Err(true),
-                    Err(Tape::Judge) => Err(false),
+                let (r, f) = match self.p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
+                    Ok(()) => (self.meet(c.nodes(), kind), Found::One(c)),
+                    Err(Tape::Fail) => (Err(Stop), Found::Fail),
+                    Err(Tape::Judge) => self.trial(n, kind, first, 0, keep),
                 };
-                if let (Some((k, v)), true) = (first, self.unions.len() < 64) {
-                    let kept = match &r {
-                        Ok(c) => Ok(c.clone()),
-                        Err(f) => Err(*f),
-                    };
-                    self.unions.push((n, k, v, kept));
+                if let (Some((k, v)), true) = (first, keep) {
+                    self.unions.push((n, k, v, f));
                 }
-                r
+                return r;
             }
         };
         match found {
-            Ok(c) => self.meet(c.nodes(), kind),
-            Err(true) => Err(Stop),
-            Err(false) => self.trial(n, kind, first),
+            Found::One(c) => self.meet(c.nodes(), kind),
+            Found::Fail => Err(Stop),
+            Found::Several(start, len, rest) => {
+                let (at, tidy) = (self.i, self.tidy);
+                for k in start..start + len {
+                    let c = self.memo().conjs[k as usize].clone();
+                    if let Some(v) = self.attempt(c.nodes(), kind, at, tidy)? {
+                        return Ok(v);
+                    }
+                }
+                match rest {
+                    Rest::Judge => self.tape(Some(n)),
+                    Rest::Fail => Err(Stop),
+                    Rest::More => {
+                        // the listed ones failed: the trial goes on past them
+                        let (r, learnt) = self.trial(n, kind, first, len as usize, true);
+                        self.unions[known.unwrap()].3 = learnt;
+                        r
+                    }
+                }
+            }
         }
     }
 
@@ -303,12 +386,19 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// passes (a first pass settles it: any branch will do); a `oneOf` among them (whose
     /// verdict needs every branch's, and a walk that stops has not shown a branch fails)
     /// goes to the tape. `first`: the object's first member (`first_member`), which
-    /// `discriminate` reads.
+    /// `discriminate` reads. Also what was learnt, for objects alike in that (`unions`).
+    /// The first `skip` conjunctions are listed, not tried (they failed already); `keep`:
+    /// the list is kept (in `conjs`) for `unions`.
     #[inline(never)]
-    fn trial(&mut self, n: u32, kind: u8, first: Option<(&'a [u8], Option<&'a [u8]>)>) -> R {
+    fn trial(&mut self, n: u32, kind: u8, first: Option<(&'a [u8], Option<&'a [u8]>)>, skip: usize, keep: bool) -> (R, Found) {
         let p = self.p;
         let (at, tidy) = (self.i, self.tidy);
         let mut out = Err(Stop);
+        // a list reused across trials (one nested in this one's tries makes its own)
+        let mut list = std::mem::take(&mut self.memo().picks);
+        list.clear();
+        let mut listed = 0usize;
+        let mut stopped = false;
         let r = p.each_choice(
             n,
             kind,
@@ -316,18 +406,42 @@ impl<'p, 'a> Direct<'p, 'a> {
                 Err(Tape::Judge) => Ok(None),
                 r => r,
             },
-            &mut |c| match self.attempt(c.nodes(), kind, at, tidy) {
-                Ok(Some(v)) => {
-                    out = Ok(v);
-                    true
+            &mut |c| {
+                if keep {
+                    list.push(c.clone());
                 }
-                Ok(None) => false,
-                Err(_) => true,
+                listed += 1;
+                if listed <= skip {
+                    return false;
+                }
+                stopped = match self.attempt(c.nodes(), kind, at, tidy) {
+                    Ok(Some(v)) => {
+                        out = Ok(v);
+                        true
+                    }
+                    Ok(None) => false,
+                    Err(_) => true,
+                };
+                stopped
             },
         );
+        let rest = match r {
+            Err(_) => Rest::Judge,
+            Ok(_) if stopped => Rest::More,
+            Ok(_) => Rest::Fail,
+        };
+        let learnt = if listed == 0 && matches!(rest, Rest::Fail) {
+            Found::Fail
+        } else {
+            let conjs = &mut self.memo().conjs;
+            let start = conjs.len() as u32;
+            conjs.extend_from_slice(&list);
+            Found::Several(start, list.len() as u32, rest)
+        };
+        self.memo().picks = list;
         match r {
-            Err(Tape::Judge) => self.tape(Some(n)),
-            _ => out,
+            Err(Tape::Judge) => (self.tape(Some(n)), learnt),
+            _ => (out, learnt),
         }
     }
 
@@ -347,9 +461,33 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// None when it does not (the walk put back at `at`); Stop once the re-walks have
     /// cost a few times the text (`spent`).
     fn attempt(&mut self, c: &[u32], kind: u8, at: usize, tidy: bool) -> Result<Option<*mut ffi::PyObject>, Stop> {
-        match self.meet(c, kind) {
-            Ok(v) => Ok(Some(v)),
+        // an object or array: maybe passed in a branch that failed (`walked`)
+        let container = kind & (T_OBJ | T_ARR) != 0;
+        if container && self.memo.as_ref().is_some_and(|m| !m.walked.is_empty()) {
+            if let Some(v) = self.recall(c, at) {
+                return Ok(Some(v));
+            }
+        }
+        let mark = self.memo.as_ref().map_or(0, |m| m.log.len());
+        self.trying += 1;
+        self.tidy = true;
+        let r = self.meet(c, kind);
+        self.trying -= 1;
+        match r {
+            Ok(v) => {
+                let own = self.tidy;
+                self.tidy = tidy && own;
+                if container && self.trying > 0 {
+                    self.note(c, at, v, own);
+                } else if self.trying == 0 && self.memo.as_ref().is_some_and(|m| !m.log.is_empty()) {
+                    self.settle(None);
+                }
+                Ok(Some(v))
+            }
             Err(_) => {
+                if self.memo.as_ref().is_some_and(|m| m.log.len() > mark) {
+                    self.settle(Some(mark));
+                }
                 self.spent += self.i.saturating_sub(at) + 1;
                 self.i = at;
                 self.tidy = tidy;
@@ -357,6 +495,57 @@ impl<'p, 'a> Direct<'p, 'a> {
                     return Err(Stop);
                 }
                 Ok(None)
+            }
+        }
+    }
+
+    /// The value of conjunction `c` at `at` when a branch that failed had it pass there,
+    /// the walk moved past it.
+    #[inline(never)]
+    fn recall(&mut self, c: &[u32], at: usize) -> Option<*mut ffi::PyObject> {
+        let (nodes, end, v, tidy) = self.memo.as_ref()?.walked.get(&(conj_hash(c), at as u32))?;
+        if nodes.nodes() != c {
+            return None;
+        }
+        let (end, v, tidy) = (*end, *v, *tidy);
+        self.i = end as usize;
+        self.tidy &= tidy;
+        if !v.is_null() {
+            unsafe { ffi::Py_IncRef(v) };
+        }
+        Some(v)
+    }
+
+    /// A branch nested in another passed (`own`: its value is tidy): logged, for the next
+    /// branch of one around it that fails.
+    #[inline(never)]
+    fn note(&mut self, c: &[u32], at: usize, v: *mut ffi::PyObject, own: bool) {
+        let mut nodes = Conj::default();
+        if nodes.extend(c).is_err() {
+            return;
+        }
+        if !v.is_null() {
+            unsafe { ffi::Py_IncRef(v) };
+        }
+        let end = self.i as u32;
+        self.memo().log.push(((conj_hash(c), at as u32), nodes, end, v, own));
+    }
+
+    /// After a branch: what it logged from `mark` on goes to `walked` (Some: it failed, the
+    /// next branch may meet those again), or the whole log is let go (None: the outermost
+    /// branch passed, nothing will meet them again).
+    #[inline(never)]
+    fn settle(&mut self, mark: Option<usize>) {
+        let m = self.memo();
+        let Some(mark) = mark else {
+            for (_, _, _, v, _) in std::mem::take(&mut m.log) {
+                release(v);
+            }
+            return;
+        };
+        for (key, nodes, end, v, tidy) in m.log.split_off(mark) {
+            if let Some((_, _, old, _)) = m.walked.insert(key, (nodes, end, v, tidy)) {
+                release(old);
             }
         }
     }
@@ -411,7 +600,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         for &n in c {
             let mut val = Val::new(self.p, &self.doc, false);
             if !val.own(n, 0) {
-                self.drop(v);
+                self.release(v);
                 return Err(Stop);
             }
         }
@@ -642,8 +831,8 @@ impl<'p, 'a> Direct<'p, 'a> {
             None => false,
         };
         if gone {
-            self.drop(v);
-            self.drop(kobj);
+            self.release(v);
+            self.release(kobj);
         } else if self.make {
             unsafe {
                 let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
@@ -773,7 +962,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         v = match r {
                             Ok(v) => v,
                             Err(s) => {
-                                self.drop(kobj);
+                                self.release(kobj);
                                 return Err(s);
                             }
                         };
@@ -806,7 +995,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 None => true,
             };
         if !ok {
-            self.drop(dict);
+            self.release(dict);
             return Err(Stop);
         }
         Ok(dict)

@@ -228,6 +228,12 @@ impl Conj {
     pub fn nodes(&self) -> &[u32] {
         &self.n[..self.len]
     }
+    pub fn extend(&mut self, xs: &[u32]) -> Result<(), Tape> {
+        for &x in xs {
+            self.push(x)?;
+        }
+        Ok(())
+    }
 }
 
 /// Why a node cannot be walked in one pass.
@@ -275,6 +281,9 @@ pub struct Program {
     pub dynamic: bool,
     /// every property name the schema names (for building Python keys once)
     pub names: Vec<Box<[u8]>>,
+    /// the property names a discriminator (`Node::disc`) reads the value of: an object
+    /// whose first key is another takes the same branches whatever its value
+    pub disc_keys: Vec<Box<[u8]>>,
 }
 
 #[derive(Debug)]
@@ -309,7 +318,7 @@ impl Program {
         let root = m.get("root").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
         let empty = Vec::new();
         let nodes_v = m.get("nodes").and_then(|v| v.as_arr()).unwrap_or(&empty);
-        let mut prog = Program { nodes: Vec::with_capacity(nodes_v.len()), flat: Vec::new(), root, resources: Vec::new(), patterns: Vec::new(), dynamic: false, names: Vec::new() };
+        let mut prog = Program { nodes: Vec::with_capacity(nodes_v.len()), flat: Vec::new(), root, resources: Vec::new(), patterns: Vec::new(), dynamic: false, names: Vec::new(), disc_keys: Vec::new() };
         let mut pattern_ids: HashMap<String, usize> = HashMap::new();
         let count = nodes_v.len() as u64;
         for nv in nodes_v {
@@ -458,12 +467,18 @@ impl Program {
         for i in 0..self.nodes.len() {
             self.accept_of(i as u32, &mut state, 0);
         }
+
         for i in 0..self.nodes.len() {
             let n = &self.nodes[i];
             let branches = if n.one_of.len() >= 2 { &n.one_of } else { &n.any_of };
             if branches.len() >= 2 && (n.any_of.is_empty() || n.one_of.is_empty()) {
                 let d = self.discriminator(branches);
                 let k = self.key_discriminator(branches);
+                if let Some((name, _)) = &d {
+                    if !self.disc_keys.contains(name) {
+                        self.disc_keys.push(name.clone());
+                    }
+                }
                 self.nodes[i].disc = d;
                 self.nodes[i].key_disc = k;
             }
