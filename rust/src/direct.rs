@@ -53,9 +53,10 @@ pub struct Direct<'p, 'a> {
     absent: &'p [Box<[u64]>],
     /// bytes walked again by `attempt` in this text (bounded: a few times the text)
     spent: usize,
-    /// discriminated unions worked out in this text: (node, first key, its string value)
-    /// -> the conjunction, or the tape (true: a refusal); the branch depends on those only
-    unions: Vec<(u32, &'a [u8], Option<&'a [u8]>, Found)>,
+    /// unions worked out in this text: (node, first key, its string value) -> what they
+    /// leave (`Found`), and whether the key is one no discriminator reads (then any value
+    /// is alike); the branches depend on those only
+    unions: Vec<(u32, &'a [u8], Option<&'a [u8]>, Found, bool)>,
     /// unions being tried (`attempt`) around the walk's place
     trying: u32,
     /// what unions that need trials keep (made at the first: most texts need none)
@@ -331,29 +332,39 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// so objects alike in that share the work (`unions`).
     #[inline(never)]
     fn dynamic(&mut self, n: u32, kind: u8) -> R {
-        let p = self.p;
-        // the value counts only under a key some discriminator reads
-        let first = self.first_member().map(|(k, v)| (k, v.filter(|_| p.disc_keys.iter().any(|d| same(d, k)))));
+        let first = self.first_member();
         // short byte strings: compared inline (`same`), not through the C library's memcmp
         let alike = |a: Option<&[u8]>, b: Option<&[u8]>| match (a, b) {
             (Some(a), Some(b)) => same(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && same(u.1, k) && alike(u.2, v)));
+        // (an entry whose key no discriminator reads stands for any value)
+        let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && same(u.1, k) && (u.4 || alike(u.2, v))));
         let found = match known {
             Some(i) => self.unions[i].3.clone(),
             None => {
+                // the value counts only under a key some discriminator reads
+                let p = self.p;
+                let any = first.is_some_and(|(k, _)| !p.disc_keys.iter().any(|d| same(d, k)));
+                let first = first.map(|(k, v)| (k, v.filter(|_| !any)));
                 let keep = first.is_some() && self.unions.len() < 64;
                 let mut c = Conj::default();
-                let (r, f) = match self.p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
-                    Ok(()) => (self.meet(c.nodes(), kind), Found::One(c)),
-                    Err(Tape::Fail) => (Err(Stop), Found::Fail),
-                    Err(Tape::Judge) => self.trial(n, kind, first, 0, keep),
+                let f = match self.p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
+                    Ok(()) => Found::One(c),
+                    Err(Tape::Fail) => Found::Fail,
+                    Err(Tape::Judge) => {
+                        let (r, f) = self.trial(n, kind, first, 0, keep);
+                        if let (Some((k, v)), true) = (first, keep) {
+                            self.unions.push((n, k, v, f, any));
+                        }
+                        return r;
+                    }
                 };
+                // known before the walk goes in: objects nested in this one may be alike
                 if let (Some((k, v)), true) = (first, keep) {
-                    self.unions.push((n, k, v, f));
+                    self.unions.push((n, k, v, f.clone(), any));
                 }
-                return r;
+                f
             }
         };
         match found {
