@@ -273,6 +273,28 @@ pub fn ipv6(s: &str) -> bool {
 
 pub fn email(s: &str) -> bool {
     let b = s.as_bytes();
+    if b.first() == Some(&b'"') {
+        return email_quoted(s);
+    }
+    // a dot-atom local part, read up to the first '@' (which it cannot hold): one pass
+    let (mut at, mut prev) = (0, b'.');
+    while at < b.len() && b[at] != b'@' {
+        let c = b[at];
+        if (c == b'.' && prev == b'.') || (c != b'.' && CLASS[c as usize] & ATEXT == 0) {
+            return false;
+        }
+        prev = c;
+        at += 1;
+    }
+    if at == 0 || at > 64 || at + 1 >= b.len() || prev == b'.' {
+        return false;
+    }
+    email_domain(&s[at + 1..])
+}
+
+/// `email` whose local part may be a quoted string: split at the last '@'.
+fn email_quoted(s: &str) -> bool {
+    let b = s.as_bytes();
     let Some(at) = b.iter().rposition(|&c| c == b'@') else { return false };
     let (lb, domain) = (&b[..at], &s[at + 1..]);
     if lb.is_empty() || domain.is_empty() {
@@ -287,6 +309,11 @@ pub fn email(s: &str) -> bool {
     if !ok_local || lb.len() > 64 {
         return false;
     }
+    email_domain(domain)
+}
+
+/// An address's domain: a hostname, or an IPv4 or IPv6 literal in brackets.
+fn email_domain(domain: &str) -> bool {
     if domain.starts_with('[') && domain.ends_with(']') {
         let inner = &domain[1..domain.len() - 1];
         if inner.len() >= 5 && inner.as_bytes()[..5].eq_ignore_ascii_case(b"ipv6:") {
