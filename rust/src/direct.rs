@@ -174,6 +174,7 @@ fn discriminate(nd: &Node, kind: u8, first: Option<(&[u8], Option<&[u8]>)>) -> R
 }
 
 /// A reference let go (none for null).
+#[inline]
 fn release(v: *mut ffi::PyObject) {
     if !v.is_null() {
         unsafe { ffi::Py_DecRef(v) };
@@ -194,7 +195,7 @@ enum Found {
     Fail,
     /// an `anyOf` neither the kind nor a discriminator decides (`Direct::trial`): the
     /// conjunctions its branches make, as far as they were listed (start and length in
-    /// `Direct::conjs`), to try in turn; then what is left
+    /// `Memo::conjs`), to try in turn; then what is left
     Several(u32, u32, Rest),
 }
 
@@ -249,7 +250,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         let v = self.value(node)?;
         self.ws();
         if self.i != self.src.len() {
-            self.release(v);
+            release(v);
             return Err(Stop);
         }
         Ok(v)
@@ -257,13 +258,6 @@ impl<'p, 'a> Direct<'p, 'a> {
 
     fn memo(&mut self) -> &mut Memo {
         self.memo.get_or_insert_with(Default::default)
-    }
-
-    #[inline]
-    fn release(&self, v: *mut ffi::PyObject) {
-        if !v.is_null() {
-            unsafe { ffi::Py_DecRef(v) };
-        }
     }
 
     #[inline]
@@ -611,7 +605,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         for &n in c {
             let mut val = Val::new(self.p, &self.doc, false);
             if !val.own(n, 0) {
-                self.release(v);
+                release(v);
                 return Err(Stop);
             }
         }
@@ -842,8 +836,8 @@ impl<'p, 'a> Direct<'p, 'a> {
             None => false,
         };
         if gone {
-            self.release(v);
-            self.release(kobj);
+            release(v);
+            release(kobj);
         } else if self.make {
             unsafe {
                 let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
@@ -973,7 +967,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         v = match r {
                             Ok(v) => v,
                             Err(s) => {
-                                self.release(kobj);
+                                release(kobj);
                                 return Err(s);
                             }
                         };
@@ -1006,7 +1000,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 None => true,
             };
         if !ok {
-            self.release(dict);
+            release(dict);
             return Err(Stop);
         }
         Ok(dict)
