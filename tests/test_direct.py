@@ -430,3 +430,19 @@ def test_invalid_utf8_past_non_ascii_text(bad: bytes, where: int) -> None:
     for route in (w.is_valid_json, w.validate_json, w.errors_json):
         with pytest.raises(DecodeError):
             route(text)
+
+
+@pytest.mark.parametrize("text", ["\\u0041bc", "caf\\u00e9", "é", "ÿx", "Ā", "ab\\u20acc", "日本", "😀x",
+                                  "\\ud83d\\ude00", "é" * 40 + "€" + "😀"])
+def test_built_strings_are_the_strings_python_makes(text: str) -> None:
+    """Strings built by the core, by the walk and from the tape (``check_json`` of an
+    invalid text), equal (and hash like, and are as narrow as) the ones Python makes of the
+    same text: CPython compares strings by their kind first, so a str made wider than it
+    needs would equal nothing."""
+    raw = f'["{text}", {{"{text}": 1}}]'
+    expected = json.loads(raw)
+    for route in (Validator(SCHEMAS["true"]).validate_json, Validator(SCHEMAS["text"]).check_json):
+        got = route(raw)
+        got = got[0] if isinstance(got, tuple) else got
+        assert got[0] == expected[0] and hash(got[0]) == hash(expected[0])
+        assert {expected[0]: 1} == got[1]

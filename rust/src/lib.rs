@@ -357,7 +357,111 @@ pub(crate) unsafe fn new_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
         std::ptr::copy_nonoverlapping(b.as_ptr(), ffi::PyUnicode_1BYTE_DATA(s), b.len());
         return s;
     }
-    ffi::PyUnicode_FromStringAndSize(b.as_ptr() as *const _, b.len() as ffi::Py_ssize_t)
+    new_wide_str(b)
+}
+
+/// A str from UTF-8 text with non-ASCII characters, written in its final form: the code
+/// points are counted and the widest found over the bytes first (a loop the compiler
+/// vectorizes), so the string is made at its size and kind at once, then filled in one
+/// pass. The text is valid UTF-8: every string span the core builds from was checked by the
+/// parser or the walk, or came from a Python str (CPython's decoder would check it again).
+#[inline(never)]
+unsafe fn new_wide_str(b: &[u8]) -> *mut ffi::PyObject {
+    debug_assert!(std::str::from_utf8(b).is_ok());
+    // a code point starts at every byte that is not a continuation byte (0x80-0xBF); the
+    // widest lead byte gives the kind: below 0xC4 Latin-1, below 0xF0 two bytes, else four
+    let (mut n, mut top) = (0usize, 0u8);
+    for &c in b {
+        n += ((c as i8) >= -0x40) as usize;
+        top = top.max(c);
+    }
+    // (a span not known to be ASCII may be: an escaped string; CPython needs the narrowest
+    // kind, its strings compare by kind first)
+    let max: ffi::Py_UCS4 = if top < 0x80 {
+        0x7F
+    } else if top < 0xC4 {
+        0xFF
+    } else if top < 0xF0 {
+        0xFFFF
+    } else {
+        0x10FFFF
+    };
+    let s = ffi::PyUnicode_New(n as ffi::Py_ssize_t, max);
+    if s.is_null() {
+        return s;
+    }
+    let data = ffi::PyUnicode_DATA(s);
+    match max {
+        0x7F | 0xFF => write_units(b, data as *mut u8, n),
+        0xFFFF => write_units(b, data as *mut u16, n),
+        _ => write_units(b, data as *mut u32, n),
+    }
+    s
+}
+
+/// The code points of UTF-8 text `b` written as `n` units of a str's kind (each fits:
+/// `new_wide_str`); reads and writes stay in bounds whatever the bytes.
+#[inline(always)]
+unsafe fn write_units<T: Copy>(b: &[u8], out: *mut T, n: usize)
+where
+    u32: AsUnit<T>,
+{
+    let at = |i: usize| b.get(i).map_or(0, |&c| c as u32 & 0x3F);
+    let (mut i, mut k) = (0, 0);
+    // four bytes left at least: a character's bytes read with no bounds test each
+    while i + 4 <= b.len() && k < n {
+        let c = *b.get_unchecked(i) as u32;
+        let next = |j: usize| *b.get_unchecked(i + j) as u32 & 0x3F;
+        let (cp, w) = if c < 0x80 {
+            (c, 1)
+        } else if c < 0xE0 {
+            (((c & 0x1F) << 6) | next(1), 2)
+        } else if c < 0xF0 {
+            (((c & 0x0F) << 12) | (next(1) << 6) | next(2), 3)
+        } else {
+            (((c & 0x07) << 18) | (next(1) << 12) | (next(2) << 6) | next(3), 4)
+        };
+        *out.add(k) = cp.unit();
+        i += w;
+        k += 1;
+    }
+    while i < b.len() && k < n {
+        let c = b[i] as u32;
+        let (cp, w) = if c < 0x80 {
+            (c, 1)
+        } else if c < 0xE0 {
+            (((c & 0x1F) << 6) | at(i + 1), 2)
+        } else if c < 0xF0 {
+            (((c & 0x0F) << 12) | (at(i + 1) << 6) | at(i + 2), 3)
+        } else {
+            (((c & 0x07) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6) | at(i + 3), 4)
+        };
+        *out.add(k) = cp.unit();
+        i += w;
+        k += 1;
+    }
+}
+
+trait AsUnit<T> {
+    fn unit(self) -> T;
+}
+impl AsUnit<u8> for u32 {
+    #[inline(always)]
+    fn unit(self) -> u8 {
+        self as u8
+    }
+}
+impl AsUnit<u16> for u32 {
+    #[inline(always)]
+    fn unit(self) -> u16 {
+        self as u16
+    }
+}
+impl AsUnit<u32> for u32 {
+    #[inline(always)]
+    fn unit(self) -> u32 {
+        self
+    }
 }
 
 unsafe fn py_str_bytes(o: *mut ffi::PyObject, d: &mut Doc<'_>) -> PyResult<Span> {
