@@ -17,8 +17,9 @@ const SIZE_LIMIT: usize = 8 << 20;
 const BACKTRACK_LIMIT: usize = 1_000_000;
 
 pub enum Engine {
-    /// a small pattern, determinized when loaded
-    Dense(regex_automata::dfa::dense::DFA<Vec<u32>>),
+    /// a small pattern, determinized when loaded, and its start state (a search starts at
+    /// the text's start, so always there)
+    Dense(regex_automata::dfa::dense::DFA<Vec<u32>>, regex_automata::util::primitives::StateID),
     Linear(regex::Regex),
     Fancy(fancy_regex::Regex),
 }
@@ -39,13 +40,10 @@ pub enum SearchError {
 impl Pattern {
     pub fn search(&self, s: &str) -> Result<bool, SearchError> {
         match &self.engine {
-            Engine::Dense(d) => {
+            Engine::Dense(d, start) => {
                 // the states walked by hand: any match state on the way is a match
                 use regex_automata::dfa::Automaton;
-                let input = regex_automata::Input::new(s);
-                // built without quit bytes or word boundaries, it does not fail; if it did,
-                // that is an error, never a verdict
-                let mut st = d.start_state_forward(&input).map_err(|_| SearchError::Limit)?;
+                let mut st = *start;
                 for &b in s.as_bytes() {
                     st = d.next_state(st, b);
                     if d.is_special_state(st) {
@@ -87,8 +85,8 @@ pub fn compile(source: &str) -> Result<Pattern, String> {
             .build()
             .map_err(|e| too_big(source, &e.to_string()))?;
         Engine::Fancy(r)
-    } else if let Some(d) = dense(&text) {
-        Engine::Dense(d)
+    } else if let Some((d, start)) = dense(&text) {
+        Engine::Dense(d, start)
     } else {
         let r = regex::RegexBuilder::new(&text)
             .size_limit(SIZE_LIMIT)
@@ -102,8 +100,9 @@ pub fn compile(source: &str) -> Result<Pattern, String> {
 }
 
 /// `text` (regex syntax) as a dense DFA when it is small and needs no look-around
-/// (`\\b`, line anchors in multi-line mode: the DFA would quit on them).
-fn dense(text: &str) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
+/// (`\\b`, line anchors in multi-line mode: the DFA would quit on them), with the state a
+/// search from a text's start begins in.
+fn dense(text: &str) -> Option<(regex_automata::dfa::dense::DFA<Vec<u32>>, regex_automata::util::primitives::StateID)> {
     use regex_automata::dfa::dense;
     use regex_automata::nfa::thompson;
     let nfa = thompson::Compiler::new()
@@ -115,7 +114,7 @@ fn dense(text: &str) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
     if looks.contains_word() || looks.contains_anchor_line() || looks.contains_anchor_crlf() {
         return None;
     }
-    dense::Builder::new()
+    let dfa = dense::Builder::new()
         .configure(
             dense::Config::new()
                 .dfa_size_limit(Some(DENSE_LIMIT))
@@ -124,7 +123,11 @@ fn dense(text: &str) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
                 .start_kind(regex_automata::dfa::StartKind::Unanchored),
         )
         .build_from_nfa(&nfa)
-        .ok()
+        .ok()?;
+    // built without quit bytes or word boundaries, it does not fail
+    use regex_automata::dfa::Automaton;
+    let start = dfa.start_state_forward(&regex_automata::Input::new("")).ok()?;
+    Some((dfa, start))
 }
 
 fn too_big(source: &str, why: &str) -> String {
