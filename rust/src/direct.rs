@@ -148,31 +148,6 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
     Shape::Walk(shape)
 }
 
-/// The branch of a discriminated union an object can only be (Fail: none), from its first
-/// member (`Direct::first_member`): by a required property's value, or by a key only one
-/// closed branch has.
-fn discriminate(nd: &Node, kind: u8, first: Option<(&[u8], Option<&[u8]>)>) -> Result<Option<u32>, Tape> {
-    if kind != T_OBJ {
-        return Err(Tape::Judge);
-    }
-    let Some((k, v)) = first else { return Err(Tape::Judge) };
-    if let Some((name, map)) = &nd.disc {
-        if k == &**name {
-            return match v.map(|v| map.get(v)) {
-                Some(Some(&b)) => Ok(Some(b)),
-                Some(None) => Err(Tape::Fail),
-                None => Err(Tape::Judge),
-            };
-        }
-    }
-    if let Some(map) = &nd.key_disc {
-        if let Some(&b) = map.get(k) {
-            return Ok(Some(b));
-        }
-    }
-    Err(Tape::Judge)
-}
-
 /// A reference let go (none for null).
 #[inline]
 fn release(v: *mut ffi::PyObject) {
@@ -343,16 +318,27 @@ impl<'p, 'a> Direct<'p, 'a> {
                 let first = first.map(|(k, v)| (k, v.filter(|_| !any)));
                 let keep = first.is_some() && self.unions.len() < 64;
                 let mut c = Conj::default();
-                let f = match self.p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
-                    Ok(()) => Found::One(c),
-                    Err(Tape::Fail) => Found::Fail,
-                    Err(Tape::Judge) => {
-                        let (r, f) = self.trial(n, kind, first, 0, keep);
-                        if let (Some((k, v)), true) = (first, keep) {
-                            self.unions.push((n, k, v, f, any));
-                        }
-                        return r;
+                // a discriminator's value: worked out when the program was built
+                let value = match first {
+                    Some((k, Some(v))) if kind == T_OBJ && !any => {
+                        p.by_value.get(&n).and_then(|m| m.iter().find(|(name, _)| same(name, k))).and_then(|(_, m)| m.get(v))
                     }
+                    _ => None,
+                };
+                let f = match value {
+                    Some(Some(c)) => Found::One(c.clone()),
+                    Some(None) => Found::Fail,
+                    None => match self.p.flatten(n, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
+                        Ok(()) => Found::One(c),
+                        Err(Tape::Fail) => Found::Fail,
+                        Err(Tape::Judge) => {
+                            let (r, f) = self.trial(n, kind, first, 0, keep);
+                            if let (Some((k, v)), true) = (first, keep) {
+                                self.unions.push((n, k, v, f, any));
+                            }
+                            return r;
+                        }
+                    },
                 };
                 // known before the walk goes in: objects nested in this one may be alike
                 if let (Some((k, v)), true) = (first, keep) {

@@ -236,6 +236,31 @@ impl Conj {
     }
 }
 
+/// The branch of a discriminated union an object can only be (Fail: none), from its first
+/// member (`Direct::first_member`): by a required property's value, or by a key only one
+/// closed branch has.
+pub fn discriminate(nd: &Node, kind: u8, first: Option<(&[u8], Option<&[u8]>)>) -> Result<Option<u32>, Tape> {
+    if kind != T_OBJ {
+        return Err(Tape::Judge);
+    }
+    let Some((k, v)) = first else { return Err(Tape::Judge) };
+    if let Some((name, map)) = &nd.disc {
+        if k == &**name {
+            return match v.map(|v| map.get(v)) {
+                Some(Some(&b)) => Ok(Some(b)),
+                Some(None) => Err(Tape::Fail),
+                None => Err(Tape::Judge),
+            };
+        }
+    }
+    if let Some(map) = &nd.key_disc {
+        if let Some(&b) = map.get(k) {
+            return Ok(Some(b));
+        }
+    }
+    Err(Tape::Judge)
+}
+
 /// Why a node cannot be walked in one pass.
 pub enum Tape {
     /// judge the value on a tape
@@ -284,6 +309,10 @@ pub struct Program {
     /// the property names a discriminator (`Node::disc`) reads the value of: an object
     /// whose first key is another takes the same branches whatever its value
     pub disc_keys: Vec<Box<[u8]>>,
+    /// per node that meets a discriminator read by value (`Flat::Dynamic` for objects), per
+    /// discriminator's name and value: the conjunction an object leaves whose first member
+    /// is that (None: no branch passes; absent: worked out per object)
+    pub by_value: FxMap<u32, Vec<(Box<[u8]>, FxMap<Box<[u8]>, Option<Conj>>)>>,
 }
 
 #[derive(Debug)]
@@ -318,7 +347,7 @@ impl Program {
         let root = m.get("root").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
         let empty = Vec::new();
         let nodes_v = m.get("nodes").and_then(|v| v.as_arr()).unwrap_or(&empty);
-        let mut prog = Program { nodes: Vec::with_capacity(nodes_v.len()), flat: Vec::new(), root, resources: Vec::new(), patterns: Vec::new(), dynamic: false, names: Vec::new(), disc_keys: Vec::new() };
+        let mut prog = Program { nodes: Vec::with_capacity(nodes_v.len()), flat: Vec::new(), root, resources: Vec::new(), patterns: Vec::new(), dynamic: false, names: Vec::new(), disc_keys: Vec::new(), by_value: FxMap::default() };
         let mut pattern_ids: HashMap<String, usize> = HashMap::new();
         let count = nodes_v.len() as u64;
         for nv in nodes_v {
@@ -510,6 +539,35 @@ impl Program {
             flat.push(KINDS.map(one));
         }
         self.flat = flat;
+        // the unions a discriminator's value decides, worked out once for every value, for
+        // each node that meets one (through `$ref` too), within a budget of tries
+        let discs: Vec<(Box<[u8]>, Vec<Box<[u8]>>)> =
+            self.nodes.iter().filter_map(|nd| nd.disc.as_ref()).map(|(name, map)| (name.clone(), map.keys().cloned().collect())).collect();
+        let mut budget = 4096usize;
+        for i in 0..self.nodes.len() as u32 {
+            if !matches!(self.flat[i as usize][kind_index(T_OBJ)], Flat::Dynamic) {
+                continue;
+            }
+            let mut known: Vec<(Box<[u8]>, FxMap<Box<[u8]>, Option<Conj>>)> = Vec::new();
+            for (name, values) in &discs {
+                if known.iter().any(|(k, _)| k == name) || budget < values.len() {
+                    continue;
+                }
+                budget -= values.len();
+                let mut map = FxMap::default();
+                for v in values {
+                    let first = Some((&**name, Some(&**v)));
+                    let mut c = Conj::default();
+                    match self.flatten(i, T_OBJ, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
+                        Ok(()) => map.insert(v.clone(), Some(c)),
+                        Err(Tape::Fail) => map.insert(v.clone(), None),
+                        Err(Tape::Judge) => None,
+                    };
+                }
+                known.push((name.clone(), map));
+            }
+            self.by_value.insert(i, known);
+        }
     }
 
     /// `Flat` of a node with a union its value's kind leaves open: Union when no union on the
