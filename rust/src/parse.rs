@@ -619,7 +619,7 @@ impl<'d, 'a> Parser<'d, 'a> {
 /// is none), and whether every byte before it is ASCII: eight bytes at a time, jumping to the
 /// first flagged byte of a word (the lowest is exact: a borrow starts only at a flagged byte,
 /// and runs upwards). ASCII text is read with one test that flags non-ASCII bytes too; from
-/// the first of those on, `scan_wide` reads the rest.
+/// the first of those on, `scan_str` reads the rest.
 #[inline(always)]
 pub fn scan_plain(src: &[u8], mut i: usize) -> (usize, bool) {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -639,16 +639,18 @@ pub fn scan_plain(src: &[u8], mut i: usize) -> (usize, bool) {
         match src.get(i) {
             None => return (i, true),
             Some(&b) if b == b'"' || b == b'\\' || b < 0x20 => return (i, true),
-            Some(&b) if b >= 0x80 => return (scan_wide(src, i), false),
+            Some(&b) if b >= 0x80 => return (scan_str(src, i), false),
             Some(_) => i += 1,
         }
     }
 }
 
-/// `scan_plain` past a non-ASCII byte: the same stops, eight bytes at a time whatever the
-/// bytes (`x - LO*n & !x` flags a byte below `n` whose high bit is clear).
+/// The first byte at or after `i` that is a quote, a backslash or a control character (the
+/// length if none), eight bytes at a time whatever the bytes (`x - LO*n & !x` flags a byte
+/// below `n` whose high bit is clear): `scan_plain` past a non-ASCII byte, and the push
+/// parser's strings.
 #[inline(never)]
-fn scan_wide(src: &[u8], mut i: usize) -> usize {
+pub fn scan_str(src: &[u8], mut i: usize) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     while i + 8 <= src.len() {

@@ -609,33 +609,6 @@ fn quick_nodes(p: &crate::program::Program, set: &SetInfo, v: Scalar<'_>) -> boo
     true
 }
 
-/// The first byte at or after `i` that is a quote, a backslash or a control character
-/// (`s.len()` if none), eight bytes at a time.
-#[inline]
-fn scan_str(s: &[u8], mut i: usize) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    while i + 8 <= s.len() {
-        let w = u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
-        let q = w ^ (LO * b'"' as u64);
-        let bs = w ^ (LO * b'\\' as u64);
-        // exact at the lowest flagged byte (a borrow only runs upwards from a true match)
-        let stop = ((q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | (w.wrapping_sub(LO * 0x20) & !w)) & HI;
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < s.len() {
-        let b = s[i];
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            return i;
-        }
-        i += 1;
-    }
-    i
-}
-
 /// Append the UTF-8 of the first `len` code points of the str `s` to `out`, read from its
 /// code points (asking Python for the UTF-8 would make it keep a second copy of every
 /// chunk); Err(the index of the first lone surrogate, which has no UTF-8).
@@ -1420,7 +1393,7 @@ impl Push {
                 }
                 St::Str => {
                     // run to the next quote, backslash or control byte
-                    let j = scan_str(&self.text, i);
+                    let j = parse::scan_str(&self.text, i);
                     if j > i {
                         if let Some(h) = self.high_start {
                             return Err(self.syntax(py, "lone surrogate in a string", h));
