@@ -292,24 +292,15 @@ pub fn email(s: &str) -> bool {
     email_domain(&s[at + 1..])
 }
 
-/// `email` whose local part may be a quoted string: split at the last '@'.
+/// `email` whose text starts with a quote: a quoted-string local part (printable ASCII,
+/// its length in bytes is in characters), split at the last '@'. (No dot-atom starts with a
+/// quote, which is not `atext`.)
 fn email_quoted(s: &str) -> bool {
     let b = s.as_bytes();
     let Some(at) = b.iter().rposition(|&c| c == b'@') else { return false };
     let (lb, domain) = (&b[..at], &s[at + 1..]);
-    if lb.is_empty() || domain.is_empty() {
-        return false;
-    }
-    // a dot-atom or a quoted string, ASCII either way: its length in bytes is in characters
-    let ok_local = if lb.len() >= 2 && lb[0] == b'"' && lb[lb.len() - 1] == b'"' {
-        lb.iter().all(|&c| c.is_ascii() && !c.is_ascii_control())
-    } else {
-        lb.split(|&c| c == b'.').all(|w| !w.is_empty() && w.iter().all(|&c| CLASS[c as usize] & ATEXT != 0))
-    };
-    if !ok_local || lb.len() > 64 {
-        return false;
-    }
-    email_domain(domain)
+    let quoted = lb.len() >= 2 && lb[lb.len() - 1] == b'"' && lb.iter().all(|&c| c.is_ascii() && !c.is_ascii_control());
+    quoted && lb.len() <= 64 && !domain.is_empty() && email_domain(domain)
 }
 
 /// An address's domain: a hostname, or an IPv4 or IPv6 literal in brackets.
