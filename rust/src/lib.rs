@@ -406,39 +406,33 @@ unsafe fn write_units<T: Copy>(b: &[u8], out: *mut T, n: usize)
 where
     u32: AsUnit<T>,
 {
-    let at = |i: usize| b.get(i).map_or(0, |&c| c as u32 & 0x3F);
     let (mut i, mut k) = (0, 0);
     // four bytes left at least: a character's bytes read with no bounds test each
     while i + 4 <= b.len() && k < n {
-        let c = *b.get_unchecked(i) as u32;
-        let next = |j: usize| *b.get_unchecked(i + j) as u32 & 0x3F;
-        let (cp, w) = if c < 0x80 {
-            (c, 1)
-        } else if c < 0xE0 {
-            (((c & 0x1F) << 6) | next(1), 2)
-        } else if c < 0xF0 {
-            (((c & 0x0F) << 12) | (next(1) << 6) | next(2), 3)
-        } else {
-            (((c & 0x07) << 18) | (next(1) << 12) | (next(2) << 6) | next(3), 4)
-        };
+        let (cp, w) = code_point(*b.get_unchecked(i) as u32, |j| *b.get_unchecked(i + j) as u32);
         *out.add(k) = cp.unit();
-        i += w;
-        k += 1;
+        (i, k) = (i + w, k + 1);
     }
     while i < b.len() && k < n {
-        let c = b[i] as u32;
-        let (cp, w) = if c < 0x80 {
-            (c, 1)
-        } else if c < 0xE0 {
-            (((c & 0x1F) << 6) | at(i + 1), 2)
-        } else if c < 0xF0 {
-            (((c & 0x0F) << 12) | (at(i + 1) << 6) | at(i + 2), 3)
-        } else {
-            (((c & 0x07) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6) | at(i + 3), 4)
-        };
+        let (cp, w) = code_point(b[i] as u32, |j| b.get(i + j).map_or(0, |&c| c as u32));
         *out.add(k) = cp.unit();
-        i += w;
-        k += 1;
+        (i, k) = (i + w, k + 1);
+    }
+}
+
+/// The code point whose UTF-8 starts with byte `c` (`next(j)`: the byte `j` after it), and
+/// its length in bytes.
+#[inline(always)]
+fn code_point(c: u32, next: impl Fn(usize) -> u32) -> (u32, usize) {
+    let tail = |j: usize| next(j) & 0x3F;
+    if c < 0x80 {
+        (c, 1)
+    } else if c < 0xE0 {
+        (((c & 0x1F) << 6) | tail(1), 2)
+    } else if c < 0xF0 {
+        (((c & 0x0F) << 12) | (tail(1) << 6) | tail(2), 3)
+    } else {
+        (((c & 0x07) << 18) | (tail(1) << 12) | (tail(2) << 6) | tail(3), 4)
     }
 }
 
