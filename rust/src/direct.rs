@@ -148,6 +148,14 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
     Shape::Walk(shape)
 }
 
+/// A reference taken (none for null).
+#[inline]
+fn retain(v: *mut ffi::PyObject) {
+    if !v.is_null() {
+        unsafe { ffi::Py_IncRef(v) };
+    }
+}
+
 /// A reference let go (none for null).
 #[inline]
 fn release(v: *mut ffi::PyObject) {
@@ -501,9 +509,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         let (end, v, tidy) = (*end, *v, *tidy);
         self.i = end as usize;
         self.tidy &= tidy;
-        if !v.is_null() {
-            unsafe { ffi::Py_IncRef(v) };
-        }
+        retain(v);
         Some(v)
     }
 
@@ -515,9 +521,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         if nodes.extend(c).is_err() {
             return;
         }
-        if !v.is_null() {
-            unsafe { ffi::Py_IncRef(v) };
-        }
+        retain(v);
         let end = self.i as u32;
         self.memo().log.push(((conj_hash(c), at as u32), nodes, end, v, own));
     }

@@ -496,18 +496,12 @@ impl Program {
         for i in 0..self.nodes.len() {
             self.accept_of(i as u32, &mut state, 0);
         }
-
         for i in 0..self.nodes.len() {
             let n = &self.nodes[i];
             let branches = if n.one_of.len() >= 2 { &n.one_of } else { &n.any_of };
             if branches.len() >= 2 && (n.any_of.is_empty() || n.one_of.is_empty()) {
                 let d = self.discriminator(branches);
                 let k = self.key_discriminator(branches);
-                if let Some((name, _)) = &d {
-                    if !self.disc_keys.contains(name) {
-                        self.disc_keys.push(name.clone());
-                    }
-                }
                 self.nodes[i].disc = d;
                 self.nodes[i].key_disc = k;
             }
@@ -539,10 +533,21 @@ impl Program {
             flat.push(KINDS.map(one));
         }
         self.flat = flat;
+        // every discriminator's name with every value any discriminator of that name reads
+        let mut discs: Vec<(Box<[u8]>, FxMap<Box<[u8]>, ()>)> = Vec::new();
+        for (name, map) in self.nodes.iter().filter_map(|nd| nd.disc.as_ref()) {
+            let at = match discs.iter().position(|(k, _)| k == name) {
+                Some(at) => at,
+                None => {
+                    discs.push((name.clone(), FxMap::default()));
+                    discs.len() - 1
+                }
+            };
+            discs[at].1.extend(map.keys().map(|v| (v.clone(), ())));
+        }
+        self.disc_keys = discs.iter().map(|(name, _)| name.clone()).collect();
         // the unions a discriminator's value decides, worked out once for every value, for
         // each node that meets one (through `$ref` too), within a budget of tries
-        let discs: Vec<(Box<[u8]>, Vec<Box<[u8]>>)> =
-            self.nodes.iter().filter_map(|nd| nd.disc.as_ref()).map(|(name, map)| (name.clone(), map.keys().cloned().collect())).collect();
         let mut budget = 4096usize;
         for i in 0..self.nodes.len() as u32 {
             if !matches!(self.flat[i as usize][kind_index(T_OBJ)], Flat::Dynamic) {
@@ -550,12 +555,12 @@ impl Program {
             }
             let mut known: Vec<(Box<[u8]>, FxMap<Box<[u8]>, Option<Conj>>)> = Vec::new();
             for (name, values) in &discs {
-                if known.iter().any(|(k, _)| k == name) || budget < values.len() {
+                if budget < values.len() {
                     continue;
                 }
                 budget -= values.len();
                 let mut map = FxMap::default();
-                for v in values {
+                for v in values.keys() {
                     let first = Some((&**name, Some(&**v)));
                     let mut c = Conj::default();
                     match self.flatten(i, T_OBJ, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first)) {
@@ -566,7 +571,9 @@ impl Program {
                 }
                 known.push((name.clone(), map));
             }
-            self.by_value.insert(i, known);
+            if !known.is_empty() {
+                self.by_value.insert(i, known);
+            }
         }
     }
 
