@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
 import pytest
@@ -446,3 +447,58 @@ def test_built_strings_are_the_strings_python_makes(text: str) -> None:
         got = got[0] if isinstance(got, tuple) else got
         assert got[0] == expected[0] and hash(got[0]) == hash(expected[0])
         assert {expected[0]: 1} == got[1]
+
+
+def _held(names: list[str]) -> list[int]:
+    # counts only: a dict keyed by the names would hold them once more
+    return [sys.getrefcount(sys.intern(n)) for n in names] + [
+        sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)]
+
+
+def test_references_are_balanced_on_every_route() -> None:
+    """Every case, valid or not, through every text route many times: the schema's names,
+    enum members, the cached unknown keys and the singletons keep their reference counts
+    (a reference taken and not let go, or let go twice, moves them by the round count), and
+    every container built is held by its parent alone."""
+    import strictschema
+
+    rounds = 50
+    routes = [(Validator(SCHEMAS[n]), t) for n, t in CASES]
+    c = strictschema.compile(OPTIONAL_TREE)
+    raw = json.dumps(c.encode({"root": _tree(3)}))
+    names = ["id", "name", "note", "price", "tags", "a", "b", "n", "v", "kids", "x", "title", "ext",
+             "t", "type", "items"]
+
+    def every_route() -> None:
+        for w, text in routes:
+            for route in (w.is_valid_json, w.validate_json, w.errors_json, w.check_json):
+                try:
+                    route(text)
+                except (ValueError, ValidationError, DecodeError):
+                    pass
+        for route in (c.validate_json, Validator(c.schema).validate_json):
+            route(raw)
+            try:
+                route(raw.replace('"title": "b1"', '"title": 1', 1))
+            except ValidationError:
+                pass
+
+    every_route()  # caches filled (unknown keys, programs)
+    before = _held(names)
+    for _ in range(rounds):
+        every_route()
+    # a stray reference elsewhere (a cache slot, a frame) moves a count by one or two
+    assert all(abs(a - b) < rounds // 2 for a, b in zip(_held(names), before)), (_held(names), before)
+
+    def held_once(v: Any) -> None:
+        # the caller's name and getrefcount's argument: two; a parent adds one
+        for x in v.values() if isinstance(v, dict) else v:
+            if isinstance(x, (dict, list)):
+                assert sys.getrefcount(x) == 3
+                held_once(x)
+
+    for route in (c.validate_json, Validator(c.schema).validate_json):
+        value = route(raw)
+        assert sys.getrefcount(value) == 2
+        held_once(value)
+        del value

@@ -311,11 +311,11 @@ impl Decoder {
             }
             let d = self.run(py, *child, x, depth + 1, true)?;
             if d == x {
-                ffi::Py_DecRef(d);
+                ffi::Py_XDECREF(d);
             } else {
                 // a value replaced under the same key keeps the dict's order
                 ffi::PyDict_SetItem(v, k, d);
-                ffi::Py_DecRef(d);
+                ffi::Py_XDECREF(d);
             }
         }
         if ffi::PyDict_Size(v) != kept {
@@ -330,7 +330,7 @@ impl Decoder {
             return Err(Fail);
         }
         let own = |o: *mut ffi::PyObject| {
-            ffi::Py_IncRef(o);
+            ffi::Py_XINCREF(o);
             o
         };
         match &self.steps[s] {
@@ -350,7 +350,7 @@ impl Decoder {
                     let x = ffi::PyDict_GetItemWithError(v, wire.as_ptr());
                     if x.is_null() {
                         if !ffi::PyErr_Occurred().is_null() {
-                            ffi::Py_DecRef(out);
+                            ffi::Py_XDECREF(out);
                             return Err(Fail);
                         }
                         continue;
@@ -363,13 +363,13 @@ impl Decoder {
                         match self.run(py, *child, x, depth + 1, fresh) {
                             Ok(d) => d,
                             Err(f) => {
-                                ffi::Py_DecRef(out);
+                                ffi::Py_XDECREF(out);
                                 return Err(f);
                             }
                         }
                     };
                     ffi::PyDict_SetItem(out, name.as_ptr(), d);
-                    ffi::Py_DecRef(d);
+                    ffi::Py_XDECREF(d);
                 }
                 Ok(out)
             }
@@ -385,7 +385,7 @@ impl Decoder {
                     for i in 0..n {
                         let x = ffi::PyList_GET_ITEM(v, i);
                         match self.run(py, *child, x, depth + 1, true) {
-                            Ok(d) if d == x => ffi::Py_DecRef(d),
+                            Ok(d) if d == x => ffi::Py_XDECREF(d),
                             Ok(d) => {
                                 ffi::PyList_SetItem(v, i, d);
                             }
@@ -400,7 +400,7 @@ impl Decoder {
                         Ok(d) => ffi::PyList_SET_ITEM(out, i, d),
                         Err(f) => {
                             // the slots not yet set are NULL, which the list's dealloc skips
-                            ffi::Py_DecRef(out);
+                            ffi::Py_XDECREF(out);
                             return Err(f);
                         }
                     }
@@ -418,16 +418,16 @@ impl Decoder {
                     let k = if ffi::PyDict_Check(e) != 0 { ffi::PyDict_GetItemWithError(e, self.key.as_ptr()) } else { std::ptr::null_mut() };
                     let x = if ffi::PyDict_Check(e) != 0 { ffi::PyDict_GetItemWithError(e, self.value.as_ptr()) } else { std::ptr::null_mut() };
                     if k.is_null() || x.is_null() || ffi::PyUnicode_Check(k) == 0 || (!last_wins && ffi::PyDict_Contains(out, k) != 0) {
-                        ffi::Py_DecRef(out);
+                        ffi::Py_XDECREF(out);
                         return Err(Fail);
                     }
                     match self.run(py, *child, x, depth + 1, fresh) {
                         Ok(d) => {
                             ffi::PyDict_SetItem(out, k, d);
-                            ffi::Py_DecRef(d);
+                            ffi::Py_XDECREF(d);
                         }
                         Err(f) => {
-                            ffi::Py_DecRef(out);
+                            ffi::Py_XDECREF(out);
                             return Err(f);
                         }
                     }
@@ -445,7 +445,7 @@ impl Decoder {
                     match d {
                         Ok(d) => ffi::PyList_SET_ITEM(out, i as ffi::Py_ssize_t, d),
                         Err(f) => {
-                            ffi::Py_DecRef(out);
+                            ffi::Py_XDECREF(out);
                             return Err(f);
                         }
                     }
@@ -478,7 +478,7 @@ impl Decoder {
                                 return Err(Fail);
                             }
                             let hit = ffi::PyObject_IsTrue(r);
-                            ffi::Py_DecRef(r);
+                            ffi::Py_XDECREF(r);
                             hit
                         }
                     };

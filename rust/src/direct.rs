@@ -151,17 +151,13 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
 /// A reference taken (none for null).
 #[inline]
 fn retain(v: *mut ffi::PyObject) {
-    if !v.is_null() {
-        unsafe { ffi::Py_IncRef(v) };
-    }
+    unsafe { ffi::Py_XINCREF(v) };
 }
 
 /// A reference let go (none for null).
 #[inline]
 fn release(v: *mut ffi::PyObject) {
-    if !v.is_null() {
-        unsafe { ffi::Py_DecRef(v) };
-    }
+    unsafe { ffi::Py_XDECREF(v) };
 }
 
 /// A conjunction's nodes hashed (the key of `Memo::walked`).
@@ -209,7 +205,7 @@ pub fn conj_of(p: &Program, n: u32, kind: u8) -> Option<Vec<u32>> {
 
 unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
     for o in v.drain(from..) {
-        ffi::Py_DecRef(o);
+        ffi::Py_XDECREF(o);
     }
 }
 
@@ -643,7 +639,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     // an enum or const member: the string made when the program was
                     Some(m) => {
                         let o = m.as_ptr();
-                        ffi::Py_IncRef(o);
+                        ffi::Py_XINCREF(o);
                         o
                     }
                     None => new_str(self.doc.bytes(sp), sp.ascii()),
@@ -817,32 +813,37 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
-    /// One member into the dict being built (`idx`: the property it is; both references
-    /// taken): a null the decode makes absent is left out; a repeated unknown key stops.
+    /// One member into the dict being built (`idx`: the property it is, whose key is the
+    /// schema's interned name, borrowed; else the key's reference is taken, as is the
+    /// value's): a null the decode makes absent is left out; a repeated unknown key stops.
     #[inline]
     fn put(&self, dict: *mut ffi::PyObject, idx: Option<usize>, absent: &[u64], v: *mut ffi::PyObject, kobj: *mut ffi::PyObject) -> Result<(), Stop> {
-        let gone = match idx {
-            Some(k) => !absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == unsafe { ffi::Py_None() },
-            None => false,
-        };
-        if gone {
-            release(v);
-            release(kobj);
-        } else if self.make {
-            unsafe {
-                let before = if idx.is_none() { ffi::PyDict_Size(dict) } else { -1 };
-                // a schema's name is interned: its hash is in the string already
-                let hash = if idx.is_some() { (*(kobj as *mut ffi::PyASCIIObject)).hash } else { -1 };
-                if hash != -1 {
-                    _PyDict_SetItem_KnownHash(dict, kobj, v, hash);
-                } else {
-                    ffi::PyDict_SetItem(dict, kobj, v);
+        if !self.make {
+            return Ok(());
+        }
+        unsafe {
+            match idx {
+                Some(k) => {
+                    if !(!absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == ffi::Py_None()) {
+                        // a schema's name is interned: its hash is in the string already
+                        let hash = (*(kobj as *mut ffi::PyASCIIObject)).hash;
+                        if hash != -1 {
+                            _PyDict_SetItem_KnownHash(dict, kobj, v, hash);
+                        } else {
+                            ffi::PyDict_SetItem(dict, kobj, v);
+                        }
+                    }
+                    ffi::Py_DECREF(v);
                 }
-                ffi::Py_DecRef(kobj);
-                ffi::Py_DecRef(v);
-                if before >= 0 && ffi::PyDict_Size(dict) == before {
-                    // a duplicate among the keys no property names
-                    return Err(Stop);
+                None => {
+                    let before = ffi::PyDict_Size(dict);
+                    ffi::PyDict_SetItem(dict, kobj, v);
+                    ffi::Py_DECREF(kobj);
+                    ffi::Py_DECREF(v);
+                    if ffi::PyDict_Size(dict) == before {
+                        // a duplicate among the keys no property names
+                        return Err(Stop);
+                    }
                 }
             }
         }
@@ -923,13 +924,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         seen[w] |= bit;
                         let (_, child, id) = nd.unwrap().properties[k];
                         v = self.value(child)?;
-                        kobj = if self.make {
-                            let o = self.names[id as usize].as_ptr();
-                            unsafe { ffi::Py_IncRef(o) };
-                            o
-                        } else {
-                            std::ptr::null_mut()
-                        };
+                        kobj = self.names[id as usize].as_ptr();
                     }
                     None => {
                         if !self.make {

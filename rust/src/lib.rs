@@ -173,14 +173,14 @@ pub(crate) unsafe fn key_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
         let (kb, obj) = &k[slot];
         if *obj != 0 && &**kb == b {
             let o = *obj as *mut ffi::PyObject;
-            ffi::Py_IncRef(o);
+            ffi::Py_XINCREF(o);
             return o;
         }
         let o = new_str(b, true);
-        ffi::Py_IncRef(o); // the cache's reference
+        ffi::Py_XINCREF(o); // the cache's reference
         let old = std::mem::replace(&mut k[slot], (Box::from(b), o as usize));
         if old.1 != 0 {
-            ffi::Py_DecRef(old.1 as *mut ffi::PyObject);
+            ffi::Py_XDECREF(old.1 as *mut ffi::PyObject);
         }
         o
     });
@@ -218,15 +218,15 @@ pub(crate) unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_nam
                 let key = match id {
                     Some(id) => {
                         let p = names[id as usize].as_ptr();
-                        ffi::Py_IncRef(p);
+                        ffi::Py_XINCREF(p);
                         p
                     }
                     None => key_str(d.bytes(ksp), ksp.ascii()),
                 };
                 let v = build(d, i + 1, names, by_name, ids);
                 ffi::PyDict_SetItem(dict, key, v);
-                ffi::Py_DecRef(key);
-                ffi::Py_DecRef(v);
+                ffi::Py_XDECREF(key);
+                ffi::Py_XDECREF(v);
                 i = d.next(i + 1);
             }
             dict
@@ -238,7 +238,7 @@ pub(crate) unsafe fn build(d: &Doc<'_>, t: usize, names: &[Py<PyString>], by_nam
 /// The Python value of a scalar token (None for a container).
 pub(crate) unsafe fn scalar(d: &Doc<'_>, tok: Tok) -> *mut ffi::PyObject {
     let own = |o: *mut ffi::PyObject| {
-        ffi::Py_IncRef(o);
+        ffi::Py_XINCREF(o);
         o
     };
     match tok {
@@ -504,7 +504,7 @@ unsafe fn from_py(o: *mut ffi::PyObject, d: &mut Doc<'_>, depth: usize) -> PyRes
                 return Err(PyErr::fetch(Python::assume_attached()));
             }
             let sp = py_str_bytes(s, d)?;
-            ffi::Py_DecRef(s);
+            ffi::Py_XDECREF(s);
             d.toks.push(Tok::Big(sp));
         }
     } else if ffi::PyFloat_Check(o) != 0 {
@@ -523,9 +523,9 @@ unsafe fn from_py(o: *mut ffi::PyObject, d: &mut Doc<'_>, depth: usize) -> PyRes
         d.toks.push(Tok::Null);
         for k in 0..n {
             let item = ffi::PyList_GetItem(o, k);
-            ffi::Py_IncRef(item);
+            ffi::Py_XINCREF(item);
             let r = from_py(item, d, depth + 1);
-            ffi::Py_DecRef(item);
+            ffi::Py_XDECREF(item);
             r?;
         }
         d.toks[at] = Tok::Arr(n as u32, d.toks.len() as u32);
@@ -540,15 +540,15 @@ unsafe fn from_py(o: *mut ffi::PyObject, d: &mut Doc<'_>, depth: usize) -> PyRes
             if ffi::PyUnicode_Check(k) == 0 {
                 return Err(PyTypeError::new_err("object keys must be strings"));
             }
-            ffi::Py_IncRef(k);
-            ffi::Py_IncRef(v);
+            ffi::Py_XINCREF(k);
+            ffi::Py_XINCREF(v);
             let sp = py_str_bytes(k, d);
             let r = sp.and_then(|sp| {
                 d.toks.push(Tok::Str(sp));
                 from_py(v, d, depth + 1)
             });
-            ffi::Py_DecRef(k);
-            ffi::Py_DecRef(v);
+            ffi::Py_XDECREF(k);
+            ffi::Py_XDECREF(v);
             r?;
             n += 1;
         }
