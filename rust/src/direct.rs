@@ -53,14 +53,39 @@ pub struct Direct<'p, 'a> {
     absent: &'p [Box<[u64]>],
     /// bytes walked again by `attempt` in this text (bounded: a few times the text)
     spent: usize,
-    /// unions worked out in this text: (node, first key, its string value) -> what they
-    /// leave (`Found`), and whether the key is one no discriminator reads (then any value
-    /// is alike); the branches depend on those only
-    unions: Vec<(u32, &'a [u8], Option<&'a [u8]>, Found, bool)>,
+    /// unions worked out in this text, by node and first member: the branches depend on
+    /// those only
+    unions: Vec<Known<'a>>,
     /// unions being tried (`attempt`) around the walk's place
     trying: u32,
     /// what unions that need trials keep (made at the first: most texts need none)
     memo: Option<Box<Memo>>,
+}
+
+/// A union worked out in this text (`Direct::unions`).
+struct Known<'a> {
+    /// `print` of the three below: one compare rules most entries out
+    print: u64,
+    node: u32,
+    /// the object's first key, and its string value (none: not a string, or `any`)
+    key: &'a [u8],
+    value: Option<&'a [u8]>,
+    /// the key is one no discriminator reads: any value is alike
+    any: bool,
+    /// what the union leaves such an object
+    found: Found,
+}
+
+/// A union's node and an object's first member, folded: the lengths and end bytes of the
+/// key and the value, which tell apart most tags (`Known::print`).
+#[inline]
+fn print(node: u32, key: &[u8], value: Option<&[u8]>) -> u64 {
+    let ends = |b: &[u8]| (b.len() as u64) << 16 | (b.first().copied().unwrap_or(0) as u64) << 8 | b.last().copied().unwrap_or(0) as u64;
+    let h = (node as u64) << 32 ^ ends(key);
+    match value {
+        Some(v) => h.rotate_left(23) ^ ends(v) ^ 1,
+        None => h,
+    }
 }
 
 #[derive(Default)]
@@ -306,15 +331,22 @@ impl<'p, 'a> Direct<'p, 'a> {
     #[inline(never)]
     fn dynamic(&mut self, n: u32, kind: u8) -> R {
         let first = self.first_member();
-        // short byte strings: compared inline (`same`), not through the C library's memcmp
-        let alike = |a: Option<&[u8]>, b: Option<&[u8]>| match (a, b) {
-            (Some(a), Some(b)) => same(a, b),
-            (a, b) => a.is_none() && b.is_none(),
-        };
         // (an entry whose key no discriminator reads stands for any value)
-        let known = first.and_then(|(k, v)| self.unions.iter().position(|u| u.0 == n && same(u.1, k) && (u.4 || alike(u.2, v))));
+        let known = first.and_then(|(k, v)| {
+            let (bare, full) = (print(n, k, None), print(n, k, v));
+            self.unions.iter().position(|u| {
+                u.print == if u.any { bare } else { full }
+                    && u.node == n
+                    && same(u.key, k)
+                    && (u.any
+                        || match (u.value, v) {
+                            (Some(a), Some(b)) => same(a, b),
+                            (a, b) => a.is_none() && b.is_none(),
+                        })
+            })
+        });
         let found = match known {
-            Some(i) => self.unions[i].3.clone(),
+            Some(i) => self.unions[i].found.clone(),
             None => {
                 // the value counts only under a key some discriminator reads
                 let p = self.p;
@@ -337,16 +369,16 @@ impl<'p, 'a> Direct<'p, 'a> {
                         Err(Tape::Fail) => Found::Fail,
                         Err(Tape::Judge) => {
                             let (r, f) = self.trial(n, kind, first, 0, keep);
-                            if let (Some((k, v)), true) = (first, keep) {
-                                self.unions.push((n, k, v, f, any));
+                            if let (Some((key, value)), true) = (first, keep) {
+                                self.unions.push(Known { print: print(n, key, value), node: n, key, value, any, found: f });
                             }
                             return r;
                         }
                     },
                 };
                 // known before the walk goes in: objects nested in this one may be alike
-                if let (Some((k, v)), true) = (first, keep) {
-                    self.unions.push((n, k, v, f.clone(), any));
+                if let (Some((key, value)), true) = (first, keep) {
+                    self.unions.push(Known { print: print(n, key, value), node: n, key, value, any, found: f.clone() });
                 }
                 f
             }
@@ -368,7 +400,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     Rest::More => {
                         // the listed ones failed: the trial goes on past them
                         let (r, learnt) = self.trial(n, kind, first, len as usize, true);
-                        self.unions[known.unwrap()].3 = learnt;
+                        self.unions[known.unwrap()].found = learnt;
                         r
                     }
                 }
