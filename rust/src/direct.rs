@@ -235,14 +235,10 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 }
 
 impl<'p, 'a> Direct<'p, 'a> {
-    pub fn new(p: &'p Program, src: &'a [u8], make: bool, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent: &[], unions: Vec::new(), spent: 0, trying: 0, memo: None }
-    }
-
-    /// Build with the decode's share (`decode::Decoder::fuse`).
-    pub fn absent(mut self, absent: &'p [Box<[u64]>]) -> Self {
-        self.absent = absent;
-        self
+    /// `absent`: build with the decode's share (`decode::Decoder::fuse`; empty: none).
+    #[inline]
+    pub fn new(p: &'p Program, src: &'a [u8], make: bool, absent: &'p [Box<[u64]>], names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
+        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, unions: Vec::new(), spent: 0, trying: 0, memo: None }
     }
 
     /// The whole text against `node`: the value (null when not building), or Stop.

@@ -385,8 +385,7 @@ class Compiled:
                 if one is not None:  # one pass decides; the two steps explain a refusal
                     from .._core import Judge
 
-                    vj = Judge(one._program, core_decoder(self._codec),
-                               two_steps).validate_json
+                    vj = Judge(one._program, core_decoder(self._codec), two_steps).route()
             self._vj = vj
             object.__setattr__(self, "validate_json", vj)
         return vj(raw)

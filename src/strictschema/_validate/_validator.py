@@ -169,10 +169,10 @@ class Validator:
         self._model = source.model_of() if model is None else model
         self._program = program_of(self._model)
         self._subs: dict[int, tuple[Any, Validator | None]] = {}
-        # the two hot routes are the core's own methods (they raise the public exceptions):
-        # no Python frame between the caller and the core
-        self.validate_json = self._program.validate_json  # type: ignore[method-assign]
-        self.is_valid_json = self._program.is_valid_json  # type: ignore[method-assign]
+        # the two hot routes are the core's own functions of one argument (they raise the
+        # public exceptions): no Python frame and no argument parsing between the caller and
+        # the core
+        self.validate_json, self.is_valid_json = self._program.root_routes()  # type: ignore[method-assign]
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         schema, registry, trusted = self._args
