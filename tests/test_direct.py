@@ -518,3 +518,30 @@ def test_references_are_balanced_on_every_route() -> None:
         assert sys.getrefcount(value) == 2
         held_once(value)
         del value
+
+
+def test_hot_routes_take_one_argument() -> None:
+    """``Validator.validate_json``/``is_valid_json`` and a compiled schema's one-pass route
+    are the core's functions of one positional argument: the same answers and exceptions
+    as the methods they stand for, a TypeError for any other call."""
+    import inspect
+
+    import strictschema
+
+    w = Validator(SCHEMAS["record"])
+    text = '{"id": 1, "name": "ab", "note": null}'
+    assert w.validate_json(text) == w._program.validate_json(text)
+    assert w.is_valid_json(text) is True
+    assert w.is_valid_json(text.replace("ab", "Ab")) is False
+    c = strictschema.compile(OPTIONAL_TREE)
+    raw = json.dumps(c.encode({"root": _tree(1)}))
+    assert c.validate_json(raw) == {"root": _tree(1)}
+    for route in (w.validate_json, w.is_valid_json, c.validate_json):
+        assert str(inspect.signature(route)) == "(data, /)"
+        for call in ((), (text, None), (text, 0)):
+            with pytest.raises(TypeError):
+                route(*call)
+        with pytest.raises(TypeError):
+            route(data=text)
+        with pytest.raises(DecodeError):
+            route("[")
