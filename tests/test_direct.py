@@ -545,3 +545,22 @@ def test_hot_routes_take_one_argument() -> None:
             route(data=text)
         with pytest.raises(DecodeError):
             route("[")
+
+
+@pytest.mark.parametrize("length", range(20))
+def test_names_told_apart_at_every_byte(length: int) -> None:
+    """A key that differs from a property's name in one byte, at any place, is not that
+    property (the core compares names a word at a time, the last word overlapping)."""
+    name = "".join(chr(ord("a") + i % 26) for i in range(length))
+    w = Validator({"type": "object", "properties": {name: {"type": "integer"}},
+                   "additionalProperties": False})
+    assert w.validate_json(json.dumps({name: 1})) == {name: 1}
+    assert not w.is_valid_json(json.dumps({name: "x"}))
+    for at in range(length):
+        other = name[:at] + "Z" + name[at + 1:]
+        text = json.dumps({other: 1})
+        assert not w.is_valid_json(text), other
+        with pytest.raises(ValidationError):
+            w.validate_json(text)
+    for other in (name + "a", name[:-1]):
+        assert w.is_valid_json(json.dumps({other: 1})) is (other == name)
