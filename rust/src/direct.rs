@@ -119,18 +119,26 @@ fn is_ws(b: u8) -> bool {
     b == b' ' || b == b'\n' || b == b'\r' || b == b'\t'
 }
 
-/// the kind bits of the value starting with byte `c` (0: not a value)
+/// the kind bits of the value starting with byte `c` (0: not a value), by table
 #[inline]
 fn kind_of(c: u8) -> u8 {
-    match c {
-        b'"' => T_STR,
-        b'{' => T_OBJ,
-        b'[' => T_ARR,
-        b'-' | b'0'..=b'9' => T_INT | T_NUM,
-        b't' | b'f' => T_BOOL,
-        b'n' => T_NULL,
-        _ => 0,
-    }
+    const KINDS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        t[b'"' as usize] = T_STR;
+        t[b'{' as usize] = T_OBJ;
+        t[b'[' as usize] = T_ARR;
+        t[b'-' as usize] = T_INT | T_NUM;
+        let mut d = b'0';
+        while d <= b'9' {
+            t[d as usize] = T_INT | T_NUM;
+            d += 1;
+        }
+        t[b't' as usize] = T_BOOL;
+        t[b'f' as usize] = T_BOOL;
+        t[b'n' as usize] = T_NULL;
+        t
+    };
+    KINDS[c as usize]
 }
 
 /// How the walk takes a container of one kind meeting a conjunction of nodes.
