@@ -74,6 +74,22 @@ SCHEMAS: dict[str, Any] = {
         "pick": {"type": "object", "properties": {"type": {"enum": ["radio", "check"]},
                                                    "n": {"type": "integer"}},
                  "required": ["type"]}}},
+    # two object nodes met at once ($ref beside properties): each one's keywords hold
+    "two-objects": {
+        "$ref": "#/$defs/base", "type": "object",
+        "properties": {"b": {"type": "integer", "minimum": 0}, "c": {"type": "string"}},
+        "required": ["b"], "additionalProperties": {"type": ["string", "integer", "object"]},
+        "maxProperties": 4,
+        "$defs": {"base": {"type": "object", "properties": {
+            "a": {"type": "string", "maxLength": 3}, "b": {"type": "integer", "maximum": 10},
+            "o": {"$ref": "#/$defs/leaf"}}, "required": ["a"], "minProperties": 2},
+            "leaf": {"type": "object", "properties": {"x": {"type": "integer"}},
+                     "additionalProperties": False}}},
+    "two-objects-union": {"type": "array", "items": {"anyOf": [
+        {"$ref": "#/$defs/p", "properties": {"k": {"const": 1}}, "required": ["k"]},
+        {"$ref": "#/$defs/p", "properties": {"k": {"type": "string"}, "v": {"type": "null"}}}]},
+        "$defs": {"p": {"type": "object", "properties": {"k": {}, "v": {"type": ["integer", "null"]}},
+                        "additionalProperties": False}}},
     # tags and keys alike in length and end bytes (what the walk's union cache compares first)
     "look-alike-tags": {"type": "array", "items": {"anyOf": [
         {"type": "object", "properties": {"t": {"const": "rxo"}, "n": {"type": "integer"}},
@@ -220,6 +236,29 @@ CASES: list[tuple[str, str]] = [
     ("tree", '{"v": 1, "kids": [{"v": 2}, {"v": 3, "kids": []}]}'),
     ("tree", '{"v": 1, "kids": [{"v": 2, "w": 1}]}'),
     ("tree", '{"v": 1, "kids": [{"kids": []}]}'),
+    ("two-objects", '{"a": "xy", "b": 3}'),
+    ("two-objects", '{"a": "xy", "b": 3, "o": {"x": 1}}'),
+    ("two-objects", '{"o": {}, "b": 0, "a": ""}'),
+    ("two-objects", '{"a": "xy", "b": 11}'),
+    ("two-objects", '{"a": "xy", "b": -1}'),
+    ("two-objects", '{"b": 3}'),
+    ("two-objects", '{"a": "xyzw", "b": 1}'),
+    ("two-objects", '{"a": "x", "b": 1, "o": {"y": 1}}'),
+    ("two-objects", '{"a": "x", "b": 1, "o": "s"}'),
+    ("two-objects", '{"a": "x", "b": 1, "z": true}'),
+    ("two-objects", '{"a": "x", "b": 1, "z": "s", "w": {}}'),
+    ("two-objects", '{"a": "x", "b": 1, "z": "s", "w": 1, "v": 2}'),
+    ("two-objects", '{"a": "x", "b": 1, "b": 2}'),
+    ("two-objects", '{"a": "x", "b": 1, "z": 1, "z": 2}'),
+    ("two-objects", '{"a": "x", "b": 1, "o": {"x": 1, "x": 2}}'),
+    ("two-objects", '{"a": "x", "b": 1, "c": null}'),
+    ("two-objects", '{"a": "x", "b": 1, "c": "\\u00e9t\\u00e9"}'),
+    ("two-objects", '{}'),
+    ("two-objects", '[]'),
+    ("two-objects-union", '[{"k": 1, "v": 2}, {"k": "s", "v": null}, {"k": 1}]'),
+    ("two-objects-union", '[{"k": "s", "v": 2}]'),
+    ("two-objects-union", '[{"k": 2}]'),
+    ("two-objects-union", '[{"k": 1, "w": 1}]'),
     ("look-alike-tags", '[{"t": "rxo", "n": 1}, {"t": "ryo", "s": "a"}, {"t": "rxo", "n": 2}]'),
     ("look-alike-tags", '[{"t": "rxo", "n": 1}, {"t": "ryo", "n": 1}]'),
     ("look-alike-tags", '[{"t": "ryo", "s": "a"}, {"t": "rxo", "s": "a"}]'),
@@ -376,7 +415,7 @@ json_values = st.recursive(
     | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
         st.sampled_from(["id", "name", "note", "price", "tags", "a", "b", "n", "v", "kids", "x", "é",
-                         "t", "ref", "type", "items", "title", "ext"]),
+                         "t", "ref", "type", "items", "title", "ext", "c", "o", "k", "z"]),
         kids, max_size=5),
     max_leaves=20,
 )
@@ -564,3 +603,44 @@ def test_names_told_apart_at_every_byte(length: int) -> None:
             w.validate_json(text)
     for other in (name + "a", name[:-1]):
         assert w.is_valid_json(json.dumps({other: 1})) is (other == name)
+
+
+RESIDUAL_TREE = {"type": "object", "required": ["root", "env"], "additionalProperties": False,
+                 "properties": {
+                     "root": {"type": "array", "items": {"$ref": "#/$defs/n"}},
+                     "env": {"type": "object", "additionalProperties": {"type": "string"}}},
+                 "$defs": {
+    "n": {"anyOf": [{"$ref": "#/$defs/leaf"}, {"$ref": "#/$defs/branch"}]},
+    "leaf": {"type": "object", "properties": {"x": {"type": "boolean"}, "title": {"type": "string", "minLength": 2}},
+             "required": ["title", "x"], "additionalProperties": False},
+    "branch": {"type": "object", "properties": {
+        "kids": {"type": "array", "items": {"$ref": "#/$defs/n"}},
+        "title": {"type": "string", "minLength": 2}, "nav": {"type": "string"}},
+        "required": ["kids", "title"], "additionalProperties": False}}}
+
+
+def _full(depth: int) -> dict[str, Any]:
+    if depth == 0:
+        return {"title": "leaf", "x": True}
+    return {"kids": [_full(depth - 1), _full(depth - 1)], "title": f"b{depth}"}
+
+
+@pytest.mark.parametrize("depth", [0, 2, 5])
+def test_wire_and_residual_nodes_walked_together(depth: int) -> None:
+    """A compiled schema whose source keeps checks the wire cannot carry (a map, lengths):
+    its one-pass judge meets each object with the wire node and the residual node at once.
+    The value, and every refusal, as the two-step route gives them."""
+    import strictschema
+
+    c = strictschema.compile(RESIDUAL_TREE)
+    data = {"root": [_full(depth)], "env": {"a": "b", "c": "d"}}
+    raw = json.dumps(c.encode(data))
+    assert c.validate_json(raw) == data
+    for bad in (raw.replace('"title": "leaf"', '"title": "l"', 1),
+                raw.replace('"x": true', '"x": 1', 1),
+                raw.replace('"title": "leaf"', '"title": "leaf", "title": "leaf"', 1)):
+        with pytest.raises((ValidationError, DecodeError)) as info:
+            c.validate_json(bad)
+        with pytest.raises(type(info.value)) as again:
+            c._two_steps()(bad)
+        assert str(info.value) == str(again.value)

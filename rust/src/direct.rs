@@ -145,6 +145,8 @@ fn kind_of(c: u8) -> u8 {
 pub enum Shape {
     /// walked, reading this node's object or array keywords (none: any members or items)
     Walk(Option<u32>),
+    /// an object walked against several nodes' object keywords at once (`Direct::objects`)
+    Many,
     /// parsed onto the tape and judged there
     Tape,
     /// refused by a node's type
@@ -155,6 +157,7 @@ pub enum Shape {
 #[inline]
 pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
     let mut shape: Option<u32> = None;
+    let mut many = false;
     for &n in c {
         let nd = &p.nodes[n as usize];
         if nd.enum_.is_some() || nd.const_.is_some() {
@@ -165,10 +168,19 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
         }
         if (kind == T_OBJ && nd.has_obj) || (kind == T_ARR && nd.has_arr) {
             if shape.is_some() {
-                return Shape::Tape;
+                // several object nodes are walked together; several array nodes go to
+                // the tape
+                if kind != T_OBJ {
+                    return Shape::Tape;
+                }
+                many = true;
             }
             shape = Some(n);
         }
+    }
+    if many {
+        // (up to 256 properties a node: the bits `objects` keeps)
+        return if c.iter().any(|&n| p.nodes[n as usize].properties.len() > 256) { Shape::Tape } else { Shape::Many };
     }
     if let Some(s) = shape {
         // uniqueItems is compared in the walk for arrays of strings only (their text
@@ -606,6 +618,15 @@ impl<'p, 'a> Direct<'p, 'a> {
             T_OBJ | T_ARR => {
                 let shape = match shape_of(self.p, c, kind) {
                     Shape::Walk(s) => s,
+                    Shape::Many => {
+                        if self.depth + 1 >= MAX_DEPTH {
+                            return Err(Stop);
+                        }
+                        self.depth += 1;
+                        let r = self.objects(c);
+                        self.depth -= 1;
+                        return r;
+                    }
                     Shape::Tape => return self.tape_all(c),
                     Shape::Fail => return Err(Stop),
                 };
@@ -1026,4 +1047,166 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
         Ok(dict)
     }
+
+    /// A member's value against several nodes (`objects`): their conjunction, walked; the
+    /// tape, judged by each, where that is not fixed.
+    fn value_all(&mut self, kids: &[u32]) -> R {
+        let Some(&b) = self.src.get(self.i) else { return Err(Stop) };
+        let kind = kind_of(b);
+        if kind == 0 {
+            return Err(Stop);
+        }
+        let p = self.p;
+        let first = if kind == T_OBJ { self.first_member() } else { None };
+        let mut c = Conj::default();
+        let mut flat = Ok(());
+        for &kid in kids {
+            flat = p.flatten(kid, kind, &mut c, 0, &mut |nd, k, _| discriminate(nd, k, first));
+            if flat.is_err() {
+                break;
+            }
+        }
+        match flat {
+            Ok(()) => self.meet(c.nodes(), kind),
+            Err(Tape::Fail) => Err(Stop),
+            Err(Tape::Judge) => {
+                let v = self.tape(None)?;
+                for &kid in kids {
+                    if !Val::new(p, &self.doc, false).node(kid, 0) {
+                        release(v);
+                        return Err(Stop);
+                    }
+                }
+                Ok(v)
+            }
+        }
+    }
+
+    /// `{` ... `}` against every object node of `c` (`Shape::Many`: `$ref` beside
+    /// `properties`, or a compiled schema's wire node beside its residual): each member's
+    /// value meets what every node asks of it under its key (a property, else
+    /// `additionalProperties`), and each node's required names and counts hold. The
+    /// object is not tidy and keeps its nulls: the decode does all of its share.
+    fn objects(&mut self, c: &[u32]) -> R {
+        let p = self.p;
+        let mut shapes = [0u32; CONJ];
+        let mut ns = 0;
+        for &n in c {
+            if p.nodes[n as usize].has_obj {
+                shapes[ns] = n;
+                ns += 1;
+            }
+        }
+        let shapes = &shapes[..ns];
+        self.tidy = false;
+        self.i += 1;
+        let mut seen = [[0u64; 4]; CONJ];
+        let mut next = [0usize; CONJ];
+        let unknown_base = self.unknown.len();
+        let dict = if self.make { unsafe { ffi::PyDict_New() } } else { std::ptr::null_mut() };
+        let mut count: u64 = 0;
+        self.ws();
+        let r: Result<(), Stop> = (|| {
+            if self.src.get(self.i) == Some(&b'}') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                if self.src.get(self.i) != Some(&b'"') {
+                    return Err(Stop);
+                }
+                let ksp = self.string()?;
+                self.ws();
+                if self.src.get(self.i) != Some(&b':') {
+                    return Err(Stop);
+                }
+                self.i += 1;
+                self.ws();
+                let key = self.doc.bytes(ksp);
+                let mut kids = [0u32; CONJ];
+                let mut nk = 0;
+                let mut id = None;
+                for (j, &s) in shapes.iter().enumerate() {
+                    let nd = &p.nodes[s as usize];
+                    let idx = if next[j] < nd.properties.len() && same(&nd.properties[next[j]].0, key) { Some(next[j]) } else { nd.prop_index(key) };
+                    let kid = match idx {
+                        Some(k) => {
+                            next[j] = k + 1;
+                            let (w, bit) = (k / 64, 1u64 << (k % 64));
+                            if seen[j][w] & bit != 0 {
+                                return Err(Stop);
+                            }
+                            seen[j][w] |= bit;
+                            id = Some(nd.properties[k].2);
+                            Some(nd.properties[k].1)
+                        }
+                        None => nd.additional_properties,
+                    };
+                    if let Some(kid) = kid {
+                        kids[nk] = kid;
+                        nk += 1;
+                    }
+                }
+                if id.is_none() && !self.make {
+                    // a key no node names: a repeat is found here (building: by the dict)
+                    let dup = self.unknown[unknown_base..].iter().any(|&(s, l, sc)| {
+                        let other = if sc { &self.doc.scratch[s as usize..(s + l) as usize] } else { &self.src[s as usize..(s + l) as usize] };
+                        other == key
+                    });
+                    if dup || self.unknown.len() - unknown_base >= 64 {
+                        return Err(Stop);
+                    }
+                    self.unknown.push((ksp.s, ksp.l, ksp.f & 1 != 0));
+                }
+                let kobj = match (id, self.make) {
+                    (Some(id), true) => self.names[id as usize].as_ptr(),
+                    (None, true) => unsafe { key_str(key, ksp.ascii()) },
+                    _ => std::ptr::null_mut(),
+                };
+                let v = match nk {
+                    0 => self.tape(None),
+                    1 => self.value(kids[0]),
+                    _ => self.value_all(&kids[..nk]),
+                };
+                let v = match v {
+                    Ok(v) => v,
+                    Err(s) => {
+                        if id.is_none() {
+                            release(kobj);
+                        }
+                        return Err(s);
+                    }
+                };
+                count += 1;
+                // (no decode share here: `absent` is per node, and this object is not one's)
+                self.put(dict, id.map(|_| 0), &[], v, kobj)?;
+                self.ws();
+                match self.src.get(self.i) {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    Some(b'}') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    _ => return Err(Stop),
+                }
+            }
+        })();
+        self.unknown.truncate(unknown_base);
+        let ok = r.is_ok()
+            && shapes.iter().zip(seen.iter()).all(|(&s, seen)| {
+                let nd = &p.nodes[s as usize];
+                nd.required_mask.iter().zip(seen.iter()).all(|(r, s)| s & r == *r)
+                    && nd.min_properties.map_or(true, |m| count >= m)
+                    && nd.max_properties.map_or(true, |m| count <= m)
+            });
+        if !ok {
+            release(dict);
+            return Err(Stop);
+        }
+        Ok(dict)
+    }
+
 }
