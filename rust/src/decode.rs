@@ -129,7 +129,7 @@ impl Decoder {
     /// A judged wire value -> the original shape; ValueError where the generic decode must
     /// say what is wrong.
     pub fn decode(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.decode_value(py, value, false)
+        self.decode_value(py, value, false, false)
     }
 }
 
@@ -137,10 +137,12 @@ impl Decoder {
     /// `fresh`: `value` was just built by the walk and nothing else holds it or any
     /// container inside it, and its objects hold only their schema's keys, in order (the
     /// walk's `tidy`), so a dict or list only this value refers to is decoded in place
-    /// (`Judge`); a caller's value is never changed. On an error the value may be half
+    /// (`Judge`); a caller's value is never changed. `valid`: the value is known to meet
+    /// the wire schema (the judge passed it), so a union's branch is the one branch it may
+    /// meet when one is left (`Program::may_be`). On an error the value may be half
     /// decoded.
-    pub fn decode_value(&self, py: Python<'_>, value: &Bound<'_, PyAny>, fresh: bool) -> PyResult<Py<PyAny>> {
-        match unsafe { self.run(py, self.root, value.as_ptr(), 0, fresh) } {
+    pub fn decode_value(&self, py: Python<'_>, value: &Bound<'_, PyAny>, fresh: bool, valid: bool) -> PyResult<Py<PyAny>> {
+        match unsafe { self.run(py, self.root, value.as_ptr(), 0, fresh, valid) } {
             Ok(p) => Ok(unsafe { Bound::from_owned_ptr(py, p).unbind() }),
             Err(Fail) => {
                 if PyErr::occurred(py) {
@@ -284,7 +286,7 @@ impl Decoder {
     /// (interned, the original names) in the schema's order and no other key (`tidy`), so
     /// the result is what a new dict would be. Fail (the caller starts again from the text)
     /// when the dict holds a key the step does not know.
-    unsafe fn obj_in_place(&self, py: Python<'_>, props: &[(Py<PyString>, Py<PyString>, u8, usize)], v: *mut ffi::PyObject, depth: u32) -> Result<(), Fail> {
+    unsafe fn obj_in_place(&self, py: Python<'_>, props: &[(Py<PyString>, Py<PyString>, u8, usize)], v: *mut ffi::PyObject, depth: u32, valid: bool) -> Result<(), Fail> {
         let mut kept: ffi::Py_ssize_t = 0;
         for (wire, _, mode, child) in props {
             let k = wire.as_ptr();
@@ -309,7 +311,7 @@ impl Decoder {
             if let Step::Id = self.steps[*child] {
                 continue;
             }
-            let d = self.run(py, *child, x, depth + 1, true)?;
+            let d = self.run(py, *child, x, depth + 1, true, valid)?;
             if d == x {
                 ffi::Py_XDECREF(d);
             } else {
@@ -325,7 +327,7 @@ impl Decoder {
     }
 
     /// `v` (borrowed) decoded by step `s` -> a new reference.
-    unsafe fn run(&self, py: Python<'_>, s: usize, v: *mut ffi::PyObject, depth: u32, fresh: bool) -> Result<*mut ffi::PyObject, Fail> {
+    unsafe fn run(&self, py: Python<'_>, s: usize, v: *mut ffi::PyObject, depth: u32, fresh: bool, valid: bool) -> Result<*mut ffi::PyObject, Fail> {
         if depth > 1000 {
             return Err(Fail);
         }
@@ -342,7 +344,7 @@ impl Decoder {
                 // a fresh dict nobody else holds: changed in place (its keys already are the
                 // original names, in the original order)
                 if fresh && *same && ffi::Py_REFCNT(v) == 1 {
-                    self.obj_in_place(py, props, v, depth)?;
+                    self.obj_in_place(py, props, v, depth, valid)?;
                     return Ok(own(v));
                 }
                 let out = ffi::PyDict_New();
@@ -360,7 +362,7 @@ impl Decoder {
                     } else if x == ffi::Py_None() && *mode == 2 {
                         own(x)
                     } else {
-                        match self.run(py, *child, x, depth + 1, fresh) {
+                        match self.run(py, *child, x, depth + 1, fresh, valid) {
                             Ok(d) => d,
                             Err(f) => {
                                 ffi::Py_XDECREF(out);
@@ -384,7 +386,7 @@ impl Decoder {
                 if fresh && ffi::Py_REFCNT(v) == 1 {
                     for i in 0..n {
                         let x = ffi::PyList_GET_ITEM(v, i);
-                        match self.run(py, *child, x, depth + 1, true) {
+                        match self.run(py, *child, x, depth + 1, true, valid) {
                             Ok(d) if d == x => ffi::Py_XDECREF(d),
                             Ok(d) => {
                                 ffi::PyList_SetItem(v, i, d);
@@ -396,7 +398,7 @@ impl Decoder {
                 }
                 let out = ffi::PyList_New(n);
                 for i in 0..n {
-                    match self.run(py, *child, ffi::PyList_GetItem(v, i), depth + 1, fresh) {
+                    match self.run(py, *child, ffi::PyList_GetItem(v, i), depth + 1, fresh, valid) {
                         Ok(d) => ffi::PyList_SET_ITEM(out, i, d),
                         Err(f) => {
                             // the slots not yet set are NULL, which the list's dealloc skips
@@ -421,7 +423,7 @@ impl Decoder {
                         ffi::Py_XDECREF(out);
                         return Err(Fail);
                     }
-                    match self.run(py, *child, x, depth + 1, fresh) {
+                    match self.run(py, *child, x, depth + 1, fresh, valid) {
                         Ok(d) => {
                             ffi::PyDict_SetItem(out, k, d);
                             ffi::Py_XDECREF(d);
@@ -441,7 +443,7 @@ impl Decoder {
                 let out = ffi::PyList_New(items.len() as ffi::Py_ssize_t);
                 for (i, (key, child)) in items.iter().enumerate() {
                     let x = ffi::PyDict_GetItemWithError(v, key.as_ptr());
-                    let d = if x.is_null() { Err(Fail) } else { self.run(py, *child, x, depth + 1, fresh) };
+                    let d = if x.is_null() { Err(Fail) } else { self.run(py, *child, x, depth + 1, fresh, valid) };
                     match d {
                         Ok(d) => ffi::PyList_SET_ITEM(out, i as ffi::Py_ssize_t, d),
                         Err(f) => {
@@ -463,10 +465,23 @@ impl Decoder {
                     }
                     return Ok(own(v));
                 }
-                self.run(py, *child, x, depth + 1, fresh)
+                self.run(py, *child, x, depth + 1, fresh, valid)
             }
             Step::AnyOf(branches) => {
+                // the branches the value may meet, in order (a Python check always may)
+                let may = |check: &Check| match check {
+                    Check::Node(p, node) => p.get().may_be(v, *node),
+                    Check::Call(_) => true,
+                };
+                let mut left = branches.iter().filter(|(check, _)| may(check));
+                if let (true, Some((_, child)), None) = (valid, left.next(), left.next()) {
+                    // known to meet one branch, and one is left: that one, unjudged
+                    return self.run(py, *child, v, depth + 1, false, valid);
+                }
                 for (check, child) in branches {
+                    if !may(check) {
+                        continue;
+                    }
                     let hit = match check {
                         Check::Node(p, node) => match p.get().verdict_of(py, &Bound::from_borrowed_ptr(py, v), Some(*node)) {
                             Ok(b) => b as i32,
@@ -488,7 +503,7 @@ impl Decoder {
                         _ => return Err(Fail),
                     }
                     // not in place: a branch that fails to decode leaves the value for the next
-                    match self.run(py, *child, v, depth + 1, false) {
+                    match self.run(py, *child, v, depth + 1, false, valid) {
                         Ok(d) => return Ok(d),
                         Err(_) => {
                             if !ffi::PyErr_Occurred().is_null() {

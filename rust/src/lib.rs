@@ -30,7 +30,7 @@ create_exception!(_core, DecodeFailure, Failure, "Not acceptable JSON: (message,
 create_exception!(_core, Invalid, Failure, "Invalid: (errors,), each (path, keyword, message, schema path).");
 create_exception!(_core, GaveUp, Failure, "A pattern search hit its limit: (message, path, schema path).");
 
-use program::FxMap;
+use program::{FxMap, T_ARR, T_BOOL, T_INT, T_NULL, T_NUM, T_OBJ, T_STR};
 
 /// What turns the core's failures into the package's public exceptions (set once by the
 /// Python side), so that `validate_json` and `is_valid_json` can be called with no Python
@@ -388,6 +388,70 @@ impl Program {
         }
         let mut w = direct::Direct::new(&self.prog, src, make, absent, &self.names, &self.keys, &self.members);
         w.run(node).ok().map(|v| (v, w.tidy))
+    }
+
+    /// Whether a Python value may meet `node`: false only where it cannot, its kind refused
+    /// or, for an object, a required name missing or a key a closed node does not name
+    /// (`$ref`/`allOf` followed; a union inside leaves it open). Cheap beside `verdict_of`,
+    /// which judges the whole value: what picks a union's branch when one is left
+    /// (`decode.rs`).
+    pub(crate) fn may_be(&self, obj: *mut ffi::PyObject, node: u32) -> bool {
+        let kind = unsafe {
+            if obj == ffi::Py_None() {
+                T_NULL
+            } else if ffi::PyBool_Check(obj) != 0 {
+                T_BOOL
+            } else if ffi::PyLong_Check(obj) != 0 || ffi::PyFloat_Check(obj) != 0 {
+                T_INT | T_NUM
+            } else if ffi::PyUnicode_Check(obj) != 0 {
+                T_STR
+            } else if ffi::PyList_Check(obj) != 0 {
+                T_ARR
+            } else if ffi::PyDict_Check(obj) != 0 {
+                T_OBJ
+            } else {
+                return true;
+            }
+        };
+        let p = &self.prog;
+        let mut c = program::Conj::default();
+        match p.flatten(node, kind, &mut c, 0, &mut |_, _, _| Err(program::Tape::Judge)) {
+            Err(program::Tape::Fail) => return false,
+            Err(program::Tape::Judge) => return true,
+            Ok(()) => {}
+        }
+        if kind != T_OBJ {
+            return true;
+        }
+        for &n in c.nodes() {
+            let nd = &p.nodes[n as usize];
+            if !nd.has_obj {
+                continue;
+            }
+            let closed = nd.additional_properties.is_some_and(|a| p.nodes[a as usize].boolean == Some(false));
+            let need: u32 = nd.required_mask.iter().map(|w| w.count_ones()).sum();
+            let mut found = 0u32;
+            let (mut pos, mut k, mut x): (ffi::Py_ssize_t, *mut ffi::PyObject, *mut ffi::PyObject) = (0, std::ptr::null_mut(), std::ptr::null_mut());
+            while unsafe { ffi::PyDict_Next(obj, &mut pos, &mut k, &mut x) } != 0 {
+                let mut size: ffi::Py_ssize_t = 0;
+                let b = unsafe { ffi::PyUnicode_AsUTF8AndSize(k, &mut size) };
+                if b.is_null() {
+                    unsafe { ffi::PyErr_Clear() };
+                    return true;
+                }
+                let key = unsafe { std::slice::from_raw_parts(b as *const u8, size as usize) };
+                match nd.prop_index(key) {
+                    Some(i) if nd.required_mask.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0) => found += 1,
+                    Some(_) => {}
+                    None if closed => return false,
+                    None => {}
+                }
+            }
+            if found != need {
+                return false;
+            }
+        }
+        true
     }
 
     /// A Python value's verdict at `node` (what `is_valid` answers).
@@ -872,7 +936,7 @@ impl Judge {
                 None => Ok(v),
                 Some(_) if tidy && self.light => Ok(v),
                 // the value may be half decoded in place: the two steps start again from the text
-                Some(d) => match d.get().decode_value(py, v.bind(py), tidy) {
+                Some(d) => match d.get().decode_value(py, v.bind(py), tidy, true) {
                     Ok(x) => Ok(x),
                     Err(_) => self.explain.call1(py, (data,)),
                 },
