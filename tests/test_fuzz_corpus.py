@@ -89,17 +89,19 @@ _ORACLE_LENIENT = {
 }
 
 
-_UNBOUNDED = re.compile(r"[*+]|\{\d+,\}")
+# any repeat, bounded or not: a bounded one nested in another (``(\w+\s?){1,50}``,
+# ``(a?){20}``) backtracks exponentially in ``regress`` as an unbounded one does
+_REPEAT = re.compile(r"[*+?]|\{\d+(?:,\d*)?\}")
 
 
 @lru_cache(maxsize=4096)
 def _risky(pattern: str) -> bool:
     """Whether a backtracking engine may take exponential time on ``pattern``: a group with
-    an unbounded repeat or an alternation inside, itself repeated without bound (such as
-    ``([^/]+\\.?)+$``). Python's ``re`` could then hang the run. A structural scan, cruder
+    a repeat or an alternation inside, itself repeated (such as ``([^/]+\\.?)+$`` or
+    ``(\\w+\\s?){1,50}``). Python's ``re`` could then hang the run. A structural scan, cruder
     than an analysis (it may call a harmless pattern risky, which only changes the engine
     the oracle runs it on)."""
-    stack = [[False, False]]  # per open group: (holds an unbounded repeat, holds a '|')
+    stack = [[False, False]]  # per open group: (holds a repeat, holds a '|')
     i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
@@ -120,13 +122,13 @@ def _risky(pattern: str) -> bool:
             stack.append([False, False])
         elif c == ")" and len(stack) > 1:
             inner = stack.pop()
-            repeated = _UNBOUNDED.match(pattern, i + 1) is not None
+            repeated = _REPEAT.match(pattern, i + 1) is not None
             if repeated and (inner[0] or inner[1]):
                 return True
             stack[-1][0] = stack[-1][0] or inner[0] or repeated
         elif c == "|":
             stack[-1][1] = True
-        elif _UNBOUNDED.match(pattern, i):
+        elif _REPEAT.match(pattern, i):
             stack[-1][0] = True
         i += 1
     return False
