@@ -193,6 +193,14 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
     Shape::Walk(shape)
 }
 
+/// An object node's required names (`seen`: the properties met) and counts.
+#[inline(always)]
+fn holds(nd: &Node, seen: &[u64], count: u64) -> bool {
+    nd.required_mask.iter().zip(seen.iter()).all(|(r, s)| s & r == *r)
+        && nd.min_properties.map_or(true, |m| count >= m)
+        && nd.max_properties.map_or(true, |m| count <= m)
+}
+
 /// A reference taken (none for null).
 #[inline]
 fn retain(v: *mut ffi::PyObject) {
@@ -870,6 +878,61 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
+    /// A member's key and its colon (the walk at the key's quote; after: at the value).
+    #[inline(always)]
+    fn member_key(&mut self) -> Result<Span, Stop> {
+        if self.src.get(self.i) != Some(&b'"') {
+            return Err(Stop);
+        }
+        let ksp = self.string()?;
+        self.ws();
+        if self.src.get(self.i) != Some(&b':') {
+            return Err(Stop);
+        }
+        self.i += 1;
+        self.ws();
+        Ok(ksp)
+    }
+
+    /// After a member: true at a comma (the walk then at the next key), false at the
+    /// closing brace (past it).
+    #[inline(always)]
+    fn more_members(&mut self) -> Result<bool, Stop> {
+        self.ws();
+        match self.src.get(self.i) {
+            Some(b',') => {
+                self.i += 1;
+                self.ws();
+                Ok(true)
+            }
+            Some(b'}') => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => Err(Stop),
+        }
+    }
+
+    /// A key no property names, in verdict mode: a repeat among the object's such keys
+    /// (those from `base` in `unknown`) stops the walk, as do more than 64 (building, the
+    /// dict finds repeats: `put`).
+    #[inline(never)]
+    fn unknown_key(&mut self, ksp: Span, base: usize) -> Result<(), Stop> {
+        if self.make {
+            return Ok(());
+        }
+        let key = self.doc.bytes(ksp);
+        let dup = self.unknown[base..].iter().any(|&(s, l, sc)| {
+            let other = if sc { &self.doc.scratch[s as usize..(s + l) as usize] } else { &self.src[s as usize..(s + l) as usize] };
+            other == key
+        });
+        if dup || self.unknown.len() - base >= 64 {
+            return Err(Stop);
+        }
+        self.unknown.push((ksp.s, ksp.l, ksp.f & 1 != 0));
+        Ok(())
+    }
+
     /// One member into the dict being built (`idx`: the property it is, whose key is the
     /// schema's interned name, borrowed; else the key's reference is taken, as is the
     /// value's): a null the decode makes absent is left out; a repeated unknown key stops.
@@ -943,16 +1006,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 return Ok(());
             }
             loop {
-                if self.src.get(self.i) != Some(&b'"') {
-                    return Err(Stop);
-                }
-                let ksp = self.string()?;
-                self.ws();
-                if self.src.get(self.i) != Some(&b':') {
-                    return Err(Stop);
-                }
-                self.i += 1;
-                self.ws();
+                let ksp = self.member_key()?;
                 let key = self.doc.bytes(ksp);
                 // members usually come in the schema's order: the next property first
                 let idx = match nd {
@@ -984,22 +1038,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         kobj = self.names[id as usize].as_ptr();
                     }
                     None => {
-                        if !self.make {
-                            // duplicates among keys no property names: compared here
-                            let kb = self.doc.bytes(ksp);
-                            let mut dup = false;
-                            for &(s, l, sc) in &self.unknown[unknown_base..] {
-                                let other = if sc { &self.doc.scratch[s as usize..(s + l) as usize] } else { &self.src[s as usize..(s + l) as usize] };
-                                if other == kb {
-                                    dup = true;
-                                    break;
-                                }
-                            }
-                            if dup || self.unknown.len() - unknown_base >= 64 {
-                                return Err(Stop);
-                            }
-                            self.unknown.push((ksp.s, ksp.l, ksp.f & 1 != 0));
-                        }
+                        self.unknown_key(ksp, unknown_base)?;
                         kobj = if self.make { unsafe { key_str(self.doc.bytes(ksp), ksp.ascii()) } } else { std::ptr::null_mut() };
                         let child = nd.and_then(|nd| nd.additional_properties);
                         let r = match child {
@@ -1017,28 +1056,15 @@ impl<'p, 'a> Direct<'p, 'a> {
                 }
                 count += 1;
                 self.put(dict, idx, absent, v, kobj)?;
-                self.ws();
-                match self.src.get(self.i) {
-                    Some(b',') => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    Some(b'}') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    _ => return Err(Stop),
+                if !self.more_members()? {
+                    return Ok(());
                 }
             }
         })();
         self.unknown.truncate(unknown_base);
         let ok = r.is_ok()
             && match nd {
-                Some(nd) => {
-                    nd.required_mask.iter().zip(seen.iter()).all(|(r, s)| s & r == *r)
-                        && nd.min_properties.map_or(true, |m| count >= m)
-                        && nd.max_properties.map_or(true, |m| count <= m)
-                }
+                Some(nd) => holds(nd, seen, count),
                 None => true,
             };
         if !ok {
@@ -1112,16 +1138,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 return Ok(());
             }
             loop {
-                if self.src.get(self.i) != Some(&b'"') {
-                    return Err(Stop);
-                }
-                let ksp = self.string()?;
-                self.ws();
-                if self.src.get(self.i) != Some(&b':') {
-                    return Err(Stop);
-                }
-                self.i += 1;
-                self.ws();
+                let ksp = self.member_key()?;
                 let key = self.doc.bytes(ksp);
                 let mut kids = [0u32; CONJ];
                 let mut nk = 0;
@@ -1147,20 +1164,12 @@ impl<'p, 'a> Direct<'p, 'a> {
                         nk += 1;
                     }
                 }
-                if id.is_none() && !self.make {
-                    // a key no node names: a repeat is found here (building: by the dict)
-                    let dup = self.unknown[unknown_base..].iter().any(|&(s, l, sc)| {
-                        let other = if sc { &self.doc.scratch[s as usize..(s + l) as usize] } else { &self.src[s as usize..(s + l) as usize] };
-                        other == key
-                    });
-                    if dup || self.unknown.len() - unknown_base >= 64 {
-                        return Err(Stop);
-                    }
-                    self.unknown.push((ksp.s, ksp.l, ksp.f & 1 != 0));
+                if id.is_none() {
+                    self.unknown_key(ksp, unknown_base)?;
                 }
                 let kobj = match (id, self.make) {
                     (Some(id), true) => self.names[id as usize].as_ptr(),
-                    (None, true) => unsafe { key_str(key, ksp.ascii()) },
+                    (None, true) => unsafe { key_str(self.doc.bytes(ksp), ksp.ascii()) },
                     _ => std::ptr::null_mut(),
                 };
                 let v = match nk {
@@ -1180,28 +1189,14 @@ impl<'p, 'a> Direct<'p, 'a> {
                 count += 1;
                 // (no decode share here: `absent` is per node, and this object is not one's)
                 self.put(dict, id.map(|_| 0), &[], v, kobj)?;
-                self.ws();
-                match self.src.get(self.i) {
-                    Some(b',') => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    Some(b'}') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    _ => return Err(Stop),
+                if !self.more_members()? {
+                    return Ok(());
                 }
             }
         })();
         self.unknown.truncate(unknown_base);
         let ok = r.is_ok()
-            && shapes.iter().zip(seen.iter()).all(|(&s, seen)| {
-                let nd = &p.nodes[s as usize];
-                nd.required_mask.iter().zip(seen.iter()).all(|(r, s)| s & r == *r)
-                    && nd.min_properties.map_or(true, |m| count >= m)
-                    && nd.max_properties.map_or(true, |m| count <= m)
-            });
+            && shapes.iter().zip(seen.iter()).all(|(&s, seen)| holds(&p.nodes[s as usize], seen, count));
         if !ok {
             release(dict);
             return Err(Stop);
