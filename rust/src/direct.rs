@@ -878,6 +878,17 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
+    /// Past an object's `{`: whether it closes at once (the walk then past its `}`).
+    #[inline(always)]
+    fn empty_object(&mut self) -> bool {
+        self.ws();
+        if self.src.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            return true;
+        }
+        false
+    }
+
     /// A member's key and its colon (the walk at the key's quote; after: at the value).
     #[inline(always)]
     fn member_key(&mut self) -> Result<Span, Stop> {
@@ -999,10 +1010,8 @@ impl<'p, 'a> Direct<'p, 'a> {
         };
         let mut count: u64 = 0;
         let mut next: usize = 0;
-        self.ws();
         let r: Result<(), Stop> = (|| {
-            if self.src.get(self.i) == Some(&b'}') {
-                self.i += 1;
+            if self.empty_object() {
                 return Ok(());
             }
             loop {
@@ -1131,10 +1140,8 @@ impl<'p, 'a> Direct<'p, 'a> {
         let unknown_base = self.unknown.len();
         let dict = if self.make { unsafe { ffi::PyDict_New() } } else { std::ptr::null_mut() };
         let mut count: u64 = 0;
-        self.ws();
         let r: Result<(), Stop> = (|| {
-            if self.src.get(self.i) == Some(&b'}') {
-                self.i += 1;
+            if self.empty_object() {
                 return Ok(());
             }
             loop {
