@@ -153,6 +153,18 @@ pub enum Shape {
     Fail,
 }
 
+impl Shape {
+    /// `Node::shape1`'s form of a node alone's shape (walked by itself, or by none).
+    pub fn code(&self) -> u8 {
+        match self {
+            Shape::Walk(None) => 0,
+            Shape::Walk(Some(_)) => 1,
+            Shape::Tape | Shape::Many => 2,
+            Shape::Fail => 3,
+        }
+    }
+}
+
 /// The one place that decides `Shape` (the walk, and the decode it shares: `decode.rs`).
 #[inline]
 pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
@@ -624,7 +636,17 @@ impl<'p, 'a> Direct<'p, 'a> {
     fn meet(&mut self, c: &[u32], kind: u8) -> R {
         match kind {
             T_OBJ | T_ARR => {
-                let shape = match shape_of(self.p, c, kind) {
+                // a node alone: its shape worked out when the program was built
+                let shape = match c {
+                    [n] => match self.p.nodes[*n as usize].shape1[(kind == T_ARR) as usize] {
+                        0 => Shape::Walk(None),
+                        1 => Shape::Walk(Some(*n)),
+                        2 => Shape::Tape,
+                        _ => Shape::Fail,
+                    },
+                    _ => shape_of(self.p, c, kind),
+                };
+                let shape = match shape {
                     Shape::Walk(s) => s,
                     Shape::Many => {
                         if self.depth + 1 >= MAX_DEPTH {

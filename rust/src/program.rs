@@ -132,6 +132,9 @@ pub struct Node {
     pub quick: u8,
     /// D_PLAIN with no `$ref`, `allOf`, `anyOf` or `oneOf` to follow
     pub solo: bool,
+    /// how the walk takes an object and an array meeting this node alone
+    /// (`direct::shape_of`, worked out once: `direct::Shape::code`)
+    pub shape1: [u8; 2],
     /// an `anyOf`/`oneOf` of objects told apart by one required property whose string
     /// values (`const`/`enum`) no two branches share: (its name, value -> branch)
     pub disc: Option<(Box<[u8]>, FxMap<Box<[u8]>, u32>)>,
@@ -388,6 +391,10 @@ impl Program {
         prog.names = names;
         prog.check_expansion()?;
         prog.classify();
+        for i in 0..prog.nodes.len() {
+            let one = [i as u32];
+            prog.nodes[i].shape1 = [crate::direct::shape_of(&prog, &one, T_OBJ).code(), crate::direct::shape_of(&prog, &one, T_ARR).code()];
+        }
         Ok(prog)
     }
 
