@@ -15,11 +15,12 @@ output into the wire shape, and times on those bytes, in alternating rounds:
   drop, and the data mapped back into the original schema's shape (more work than the peer);
 - ``rs``: ``orjson.loads`` + ``jsonschema_rs`` ``is_valid`` on the wire schema, formats on.
 
-Prints the medians, how often ``wire`` beats ``rs``, the geometric mean of ``wire / rs``
-overall and by output size and kind (escapes in the text or not),
-and the cases furthest behind. Targets (issue 12): ``wire`` faster than ``rs`` on at least
-95 % of the schemas, a geometric mean of ``wire / rs`` of at most 0.7, and a median of
-``compiled`` of at most 1.5x ``orjson.loads``; exits 1 when one is missed.
+Prints the medians, how often ``wire`` and ``compiled`` beat ``rs``, the geometric mean of
+``wire / rs`` overall and by output size and kind (escapes in the text or not),
+and the cases furthest behind. Targets (issue 12): ``wire`` and ``compiled`` each faster
+than ``rs`` on at least 95 % of the schemas, a geometric mean of ``wire / rs`` of at most
+0.7, and a median of ``compiled`` of at most 1.5x ``orjson.loads``; exits 1 when one is
+missed.
 """
 
 from __future__ import annotations
@@ -111,11 +112,12 @@ def main() -> int:
         return 1
     med = {k: statistics.median(r[k] for r in rows) for k in ("wire", "compiled", "rs")}
     faster = sum(r["wire"] < r["rs"] for r in rows)
+    faster_c = sum(r["compiled"] < r["rs"] for r in rows)
     geo = _geo([r["wire"] / r["rs"] for r in rows])
     print(f"{len(rows)} schemas ({args.files}), time as a multiple of orjson.loads, medians: "
           f"wire {med['wire']:.2f}x, compiled {med['compiled']:.2f}x, orjson+rs "
-          f"{med['rs']:.2f}x; wire faster than rs on {faster}; geometric mean of wire / rs "
-          f"{geo:.2f}")
+          f"{med['rs']:.2f}x; wire faster than rs on {faster}, compiled on {faster_c}; geometric "
+          f"mean of wire / rs {geo:.2f}")
     groups = {
         "under 200 B": lambda r: r["bytes"] < 200,
         "200 B - 1 KB": lambda r: 200 <= r["bytes"] < 1000,
@@ -139,6 +141,9 @@ def main() -> int:
     checks = [
         (f"wire faster than rs on {faster / len(rows):.1%} of the schemas (target >= 95 %)",
          faster >= 0.95 * len(rows)),
+        (f"compiled (more work than rs: decoded, residual checked) faster than rs on "
+         f"{faster_c / len(rows):.1%} of the schemas (target >= 95 %)",
+         faster_c >= 0.95 * len(rows)),
         (f"geometric mean of wire / rs {geo:.2f} (target <= 0.70)", geo <= 0.70),
         (f"median of compiled {med['compiled']:.2f}x orjson.loads (target <= 1.50x)",
          med["compiled"] <= 1.50),
