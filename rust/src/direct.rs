@@ -657,7 +657,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         self.depth -= 1;
                         return r;
                     }
-                    Shape::Tape => return self.tape_all(c),
+                    Shape::Tape => return self.tape_all(c, false),
                     Shape::Fail => return Err(Stop),
                 };
                 if self.depth + 1 >= MAX_DEPTH {
@@ -672,12 +672,13 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
-    /// a container judged against several nodes: the tape, node by node
-    fn tape_all(&mut self, c: &[u32]) -> R {
+    /// A value parsed onto the tape and judged against each node of `c` there: by its own
+    /// keywords (a container meeting a conjunction), or `whole` (`value_all`'s kids).
+    fn tape_all(&mut self, c: &[u32], whole: bool) -> R {
         let v = self.tape(None)?;
         for &n in c {
             let mut val = Val::new(self.p, &self.doc, false);
-            if !val.own(n, 0) {
+            if !(if whole { val.node(n, 0) } else { val.own(n, 0) }) {
                 release(v);
                 return Err(Stop);
             }
@@ -1126,16 +1127,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         match flat {
             Ok(()) => self.meet(c.nodes(), kind),
             Err(Tape::Fail) => Err(Stop),
-            Err(Tape::Judge) => {
-                let v = self.tape(None)?;
-                for &kid in kids {
-                    if !Val::new(p, &self.doc, false).node(kid, 0) {
-                        release(v);
-                        return Err(Stop);
-                    }
-                }
-                Ok(v)
-            }
+            Err(Tape::Judge) => self.tape_all(kids, true),
         }
     }
 
