@@ -473,13 +473,23 @@ impl Decoder {
                     Check::Node(p, node) => p.get().may_be(v, *node),
                     Check::Call(_) => true,
                 };
-                let mut left = branches.iter().filter(|(check, _)| may(check));
-                if let (true, Some((_, child)), None) = (valid, left.next(), left.next()) {
-                    // known to meet one branch, and one is left: that one, unjudged
-                    return self.run(py, *child, v, depth + 1, false, valid);
+                // worked out once per branch (past 64 branches: each may)
+                let mut ruled_out = 0u64;
+                let (mut count, mut last) = (0, 0);
+                for (i, (check, child)) in branches.iter().enumerate() {
+                    if i < 64 && !may(check) {
+                        ruled_out |= 1u64 << i;
+                    } else {
+                        count += 1;
+                        last = *child;
+                    }
                 }
-                for (check, child) in branches {
-                    if !may(check) {
+                if valid && count == 1 {
+                    // known to meet one branch, and one is left: that one, unjudged
+                    return self.run(py, last, v, depth + 1, false, valid);
+                }
+                for (i, (check, child)) in branches.iter().enumerate() {
+                    if i < 64 && ruled_out & (1u64 << i) != 0 {
                         continue;
                     }
                     let hit = match check {
