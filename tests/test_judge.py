@@ -353,3 +353,80 @@ def test_json_text_is_decoded_by_the_core_in_the_one_call() -> None:
         with pytest.raises(ValidationError) as info:
             c.validate_json(json.dumps({"free": inner}))
         assert info.value.errors[0].location == ("free",)
+
+
+def test_the_walk_takes_the_whole_decode_where_it_can() -> None:
+    """JSON text, maps sent as entries, tuples and a wrapped root are decoded by the walk
+    as it builds (``decode::Fused::posts``): the one call's value is the two steps' and the
+    codec's, key order included, in shared definitions, arrays and nested maps; members
+    out of order, or a broken text in one place, fall back to the two steps' answer."""
+    schema = {"$defs": {"E": {"type": "object", "properties": {
+        "free": {}, "pair": {"type": "array", "prefixItems": [{"type": "string"},
+                                                             {"type": "integer"}],
+                             "items": False, "minItems": 2},
+        "tags": {"type": "object", "additionalProperties": {"type": "integer"}}},
+        "required": ["free", "tags"], "additionalProperties": False}},
+        "type": "object", "properties": {
+            "one": {"$ref": "#/$defs/E"},
+            "many": {"type": "array", "items": {"$ref": "#/$defs/E"}},
+            "maps": {"type": "object", "additionalProperties": {
+                "type": "object", "additionalProperties": {}}}},
+        "required": ["one", "many", "maps"], "additionalProperties": False}
+    c = strictschema.compile(schema)
+    kinds = {type(step).__name__ for step in _codec_steps(c._codec)}
+    assert {"JsonTextCodec", "MapCodec", "TupleCodec"} <= kinds, kinds
+    values = [
+        {"one": {"free": {"a": [1, None]}, "pair": ["x", 1], "tags": {"k": 1, "j": 2}},
+         "many": [{"free": None, "tags": {}}, {"free": "s", "pair": ["y", 2], "tags": {"z": 3}}],
+         "maps": {"m": {"p": [1, 2], "q": None}, "n": {}}},
+        {"one": {"free": 10**30, "tags": {}}, "many": [], "maps": {}},
+    ]
+    for value in values:
+        text = json.dumps(c.encode(value))
+        got = c.validate_json(text)
+        assert got == value, text
+        assert json.dumps(got) == json.dumps(c._two_steps()(text)) == json.dumps(
+            c._codec.decode(json.loads(text)))
+        # the members in reverse order: not tidy, built again as the text has them
+        shuffled = json.dumps(_reversed(json.loads(text)))
+        assert c.validate_json(shuffled) == value
+    bad = c.encode(values[0])
+    bad["many"][1]["free"] = "{"
+    with pytest.raises(ValidationError) as info:
+        c.validate_json(json.dumps(bad))
+    assert info.value.errors[0].location == ("many", 1, "free")
+    bad = c.encode(values[0])
+    bad["one"]["tags"].append({"key": "k", "value": 5})  # a key twice
+    with pytest.raises(ValidationError):
+        c.validate_json(json.dumps(bad))
+    # a root that is not an object travels wrapped; its JSON text decoded by the walk too
+    w = strictschema.compile({"type": "array", "items": {}})
+    assert type(w._codec).__name__ == "WrapCodec"
+    text = json.dumps(w.encode([{"a": 1}, None, "x"]))
+    assert w.validate_json(text) == [{"a": 1}, None, "x"] == w._two_steps()(text)
+
+
+def _codec_steps(codec: Any) -> list[Any]:
+    from strictschema._compile._codec import resolved
+
+    out, todo, seen = [], [codec], set()
+    while todo:
+        c = resolved(todo.pop()) or codec
+        if id(c) in seen:
+            continue
+        seen.add(id(c))
+        out.append(c)
+        todo += [p.codec for p in getattr(c, "props", ())]
+        todo += list(getattr(c, "items", ())) if isinstance(getattr(c, "items", None), list) \
+            else [x for x in (getattr(c, "items", None),) if x is not None and hasattr(x, "decode")]
+        todo += [x for x in (getattr(c, "value", None), getattr(c, "inner", None))
+                 if x is not None and hasattr(x, "decode")]
+    return out
+
+
+def _reversed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _reversed(value[k]) for k in reversed(list(value))}
+    if isinstance(value, list):
+        return [_reversed(x) for x in value]
+    return value

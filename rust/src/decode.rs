@@ -45,6 +45,29 @@ pub struct Decoder {
     root: usize,
     key: Py<PyString>,
     value: Py<PyString>,
+    /// per step of the plan (those after are made here): for a map, wrapper or tuple, the
+    /// step that reads its wire container member by member (`fuse` follows it); none:
+    /// `usize::MAX`
+    wire: Vec<usize>,
+    /// per step of the plan: for JSON text, a map, wrapper or tuple, the step that does
+    /// its own part only, its members' values decoded already (what the walk runs on a
+    /// value it built: `Fused::posts`); none: `usize::MAX`
+    shallow: Vec<usize>,
+}
+
+/// The walk's share of a decode (`Decoder::fuse`), which it takes as it builds the value.
+#[derive(Default)]
+pub struct Fused {
+    /// per node: the properties whose wire null decodes to absent (left out of the dict)
+    pub absent: Vec<Box<[u64]>>,
+    /// per node (empty: nothing): per property, then for the items, the step (+1; 0:
+    /// none) the walk runs on the value it built there (`Decoder::shallow`); only when
+    /// that leaves the decode nothing to do on a tidy value (`light`)
+    pub posts: Vec<Box<[u32]>>,
+    /// the same for the whole value
+    pub root: u32,
+    /// a tidy value the walk built with this share needs no decode
+    pub light: bool,
 }
 
 struct Fail;
@@ -123,7 +146,36 @@ impl Decoder {
         if root >= n {
             return Err(bad("root"));
         }
-        Ok(Decoder { steps: out, root, key: PyString::intern(py, "key").unbind(), value: PyString::intern(py, "value").unbind() })
+        let (key, value) = (PyString::intern(py, "key").unbind(), PyString::intern(py, "value").unbind());
+        // the steps `fuse` and the walk take for maps, wrappers, tuples and JSON text
+        let id = out.len();
+        out.push(Step::Id);
+        let (mut wire, mut shallow) = (vec![usize::MAX; n], vec![usize::MAX; n]);
+        for s in 0..n {
+            let (w, sh) = match &out[s] {
+                Step::Json => (None, Step::Json),
+                Step::Map(child, last_wins) => {
+                    // (the entry's step goes after the map's wire step: `out.len() + 1`)
+                    let entry = Step::Obj(vec![(key.clone_ref(py), key.clone_ref(py), 0, id), (value.clone_ref(py), value.clone_ref(py), 0, *child)], true);
+                    let (at, sh) = (out.len() + 1, Step::Map(id, *last_wins));
+                    (Some((Step::Arr(at), Some(entry))), sh)
+                }
+                Step::Wrap(k, inner) => (Some((Step::Obj(vec![(k.clone_ref(py), k.clone_ref(py), 0, *inner)], true), None)), Step::Wrap(k.clone_ref(py), id)),
+                Step::Tuple(items) => (
+                    Some((Step::Obj(items.iter().map(|(k, c)| (k.clone_ref(py), k.clone_ref(py), 0, *c)).collect(), true), None)),
+                    Step::Tuple(items.iter().map(|(k, _)| (k.clone_ref(py), id)).collect()),
+                ),
+                _ => continue,
+            };
+            if let Some((w, entry)) = w {
+                out.push(w);
+                wire[s] = out.len() - 1;
+                out.extend(entry);
+            }
+            out.push(sh);
+            shallow[s] = out.len() - 1;
+        }
+        Ok(Decoder { steps: out, root, key, value, wire, shallow })
     }
 
     /// A judged wire value -> the original shape; ValueError where the generic decode must
@@ -153,26 +205,34 @@ impl Decoder {
         }
     }
 
-    /// The walk's share of the decode: per node of `p` (judging from `root`), the
+    /// The walk's share of the decode (`Fused`): per node of `p` (judging from `root`), the
     /// properties whose wire null this decode makes absent, which the walk then leaves out
-    /// (`Direct::absent`); and whether that is all the decode does to a tidy value. None
-    /// when a node the walk reads an object or array by would serve two different steps
-    /// (or one and a place that keeps its nulls), or the program does not fix which node
-    /// that is.
-    pub fn fuse(&self, py: Python<'_>, p: &Program, root: u32) -> Option<(Vec<Box<[u64]>>, bool)> {
+    /// (`Direct::absent`); where that leaves nothing else for a tidy value, also the steps
+    /// it runs on the values it builds at each place (JSON text parsed, map entries, a
+    /// wrapper, a tuple: `posts`). None when a node the walk reads an object or array by
+    /// would serve two different steps (or one and a place that keeps its nulls), or the
+    /// program does not fix which node that is.
+    pub fn fuse(&self, py: Python<'_>, p: &Program, root: u32) -> Option<Fused> {
         const KEEP: usize = usize::MAX; // a place whose nulls stay (identity, or not a plain step)
+        const NONE: usize = usize::MAX;
         let mut tag: Vec<[usize; 2]> = vec![[usize::MAX - 1; 2]; p.nodes.len()];
         let mut absent: Vec<Box<[u64]>> = vec![Box::new([]); p.nodes.len()];
+        let mut posts: Vec<Box<[u32]>> = vec![Box::new([]); p.nodes.len()];
+        let mut any_post = false;
         let mut whole = vec![true; self.steps.len()]; // Obj steps the walk fully serves
         let mut seen: std::collections::HashSet<(u32, usize)> = std::collections::HashSet::new();
-        let mut todo: Vec<(u32, usize)> = vec![(root, self.root)];
+        // the step reading the container at a place of step `s`
         let plain = |s: usize| -> usize {
             match &self.steps[s] {
                 Step::Obj(..) | Step::Arr(_) => s,
+                _ if s < self.wire.len() && self.wire[s] != NONE => self.wire[s],
                 _ => KEEP,
             }
         };
-        todo[0].1 = plain(self.root);
+        // the walk's step at a place of step `s` (+1; 0: none)
+        let post = |s: usize| -> u32 { self.shallow.get(s).filter(|&&x| x != NONE).map_or(0, |&x| x as u32 + 1) };
+        let root_post = post(self.root);
+        let mut todo: Vec<(u32, usize)> = vec![(root, plain(self.root))];
         // a place of step `s` whose container the walk does not build by one node
         let miss = |whole: &mut Vec<bool>, s: usize, kind: u8| {
             if s != KEEP && matches!((&self.steps[s], kind), (Step::Obj(..), T_OBJ) | (Step::Arr(_), T_ARR)) {
@@ -214,6 +274,16 @@ impl Decoder {
                     return None;
                 }
                 let sn = &p.nodes[shape as usize];
+                let mut mark = |posts: &mut Vec<Box<[u32]>>, at: usize, step: u32| {
+                    if step != 0 {
+                        let row = &mut posts[shape as usize];
+                        if row.is_empty() {
+                            *row = vec![0; sn.properties.len() + 1].into_boxed_slice();
+                        }
+                        row[at] = step;
+                        any_post = true;
+                    }
+                };
                 match (&self.steps.get(s), kind) {
                     (Some(Step::Obj(props, _)), T_OBJ) => {
                         let mut bits = vec![0u64; sn.properties.len().div_ceil(64)];
@@ -224,6 +294,7 @@ impl Decoder {
                                     if *mode == 1 {
                                         bits[k / 64] |= 1u64 << (k % 64);
                                     }
+                                    mark(&mut posts, k, post(*cs));
                                     todo.push((*child, plain(*cs)));
                                 }
                                 None => todo.push((*child, KEEP)),
@@ -235,6 +306,7 @@ impl Decoder {
                         }
                     }
                     (Some(Step::Arr(cs)), T_ARR) => {
+                        mark(&mut posts, sn.properties.len(), post(*cs));
                         for &x in sn.prefix_items.iter().chain(sn.items.iter()) {
                             todo.push((x, plain(*cs)));
                         }
@@ -251,8 +323,18 @@ impl Decoder {
             }
         }
         // light: steps with nothing left to do on a tidy value once the walk has served
-        // them (the greatest fixpoint, so recursive steps can be light)
-        let mut light: Vec<bool> = self.steps.iter().map(|st| matches!(st, Step::Id | Step::Obj(_, true) | Step::Arr(_))).collect();
+        // them (the greatest fixpoint, so recursive steps can be light); a map, wrapper,
+        // tuple or JSON text is served by its post where its wire container is
+        let mut light: Vec<bool> = self
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, st)| match st {
+                Step::Id | Step::Obj(_, true) | Step::Arr(_) | Step::Json => true,
+                Step::Map(..) | Step::Wrap(..) | Step::Tuple(_) => i < self.shallow.len() && self.shallow[i] != NONE,
+                _ => false,
+            })
+            .collect();
         for (i, st) in self.steps.iter().enumerate() {
             if let Step::Obj(..) = st {
                 light[i] &= whole[i];
@@ -267,6 +349,7 @@ impl Decoder {
                 let ok = match st {
                     Step::Obj(props, _) => props.iter().all(|&(_, _, _, c)| light[c]),
                     Step::Arr(c) => light[*c],
+                    Step::Map(..) | Step::Wrap(..) | Step::Tuple(_) => light[self.wire[i]],
                     _ => true,
                 };
                 if !ok {
@@ -278,7 +361,28 @@ impl Decoder {
                 break;
             }
         }
-        Some((absent, light[self.root]))
+        let light = light[self.root];
+        if !light || !(any_post || root_post != 0) {
+            // (a place the walk may not serve: the decode does those steps, all of them)
+            posts.clear();
+            return Some(Fused { absent, posts, root: 0, light });
+        }
+        Some(Fused { absent, posts, root: root_post, light })
+    }
+
+    /// Step `s` run on a value the walk built (`Fused::posts`): `v` (a reference the
+    /// walk holds) -> a new reference; None where the decode refuses it.
+    pub unsafe fn post(&self, s: u32, v: *mut ffi::PyObject) -> Option<*mut ffi::PyObject> {
+        let py = Python::assume_attached();
+        match self.run(py, s as usize - 1, v, 0, false, true) {
+            Ok(x) => Some(x),
+            Err(Fail) => {
+                if !ffi::PyErr_Occurred().is_null() {
+                    let _ = PyErr::take(py);
+                }
+                None
+            }
+        }
     }
 
     /// A fresh dict decoded in place: members whose null means absent go, the others are

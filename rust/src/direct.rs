@@ -20,6 +20,7 @@ use pyo3::types::PyString;
 
 use crate::parse::{self, Doc, Parser, Span, Tok, MAX_DEPTH};
 use crate::program::*;
+use crate::decode::{Decoder, Fused};
 use crate::validate::{scalar_verdict, Val};
 use crate::{build, key_str, new_str, scalar, _PyDict_NewPresized, _PyDict_SetItem_KnownHash};
 
@@ -51,6 +52,10 @@ pub struct Direct<'p, 'a> {
     /// per node, the properties whose null the decode makes absent: left out of the dict
     /// when building (`decode::Decoder::fuse`; empty: none)
     absent: &'p [Box<[u64]>],
+    /// per node, the decode's steps run on the members and items built (`Fused::posts`),
+    /// and the decoder they are steps of
+    posts: &'p [Box<[u32]>],
+    dec: Option<&'p Decoder>,
     /// bytes walked again by `attempt` in this text (bounded: a few times the text)
     spent: usize,
     /// unions worked out in this text, by node and first member: the branches depend on
@@ -275,10 +280,24 @@ unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
 }
 
 impl<'p, 'a> Direct<'p, 'a> {
-    /// `absent`: build with the decode's share (`decode::Decoder::fuse`; empty: none).
+    /// `share`: build with the decode's share (`decode::Decoder::fuse`; none: nothing).
     #[inline]
-    pub fn new(p: &'p Program, src: &'a [u8], make: bool, absent: &'p [Box<[u64]>], names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
-        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, unions: Vec::new(), spent: 0, trying: 0, memo: None }
+    pub fn new(p: &'p Program, src: &'a [u8], make: bool, share: Option<(&'p Fused, &'p Decoder)>, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
+        let (absent, posts, dec): (&[Box<[u64]>], &[Box<[u32]>], _) = match share {
+            Some((f, d)) => (&f.absent, &f.posts, Some(d)),
+            None => (&[], &[], None),
+        };
+        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None }
+    }
+
+    /// The decode's step `s` (`Fused::posts`) run on a value just built (its reference
+    /// taken): the decoded value, or Stop where the decode refuses it.
+    #[inline(never)]
+    fn post(&self, s: u32, v: *mut ffi::PyObject) -> R {
+        let d = self.dec.ok_or(Stop)?;
+        let out = unsafe { d.post(s, v) };
+        release(v);
+        out.ok_or(Stop)
     }
 
     /// The whole text against `node`: the value (null when not building), or Stop.
@@ -822,6 +841,10 @@ impl<'p, 'a> Direct<'p, 'a> {
         let mut keys_seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         let mut texts_seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
         let unique = shape.is_some_and(|s| p.nodes[s as usize].unique_items);
+        let post = match shape {
+            Some(s) if self.make && !self.posts.is_empty() => self.posts[s as usize].last().copied().unwrap_or(0),
+            _ => 0,
+        };
         self.ws();
         let r: Result<(), Stop> = (|| {
             if self.src.get(self.i) == Some(&b']') {
@@ -852,6 +875,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                     None => self.tape(None)?,
                 };
+                let v = if post != 0 { self.post(post, v)? } else { v };
                 if self.make {
                     self.items.push(v);
                 }
@@ -1014,6 +1038,10 @@ impl<'p, 'a> Direct<'p, 'a> {
             Some(s) if self.make && !self.absent.is_empty() => &self.absent[s as usize],
             _ => &[],
         };
+        let posts: &[u32] = match shape {
+            Some(s) if self.make && !self.posts.is_empty() => &self.posts[s as usize],
+            _ => &[],
+        };
         // which properties were seen (duplicates stop the walk)
         let mut seen_small = [0u64; 4];
         let mut seen_big: Vec<u64> = Vec::new();
@@ -1066,7 +1094,13 @@ impl<'p, 'a> Direct<'p, 'a> {
                         }
                         seen[w] |= bit;
                         let (_, child, id) = nd.unwrap().properties[k];
-                        v = self.value(child)?;
+                        v = match posts.get(k) {
+                            Some(&s) if s != 0 => {
+                                let x = self.value(child)?;
+                                self.post(s, x)?
+                            }
+                            _ => self.value(child)?,
+                        };
                         kobj = self.names[id as usize].as_ptr();
                     }
                     None => {

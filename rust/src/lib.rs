@@ -377,16 +377,16 @@ impl Program {
     /// The one-pass walk (`direct.rs`): Some(value) when it settles the text as valid
     /// (value null when `make` is false), None when the tape judge must run.
     fn direct(&self, src: &[u8], node: u32, make: bool) -> Option<*mut ffi::PyObject> {
-        self.direct_tidy(src, node, make, &[]).map(|(v, _)| v)
+        self.direct_tidy(src, node, make, None).map(|(v, _)| v)
     }
 
-    /// the walk's value and whether it is tidy (`Direct::tidy`); `absent`: the nulls a
-    /// decode would drop, left out (`decode::Decoder::fuse`)
-    fn direct_tidy(&self, src: &[u8], node: u32, make: bool, absent: &[Box<[u64]>]) -> Option<(*mut ffi::PyObject, bool)> {
+    /// the walk's value and whether it is tidy (`Direct::tidy`); `share`: the decode's
+    /// share the walk takes (`decode::Decoder::fuse`)
+    fn direct_tidy(&self, src: &[u8], node: u32, make: bool, share: Option<(&decode::Fused, &decode::Decoder)>) -> Option<(*mut ffi::PyObject, bool)> {
         if self.prog.dynamic {
             return None;
         }
-        let mut w = direct::Direct::new(&self.prog, src, make, absent, &self.names, &self.keys, &self.members);
+        let mut w = direct::Direct::new(&self.prog, src, make, share, &self.names, &self.keys, &self.members);
         w.run(node).ok().map(|v| (v, w.tidy))
     }
 
@@ -825,18 +825,24 @@ impl Program {
 impl Program {
     /// `validate_json` with the core's own exceptions.
     fn checked_value(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Py<PyAny>> {
-        self.checked_tidy(py, data, node, &[]).map(|(v, _)| v)
+        self.checked_tidy(py, data, node, None).map(|(v, _, _)| v)
     }
 
-    /// `checked_value`, and whether the value is tidy (`Direct::tidy`: built by the walk,
-    /// its objects holding their schema's keys in order)
-    fn checked_tidy(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>, absent: &[Box<[u64]>]) -> PyResult<(Py<PyAny>, bool)> {
+    /// `checked_value`, whether the value is tidy (`Direct::tidy`: built by the walk, its
+    /// objects holding their schema's keys in order), and whether the walk built it with
+    /// `share` (else the tape judge built it as the text has it)
+    fn checked_tidy(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>, share: Option<(&decode::Fused, &decode::Decoder)>) -> PyResult<(Py<PyAny>, bool, bool)> {
         let mut slot = None;
         let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
         let node = self.start(node)?;
-        if let Some((v, tidy)) = self.direct_tidy(src, node, true, absent) {
-            return Ok((unsafe { Bound::from_owned_ptr(py, v).unbind() }, tidy));
+        if let Some((v, tidy)) = self.direct_tidy(src, node, true, share) {
+            return Ok((unsafe { Bound::from_owned_ptr(py, v).unbind() }, tidy, true));
         }
+        self.checked_tape(py, src, node).map(|v| (v, false, false))
+    }
+
+    /// The text judged on the tape and built as it is (`checked_tidy` past the walk).
+    fn checked_tape(&self, py: Python<'_>, src: &[u8], node: u32) -> PyResult<Py<PyAny>> {
         let d = self.parse_doc(py, src)?;
         let mut v = Val::new(&self.prog, &d, false);
         if !self.names.is_empty() {
@@ -860,7 +866,7 @@ impl Program {
                 let _ = KEY_IDS.try_with(|k| k.replace(ids));
             }
         }
-        Ok((value, false))
+        Ok(value)
     }
 
     pub(crate) fn inner(&self) -> &program::Program {
@@ -905,10 +911,8 @@ struct Judge {
     program: Py<Program>,
     decoder: Option<Py<decode::Decoder>>,
     explain: Py<PyAny>,
-    /// the decode's share the walk takes (`decode::Decoder::fuse`), and whether that is all
-    /// of it for a tidy value
-    absent: Vec<Box<[u64]>>,
-    light: bool,
+    /// the decode's share the walk takes (`decode::Decoder::fuse`)
+    fused: decode::Fused,
 }
 
 #[pymethods]
@@ -916,11 +920,11 @@ impl Judge {
     #[new]
     fn new(py: Python<'_>, program: Py<Program>, decoder: Option<Py<decode::Decoder>>, explain: Py<PyAny>) -> PyResult<Self> {
         let root = program.get().start(None)?;
-        let (absent, light) = match &decoder {
+        let fused = match &decoder {
             Some(d) => d.get().fuse(py, &program.get().prog, root).unwrap_or_default(),
-            None => (Vec::new(), false),
+            None => decode::Fused::default(),
         };
-        Ok(Judge { program, decoder, explain, absent, light })
+        Ok(Judge { program, decoder, explain, fused })
     }
 
     /// `validate_json` as a builtin of one argument bound to this judge (`ROUTES`): what
@@ -931,15 +935,41 @@ impl Judge {
 
     /// Model output text -> original-shaped data (what `Compiled.validate_json` returns).
     fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        match self.program.get().checked_tidy(py, data, None, &self.absent) {
-            Ok((v, tidy)) => match &self.decoder {
-                None => Ok(v),
-                Some(_) if tidy && self.light => Ok(v),
-                // the value may be half decoded in place: the two steps start again from the text
-                Some(d) => match d.get().decode_value(py, v.bind(py), tidy, true) {
-                    Ok(x) => Ok(x),
-                    Err(_) => self.explain.call1(py, (data,)),
-                },
+        let program = self.program.get();
+        let Some(d) = &self.decoder else {
+            return match program.checked_tidy(py, data, None, None) {
+                Ok((v, _, _)) => Ok(v),
+                Err(e) if e.is_instance_of::<Invalid>(py) => self.explain.call1(py, (data,)),
+                Err(e) => Err(public(py, e)),
+            };
+        };
+        let (d, f) = (d.get(), &self.fused);
+        let found = match program.checked_tidy(py, data, None, Some((f, d))) {
+            // the walk's share is the whole decode
+            Ok((v, true, true)) if f.light => {
+                if f.root == 0 {
+                    return Ok(v);
+                }
+                match unsafe { d.post(f.root, v.as_ptr()) } {
+                    Some(x) => return Ok(unsafe { Bound::from_owned_ptr(py, x).unbind() }),
+                    None => return self.explain.call1(py, (data,)),
+                }
+            }
+            // walked with steps the decode cannot take again: built as the text has it
+            Ok((v, _, true)) if !f.posts.is_empty() => {
+                drop(v);
+                let mut slot = None;
+                let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+                program.checked_tape(py, src, program.start(None)?).map(|v| (v, false))
+            }
+            Ok((v, tidy, _)) => Ok((v, tidy)),
+            Err(e) => Err(e),
+        };
+        match found {
+            // the value may be half decoded in place: the two steps start again from the text
+            Ok((v, tidy)) => match d.decode_value(py, v.bind(py), tidy, true) {
+                Ok(x) => Ok(x),
+                Err(_) => self.explain.call1(py, (data,)),
             },
             Err(e) if e.is_instance_of::<Invalid>(py) => self.explain.call1(py, (data,)),
             Err(e) => Err(public(py, e)),
