@@ -233,8 +233,12 @@ impl Decoder {
         let post = |s: usize| -> u32 { self.shallow.get(s).filter(|&&x| x != NONE).map_or(0, |&x| x as u32 + 1) };
         let root_post = post(self.root);
         let mut todo: Vec<(u32, usize)> = vec![(root, plain(self.root))];
+        // a container the walk may build as the text has it (not tidy: `posts` would be
+        // undone by the decode that then runs), anywhere
+        let mut rough = false;
         // a place of step `s` whose container the walk does not build by one node
-        let miss = |whole: &mut Vec<bool>, s: usize, kind: u8| {
+        let mut miss = |whole: &mut Vec<bool>, s: usize, kind: u8| {
+            rough = true;
             if s != KEEP && matches!((&self.steps[s], kind), (Step::Obj(..), T_OBJ) | (Step::Arr(_), T_ARR)) {
                 whole[s] = false;
             }
@@ -262,6 +266,7 @@ impl Decoder {
                 };
                 let shape = match shape_of(p, &c, kind) {
                     Shape::Walk(Some(x)) => x,
+                    Shape::Fail => continue,
                     _ => {
                         miss(&mut whole, s, kind);
                         continue;
@@ -322,24 +327,33 @@ impl Decoder {
                 }
             }
         }
-        // light: steps with nothing left to do on a tidy value once the walk has served
-        // them (the greatest fixpoint, so recursive steps can be light); a map, wrapper,
-        // tuple or JSON text is served by its post where its wire container is
+        let plain_light = self.light(&whole, false);
+        let light = self.light(&whole, true);
+        if !light || rough || !(any_post || root_post != 0) {
+            // (a place the walk may not serve: the decode does those steps, all of them)
+            posts.clear();
+            return Some(Fused { absent, posts, root: 0, light: plain_light });
+        }
+        Some(Fused { absent, posts, root: root_post, light })
+    }
+
+    /// Whether the decode has nothing left to do on a tidy value the walk built with its
+    /// share (`whole`: the object steps whose every place it walks by one node); `posts`:
+    /// the walk also runs the steps of maps, wrappers, tuples and JSON text. The greatest
+    /// fixpoint, so recursive steps can be light.
+    fn light(&self, whole: &[bool], posts: bool) -> bool {
         let mut light: Vec<bool> = self
             .steps
             .iter()
             .enumerate()
             .map(|(i, st)| match st {
-                Step::Id | Step::Obj(_, true) | Step::Arr(_) | Step::Json => true,
-                Step::Map(..) | Step::Wrap(..) | Step::Tuple(_) => i < self.shallow.len() && self.shallow[i] != NONE,
+                Step::Id | Step::Arr(_) => true,
+                Step::Obj(_, same) => *same && whole[i],
+                Step::Json => posts,
+                Step::Map(..) | Step::Wrap(..) | Step::Tuple(_) => posts && self.wire.get(i).is_some_and(|&w| w != usize::MAX),
                 _ => false,
             })
             .collect();
-        for (i, st) in self.steps.iter().enumerate() {
-            if let Step::Obj(..) = st {
-                light[i] &= whole[i];
-            }
-        }
         loop {
             let mut changed = false;
             for (i, st) in self.steps.iter().enumerate() {
@@ -361,13 +375,7 @@ impl Decoder {
                 break;
             }
         }
-        let light = light[self.root];
-        if !light || !(any_post || root_post != 0) {
-            // (a place the walk may not serve: the decode does those steps, all of them)
-            posts.clear();
-            return Some(Fused { absent, posts, root: 0, light });
-        }
-        Some(Fused { absent, posts, root: root_post, light })
+        light[self.root]
     }
 
     /// Step `s` run on a value the walk built (`Fused::posts`): `v` (a reference the

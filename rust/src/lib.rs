@@ -927,6 +927,13 @@ impl Judge {
         Ok(Judge { program, decoder, explain, fused })
     }
 
+    /// What the walk takes of the decode (`decode::Fused`): whether a tidy value it built
+    /// needs no decode, and whether it runs decode steps on the values it builds.
+    #[getter]
+    fn share(&self) -> (bool, bool) {
+        (self.fused.light, !self.fused.posts.is_empty())
+    }
+
     /// `validate_json` as a builtin of one argument bound to this judge (`ROUTES`): what
     /// `Compiled.validate_json` is.
     fn route<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {

@@ -47,9 +47,13 @@ pub struct Doc<'a> {
 }
 
 thread_local! {
-    /// token and scratch buffers kept between documents (no fresh pages per call)
-    static POOL: std::cell::RefCell<(Vec<Tok>, Vec<u8>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// token and scratch buffers kept between documents (no fresh pages per call): a few
+    /// pairs, for documents open together (the walk's, and JSON text it decodes)
+    static POOL: std::cell::RefCell<Vec<(Vec<Tok>, Vec<u8>)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
+
+/// How many pairs of buffers the pool keeps.
+const POOL_PAIRS: usize = 4;
 
 /// The largest buffers kept for the next document (bytes of tokens).
 const POOL_MAX: usize = 64 << 20;
@@ -66,11 +70,13 @@ impl Drop for Doc<'_> {
         }
         let _ = POOL.try_with(|p| {
             if let Ok(mut b) = p.try_borrow_mut() {
-                if b.0.capacity() < toks.capacity() {
-                    b.0 = toks;
-                }
-                if b.1.capacity() < scratch.capacity() {
-                    b.1 = scratch;
+                if b.len() < POOL_PAIRS {
+                    b.push((toks, scratch));
+                } else if let Some(small) = b.iter_mut().min_by_key(|(t, _)| t.capacity()) {
+                    // the larger buffers stay
+                    if small.0.capacity() < toks.capacity() {
+                        *small = (toks, scratch);
+                    }
                 }
             }
         });
@@ -95,7 +101,7 @@ impl<'a> Doc<'a> {
             return;
         }
         let (mut toks, mut scratch) = POOL
-            .try_with(|p| p.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default())
+            .try_with(|p| p.try_borrow_mut().ok().and_then(|mut b| b.pop()).unwrap_or_default())
             .unwrap_or_default();
         toks.clear();
         scratch.clear();
