@@ -430,3 +430,17 @@ def _reversed(value: Any) -> Any:
     if isinstance(value, list):
         return [_reversed(x) for x in value]
     return value
+
+
+def test_translated_residuals_use_keywords_the_walk_takes() -> None:
+    """A property required once decoded (not null on the wire), a union's branch that no
+    earlier one matched (branches apart in their types) and a map's values are said by
+    type lists and members, not ``not``/``if`` (which send a value to the tape): the
+    nodes the placement makes hold none of those, and the verdicts are the two steps'."""
+    for name in ("requirements", "map"):
+        c = strictschema.compile(_TRANSLATED[name])
+        model = c._judge_validator()._model
+        # the nodes the placement made (the residual's own keep their resource)
+        made = [n for n in model.nodes[len(c._validators()[0]._model.nodes):] if "res" not in n]
+        assert made and not [n for n in made if "not" in n or "if" in n], name
+        _agreement(c)()

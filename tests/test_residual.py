@@ -197,6 +197,33 @@ def test_map_values_keep_what_the_wire_drops() -> None:
     assert c._acceptor()(good) is True
 
 
+def test_a_map_whose_one_pattern_the_wire_key_has_is_proven() -> None:
+    """``patternProperties`` of one pattern beside ``additionalProperties: false`` sent as
+    entries whose key has that pattern: every key matches it, so the values' schema is
+    all that is left (here proven by the wire too), and no key falls to
+    ``additionalProperties``; a second pattern, or a key the wire does not constrain, stays."""
+    def of(props: Any, extra: Any = False) -> Any:
+        return {"type": "object", "properties": {"m": {
+            "type": "object", "patternProperties": props, "additionalProperties": extra}},
+            "required": ["m"], "additionalProperties": False}
+
+    one = of({"^[0-9]+$": {"type": "number"}})
+    c = strictschema.compile(one)
+    assert "MapCodec" in repr(c._codec)
+    assert residual(one) is True
+    assert c.validate_json('{"m":[{"key":"1","value":2}]}') == {"m": {"1": 2}}
+    with pytest.raises(ValidationError):
+        c.validate_json('{"m":[{"key":"x","value":2}]}')
+    kept = residual(of({"^[0-9]+$": {"type": "number", "not": {"const": 13}}}))
+    assert kept == {"properties": {"m": {"additionalProperties": {"not": {"const": 13}}}}}, kept
+    assert _agree(strictschema.compile(of({"^[0-9]+$": {"type": "number",
+                                                         "not": {"const": 13}}})), 60) > 10
+    two = of({"^a": {"type": "number"}, "^b": {"type": "number"}})
+    c2 = strictschema.compile(two)
+    if "MapCodec" in repr(c2._codec):
+        assert residual(two) is not True
+
+
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 
 

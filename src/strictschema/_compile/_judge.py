@@ -62,6 +62,8 @@ from ._codec import (
 __all__ = ["judge_model"]
 
 _NOT_ASSERTING = frozenset({"path", "res", "refAlone"})
+# every JSON type ("number" takes in the integers)
+_TYPES = frozenset({"array", "boolean", "null", "number", "object", "string"})
 _SCALAR_ONLY = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
                           "multipleOf", "minLength", "maxLength", "pattern", "format"})
 _ARRAY_ONLY = frozenset({"items", "prefixItems", "contains", "minContains", "maxContains",
@@ -398,9 +400,17 @@ class _Placer:
             each.append(self.new({"path": [], "if": key_is({"pattern": pattern}),
                                   "then": value_meets(s)}))
         if "additionalProperties" in n:
-            other = {"not": self.new({"path": [], "anyOf": named})} if named else {}
-            each.append(self.new({"path": [], "if": key_is(other), "then": value_meets(
-                n["additionalProperties"])}))
+            if named:
+                other = {"not": self.new({"path": [], "anyOf": named})}
+                each.append(self.new({"path": [], "if": key_is(other), "then": value_meets(
+                    n["additionalProperties"])}))
+            elif "key" in self.nodes[self.target(self.edge(wa, "items", entry))].get(
+                    "required", ()):
+                # every key is another: each entry (the wire requires its key) meets it
+                each.append(value_meets(n["additionalProperties"]))
+            else:
+                each.append(self.new({"path": [], "if": key_is({}), "then": value_meets(
+                    n["additionalProperties"])}))
         if "propertyNames" in n:
             each.append(self.new({"path": [], "properties": [["key", n["propertyNames"]]]}))
         parts: list[int] = []
@@ -411,9 +421,10 @@ class _Placer:
         for k, to in (("minProperties", "minItems"), ("maxProperties", "maxItems")):
             if k in n:
                 parts.append(self.new({"path": [], to: n[k]}))
-        if parts:  # said of the entries: of wire arrays only
-            out["allOf"] = [*out.get("allOf", []), self.new({"path": [], "if": self.new(
-                {"path": [], "type": "array"}), "then": self.new({"path": [], "allOf": parts})})]
+        if parts:  # said of the entries: of wire arrays only (told apart by their kind)
+            out["allOf"] = [*out.get("allOf", []), self.new({"path": [], "anyOf": [
+                self.new({"path": [], "type": sorted(_TYPES - {"array"})}),
+                self.new({"path": [], "type": "array", "allOf": parts})]})]
         return out
 
     def first_branch(self, r: int, codec: AnyOfCodec, w: int, depth: int) -> list[int]:
@@ -441,22 +452,80 @@ class _Placer:
         out: list[int] = []
         for i, (b, part) in enumerate(zip(wires, parts, strict=True)):
             b = self.edge(w, ("anyOf", i), b)
-            earlier = [self.new({"path": [], "not": e}) for e in wires[:i]]
+            earlier = [self.unlike(e, b) for e in wires[:i]]
+            if any(x is False for x in earlier):
+                continue  # every value of this branch meets one before it: never decoded so
             out.append(self.new({"path": [], "allOf": [
-                b, *earlier, self.translate(r, part, b, depth + 1)]}))
+                b, *[x for x in earlier if isinstance(x, int) and x is not True],
+                self.translate(r, part, b, depth + 1)]}))
         if null is not None:  # a null decodes to itself, which the residual judges
             out.append(self.new({"path": [], "allOf": [null, r]}))
         return out
 
+    def unlike(self, e: int, b: int) -> int | bool:
+        """A node that a value of wire branch ``b`` meets exactly when it does not meet
+        the earlier branch ``e`` (``not: e`` said of ``b``'s values). Where both are
+        closed objects with the same properties, all required, whose properties differ in
+        their types alone (the compiler's branches for requirements over optional
+        properties), that is some property holding a type ``b`` allows there and ``e``
+        does not: ``properties`` and type lists, which the walk takes (``not`` sends the
+        value to the tape). False: no value of ``b`` fails ``e``; else ``not: e``."""
+        found = self._unlike(self.plain(e), self.plain(b))
+        if found is None:
+            return self.new({"path": [], "not": e})
+        if not found:
+            return False
+        parts = [self.new({"path": [], "properties": [[k, self.new(
+            {"path": [], "type": sorted(t)})]]}) for k, t in found]
+        return parts[0] if len(parts) == 1 else self.new({"path": [], "anyOf": parts})
+
+    def plain(self, w: int) -> dict[str, Any]:
+        """Wire node ``w`` past ``$ref``-only hops (read, not walked)."""
+        for _ in range(64):
+            n = self.nodes[w]
+            if set(n) - _NOT_ASSERTING != {"ref"}:
+                return n
+            w = n["ref"]
+        return {}
+
+    def _unlike(self, e: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, set[str]]] | None:
+        """``unlike``'s witnesses: (property, the types of ``b``'s there that ``e``'s
+        lacks) per property where ``b`` allows more; None where that does not decide."""
+        shape = {"type", "properties", "required", "additionalProperties"}
+        for n in (e, b):
+            ap = n.get("additionalProperties")
+            if (set(n) - _NOT_ASSERTING - {"int4"} != shape or n.get("type") != "object"
+                    or not isinstance(ap, int) or self.nodes[ap].get("bool") is not False
+                    or sorted(n["required"]) != sorted(k for k, _ in n["properties"])):
+                return None
+        pe, pb = dict(e["properties"]), dict(b["properties"])
+        if set(pe) != set(pb) or len(pe) != len(e["properties"]):
+            return None
+        out = []
+        for k, bk in pb.items():
+            ek = pe[k]
+            if ek == bk:
+                continue
+            ne, nb = self.nodes[ek], self.nodes[bk]
+            rest = {"path", "res", "type", "int4"}
+            if {x: v for x, v in ne.items() if x not in rest} != \
+                    {x: v for x, v in nb.items() if x not in rest}:
+                return None
+            te, tb = _type_set(ne), _type_set(nb)
+            if te is None or tb is None:
+                return None
+            extra = tb - te
+            if extra:
+                out.append((k, extra))
+        return out
+
     def not_object_node(self) -> int:
-        obj = self.new({"path": [], "type": "object"})
-        return self.new({"path": [], "not": obj})
+        """Any value but an object (a type list: the walk takes it, unlike ``not``)."""
+        return self.new({"path": [], "type": sorted(_TYPES - {"object"})})
 
     def not_null_node(self) -> int:
         if self.not_null is None:
-            if self.null is None:
-                self.null = self.new({"path": [], "type": "null"})
-            self.not_null = self.new({"path": [], "not": self.null})
+            self.not_null = self.new({"path": [], "type": sorted(_TYPES - {"null"})})
         return self.not_null
 
     def mark_maps(self, w: int, ref: Codec) -> None:
@@ -501,6 +570,18 @@ class _Placer:
                 self.null = self.new({"path": [], "type": "null"})
             self.nullable[r] = self.new({"path": [], "anyOf": [self.null, r]})
         return self.nullable[r]
+
+
+def _type_set(n: dict[str, Any]) -> set[str] | None:
+    """A node's ``type`` as a set, with "number" standing for the integers too; None where
+    a difference of two such sets would not be a type list (no ``type``, or "integer"
+    without "number")."""
+    t = n.get("type")
+    ts = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else None
+    if ts is None or ("integer" in ts and "number" not in ts):
+        return None
+    ts.discard("integer")
+    return ts
 
 
 def _resolved(codec: Codec) -> Codec:

@@ -248,17 +248,40 @@ class _Residual:
                     return
         elif kw == "additionalProperties" and "properties" not in n \
                 and "patternProperties" not in n:
-            entries = [w["items"] for f in facts if "items" in (w := self.wire[f])
-                       and "prefixItems" not in w]
-            values = [c for e in entries for c in self.wire_props(tuple(self.facts(e, False)),
-                                                                  "value")]
-            child = tuple(f for v in values for f in self.facts(v, False))
+            child = self.entry_facts(facts, "value")
             if child:
                 r = self.node(value, child, codec.value, False)
                 if r is not None:
                     out[kw] = r
                 return
+        elif kw == "patternProperties" and "properties" not in n and len(value) == 1 \
+                and self.keys_match(facts, value[0][0]):
+            # every key matches the one pattern (the wire's key has it): each value meets
+            # its schema, which is what additionalProperties says of every member
+            child = self.entry_facts(facts, "value")
+            if child:
+                r = self.node(value[0][1], child, codec.value, False)
+                if r is not None:
+                    out["additionalProperties"] = r
+                return
+        elif kw == "additionalProperties" and "properties" not in n \
+                and len(n["patternProperties"]) == 1 \
+                and self.keys_match(facts, n["patternProperties"][0][0]):
+            return  # no key falls to it: every key matches the one pattern
         out[kw] = self.kept_value(kw, value)
+
+    def entry_facts(self, facts: Facts, member: str) -> Facts:
+        """The wire nodes of ``member`` (``key`` or ``value``) of a map's entries."""
+        entries = [w["items"] for f in facts if "items" in (w := self.wire[f])
+                   and "prefixItems" not in w]
+        found = [c for e in entries for c in self.wire_props(tuple(self.facts(e, False)),
+                                                             member)]
+        return tuple(f for v in found for f in self.facts(v, False))
+
+    def keys_match(self, facts: Facts, pattern: str) -> bool:
+        """Whether every entry's key has ``pattern`` on the wire (the same pattern)."""
+        return any(self.wire[f].get("pattern") == pattern
+                   for f in self.entry_facts(facts, "key"))
 
     def alternatives(self, kw: str, branches: list[int], facts: Facts, nonnull: bool) -> bool:
         """Whether ``anyOf``/``oneOf`` holds for every value the facts allow: each wire
