@@ -444,3 +444,24 @@ def test_translated_residuals_use_keywords_the_walk_takes() -> None:
         made = [n for n in model.nodes[len(c._validators()[0]._model.nodes):] if "res" not in n]
         assert made and not [n for n in made if "not" in n or "if" in n], name
         _agreement(c)()
+
+
+def test_a_residual_with_no_placement_is_judged_on_the_decoded_value_in_the_core() -> None:
+    """What the wire cannot carry and no wire position can take (a constraint on the
+    value of JSON text): one core call still walks the text, decodes and judges the
+    residual on the value; a value the residual refuses gets the two steps' errors."""
+    c = strictschema.compile({"type": "object", "properties": {
+        "free": {"not": {"type": "array"}}, "n": {"type": "integer"}},
+        "required": ["free", "n"], "additionalProperties": False})
+    assert c._residual_validator() is not None and c._judge_validator() is None
+    for free in ({"a": 1, "b": None}, "s", 3):
+        text = json.dumps({"free": json.dumps(free), "n": 1})
+        assert c.validate_json(text) == {"free": free, "n": 1} == c._two_steps()(text)
+    assert type(c._vj.__self__).__name__ == "Judge"  # the core's route, not the two steps
+    for free in ([1, 2], []):
+        text = json.dumps({"free": json.dumps(free), "n": 1})
+        with pytest.raises(ValidationError) as one:
+            c.validate_json(text)
+        with pytest.raises(ValidationError) as two:
+            c._two_steps()(text)
+        assert one.value.errors == two.value.errors and one.value.errors

@@ -911,6 +911,9 @@ struct Judge {
     program: Py<Program>,
     decoder: Option<Py<decode::Decoder>>,
     explain: Py<PyAny>,
+    /// what the decoded value must still meet, where the program could not take it on
+    /// (`_compile/_judge.py` found no placement): judged on the value
+    residual: Option<Py<Program>>,
     /// the decode's share the walk takes (`decode::Decoder::fuse`)
     fused: decode::Fused,
 }
@@ -918,13 +921,14 @@ struct Judge {
 #[pymethods]
 impl Judge {
     #[new]
-    fn new(py: Python<'_>, program: Py<Program>, decoder: Option<Py<decode::Decoder>>, explain: Py<PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (program, decoder, explain, residual = None))]
+    fn new(py: Python<'_>, program: Py<Program>, decoder: Option<Py<decode::Decoder>>, explain: Py<PyAny>, residual: Option<Py<Program>>) -> PyResult<Self> {
         let root = program.get().start(None)?;
         let fused = match &decoder {
             Some(d) => d.get().fuse(py, &program.get().prog, root).unwrap_or_default(),
             None => decode::Fused::default(),
         };
-        Ok(Judge { program, decoder, explain, fused })
+        Ok(Judge { program, decoder, explain, residual, fused })
     }
 
     /// What the walk takes of the decode (`decode::Fused`): whether a tidy value it built
@@ -942,6 +946,26 @@ impl Judge {
 
     /// Model output text -> original-shaped data (what `Compiled.validate_json` returns).
     fn validate_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let Some(r) = &self.residual else {
+            return self.decoded(py, data);
+        };
+        let x = self.decoded(py, data)?;
+        match r.get().verdict_of(py, x.bind(py), None) {
+            Ok(true) => Ok(x),
+            // the two steps say what fails (or, past the judge's limits, what it is)
+            _ => {
+                if PyErr::occurred(py) {
+                    let _ = PyErr::take(py);
+                }
+                self.explain.call1(py, (data,))
+            }
+        }
+    }
+}
+
+impl Judge {
+    /// The text judged by the program and decoded (or what the two steps make of it).
+    fn decoded(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let program = self.program.get();
         let Some(d) = &self.decoder else {
             return match program.checked_tidy(py, data, None, None) {

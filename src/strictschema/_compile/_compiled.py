@@ -380,12 +380,16 @@ class Compiled:
             if self._codec.identity and self._residual_validator() is None:
                 vj = wire_v.validate_json
             else:
-                two_steps = vj = self._two_steps()
+                from .._core import Judge
+
+                two_steps = self._two_steps()
                 one = self._judge_validator()
                 if one is not None:  # one pass decides; the two steps explain a refusal
-                    from .._core import Judge
-
                     vj = Judge(one._program, core_decoder(self._codec), two_steps).route()
+                else:  # the wire pass and the decode, then the residual on the value
+                    residual = self._residual_validator()
+                    vj = Judge(wire_v._program, core_decoder(self._codec), two_steps,
+                               None if residual is None else residual._program).route()
             self._vj = vj
             object.__setattr__(self, "validate_json", vj)
         return vj(raw)
