@@ -98,10 +98,13 @@ _REPEAT = re.compile(r"[*+?]|\{\d+(?:,\d*)?\}")
 def _risky(pattern: str) -> bool:
     """Whether a backtracking engine may take exponential time on ``pattern``: a group with
     a repeat or an alternation inside, itself repeated (such as ``([^/]+\\.?)+$`` or
-    ``(\\w+\\s?){1,50}``). Python's ``re`` could then hang the run. A structural scan, cruder
-    than an analysis (it may call a harmless pattern risky, which only changes the engine
-    the oracle runs it on)."""
+    ``(\\w+\\s?){1,50}``); or polynomial time of a high degree: three repeats with no
+    upper bound (``^\\s*\\w+\\s*=\\s*\\w+$`` on a long text). Python's ``re`` or
+    ``regress`` could then hang the run. A structural scan, cruder than an analysis (it
+    may call a harmless pattern risky, which only changes the engine the oracle runs it
+    on)."""
     stack = [[False, False]]  # per open group: (holds a repeat, holds a '|')
+    unbounded = 0  # repeats with no upper bound: three in a row backtrack polynomially
     i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
@@ -130,6 +133,10 @@ def _risky(pattern: str) -> bool:
             stack[-1][1] = True
         elif _REPEAT.match(pattern, i):
             stack[-1][0] = True
+        if c in "*+" or (c == "{" and re.match(r"\{\d+,\}", pattern[i:])):
+            unbounded += 1
+            if unbounded >= 3:
+                return True
         i += 1
     return False
 
