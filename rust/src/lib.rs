@@ -225,7 +225,7 @@ pub(crate) unsafe fn key_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
             k.resize(KEY_CACHE, (Box::from(&b""[..]), 0));
         }
         let (kb, obj) = &k[slot];
-        if *obj != 0 && &**kb == b {
+        if *obj != 0 && program::same(kb, b) {
             let o = *obj as *mut ffi::PyObject;
             ffi::Py_XINCREF(o);
             return o;

@@ -185,7 +185,7 @@ fn table_insert(doc: &Doc<'_>, table: &mut [u32], kt: usize) -> bool {
             return false;
         }
         if let Tok::Str(o) = doc.toks[slot as usize - 1] {
-            if doc.bytes(o) == key {
+            if crate::program::same(doc.bytes(o), key) {
                 return true;
             }
         }
@@ -345,7 +345,7 @@ impl<'d, 'a> Parser<'d, 'a> {
             let mut t = top.tok + 1;
             while t < kt {
                 if let Tok::Str(k) = self.doc.toks[t] {
-                    if self.doc.bytes(k) == key {
+                    if crate::program::same(self.doc.bytes(k), key) {
                         dup = true;
                         break;
                     }
