@@ -311,6 +311,13 @@ _TRANSLATED = {
         "type": "object", "additionalProperties": {"type": "integer", "not": {"const": 13}},
         "maxProperties": 3}},
         "required": ["m"]},
+    # a union told apart by a tag (the source's oneOf, sent as anyOf of closed objects)
+    "tagged": {"type": "object", "additionalProperties": False, "properties": {
+        "kind": {"type": "string"}, "mode": {"type": "string"}, "n": {"type": "integer"}},
+        "oneOf": [{"properties": {"kind": {"enum": ["a"]}, "mode": {"enum": ["x"]}},
+                   "required": ["kind"]},
+                  {"properties": {"kind": {"enum": ["b"]}, "mode": {"enum": ["y"]}},
+                   "required": ["kind"]}]},
     # an array whose items must be unique once decoded, beside its length
     "array": {"type": "object", "properties": {"xs": {
         "type": "array", "items": {"type": "object", "properties": {"k": {"type": "string"}}},
@@ -434,16 +441,29 @@ def _reversed(value: Any) -> Any:
 
 def test_translated_residuals_use_keywords_the_walk_takes() -> None:
     """A property required once decoded (not null on the wire), a union's branch that no
-    earlier one matched (branches apart in their types) and a map's values are said by
-    type lists and members, not ``not``/``if`` (which send a value to the tape): the
-    nodes the placement makes hold none of those, and the verdicts are the two steps'."""
-    for name in ("requirements", "map"):
+    earlier one matched (branches apart in their types, or in a tag's strings) and a map's
+    values are said by type lists, enums and members, not ``not``/``if`` (which send a
+    value to the tape): the nodes the placement makes hold none of those, and the verdicts
+    are the two steps'."""
+    for name in ("requirements", "map", "tagged"):
         c = strictschema.compile(_TRANSLATED[name])
         model = c._judge_validator()._model
         # the nodes the placement made (the residual's own keep their resource)
         made = [n for n in model.nodes[len(c._validators()[0]._model.nodes):] if "res" not in n]
         assert made and not [n for n in made if "not" in n or "if" in n], name
+        # a oneOf whose branches no value meets two of is judged as the anyOf it is
+        assert not [n for n in model.nodes if "oneOf" in n], name
         _agreement(c)()
+    c = strictschema.compile(_TRANSLATED["tagged"])
+    for text, ok in (('{"value":{"kind":"a","mode":"x","n":1}}', True),
+                     ('{"value":{"kind":"b","mode":null,"n":null}}', True),
+                     ('{"value":{"kind":"a","mode":"y","n":null}}', False),
+                     ('{"value":{"kind":"c","mode":null,"n":null}}', False)):
+        wire = json.loads(text)
+        if not c._validators()[0].is_valid(wire):
+            continue
+        assert c._judge_validator().is_valid_json(text) is ok, text
+        assert (c._acceptor()(text) is True) is ok, text
 
 
 def test_a_residual_with_no_placement_is_judged_on_the_decoded_value_in_the_core() -> None:

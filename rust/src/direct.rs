@@ -1083,7 +1083,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         None
                     }
                 };
-                let v;
+                let mut v;
                 let kobj;
                 match idx {
                     Some(k) => {
@@ -1094,13 +1094,12 @@ impl<'p, 'a> Direct<'p, 'a> {
                         }
                         seen[w] |= bit;
                         let (_, child, id) = nd.unwrap().properties[k];
-                        v = match posts.get(k) {
-                            Some(&s) if s != 0 => {
-                                let x = self.value(child)?;
-                                self.post(s, x)?
+                        v = self.value(child)?;
+                        if let Some(&s) = posts.get(k) {
+                            if s != 0 {
+                                v = self.post(s, v)?;
                             }
-                            _ => self.value(child)?,
-                        };
+                        }
                         kobj = self.names[id as usize].as_ptr();
                     }
                     None => {

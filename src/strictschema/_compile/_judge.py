@@ -45,6 +45,7 @@ otherwise.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .._schema._model import SchemaModel, renumbered, subschemas
@@ -466,17 +467,18 @@ class _Placer:
         """A node that a value of wire branch ``b`` meets exactly when it does not meet
         the earlier branch ``e`` (``not: e`` said of ``b``'s values). Where both are
         closed objects with the same properties, all required, whose properties differ in
-        their types alone (the compiler's branches for requirements over optional
-        properties), that is some property holding a type ``b`` allows there and ``e``
-        does not: ``properties`` and type lists, which the walk takes (``not`` sends the
-        value to the tape). False: no value of ``b`` fails ``e``; else ``not: e``."""
+        their types or the strings of their ``enum`` alone (the compiler's branches for
+        requirements over optional properties, or for a union told apart by a tag), that
+        is some property holding a type or string ``b`` allows there and ``e`` does not:
+        ``properties``, type lists and enums, which the walk takes (``not`` sends the value
+        to the tape). False: no value of ``b`` fails ``e``; else ``not: e``."""
         found = self._unlike(self.plain(e), self.plain(b))
         if found is None:
             return self.new({"path": [], "not": e})
         if not found:
             return False
-        parts = [self.new({"path": [], "properties": [[k, self.new(
-            {"path": [], "type": sorted(t)})]]}) for k, t in found]
+        parts = [self.new({"path": [], "properties": [[k, self.new({"path": [], **t})]]})
+                 for k, t in found]
         return parts[0] if len(parts) == 1 else self.new({"path": [], "anyOf": parts})
 
     def plain(self, w: int) -> dict[str, Any]:
@@ -488,9 +490,11 @@ class _Placer:
             w = n["ref"]
         return {}
 
-    def _unlike(self, e: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, set[str]]] | None:
-        """``unlike``'s witnesses: (property, the types of ``b``'s there that ``e``'s
-        lacks) per property where ``b`` allows more; None where that does not decide."""
+    def _unlike(self, e: dict[str, Any],
+                b: dict[str, Any]) -> list[tuple[str, dict[str, Any]]] | None:
+        """``unlike``'s witnesses: (property, what ``b`` allows there that ``e`` does not:
+        a type list, or the strings of an ``enum``) per property where ``b`` allows more;
+        None where that does not decide."""
         shape = {"type", "properties", "required", "additionalProperties"}
         for n in (e, b):
             ap = n.get("additionalProperties")
@@ -501,22 +505,31 @@ class _Placer:
         pe, pb = dict(e["properties"]), dict(b["properties"])
         if set(pe) != set(pb) or len(pe) != len(e["properties"]):
             return None
-        out = []
+        out: list[tuple[str, dict[str, Any]]] = []
         for k, bk in pb.items():
             ek = pe[k]
             if ek == bk:
                 continue
+            if _alike(self.nodes, ek, bk):
+                continue
             ne, nb = self.nodes[ek], self.nodes[bk]
-            rest = {"path", "res", "type", "int4"}
+            rest = {"path", "res", "type", "int4", "enum", "const"}
             if {x: v for x, v in ne.items() if x not in rest} != \
                     {x: v for x, v in nb.items() if x not in rest}:
+                return None
+            se, sb = _strings(ne), _strings(nb)
+            if se is not None and sb is not None and ne.get("type") == nb.get("type"):
+                if sb - se:  # values allowed here and not there
+                    out.append((k, {"enum": [json.loads(v) for v in sorted(sb - se)]}))
+                continue
+            if any(x in n for x in ("enum", "const") for n in (ne, nb)):
                 return None
             te, tb = _type_set(ne), _type_set(nb)
             if te is None or tb is None:
                 return None
             extra = tb - te
             if extra:
-                out.append((k, extra))
+                out.append((k, {"type": sorted(extra)}))
         return out
 
     def not_object_node(self) -> int:
@@ -572,6 +585,95 @@ class _Placer:
         return self.nullable[r]
 
 
+def _exclusive_as_any(nodes: list[dict[str, Any]], start: int) -> None:
+    """Each ``oneOf`` among the nodes from ``start`` on (the residual's, and those the
+    placement made) whose branches no value meets two of, made an ``anyOf``: the same
+    verdicts, and the walk tries an ``anyOf``'s branches in turn (a ``oneOf`` it cannot
+    decide goes to the tape). The judge's verdicts only: errors come from the two steps."""
+    for i in range(start, len(nodes)):
+        n = nodes[i]
+        branches = n.get("oneOf")
+        if not isinstance(branches, list) or not all(
+                _apart(nodes, a, b) for j, a in enumerate(branches) for b in branches[j + 1:]):
+            continue
+        n = dict(n)
+        del n["oneOf"]
+        if "anyOf" in n:
+            nodes.append({"path": [], "anyOf": branches})
+            n["allOf"] = [*n.get("allOf", []), len(nodes) - 1]
+        else:
+            n["anyOf"] = branches
+        nodes[i] = n
+
+
+def _plain(nodes: list[dict[str, Any]], i: int) -> dict[str, Any]:
+    """Node ``i`` past ``$ref``-only hops."""
+    for _ in range(64):
+        n = nodes[i]
+        if set(n) - _NOT_ASSERTING != {"ref"}:
+            return n
+        i = n["ref"]
+    return {}
+
+
+def _apart(nodes: list[dict[str, Any]], a: int, b: int) -> bool:
+    """Whether no value meets both nodes (False when unsure): their types share none, or
+    both require a property whose allowed values (``enum``/``const`` of strings, booleans
+    and null) share none."""
+    na, nb = _plain(nodes, a), _plain(nodes, b)
+    if "bool" in na or "bool" in nb:
+        return na.get("bool") is False or nb.get("bool") is False
+    ta, tb = _kinds(na), _kinds(nb)
+    if ta is not None and tb is not None and not ta & tb:
+        return True
+    pa, pb = dict(na.get("properties", ())), dict(nb.get("properties", ()))
+    for k in set(na.get("required", ())) & set(nb.get("required", ())):
+        if k in pa and k in pb:
+            va, vb = _strings(_plain(nodes, pa[k])), _strings(_plain(nodes, pb[k]))
+            if va is not None and vb is not None and not va & vb:
+                return True
+    return False
+
+
+def _kinds(n: dict[str, Any]) -> set[str] | None:
+    """A node's ``type`` as a set, "number" holding "integer" (None: no ``type``)."""
+    t = n.get("type")
+    ts = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else None
+    if ts is not None and "number" in ts:
+        ts.add("integer")
+    return ts
+
+
+def _strings(n: dict[str, Any]) -> set[str] | None:
+    """The values a node's ``enum``/``const`` allows, as JSON text, when they are strings,
+    booleans and null only (numbers are equal in more than one spelling)."""
+    if "const" in n:
+        values = [n["const"]]
+    elif isinstance(n.get("enum"), list):
+        values = n["enum"]
+    else:
+        return None
+    if not all(v is None or isinstance(v, (str, bool)) for v in values):
+        return None
+    return {json.dumps(v) for v in values}
+
+
+def _alike(nodes: list[dict[str, Any]], a: int, b: int, depth: int = 0) -> bool:
+    """Whether two nodes say the same: the same keywords and values, and subschemas
+    alike in turn (False when unsure: past 8 levels)."""
+    if a == b:
+        return True
+    if depth > 8:
+        return False
+    na = {k: v for k, v in nodes[a].items() if k not in ("path", "res")}
+    nb = {k: v for k, v in nodes[b].items() if k not in ("path", "res")}
+    if renumbered(na, lambda _: 0) != renumbered(nb, lambda _: 0):
+        return False
+    ea, eb = subschemas(na), subschemas(nb)
+    return len(ea) == len(eb) and all(
+        x == y and _alike(nodes, i, j, depth + 1) for (x, i), (y, j) in zip(ea, eb))
+
+
 def _type_set(n: dict[str, Any]) -> set[str] | None:
     """A node's ``type`` as a set, with "number" standing for the integers too; None where
     a difference of two such sets would not be a type list (no ``type``, or "integer"
@@ -608,6 +710,7 @@ def judge_model(wire: SchemaModel, residual: SchemaModel | None,
             return None
     except (_Bail, RecursionError):
         return None
+    _exclusive_as_any(p.nodes, p.wire_count)
     nodes = list(p.nodes)
     try:
         p.mark_maps(wire.root, codec)
