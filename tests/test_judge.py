@@ -464,6 +464,16 @@ def test_translated_residuals_use_keywords_the_walk_takes() -> None:
             continue
         assert c._judge_validator().is_valid_json(text) is ok, text
         assert (c._acceptor()(text) is True) is ok, text
+    # the decode picks each value's branch by its members' kinds and tags (no branch is
+    # judged whole): the codec's own decode, branch by branch
+    for name, values in (("tagged", [{"kind": "a", "mode": "x"}, {"kind": "b", "n": 2}]),
+                         ("requirements", [{"shape": "s", "dims": {"r": 1.5}},
+                                           {"shape": "s", "dims": {"w": 1, "h": 2}},
+                                           {"shape": "s", "dims": {"r": 1, "w": 2, "h": 3}}])):
+        c = strictschema.compile(_TRANSLATED[name])
+        for value in values:
+            text = json.dumps(c.encode(value))
+            assert c.validate_json(text) == value == c._codec.decode(json.loads(text)), text
 
 
 def test_a_residual_with_no_placement_is_judged_on_the_decoded_value_in_the_core() -> None:

@@ -396,23 +396,7 @@ impl Program {
     /// which judges the whole value: what picks a union's branch when one is left
     /// (`decode.rs`).
     pub(crate) fn may_be(&self, obj: *mut ffi::PyObject, node: u32) -> bool {
-        let kind = unsafe {
-            if obj == ffi::Py_None() {
-                T_NULL
-            } else if ffi::PyBool_Check(obj) != 0 {
-                T_BOOL
-            } else if ffi::PyLong_Check(obj) != 0 || ffi::PyFloat_Check(obj) != 0 {
-                T_INT | T_NUM
-            } else if ffi::PyUnicode_Check(obj) != 0 {
-                T_STR
-            } else if ffi::PyList_Check(obj) != 0 {
-                T_ARR
-            } else if ffi::PyDict_Check(obj) != 0 {
-                T_OBJ
-            } else {
-                return true;
-            }
-        };
+        let Some(kind) = py_kind(obj) else { return true };
         let p = &self.prog;
         let mut c = program::Conj::default();
         match p.flatten(node, kind, &mut c, 0, &mut |_, _, _| Err(program::Tape::Judge)) {
@@ -441,8 +425,16 @@ impl Program {
                 }
                 let key = unsafe { std::slice::from_raw_parts(b as *const u8, size as usize) };
                 match nd.prop_index(key) {
-                    Some(i) if nd.required_mask.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0) => found += 1,
-                    Some(_) => {}
+                    Some(i) => {
+                        if nd.required_mask.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0) {
+                            found += 1;
+                        }
+                        // the member's kind, and a string member's value where the
+                        // property lists its strings (a tag)
+                        if !self.member_may_be(x, nd.properties[i].1) {
+                            return false;
+                        }
+                    }
                     None if closed => return false,
                     None => {}
                 }
@@ -452,6 +444,37 @@ impl Program {
             }
         }
         true
+    }
+
+    /// Whether a member's value may meet its property `node`, by its kind and, for a
+    /// string, the node's own `enum`/`const` of strings (`may_be`, one level down).
+    fn member_may_be(&self, x: *mut ffi::PyObject, node: u32) -> bool {
+        let Some(kind) = py_kind(x) else { return true };
+        let nd = &self.prog.nodes[node as usize];
+        if nd.accept & kind == 0 {
+            return false;
+        }
+        if kind != T_STR {
+            return true;
+        }
+        let text = || unsafe {
+            let mut size: ffi::Py_ssize_t = 0;
+            let b = ffi::PyUnicode_AsUTF8AndSize(x, &mut size);
+            if b.is_null() {
+                ffi::PyErr_Clear();
+                return None;
+            }
+            Some(std::slice::from_raw_parts(b as *const u8, size as usize))
+        };
+        match (&nd.const_, &nd.enum_) {
+            (Some(jval::JVal::Str(c)), _) => text().map_or(true, |t| t == c.as_bytes()),
+            (None, Some(e)) if e.all_strings => match (&e.strings, text()) {
+                (Some(m), Some(t)) => m.contains_key(t),
+                (None, Some(t)) => e.values.iter().any(|v| v.as_str().is_some_and(|s| s.as_bytes() == t)),
+                _ => true,
+            },
+            _ => true,
+        }
     }
 
     /// A Python value's verdict at `node` (what `is_valid` answers).
@@ -465,6 +488,27 @@ impl Program {
         let mut d = Doc::new(&[]);
         unsafe { from_py(obj.as_ptr(), &mut d, 0)? };
         Ok(d)
+    }
+}
+
+/// The kind bit of a Python value as the judge reads it (None: not a JSON value).
+fn py_kind(obj: *mut ffi::PyObject) -> Option<u8> {
+    unsafe {
+        Some(if obj == ffi::Py_None() {
+            T_NULL
+        } else if ffi::PyBool_Check(obj) != 0 {
+            T_BOOL
+        } else if ffi::PyLong_Check(obj) != 0 || ffi::PyFloat_Check(obj) != 0 {
+            T_INT | T_NUM
+        } else if ffi::PyUnicode_Check(obj) != 0 {
+            T_STR
+        } else if ffi::PyList_Check(obj) != 0 {
+            T_ARR
+        } else if ffi::PyDict_Check(obj) != 0 {
+            T_OBJ
+        } else {
+            return None;
+        })
     }
 }
 
