@@ -513,7 +513,7 @@ class _Placer:
             if _alike(self.nodes, ek, bk):
                 continue
             ne, nb = self.nodes[ek], self.nodes[bk]
-            rest = {"path", "res", "type", "int4", "enum", "const"}
+            rest = {"path", "res", "type", "enum", "const"}  # (int4 must match too)
             if {x: v for x, v in ne.items() if x not in rest} != \
                     {x: v for x, v in nb.items() if x not in rest}:
                 return None
