@@ -495,3 +495,30 @@ def test_a_residual_with_no_placement_is_judged_on_the_decoded_value_in_the_core
         with pytest.raises(ValidationError) as two:
             c._two_steps()(text)
         assert one.value.errors == two.value.errors and one.value.errors
+
+
+def test_objects_beside_their_residual_keep_the_wire_nodes_order_and_decode_share() -> None:
+    """A residual placed beside a wire object's properties (draft-04 integers here) makes
+    the walk read each object against both nodes; the closed wire node leads: the nulls
+    the decode makes absent are left out and the JSON text is parsed as the walk builds, so
+    the value needs no decode; members out of order are built again as the text has them."""
+    schema = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+              "properties": {"a": {"type": "integer"}, "b": {"type": "string"},
+                             "free": {}, "n": {"type": "object", "properties": {
+                                 "x": {"type": "integer"}, "y": {"type": "string"}}}},
+              "required": ["b"]}
+    c = strictschema.compile(schema)
+    assert c._residual_validator() is not None and c._judge_validator() is not None
+    values = [{"a": 1, "b": "s", "free": [1, {"k": None}], "n": {"x": 2}},
+              {"b": "s"}, {"b": "t", "n": {"y": "z"}}, {"a": -3, "b": "", "free": None}]
+    for value in values:
+        text = json.dumps(c.encode(value))
+        got = c.validate_json(text)
+        assert got == value and json.dumps(got) == json.dumps(c._two_steps()(text)), text
+        shuffled = json.dumps(_reversed(json.loads(text)))
+        assert c.validate_json(shuffled) == value
+    assert c._vj.__self__.share == (True, True)  # light, with decode steps in the walk
+    for bad in ('{"a":1.0,"b":"s","free":null,"n":null}',
+                '{"a":null,"b":"s","free":null,"n":{"x":2.0,"y":null}}'):
+        with pytest.raises(ValidationError):
+            c.validate_json(bad)

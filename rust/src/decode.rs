@@ -10,7 +10,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
-use crate::direct::{conj_of, shape_of, Shape};
+use crate::direct::{conj_of, lead_of, shape_of, Shape};
 use crate::program::{Program, T_ARR, T_OBJ};
 
 enum Step {
@@ -264,13 +264,34 @@ impl Decoder {
                         continue;
                     }
                 };
-                let shape = match shape_of(p, &c, kind) {
-                    Shape::Walk(Some(x)) => x,
+                // the node the walk builds the container by, and (an object walked against
+                // several nodes, `Direct::objects`) the others, whose members' nodes meet the
+                // same steps
+                let (shape, others): (u32, Vec<u32>) = match shape_of(p, &c, kind) {
+                    Shape::Walk(Some(x)) => (x, Vec::new()),
                     Shape::Fail => continue,
+                    Shape::Many if kind == T_OBJ => match lead_of(p, &c) {
+                        Some(l) => (l, c.iter().copied().filter(|&o| o != l && p.nodes[o as usize].has_obj).collect()),
+                        None => {
+                            miss(&mut whole, s, kind);
+                            continue;
+                        }
+                    },
                     _ => {
                         miss(&mut whole, s, kind);
                         continue;
                     }
+                };
+                // another node's member nodes under `name` (its property, else its
+                // additionalProperties)
+                let also = |name: &[u8]| -> Vec<u32> {
+                    others
+                        .iter()
+                        .filter_map(|&o| {
+                            let on = &p.nodes[o as usize];
+                            on.prop_index(name).map(|i| on.properties[i].1).or(on.additional_properties)
+                        })
+                        .collect()
                 };
                 let t = &mut tag[shape as usize][slot];
                 if *t == usize::MAX - 1 {
@@ -294,16 +315,18 @@ impl Decoder {
                         let mut bits = vec![0u64; sn.properties.len().div_ceil(64)];
                         for (k, (name, child, _)) in sn.properties.iter().enumerate() {
                             let step = props.iter().find(|(w, _, _, _)| w.bind(py).to_str().map_or(false, |w| w.as_bytes() == &**name));
-                            match step {
+                            let at = match step {
                                 Some((_, _, mode, cs)) => {
                                     if *mode == 1 {
                                         bits[k / 64] |= 1u64 << (k % 64);
                                     }
                                     mark(&mut posts, k, post(*cs));
-                                    todo.push((*child, plain(*cs)));
+                                    plain(*cs)
                                 }
-                                None => todo.push((*child, KEEP)),
-                            }
+                                None => KEEP,
+                            };
+                            todo.push((*child, at));
+                            todo.extend(also(name).into_iter().map(|x| (x, at)));
                         }
                         absent[shape as usize] = bits.into_boxed_slice();
                         if let Some(ap) = sn.additional_properties {
@@ -317,8 +340,9 @@ impl Decoder {
                         }
                     }
                     _ => {
-                        for (_, child, _) in &sn.properties {
+                        for (name, child, _) in &sn.properties {
                             todo.push((*child, KEEP));
+                            todo.extend(also(name).into_iter().map(|x| (x, KEEP)));
                         }
                         for &x in sn.additional_properties.iter().chain(sn.prefix_items.iter()).chain(sn.items.iter()) {
                             todo.push((x, KEEP));

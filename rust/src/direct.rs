@@ -210,6 +210,20 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
     Shape::Walk(shape)
 }
 
+/// Of several object nodes an object is walked against (`Shape::Many`), the one that
+/// orders its members and whose decode share the walk takes (`Direct::objects`): closed
+/// (`additionalProperties: false`) and naming every property the others name, as a wire
+/// node beside its residual does. None: no such node (the object is then not tidy).
+pub fn lead_of(p: &Program, c: &[u32]) -> Option<u32> {
+    let objs = || c.iter().copied().filter(|&n| p.nodes[n as usize].has_obj);
+    objs().find(|&l| {
+        let nd = &p.nodes[l as usize];
+        nd.additional_properties.is_some_and(|a| p.nodes[a as usize].boolean == Some(false))
+            && nd.pattern_properties.is_empty()
+            && objs().all(|o| o == l || p.nodes[o as usize].properties.iter().all(|(k, _, _)| nd.prop_index(k).is_some()))
+    })
+}
+
 /// An object node's required names (`seen`: the properties met) and counts.
 #[inline(always)]
 fn holds(nd: &Node, seen: &[u64], count: u64) -> bool {
@@ -991,18 +1005,26 @@ impl<'p, 'a> Direct<'p, 'a> {
         Ok(())
     }
 
+    /// Whether property `k`'s wire value `v` is a null the decode makes absent (`absent`):
+    /// asked of the value as the text has it, before a decode step runs on it (JSON text
+    /// `"null"` decodes to a null that stays).
+    #[inline(always)]
+    fn absent_null(absent: &[u64], k: usize, v: *mut ffi::PyObject) -> bool {
+        !absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == unsafe { ffi::Py_None() }
+    }
+
     /// One member into the dict being built (`idx`: the property it is, whose key is the
     /// schema's interned name, borrowed; else the key's reference is taken, as is the
-    /// value's): a null the decode makes absent is left out; a repeated unknown key stops.
+    /// value's): left out where `drop` (`absent_null`); a repeated unknown key stops.
     #[inline]
-    fn put(&self, dict: *mut ffi::PyObject, idx: Option<usize>, absent: &[u64], v: *mut ffi::PyObject, kobj: *mut ffi::PyObject) -> Result<(), Stop> {
+    fn put(&self, dict: *mut ffi::PyObject, idx: Option<usize>, drop: bool, v: *mut ffi::PyObject, kobj: *mut ffi::PyObject) -> Result<(), Stop> {
         if !self.make {
             return Ok(());
         }
         unsafe {
             match idx {
-                Some(k) => {
-                    if !(!absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == ffi::Py_None()) {
+                Some(_) => {
+                    if !drop {
                         // a schema's name is interned: its hash is in the string already
                         let hash = (*(kobj as *mut ffi::PyASCIIObject)).hash;
                         if hash != -1 {
@@ -1085,6 +1107,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 };
                 let mut v;
                 let kobj;
+                let mut drop = false;
                 match idx {
                     Some(k) => {
                         next = k + 1;
@@ -1095,8 +1118,9 @@ impl<'p, 'a> Direct<'p, 'a> {
                         seen[w] |= bit;
                         let (_, child, id) = nd.unwrap().properties[k];
                         v = self.value(child)?;
+                        drop = Self::absent_null(absent, k, v);
                         if let Some(&s) = posts.get(k) {
-                            if s != 0 {
+                            if s != 0 && !drop {
                                 v = self.post(s, v)?;
                             }
                         }
@@ -1120,7 +1144,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                 }
                 count += 1;
-                self.put(dict, idx, absent, v, kobj)?;
+                self.put(dict, idx, drop, v, kobj)?;
                 if !self.more_members()? {
                     return Ok(());
                 }
@@ -1180,7 +1204,19 @@ impl<'p, 'a> Direct<'p, 'a> {
             }
         }
         let shapes = &shapes[..ns];
-        self.tidy = false;
+        // the node whose order, absent nulls and decode steps the object takes (`lead_of`);
+        // without one it is not tidy
+        let lead = if self.make { lead_of(p, shapes) } else { None };
+        let (absent, posts): (&[u64], &[u32]) = match lead {
+            Some(l) => (
+                self.absent.get(l as usize).map_or(&[], |a| &a[..]),
+                self.posts.get(l as usize).map_or(&[], |a| &a[..]),
+            ),
+            None => {
+                self.tidy = false;
+                (&[], &[])
+            }
+        };
         self.i += 1;
         let mut seen = [[0u64; 4]; CONJ];
         let mut next = [0usize; CONJ];
@@ -1197,11 +1233,18 @@ impl<'p, 'a> Direct<'p, 'a> {
                 let mut kids = [0u32; CONJ];
                 let mut nk = 0;
                 let mut id = None;
+                let mut at = None; // the lead's property
                 for (j, &s) in shapes.iter().enumerate() {
                     let nd = &p.nodes[s as usize];
                     let idx = if next[j] < nd.properties.len() && same(&nd.properties[next[j]].0, key) { Some(next[j]) } else { nd.prop_index(key) };
                     let kid = match idx {
                         Some(k) => {
+                            if Some(s) == lead {
+                                if k < next[j] {
+                                    self.tidy = false; // out of the lead's order
+                                }
+                                at = Some(k);
+                            }
                             next[j] = k + 1;
                             let (w, bit) = (k / 64, 1u64 << (k % 64));
                             if seen[j][w] & bit != 0 {
@@ -1226,11 +1269,20 @@ impl<'p, 'a> Direct<'p, 'a> {
                     (None, true) => unsafe { key_str(self.doc.bytes(ksp), ksp.ascii()) },
                     _ => std::ptr::null_mut(),
                 };
-                let v = match nk {
+                let mut v = match nk {
                     0 => self.tape(None),
                     1 => self.value(kids[0]),
                     _ => self.value_all(&kids[..nk]),
                 };
+                let drop = match (&v, at) {
+                    (Ok(x), Some(k)) => Self::absent_null(absent, k, *x),
+                    _ => false,
+                };
+                if let (Ok(x), Some(&s)) = (&v, at.and_then(|k| posts.get(k))) {
+                    if s != 0 && !drop {
+                        v = self.post(s, *x);
+                    }
+                }
                 let v = match v {
                     Ok(v) => v,
                     Err(s) => {
@@ -1241,8 +1293,8 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                 };
                 count += 1;
-                // (no decode share here: `absent` is per node, and this object is not one's)
-                self.put(dict, id.map(|_| 0), &[], v, kobj)?;
+                // the lead's decode share (its absent nulls); a name's reference borrowed
+                self.put(dict, at.or(id.map(|_| 0)), drop, v, kobj)?;
                 if !self.more_members()? {
                     return Ok(());
                 }
