@@ -1016,7 +1016,7 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// One member into the dict being built (`idx`: the property it is, whose key is the
     /// schema's interned name, borrowed; else the key's reference is taken, as is the
     /// value's): left out where `drop` (`absent_null`); a repeated unknown key stops.
-    #[inline]
+    #[inline(always)]
     fn put(&self, dict: *mut ffi::PyObject, idx: Option<usize>, drop: bool, v: *mut ffi::PyObject, kobj: *mut ffi::PyObject) -> Result<(), Stop> {
         if !self.make {
             return Ok(());
