@@ -224,6 +224,22 @@ def test_a_map_whose_one_pattern_the_wire_key_has_is_proven() -> None:
         assert residual(two) is not True
 
 
+def test_pattern_properties_that_assert_nothing_leave_no_residual() -> None:
+    """``patternProperties`` whose schemas assert nothing, with no ``additionalProperties``
+    beside them (which would read which keys they match), say nothing of any value: no
+    residual, so a compile that only had those left gets a one-pass judge."""
+    schema = {"type": "object", "properties": {"a": {"type": "string", "minLength": 1},
+                                               "n": {"type": "integer"}},
+              "patternProperties": {"^_": {}, "^x-": {"description": "extension"}}}
+    r = residual(schema)
+    assert r is True or "patternProperties" not in json.dumps(r), r
+    c = strictschema.compile(schema)
+    assert c._judge_validator() is not None
+    assert c.validate_json('{"a":"s","n":null}') == {"a": "s"}
+    kept = residual({**schema, "additionalProperties": {"type": "integer"}})
+    assert kept is not True and "patternProperties" in json.dumps(kept), kept
+
+
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 
 

@@ -401,6 +401,10 @@ class _Residual:
             return have <= want
         if kw == "required":
             return all(self.present(r, facts, codec) for r in value)
+        if kw == "patternProperties" and "additionalProperties" not in n:
+            # no subschema asserts anything (and none decides additionalProperties' keys)
+            return all(self.src[x].get("bool") is True or set(self.src[x]) <= _NOT_ASSERTING
+                       for _, x in value)
         if kw == "additionalProperties":
             target = self.src[value]
             if target.get("bool") is True or set(target) <= _NOT_ASSERTING:
