@@ -318,6 +318,10 @@ _TRANSLATED = {
                    "required": ["kind"]},
                   {"properties": {"kind": {"enum": ["b"]}, "mode": {"enum": ["y"]}},
                    "required": ["kind"]}]},
+    # at least one member once decoded, every property optional (nulls decode to absent)
+    "minprops": {"type": "object", "properties": {"o": {
+        "type": "object", "properties": {"p": {"type": "string"}, "q": {"type": "integer"}},
+        "minProperties": 1}}, "required": ["o"]},
     # an array whose items must be unique once decoded, beside its length
     "array": {"type": "object", "properties": {"xs": {
         "type": "array", "items": {"type": "object", "properties": {"k": {"type": "string"}}},
@@ -445,7 +449,7 @@ def test_translated_residuals_use_keywords_the_walk_takes() -> None:
     values are said by type lists, enums and members, not ``not``/``if`` (which send a
     value to the tape): the nodes the placement makes hold none of those, and the verdicts
     are the two steps'."""
-    for name in ("requirements", "map", "tagged"):
+    for name in ("requirements", "map", "tagged", "minprops"):
         c = strictschema.compile(_TRANSLATED[name])
         model = c._judge_validator()._model
         # the nodes the placement made (the residual's own keep their resource)
@@ -454,6 +458,11 @@ def test_translated_residuals_use_keywords_the_walk_takes() -> None:
         # a oneOf whose branches no value meets two of is judged as the anyOf it is
         assert not [n for n in model.nodes if "oneOf" in n], name
         _agreement(c)()
+    c = strictschema.compile(_TRANSLATED["minprops"])
+    for text, ok in (('{"o":{"p":"s","q":null}}', True), ('{"o":{"p":null,"q":2}}', True),
+                     ('{"o":{"p":null,"q":null}}', False)):
+        assert c._judge_validator().is_valid_json(text) is ok, text
+        assert (c._acceptor()(text) is True) is ok, text
     c = strictschema.compile(_TRANSLATED["tagged"])
     for text, ok in (('{"value":{"kind":"a","mode":"x","n":1}}', True),
                      ('{"value":{"kind":"b","mode":null,"n":null}}', True),

@@ -291,9 +291,13 @@ class _Placer:
         common = {"type", "int4", "anyOf", "oneOf", "allOf", "not", "if", "then", "else",
                   "ref"} | _SCALAR_ONLY | other
         if isinstance(codec, ObjectCodec):
-            if not keys <= common | {"properties", "required", "additionalProperties"}:
+            if not keys <= common | {"properties", "required", "additionalProperties",
+                                     "minProperties"}:
                 raise _Bail
             specs = {p.name: p for p in codec.props}
+            if "minProperties" in n:
+                out["allOf"] = [*out.get("allOf", []),
+                                *self.some_member(n["minProperties"], codec)]
             where: dict[str, list[int]] = {}
             required: list[str] = []
             for name in n.get("required", []):
@@ -344,6 +348,25 @@ class _Placer:
                                               self.edge(wa, "items", items), depth + 1)
         self.nodes[at] = out
         return at
+
+    def some_member(self, least: Any, codec: ObjectCodec) -> list[int]:
+        """``minProperties`` of the decoded object, said of the wire value (nodes that
+        must all hold): the object's members are the codec's properties but those whose
+        wire null decodes to absent. At most 1: nothing where a property is always there,
+        else "some such property is there and not null" (type lists, which the walk
+        takes); more than 1: no translation. Not an object: it holds."""
+        if isinstance(least, bool) or not isinstance(least, int) or least <= 0:
+            return []
+        if least > 1:
+            raise _Bail
+        if any(p.mode != "optional" for p in codec.props):
+            return []
+        if not codec.props:
+            return [self.not_object_node()]
+        return [self.new({"path": [], "anyOf": [
+            self.new({"path": [], "required": [p.wire_name],
+                      "properties": [[p.wire_name, self.not_null_node()]]})
+            for p in codec.props] + [self.not_object_node()]})]
 
     def applicators(self, n: dict[str, Any], codec: Codec, w: int,
                     depth: int) -> dict[str, Any]:
