@@ -1005,17 +1005,24 @@ impl<'p, 'a> Direct<'p, 'a> {
         Ok(())
     }
 
-    /// Whether property `k`'s wire value `v` is a null the decode makes absent (`absent`):
-    /// asked of the value as the text has it, before a decode step runs on it (JSON text
-    /// `"null"` decodes to a null that stays).
+    /// The decode's share of property `k`'s value `v` as the walk built it (`absent`,
+    /// `posts`: the node's rows): whether it is a null the decode makes absent (asked of the
+    /// value as the text has it: JSON text `"null"` decodes to a null that stays), else the
+    /// value with the decode's step run on it.
     #[inline(always)]
-    fn absent_null(absent: &[u64], k: usize, v: *mut ffi::PyObject) -> bool {
-        !absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == unsafe { ffi::Py_None() }
+    fn member_share(&self, absent: &[u64], posts: &[u32], k: usize, v: *mut ffi::PyObject) -> Result<(*mut ffi::PyObject, bool), Stop> {
+        if !absent.is_empty() && absent[k / 64] & (1u64 << (k % 64)) != 0 && v == unsafe { ffi::Py_None() } {
+            return Ok((v, true));
+        }
+        match posts.get(k) {
+            Some(&s) if s != 0 => Ok((self.post(s, v)?, false)),
+            _ => Ok((v, false)),
+        }
     }
 
     /// One member into the dict being built (`idx`: the property it is, whose key is the
     /// schema's interned name, borrowed; else the key's reference is taken, as is the
-    /// value's): left out where `drop` (`absent_null`); a repeated unknown key stops.
+    /// value's): left out where `drop` (`member_share`); a repeated unknown key stops.
     #[inline(always)]
     fn put(&self, dict: *mut ffi::PyObject, idx: Option<usize>, drop: bool, v: *mut ffi::PyObject, kobj: *mut ffi::PyObject) -> Result<(), Stop> {
         if !self.make {
@@ -1105,7 +1112,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         None
                     }
                 };
-                let mut v;
+                let v;
                 let kobj;
                 let mut drop = false;
                 match idx {
@@ -1117,13 +1124,8 @@ impl<'p, 'a> Direct<'p, 'a> {
                         }
                         seen[w] |= bit;
                         let (_, child, id) = nd.unwrap().properties[k];
-                        v = self.value(child)?;
-                        drop = Self::absent_null(absent, k, v);
-                        if let Some(&s) = posts.get(k) {
-                            if s != 0 && !drop {
-                                v = self.post(s, v)?;
-                            }
-                        }
+                        let x = self.value(child)?;
+                        (v, drop) = self.member_share(absent, posts, k, x)?;
                         kobj = self.names[id as usize].as_ptr();
                     }
                     None => {
@@ -1269,20 +1271,11 @@ impl<'p, 'a> Direct<'p, 'a> {
                     (None, true) => unsafe { key_str(self.doc.bytes(ksp), ksp.ascii()) },
                     _ => std::ptr::null_mut(),
                 };
-                let mut v = match nk {
+                let v = match nk {
                     0 => self.tape(None),
                     1 => self.value(kids[0]),
                     _ => self.value_all(&kids[..nk]),
                 };
-                let drop = match (&v, at) {
-                    (Ok(x), Some(k)) => Self::absent_null(absent, k, *x),
-                    _ => false,
-                };
-                if let (Ok(x), Some(&s)) = (&v, at.and_then(|k| posts.get(k))) {
-                    if s != 0 && !drop {
-                        v = self.post(s, *x);
-                    }
-                }
                 let v = match v {
                     Ok(v) => v,
                     Err(s) => {
@@ -1292,8 +1285,12 @@ impl<'p, 'a> Direct<'p, 'a> {
                         return Err(s);
                     }
                 };
+                // the lead's decode share (its name borrowed: `at` is one of its properties)
+                let (v, drop) = match at {
+                    Some(k) => self.member_share(absent, posts, k, v)?,
+                    None => (v, false),
+                };
                 count += 1;
-                // the lead's decode share (its absent nulls); a name's reference borrowed
                 self.put(dict, at.or(id.map(|_| 0)), drop, v, kobj)?;
                 if !self.more_members()? {
                     return Ok(());
