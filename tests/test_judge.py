@@ -531,3 +531,48 @@ def test_objects_beside_their_residual_keep_the_wire_nodes_order_and_decode_shar
                 '{"a":null,"b":"s","free":null,"n":{"x":2.0,"y":null}}'):
         with pytest.raises(ValidationError):
             c.validate_json(bad)
+
+
+def test_a_residual_said_of_one_value_is_merged_into_the_wire_node() -> None:
+    """Draft-04 integers (which refuse ``1.0``) at the root, under an optional property and
+    in array items: the residual's keywords go into the wire nodes themselves (the walk
+    meets one node per value, not a conjunction), and the verdicts stay the two steps'."""
+    schema = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+              "properties": {
+                  "n": {"type": "integer"}, "m": {"type": ["integer", "string"]},
+                  "slots": {"type": "array", "items": {"type": "object", "properties": {
+                      "start": {"type": "integer"}, "note": {"type": "string"}},
+                      "required": ["start"]}}},
+              "required": ["n", "slots"]}
+    c = strictschema.compile(schema)
+    assert c._residual_validator() is not None
+    one = c._judge_validator()
+    wire = c._validators()[0]._model
+    # no wire node took the residual as an allOf: every wire node that holds an integer
+    # says int4 itself
+    assert not [n for n in one._model.nodes[:len(wire.nodes)] if "allOf" in n]
+    assert len([n for n in one._model.nodes[:len(wire.nodes)] if n.get("int4")]) == 3
+    for text, ok in (('{"n":1,"m":null,"slots":[{"start":2,"note":null}]}', True),
+                     ('{"n":1,"m":"s","slots":[]}', True),
+                     ('{"n":1.0,"m":null,"slots":[]}', False),
+                     ('{"n":1,"m":2.0,"slots":[]}', False),
+                     ('{"n":1,"m":2,"slots":[{"start":1.0,"note":"x"}]}', False),
+                     ('{"n":1,"m":2,"slots":[{"start":1e2,"note":null}]}', False)):
+        assert one.is_valid_json(text) is ok, text
+        assert (c._acceptor()(text) is True) is ok, text
+        if ok:
+            assert c.validate_json(text) == c._two_steps()(text)
+        else:
+            with pytest.raises(ValidationError):
+                c.validate_json(text)
+    _agreement(c)()
+    # the merged type is the intersection (a residual's null taken in where the property
+    # is optional); nothing in common: no merge (the residual is joined whole)
+    from strictschema._compile._judge import _merged_type
+    assert _merged_type({"type": "string"}, {"type": "integer"}, False) is None
+    assert _merged_type({"type": ["integer", "null"]}, {"type": "integer", "int4": True},
+                        True) == {"type": ["integer", "null"], "int4": True}
+    assert _merged_type({"type": "number"}, {"type": "integer", "int4": True},
+                        False) == {"type": "integer", "int4": True}
+    assert _merged_type({"type": "number"}, {"type": "integer", "int4": True},
+                        True) == {"type": "integer", "int4": True}

@@ -120,6 +120,8 @@ class _Placer:
         self.named: dict[int, dict[str, int]] = {}  # wire node -> its properties by name
         self.translated: dict[tuple[int, int, int], int] = {}
         self.not_null: int | None = None
+        self.root_w = wire.root
+        self.incoming: dict[int, int] | None = None  # wire node -> edges to it (`private`)
 
     def edge(self, parent: int, key: Any, child: int) -> int:
         self.walked.add((parent, key))
@@ -146,14 +148,110 @@ class _Placer:
         return len(self.nodes) - 1
 
     def join(self, w: int, r: int) -> None:
-        """Residual node ``r`` applies to the wire value at node ``w`` as it is."""
+        """Residual node ``r`` applies to the wire value at node ``w`` as it is: its
+        keywords merged into ``w`` where they can be (``merge``), else joined as a whole."""
         n = self.nodes[w]
         if n.get("bool") is True:  # a true schema cannot take keywords: replace it
             self.nodes[w] = {"path": n.get("path", []), "allOf": [r]}
             return
         if n.get("bool") is False:
             return
+        if self.merge(w, r, 0):
+            return
         n["allOf"] = [*n.get("allOf", []), r]
+
+    def private(self, w: int) -> bool:
+        """Whether wire node ``w`` is reached by one edge only (not the root): keywords
+        merged into it apply at one position."""
+        if self.incoming is None:
+            self.incoming = {}
+            for n in self.nodes[:self.wire_count]:
+                for _, c in subschemas(n):
+                    self.incoming[c] = self.incoming.get(c, 0) + 1
+        return w < self.wire_count and w != self.root_w and self.incoming.get(w, 0) == 1
+
+    def merge(self, w: int, r: int, depth: int) -> bool:
+        """Residual node ``r`` said of wire node ``w``'s value as keywords of ``w`` itself,
+        so that the walk meets one node there, not two (a draft-04 ``integer`` beside the
+        wire's, bounds the wire dropped, the residual's ``items`` and ``properties`` merged
+        into the wire's own, one level down each). True when all of ``r`` went in; False
+        leaves ``r`` to be joined whole (what went in is then said twice: still exact).
+        ``r`` may be the ``anyOf: [null, x]`` of an optional property (``or_null``): a null
+        passes ``x``'s keywords but ``type``, which then takes null in.
+
+        Only keywords the two nodes do not both hold merge, but for ``type`` (the
+        intersection), ``required`` (the union) and equal values; ``additionalProperties``
+        only where ``w`` takes no objects or closes on fewer names already."""
+        rn = self.nodes[r]
+        keys = set(rn) - _NOT_ASSERTING
+        nullable = False
+        if (keys == {"anyOf"} and self.null is not None and len(rn["anyOf"]) == 2
+                and rn["anyOf"][0] == self.null):
+            found = self.asserting(rn["anyOf"][1])
+            if found is None:
+                return True
+            r, rn, nullable = found, self.nodes[found], True
+            keys = set(rn) - _NOT_ASSERTING
+        wn = self.nodes[w]
+        if depth > 64 or "bool" in rn or "bool" in wn:
+            return False
+        if not keys <= _MERGING or (nullable and keys & {"enum", "const"}):
+            return False
+        typed = _merged_type(wn, rn, nullable)
+        if typed is None:
+            return False
+        for k in keys - _MERGED_APART:
+            if k in wn and wn[k] != rn[k]:
+                return False
+        if "additionalProperties" in keys and not (
+                "object" not in (_type_set(wn) or {"object"})
+                or self.closed(rn) and self.closed(wn)
+                and {k for k, _ in wn.get("properties", [])}
+                <= {k for k, _ in rn.get("properties", [])}):
+            return False
+        if "items" in keys and ("prefixItems" in wn or "prefixItems" in rn):
+            return False
+        # the parts below the node first: a part that fails leaves the node as it was
+        whole = True
+        if "items" in keys:
+            if isinstance(wn.get("items"), int):
+                child = wn["items"]
+                whole = (self.private(child) and self.merge(
+                    self.edge(w, "items", child), rn["items"], depth + 1))
+            elif "items" in wn:
+                whole = False
+        if "properties" in keys:
+            named = {k: int(i) for k, i in reversed(wn.get("properties", []))}
+            for name, rc in rn["properties"]:
+                child = named.get(name)
+                if child is None:
+                    whole = whole and not ("additionalProperties" in wn
+                                           or "patternProperties" in wn)
+                elif not (self.private(child) and self.merge(
+                        self.edge(w, ("properties", name), child), rc, depth + 1)):
+                    whole = False
+        if not whole:
+            return False
+        if "items" in keys and "items" not in wn:
+            wn["items"] = rn["items"]
+        if "properties" in keys:
+            have = {k for k, _ in wn.get("properties", [])}
+            extra = [[k, c] for k, c in rn["properties"] if k not in have]
+            if extra:
+                wn["properties"] = [*wn.get("properties", []), *extra]
+                self.named.pop(w, None)
+        if "required" in keys:
+            wn["required"] = list(dict.fromkeys([*wn.get("required", []), *rn["required"]]))
+        for k in keys & (_MERGING - _MERGED_APART):
+            wn[k] = rn[k]
+        wn.pop("int4", None)
+        wn.update(typed)
+        return True
+
+    def closed(self, n: dict[str, Any]) -> bool:
+        """``additionalProperties: false``"""
+        ap = n.get("additionalProperties")
+        return isinstance(ap, int) and self.nodes[ap].get("bool") is False
 
     def asserting(self, r: int) -> int | None:
         """Residual node ``r`` with hops followed (a lone ``ref`` or one-part ``allOf``);
@@ -707,6 +805,43 @@ def _type_set(n: dict[str, Any]) -> set[str] | None:
         return None
     ts.discard("integer")
     return ts
+
+
+# keywords `_Placer.merge` moves into a wire node (each said of one value, alone)
+_MERGING = _SCALAR_ONLY | frozenset({
+    "type", "int4", "enum", "const", "minItems", "maxItems", "uniqueItems", "items",
+    "minProperties", "maxProperties", "required", "properties", "additionalProperties"})
+# those merged otherwise than by copying
+_MERGED_APART = frozenset({"type", "int4", "required", "properties", "items",
+                           "additionalProperties"})
+
+
+def _merged_type(w: dict[str, Any], r: dict[str, Any],
+                 nullable: bool) -> dict[str, Any] | None:
+    """``type`` (and ``int4``) of a node meaning both nodes' (``r``'s taking null in where
+    ``nullable``); None where nothing would pass."""
+    def kinds(n: dict[str, Any]) -> tuple[set[str], bool]:
+        t = n.get("type")
+        ts = set(_TYPES | {"integer"}) if t is None else {t} if isinstance(t, str) else set(t)
+        if "number" in ts:
+            ts.add("integer")
+        # draft 4's integer refuses 1.0: where the node's integers are not all numbers
+        return ts, bool(n.get("int4")) and "number" not in ts and t is not None
+    (wt, w4), (rt, r4) = kinds(w), kinds(r)
+    if nullable:
+        rt.add("null")
+    both = wt & rt
+    if not both:
+        return None
+    out: dict[str, Any] = {}
+    if "number" in both:
+        both.discard("integer")
+    elif "integer" in both and (w4 or r4):
+        out["int4"] = True
+    if both >= _TYPES:
+        return out if "type" not in w else {"type": w["type"], **out}
+    out["type"] = sorted(both)[0] if len(both) == 1 else sorted(both)
+    return out
 
 
 def _resolved(codec: Codec) -> Codec:
