@@ -22,6 +22,8 @@ from strictschema import DecodeError, ValidationError, Validator
 
 NULLABLE = {"anyOf": [{"type": "string", "maxLength": 5}, {"type": "null"}]}
 
+_NOT_NULL = ["array", "boolean", "number", "object", "string"]
+
 SCHEMAS: dict[str, Any] = {
     "record": {
         "type": "object",
@@ -100,6 +102,21 @@ SCHEMAS: dict[str, Any] = {
          "additionalProperties": False},
         {"type": "object", "properties": {"kyz": {"type": "string"}}, "required": ["kyz"],
          "additionalProperties": False}]}},
+    # unions of requirements (which properties are there, which are null): settled at the
+    # object"s end from its members (`Picks`), not on a tape
+    "picks-one": {"type": "array", "items": {"type": "object", "properties": {
+        "r": {"type": ["number", "null"]}, "w": {"type": ["number", "null"]},
+        "h": {"type": ["number", "null"]}}, "oneOf": [
+        {"required": ["r"], "properties": {"r": {"type": _NOT_NULL}}},
+        {"required": ["w", "h"], "properties": {"w": {"type": _NOT_NULL},
+                                                "h": {"type": _NOT_NULL}}}]}},
+    # names the node itself lacks (taken in as properties that assert nothing)
+    "picks-any": {"properties": {"c": {"type": "integer"}}, "anyOf": [
+        {"properties": {"a": {"type": "null"}}}, {"properties": {"b": {"type": "null"}}}]},
+    "picks-typed": {"oneOf": [{"type": "object", "required": ["a"]}, {"required": ["b"]}]},
+    # closed: a name it lacks cannot be taken in; still judged (on the tape)
+    "picks-closed": {"properties": {"a": {}}, "additionalProperties": False,
+                     "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
     "one-of-overlap": {"oneOf": [
         {"type": "object", "properties": {"k": {"enum": ["a", "b"]}}, "required": ["k"]},
         {"type": "object", "properties": {"k": {"enum": ["b", "c"]}}, "required": ["k"]}]},
@@ -334,6 +351,26 @@ CASES: list[tuple[str, str]] = [
     ("true", '{"a": [1, 2.5, "x", null, true, {"b": {}}]}'),
     ("true", '{"a": 1, "a": 2}'),
     ("false", '1'),
+    ("picks-one", '[{"r": 1, "w": null, "h": null}, {"w": 2, "h": 3.5}, {"r": 0, "h": null}]'),
+    ("picks-one", '[{"r": 1, "w": 2, "h": 3}]'),
+    ("picks-one", '[{"r": null, "w": 2, "h": null}]'),
+    ("picks-one", '[{}]'),
+    ("picks-one", '[{"w": 1, "h": 2, "r": null}]'),
+    ("picks-one", '[{"r": [], "w": null}, {"h": {}, "w": "x"}]'),
+    ("picks-one", '[{"r": 1, "r": 2}]'),
+    ("picks-any", '{"a": null, "b": 1, "c": 2}'),
+    ("picks-any", '{"a": 1, "b": 1}'),
+    ("picks-any", '{"a": 1}'),
+    ("picks-any", '{"b": null, "a": null}'),
+    ("picks-any", '5'),
+    ("picks-typed", '1'),
+    ("picks-typed", '{"a": 1}'),
+    ("picks-typed", '{"a": 1, "b": 2}'),
+    ("picks-typed", '{"b": null}'),
+    ("picks-typed", '{}'),
+    ("picks-closed", '{"a": 1}'),
+    ("picks-closed", '{"b": 1}'),
+    ("picks-closed", '"s"'),
 ]
 
 
@@ -673,3 +710,24 @@ def test_union_branches_decoded_by_the_branch_they_meet() -> None:
     assert c.decode(wire) == data
     with pytest.raises(ValidationError):
         c.validate_json(raw.replace('"x": 1', '"x": 1.5', 1))
+
+
+def _valid(v: Validator, text: str) -> bool:
+    try:
+        return v.is_valid_json(text)
+    except DecodeError:
+        return False
+
+
+def test_unions_of_requirements_are_settled_by_the_walk() -> None:
+    """A union whose branches ask only which properties are there and which are null is
+    judged from the object's members as the walk meets them: no value goes to a tape."""
+    for name in ("picks-one", "picks-any", "picks-typed"):
+        v = Validator(SCHEMAS[name])
+        valid = [t for n, t in CASES if n == name and _valid(v, t)]
+        assert len(valid) >= 2, name
+        for text in valid:
+            assert v._program.walk_tapes(text) == 0, (name, text)
+    # a union the walk cannot settle alone goes to the tape (so the count means something)
+    v = Validator(SCHEMAS["picks-closed"])
+    assert v._program.walk_tapes('{"a": 1}') == 1

@@ -65,6 +65,8 @@ pub struct Direct<'p, 'a> {
     trying: u32,
     /// what unions that need trials keep (made at the first: most texts need none)
     memo: Option<Box<Memo>>,
+    /// values judged on a tape so far (`Program.walk_tapes`, for tests)
+    pub taped: u32,
 }
 
 /// A union worked out in this text (`Direct::unions`).
@@ -224,12 +226,14 @@ pub fn lead_of(p: &Program, c: &[u32]) -> Option<u32> {
     })
 }
 
-/// An object node's required names (`seen`: the properties met) and counts.
+/// An object node's required names (`seen`: the properties met; `nulls`: those of them
+/// that are null, kept where the node has `picks`), counts and picks.
 #[inline(always)]
-fn holds(nd: &Node, seen: &[u64], count: u64) -> bool {
+fn holds(nd: &Node, seen: &[u64], nulls: &[u64], count: u64) -> bool {
     nd.required_mask.iter().zip(seen.iter()).all(|(r, s)| s & r == *r)
         && nd.min_properties.map_or(true, |m| count >= m)
         && nd.max_properties.map_or(true, |m| count <= m)
+        && nd.picks.as_ref().map_or(true, |pk| pk.hold(seen, nulls))
 }
 
 /// A reference taken (none for null).
@@ -301,7 +305,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             Some((f, d)) => (&f.absent, &f.posts, Some(d)),
             None => (&[], &[], None),
         };
-        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None }
+        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None, taped: 0 }
     }
 
     /// The decode's step `s` (`Fused::posts`) run on a value just built (its reference
@@ -644,6 +648,7 @@ impl<'p, 'a> Direct<'p, 'a> {
 
     /// The value at `i` parsed onto the tape, judged against `n` (if any), built.
     fn tape(&mut self, n: Option<u32>) -> R {
+        self.taped += 1;
         self.doc.toks.clear();
         self.doc.pooled();
         match parse::parse_value_at(&mut self.doc, self.i, self.depth) {
@@ -1081,6 +1086,8 @@ impl<'p, 'a> Direct<'p, 'a> {
             &mut seen_big
         };
         let unknown_base = self.unknown.len();
+        let track = nd.is_some_and(|nd| nd.picks.is_some());
+        let mut nulls = [0u64; 4];
         let dict = if !self.make {
             std::ptr::null_mut()
         } else if nprops > 5 {
@@ -1123,6 +1130,9 @@ impl<'p, 'a> Direct<'p, 'a> {
                             return Err(Stop);
                         }
                         seen[w] |= bit;
+                        if track && self.src.get(self.i) == Some(&b'n') {
+                            nulls[w] |= bit;
+                        }
                         let (_, child, id) = nd.unwrap().properties[k];
                         let x = self.value(child)?;
                         (v, drop) = self.member_share(absent, posts, k, x)?;
@@ -1155,7 +1165,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         self.unknown.truncate(unknown_base);
         let ok = r.is_ok()
             && match nd {
-                Some(nd) => holds(nd, seen, count),
+                Some(nd) => holds(nd, seen, &nulls, count),
                 None => true,
             };
         if !ok {
@@ -1221,6 +1231,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         };
         self.i += 1;
         let mut seen = [[0u64; 4]; CONJ];
+        let mut nulls = [[0u64; 4]; CONJ];
         let mut next = [0usize; CONJ];
         let unknown_base = self.unknown.len();
         let dict = if self.make { unsafe { ffi::PyDict_New() } } else { std::ptr::null_mut() };
@@ -1253,6 +1264,9 @@ impl<'p, 'a> Direct<'p, 'a> {
                                 return Err(Stop);
                             }
                             seen[j][w] |= bit;
+                            if nd.picks.is_some() && self.src.get(self.i) == Some(&b'n') {
+                                nulls[j][w] |= bit;
+                            }
                             id = Some(nd.properties[k].2);
                             Some(nd.properties[k].1)
                         }
@@ -1299,7 +1313,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         })();
         self.unknown.truncate(unknown_base);
         let ok = r.is_ok()
-            && shapes.iter().zip(seen.iter()).all(|(&s, seen)| holds(&p.nodes[s as usize], seen, count));
+            && shapes.iter().zip(seen.iter().zip(nulls.iter())).all(|(&s, (seen, nulls))| holds(&p.nodes[s as usize], seen, nulls, count));
         if !ok {
             release(dict);
             return Err(Stop);

@@ -777,6 +777,20 @@ impl Program {
         Ok((value, self.collect(py, &d, node)?.into_any().unbind()))
     }
 
+    /// For tests: how many values the one-pass walk judged on a tape on its way over
+    /// `data` (verdict only); None where it stopped and the tape judge took the whole text.
+    #[pyo3(signature = (data, node=None))]
+    fn walk_tapes(&self, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Option<u32>> {
+        let mut slot = None;
+        let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+        let node = self.start(node)?;
+        if self.prog.dynamic {
+            return Ok(None);
+        }
+        let mut w = direct::Direct::new(&self.prog, src, false, None, &self.names, &self.keys, &self.members);
+        Ok(w.run(node).ok().map(|_| w.taped))
+    }
+
     /// JSON text -> the verdict, building nothing.
     #[pyo3(signature = (data, node=None))]
     fn is_valid_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {

@@ -141,6 +141,48 @@ pub struct Node {
     /// an `anyOf`/`oneOf` of closed objects: a property name only one branch has -> that
     /// branch (an object whose first key it is can pass no other)
     pub key_disc: Option<FxMap<Box<[u8]>, u32>>,
+    /// an `anyOf`/`oneOf` settled from which properties an object has and which are null
+    /// (`Picks`): the walk checks it with the node's other object keywords
+    pub picks: Option<Box<Picks>>,
+}
+
+/// A union whose branches ask only which of an object's properties are there, and which of
+/// them are null or not null (a residual's requirements over properties the wire sends as
+/// null when absent, translated: `required` and type lists). Bits over the node's own
+/// `properties` (at most 256).
+pub struct Picks {
+    /// `oneOf` (exactly one branch), else `anyOf`
+    pub one: bool,
+    /// per branch: the properties it requires; those that fail it when null; those that fail
+    /// it when not null
+    pub branches: Vec<[[u64; 4]; 3]>,
+    /// whether a value other than an object passes (the branches that take any kind, where
+    /// the others say `type: object`: one or more for anyOf, exactly one for oneOf)
+    pub others: bool,
+}
+
+impl Picks {
+    /// The verdict for an object: `seen`, the properties it has; `nulls`, those that are null.
+    #[inline]
+    pub fn hold(&self, seen: &[u64], nulls: &[u64]) -> bool {
+        let mut passed = 0;
+        for [req, not_null, null] in &self.branches {
+            let ok = (0..4).all(|w| {
+                let (s, z) = (seen.get(w).copied().unwrap_or(0), nulls.get(w).copied().unwrap_or(0));
+                s & req[w] == req[w] && z & not_null[w] == 0 && (s & !z) & null[w] == 0
+            });
+            if ok {
+                passed += 1;
+                if !self.one {
+                    return true;
+                }
+                if passed > 1 {
+                    return false;
+                }
+            }
+        }
+        passed == 1
+    }
 }
 
 /// The one-pass walk checks the node's keywords itself (and follows `$ref`, `allOf`, and an
@@ -179,6 +221,16 @@ pub fn same(a: &[u8], b: &[u8]) -> bool {
     } else {
         n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
     }
+}
+
+/// A node with no keyword but `type` (and, where `object`, the object keywords, which the
+/// caller reads).
+fn bare(nd: &Node, object: bool) -> bool {
+    nd.enum_.is_none() && nd.const_.is_none() && !(nd.has_num || nd.has_str || nd.has_arr)
+        && (object || !nd.has_obj) && nd.format.is_none() && nd.ref_.is_none()
+        && nd.dynamic_ref.is_none() && nd.all_of.is_empty() && nd.any_of.is_empty()
+        && nd.one_of.is_empty() && nd.not.is_none() && nd.if_.is_none() && nd.then_.is_none()
+        && nd.else_.is_none()
 }
 
 impl Node {
@@ -369,6 +421,7 @@ impl Program {
                 prog.resources.push(Resource { dynamic });
             }
         }
+        prog.pick_all();
         let mut names: Vec<Box<[u8]>> = Vec::new();
         let mut seen: HashMap<Box<[u8]>, u32> = HashMap::new();
         for n in prog.nodes.iter_mut() {
@@ -396,6 +449,100 @@ impl Program {
             prog.nodes[i].shape1 = [crate::direct::shape_of(&prog, &one, T_OBJ).code(), crate::direct::shape_of(&prog, &one, T_ARR).code()];
         }
         Ok(prog)
+    }
+
+    /// `Node::picks` for each node whose `anyOf` or `oneOf` is one (before the names and
+    /// masks are worked out: a name a branch reads that the node lacks is added to its
+    /// properties with a true schema, where that changes nothing: no `additionalProperties`
+    /// or `patternProperties` beside it, no `unevaluatedProperties` anywhere to count it).
+    fn pick_all(&mut self) {
+        let unevaluated = self.nodes.iter().any(|n| n.unevaluated_properties.is_some());
+        let mut yes: Option<u32> = None;
+        for i in 0..self.nodes.len() {
+            let nd = &self.nodes[i];
+            let (one, bs) = match (nd.any_of.is_empty(), nd.one_of.is_empty()) {
+                (false, true) => (false, nd.any_of.clone()),
+                (true, false) => (true, nd.one_of.clone()),
+                _ => continue,
+            };
+            // per branch: (typed object, [(name, 0 required / 1 not null / 2 null)])
+            let Some(reads) = bs.iter().map(|&b| self.pick_branch(b)).collect::<Option<Vec<_>>>() else { continue };
+            let open = nd.additional_properties.is_none() && nd.pattern_properties.is_empty() && !unevaluated;
+            let mut missing: Vec<Box<[u8]>> = Vec::new();
+            for (_, names) in &reads {
+                for (name, _) in names {
+                    if nd.prop_index(name).is_none() && !missing.contains(name) {
+                        missing.push(name.clone());
+                    }
+                }
+            }
+            if (!missing.is_empty() && !open) || nd.properties.len() + missing.len() > 256 {
+                continue;
+            }
+            if !missing.is_empty() {
+                let t = *yes.get_or_insert_with(|| {
+                    self.nodes.push(Node { boolean: Some(true), ..Default::default() });
+                    (self.nodes.len() - 1) as u32
+                });
+                let nd = &mut self.nodes[i];
+                nd.properties.extend(missing.into_iter().map(|k| (k, t, u32::MAX)));
+                if nd.properties.len() > 8 {
+                    let mut m: FxMap<Box<[u8]>, u32> = FxMap::default();
+                    for (j, (k, _, _)) in nd.properties.iter().enumerate() {
+                        m.entry(k.clone()).or_insert(j as u32);
+                    }
+                    nd.prop_map = Some(m);
+                }
+            }
+            let nd = &self.nodes[i];
+            let mut branches = Vec::with_capacity(reads.len());
+            for (_, names) in &reads {
+                let mut masks = [[0u64; 4]; 3];
+                for (name, what) in names {
+                    let k = nd.prop_index(name).expect("added above");
+                    masks[*what as usize][k / 64] |= 1u64 << (k % 64);
+                }
+                branches.push(masks);
+            }
+            let untyped = reads.iter().filter(|(typed, _)| !typed).count();
+            let others = if one { untyped == 1 } else { untyped >= 1 };
+            let nd = &mut self.nodes[i];
+            nd.picks = Some(Box::new(Picks { one, branches, others }));
+            nd.has_obj = true;
+        }
+    }
+
+    /// What branch `b` of a union asks, when it is a `Picks` branch: whether it says
+    /// `type: object`, and each name it reads (0: required, 1: not null where there, 2:
+    /// null where there). None for any other branch.
+    fn pick_branch(&self, b: u32) -> Option<(bool, Vec<(Box<[u8]>, u8)>)> {
+        let nd = &self.nodes[b as usize];
+        // (`types` has bit 128 where the keyword is there)
+        let bare_object = nd.boolean.is_none() && (nd.types == 0 || nd.types == T_OBJ | 128) && bare(nd, true)
+            && nd.additional_properties.is_none() && nd.pattern_properties.is_empty()
+            && nd.property_names.is_none() && nd.dependent_required.is_empty()
+            && nd.dependent_schemas.is_empty() && nd.min_properties.is_none()
+            && nd.max_properties.is_none() && nd.unevaluated_properties.is_none();
+        if !bare_object {
+            return None;
+        }
+        let mut names: Vec<(Box<[u8]>, u8)> = nd.required.iter().map(|r| (r.clone(), 0)).collect();
+        for (name, child, _) in &nd.properties {
+            let c = &self.nodes[*child as usize];
+            if c.boolean == Some(true) {
+                continue;
+            }
+            if c.boolean.is_some() || !bare(c, false) {
+                return None;
+            }
+            match c.types {
+                t if t == T_NULL | 128 => names.push((name.clone(), 2)),
+                t if t == (ALL_KINDS & !T_NULL) | 128 => names.push((name.clone(), 1)),
+                0 => {}
+                _ => return None,
+            }
+        }
+        Some((nd.types != 0, names))
     }
 
     /// Refuses a schema whose in-place subschemas (`$ref`, `allOf`, `anyOf`, `oneOf`, `not`,
@@ -680,8 +827,14 @@ impl Program {
         for &b in &nd.all_of {
             self.flatten(b, kind, c, hops + 1, disc)?;
         }
+        if let Some(pk) = &nd.picks {
+            // settled at the object's end (`Direct::object`); other kinds now
+            if kind != T_OBJ && !pk.others {
+                return Err(Tape::Fail);
+            }
+        }
         for (bs, one) in [(&nd.any_of, false), (&nd.one_of, true)] {
-            if bs.is_empty() {
+            if bs.is_empty() || nd.picks.is_some() {
                 continue;
             }
             let mut only = None;
