@@ -117,6 +117,16 @@ SCHEMAS: dict[str, Any] = {
     # closed: a name it lacks cannot be taken in; still judged (on the tape)
     "picks-closed": {"properties": {"a": {}}, "additionalProperties": False,
                      "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+    # required names the node's properties lack: taken in as properties (asserting
+    # nothing, or what additionalProperties asks), so the walk's bits cover them
+    "required-outside": {"type": "object", "properties": {"a": {"type": "string"}},
+                         "required": ["a", "b"]},
+    "required-additional": {"type": "object", "properties": {"a": {"type": "string"}},
+                            "additionalProperties": {"type": "integer"}, "required": ["b"]},
+    "required-pattern": {"type": "object", "patternProperties": {"^b": {"type": "integer"}},
+                         "additionalProperties": {"type": "string"}, "required": ["b"]},
+    "required-closed": {"type": "object", "properties": {"a": {}},
+                        "additionalProperties": False, "required": ["b"]},
     "one-of-overlap": {"oneOf": [
         {"type": "object", "properties": {"k": {"enum": ["a", "b"]}}, "required": ["k"]},
         {"type": "object", "properties": {"k": {"enum": ["b", "c"]}}, "required": ["k"]}]},
@@ -368,6 +378,19 @@ CASES: list[tuple[str, str]] = [
     ("picks-typed", '{"a": 1, "b": 2}'),
     ("picks-typed", '{"b": null}'),
     ("picks-typed", '{}'),
+    ("required-outside", '{"a": "x", "b": [1, {}]}'),
+    ("required-outside", '{"b": null, "a": "x"}'),
+    ("required-outside", '{"a": "x"}'),
+    ("required-outside", '{"a": 1, "b": 2}'),
+    ("required-additional", '{"a": "x", "b": 2, "c": 3}'),
+    ("required-additional", '{"b": "x"}'),
+    ("required-additional", '{"b": -1}'),
+    ("required-additional", '{"a": "x", "c": 3}'),
+    ("required-additional", '{"b": 1, "b": 2}'),
+    ("required-pattern", '{"b": 2, "c": "x"}'),
+    ("required-pattern", '{"b": "x"}'),
+    ("required-closed", '{"b": 1}'),
+    ("required-closed", '{"a": 1}'),
     ("picks-closed", '{"a": 1}'),
     ("picks-closed", '{"b": 1}'),
     ("picks-closed", '"s"'),
@@ -721,13 +744,20 @@ def _valid(v: Validator, text: str) -> bool:
 
 def test_unions_of_requirements_are_settled_by_the_walk() -> None:
     """A union whose branches ask only which properties are there and which are null is
-    judged from the object's members as the walk meets them: no value goes to a tape."""
+    judged from the object's members as the walk meets them, and a required name the
+    properties lack is one of them: no value goes to a tape."""
     for name in ("picks-one", "picks-any", "picks-typed"):
         v = Validator(SCHEMAS[name])
         valid = [t for n, t in CASES if n == name and _valid(v, t)]
         assert len(valid) >= 2, name
         for text in valid:
             assert v._program.walk_tapes(text) == 0, (name, text)
+    # (a member any value meets is read on a tape of its own: those of "required-outside")
+    v = Validator(SCHEMAS["required-additional"])
+    valid = [t for n, t in CASES if n == "required-additional" and _valid(v, t)]
+    assert len(valid) >= 2
+    for text in valid:
+        assert v._program.walk_tapes(text) == 0, text
     # a union the walk cannot settle alone goes to the tape (so the count means something)
     v = Validator(SCHEMAS["picks-closed"])
     assert v._program.walk_tapes('{"a": 1}') == 1

@@ -421,7 +421,7 @@ impl Program {
                 prog.resources.push(Resource { dynamic });
             }
         }
-        prog.pick_all();
+        prog.take_in_all();
         let mut names: Vec<Box<[u8]>> = Vec::new();
         let mut seen: HashMap<Box<[u8]>, u32> = HashMap::new();
         for n in prog.nodes.iter_mut() {
@@ -451,14 +451,19 @@ impl Program {
         Ok(prog)
     }
 
-    /// `Node::picks` for each node whose `anyOf` or `oneOf` is one (before the names and
-    /// masks are worked out: a name a branch reads that the node lacks is added to its
-    /// properties with a true schema, where that changes nothing: no `additionalProperties`
-    /// or `patternProperties` beside it, no `unevaluatedProperties` anywhere to count it).
-    fn pick_all(&mut self) {
+    /// Names a node reads that its `properties` lack taken in as properties, so that the
+    /// walk's bits cover them (`take_in`): its `required` names (the walk sends a node with
+    /// a required name it has no bit for to the tape), then `Node::picks` for each node
+    /// whose `anyOf` or `oneOf` is one. Before the names and masks are worked out.
+    fn take_in_all(&mut self) {
         let unevaluated = self.nodes.iter().any(|n| n.unevaluated_properties.is_some());
         let mut yes: Option<u32> = None;
         for i in 0..self.nodes.len() {
+            let nd = &self.nodes[i];
+            let missing: Vec<Box<[u8]>> = nd.required.iter().filter(|r| nd.prop_index(r).is_none()).cloned().collect();
+            if !missing.is_empty() {
+                self.take_in(i, missing, unevaluated, &mut yes);
+            }
             let nd = &self.nodes[i];
             let (one, bs) = match (nd.any_of.is_empty(), nd.one_of.is_empty()) {
                 (false, true) => (false, nd.any_of.clone()),
@@ -467,7 +472,6 @@ impl Program {
             };
             // per branch: (typed object, [(name, 0 required / 1 not null / 2 null)])
             let Some(reads) = bs.iter().map(|&b| self.pick_branch(b)).collect::<Option<Vec<_>>>() else { continue };
-            let open = nd.additional_properties.is_none() && nd.pattern_properties.is_empty() && !unevaluated;
             let mut missing: Vec<Box<[u8]>> = Vec::new();
             for (_, names) in &reads {
                 for (name, _) in names {
@@ -476,30 +480,15 @@ impl Program {
                     }
                 }
             }
-            if (!missing.is_empty() && !open) || nd.properties.len() + missing.len() > 256 {
+            if !self.take_in(i, missing, unevaluated, &mut yes) {
                 continue;
-            }
-            if !missing.is_empty() {
-                let t = *yes.get_or_insert_with(|| {
-                    self.nodes.push(Node { boolean: Some(true), ..Default::default() });
-                    (self.nodes.len() - 1) as u32
-                });
-                let nd = &mut self.nodes[i];
-                nd.properties.extend(missing.into_iter().map(|k| (k, t, u32::MAX)));
-                if nd.properties.len() > 8 {
-                    let mut m: FxMap<Box<[u8]>, u32> = FxMap::default();
-                    for (j, (k, _, _)) in nd.properties.iter().enumerate() {
-                        m.entry(k.clone()).or_insert(j as u32);
-                    }
-                    nd.prop_map = Some(m);
-                }
             }
             let nd = &self.nodes[i];
             let mut branches = Vec::with_capacity(reads.len());
             for (_, names) in &reads {
                 let mut masks = [[0u64; 4]; 3];
                 for (name, what) in names {
-                    let k = nd.prop_index(name).expect("added above");
+                    let k = nd.prop_index(name).expect("taken in");
                     masks[*what as usize][k / 64] |= 1u64 << (k % 64);
                 }
                 branches.push(masks);
@@ -510,6 +499,42 @@ impl Program {
             nd.picks = Some(Box::new(Picks { one, branches, others }));
             nd.has_obj = true;
         }
+    }
+
+    /// Names added to node `i`'s `properties` with the schema a member of that name meets
+    /// already: `additionalProperties`' (which then has one name less to cover), or a true
+    /// one (`yes`, made once) where there is none, unless an `unevaluatedProperties`
+    /// somewhere could count the name as evaluated. Not where `patternProperties` could
+    /// match a name too, where `additionalProperties` is false, or past 256 properties in
+    /// all (the walk's bits): false then.
+    fn take_in(&mut self, i: usize, missing: Vec<Box<[u8]>>, unevaluated: bool, yes: &mut Option<u32>) -> bool {
+        if missing.is_empty() {
+            return true;
+        }
+        let nd = &self.nodes[i];
+        // (additionalProperties false: a name the object cannot have; its error stays that)
+        let refused = nd.additional_properties.is_some_and(|a| self.nodes[a as usize].boolean == Some(false));
+        if refused || !nd.pattern_properties.is_empty() || nd.properties.len() + missing.len() > 256 || (nd.additional_properties.is_none() && unevaluated) {
+            return false;
+        }
+        let schema = match nd.additional_properties {
+            Some(a) => a,
+            None => *yes.get_or_insert_with(|| {
+                self.nodes.push(Node { boolean: Some(true), ..Default::default() });
+                (self.nodes.len() - 1) as u32
+            }),
+        };
+        let nd = &mut self.nodes[i];
+        nd.properties.extend(missing.into_iter().map(|k| (k, schema, u32::MAX)));
+        nd.has_obj = true;
+        if nd.properties.len() > 8 {
+            let mut m: FxMap<Box<[u8]>, u32> = FxMap::default();
+            for (j, (k, _, _)) in nd.properties.iter().enumerate() {
+                m.entry(k.clone()).or_insert(j as u32);
+            }
+            nd.prop_map = Some(m);
+        }
+        true
     }
 
     /// What branch `b` of a union asks, when it is a `Picks` branch: whether it says
