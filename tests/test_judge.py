@@ -322,6 +322,23 @@ _TRANSLATED = {
     "minprops": {"type": "object", "properties": {"o": {
         "type": "object", "properties": {"p": {"type": "string"}, "q": {"type": "integer"}},
         "minProperties": 1}}, "required": ["o"]},
+    # a union whose second branch is told from the first by `not` (read as the wire has
+    # it: nothing merges into the first branch or below it), a union nested in the first
+    "negated": {"type": "object", "properties": {"v": {"anyOf": [
+        {"type": "object", "properties": {
+            "k": {"type": "string", "minLength": 2},
+            "p": {"anyOf": [
+                {"type": "object", "properties": {
+                    "x": {"type": "integer", "minimum": 5, "multipleOf": 5}},
+                 "required": ["x"]},
+                {"type": "object", "properties": {"y": {"type": "string", "maxLength": 3}},
+                 "required": ["y"]}]}},
+         "required": ["k", "p"]},
+        {"type": "object", "properties": {
+            "k": {"type": "string", "pattern": "^a"},
+            "p": {"type": "object", "properties": {"x": {"type": "integer"}}}},
+         "required": ["k"]}]}},
+        "required": ["v"]},
     # an array whose items must be unique once decoded, beside its length
     "array": {"type": "object", "properties": {"xs": {
         "type": "array", "items": {"type": "object", "properties": {"k": {"type": "string"}}},
@@ -576,3 +593,33 @@ def test_a_residual_said_of_one_value_is_merged_into_the_wire_node() -> None:
                         False) == {"type": "integer", "int4": True}
     assert _merged_type({"type": "number"}, {"type": "integer", "int4": True},
                         True) == {"type": "integer", "int4": True}
+
+
+def test_a_union_decoded_by_its_first_branch_is_one_union_of_wire_branches() -> None:
+    """Requirements over optional properties (``oneOf`` of ``required``: the wire sends a
+    union of closed objects, one per requirement, decoded by the first that matches): the
+    translation stands for the wire's union, what each branch adds is merged into the wire
+    branch itself, and the walk settles every value from the members' bits (no tape)."""
+    schema = {"type": "object", "properties": {
+        "shape": {"type": "string"},
+        "dims": {"type": "object", "properties": {
+            "r": {"type": "number"}, "w": {"type": "number"}, "h": {"type": "number"}},
+            "oneOf": [{"required": ["r"]}, {"required": ["w", "h"]}]}},
+        "required": ["shape", "dims"]}
+    c = strictschema.compile(schema)
+    one = c._judge_validator()
+    count = len(c._validators()[0]._model.nodes)
+    nodes = one._model.nodes
+    unions = [n for n in nodes[:count] if len(n.get("anyOf", [])) >= 2
+              and all(b < count for b in n["anyOf"])]
+    assert unions, "the wire's union, its branches the wire's own"
+    for value in ({"shape": "s", "dims": {"r": 1.5}}, {"shape": "s", "dims": {"w": 1, "h": 2}},
+                  {"shape": "s", "dims": {"r": 1, "w": 2}}):
+        text = json.dumps(c.encode(value))
+        assert one._program.walk_tapes(text) == 0, text
+        assert c.validate_json(text) == value == c._two_steps()(text)
+    for bad in ('{"shape":"s","dims":{"r":1,"w":2,"h":3}}',
+                '{"shape":"s","dims":{"r":null,"w":2,"h":null}}'):
+        with pytest.raises(ValidationError):
+            c.validate_json(bad)
+    _agreement(c)()

@@ -233,7 +233,7 @@ fn holds(nd: &Node, seen: &[u64], nulls: &[u64], count: u64) -> bool {
     nd.required_mask.iter().zip(seen.iter()).all(|(r, s)| s & r == *r)
         && nd.min_properties.map_or(true, |m| count >= m)
         && nd.max_properties.map_or(true, |m| count <= m)
-        && nd.picks.as_ref().map_or(true, |pk| pk.hold(seen, nulls))
+        && nd.picks.as_ref().map_or(true, |pk| pk.iter().all(|u| u.hold(seen, nulls)))
 }
 
 /// A reference taken (none for null).

@@ -141,9 +141,10 @@ pub struct Node {
     /// an `anyOf`/`oneOf` of closed objects: a property name only one branch has -> that
     /// branch (an object whose first key it is can pass no other)
     pub key_disc: Option<FxMap<Box<[u8]>, u32>>,
-    /// an `anyOf`/`oneOf` settled from which properties an object has and which are null
-    /// (`Picks`): the walk checks it with the node's other object keywords
-    pub picks: Option<Box<Picks>>,
+    /// the node's `anyOf` and `oneOf`, settled from which properties an object has and
+    /// which are null (`Picks`, one per union): the walk checks them with the node's other
+    /// object keywords
+    pub picks: Option<Box<[Picks]>>,
 }
 
 /// A union whose branches ask only which of an object's properties are there, and which of
@@ -454,7 +455,8 @@ impl Program {
     /// Names a node reads that its `properties` lack taken in as properties, so that the
     /// walk's bits cover them (`take_in`): its `required` names (the walk sends a node with
     /// a required name it has no bit for to the tape), then `Node::picks` for each node
-    /// whose `anyOf` or `oneOf` is one. Before the names and masks are worked out.
+    /// whose unions (`anyOf`, `oneOf`, or both) all are ones. Before the names and masks
+    /// are worked out.
     fn take_in_all(&mut self) {
         let unevaluated = self.nodes.iter().any(|n| n.unevaluated_properties.is_some());
         let mut yes: Option<u32> = None;
@@ -464,16 +466,16 @@ impl Program {
             if !missing.is_empty() {
                 self.take_in(i, missing, unevaluated, &mut yes);
             }
+            // each union of the node (anyOf, oneOf: both, where both are there) must be one
             let nd = &self.nodes[i];
-            let (one, bs) = match (nd.any_of.is_empty(), nd.one_of.is_empty()) {
-                (false, true) => (false, nd.any_of.clone()),
-                (true, false) => (true, nd.one_of.clone()),
-                _ => continue,
-            };
-            // per branch: (typed object, [(name, 0 required / 1 not null / 2 null)])
-            let Some(reads) = bs.iter().map(|&b| self.pick_branch(b)).collect::<Option<Vec<_>>>() else { continue };
+            let unions: Vec<(bool, Vec<u32>)> = [(false, &nd.any_of), (true, &nd.one_of)].into_iter().filter(|(_, bs)| !bs.is_empty()).map(|(one, bs)| (one, bs.clone())).collect();
+            if unions.is_empty() {
+                continue;
+            }
+            // per union, per branch: (typed object, [(name, 0 required / 1 not null / 2 null)])
+            let Some(reads) = unions.iter().map(|(_, bs)| bs.iter().map(|&b| self.pick_branch(b)).collect::<Option<Vec<_>>>()).collect::<Option<Vec<_>>>() else { continue };
             let mut missing: Vec<Box<[u8]>> = Vec::new();
-            for (_, names) in &reads {
+            for (_, names) in reads.iter().flatten() {
                 for (name, _) in names {
                     if nd.prop_index(name).is_none() && !missing.contains(name) {
                         missing.push(name.clone());
@@ -484,19 +486,23 @@ impl Program {
                 continue;
             }
             let nd = &self.nodes[i];
-            let mut branches = Vec::with_capacity(reads.len());
-            for (_, names) in &reads {
-                let mut masks = [[0u64; 4]; 3];
-                for (name, what) in names {
-                    let k = nd.prop_index(name).expect("taken in");
-                    masks[*what as usize][k / 64] |= 1u64 << (k % 64);
+            let mut picks = Vec::with_capacity(unions.len());
+            for ((one, _), reads) in unions.iter().zip(&reads) {
+                let mut branches = Vec::with_capacity(reads.len());
+                for (_, names) in reads {
+                    let mut masks = [[0u64; 4]; 3];
+                    for (name, what) in names {
+                        let k = nd.prop_index(name).expect("taken in");
+                        masks[*what as usize][k / 64] |= 1u64 << (k % 64);
+                    }
+                    branches.push(masks);
                 }
-                branches.push(masks);
+                let untyped = reads.iter().filter(|(typed, _)| !typed).count();
+                let others = if *one { untyped == 1 } else { untyped >= 1 };
+                picks.push(Picks { one: *one, branches, others });
             }
-            let untyped = reads.iter().filter(|(typed, _)| !typed).count();
-            let others = if one { untyped == 1 } else { untyped >= 1 };
             let nd = &mut self.nodes[i];
-            nd.picks = Some(Box::new(Picks { one, branches, others }));
+            nd.picks = Some(picks.into_boxed_slice());
             nd.has_obj = true;
         }
     }
@@ -854,7 +860,7 @@ impl Program {
         }
         if let Some(pk) = &nd.picks {
             // settled at the object's end (`Direct::object`); other kinds now
-            if kind != T_OBJ && !pk.others {
+            if kind != T_OBJ && pk.iter().any(|u| !u.others) {
                 return Err(Tape::Fail);
             }
         }

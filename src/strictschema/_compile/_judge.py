@@ -122,6 +122,11 @@ class _Placer:
         self.not_null: int | None = None
         self.root_w = wire.root
         self.incoming: dict[int, int] | None = None  # wire node -> edges to it (`private`)
+        self.merged_one: set[int] = set()  # wire nodes a residual's oneOf was merged into
+        # the wire's edges as loaded (merges add edges, which are not placements)
+        self.wire_edges = [subschemas(n) for n in self.nodes[:off]]
+        # wire nodes a `not` of an earlier branch reads (`negate`): never changed
+        self.negated: set[int] = set()
 
     def edge(self, parent: int, key: Any, child: int) -> int:
         self.walked.add((parent, key))
@@ -129,10 +134,11 @@ class _Placer:
         return child
 
     def sound(self, root: int) -> bool:
-        """Every wire node walked through is reached by walked edges only."""
+        """Every wire node walked through is reached by walked edges only (the wire's own:
+        those a merge adds, a `not` of a wire branch, read nodes no placement changes)."""
         incoming: dict[int, list[tuple[int, Any]]] = {}
-        for i, n in enumerate(self.nodes[:self.wire_count]):
-            for e, c in subschemas(n):
+        for i, edges in enumerate(self.wire_edges):
+            for e, c in edges:
                 incoming.setdefault(c, []).append((i, e))
         for x in self.passed:
             if x >= self.wire_count:
@@ -151,6 +157,8 @@ class _Placer:
         """Residual node ``r`` applies to the wire value at node ``w`` as it is: its
         keywords merged into ``w`` where they can be (``merge``), else joined as a whole."""
         n = self.nodes[w]
+        if w in self.negated:
+            raise _Bail  # a `not` reads it as the wire has it
         if n.get("bool") is True:  # a true schema cannot take keywords: replace it
             self.nodes[w] = {"path": n.get("path", []), "allOf": [r]}
             return
@@ -165,8 +173,8 @@ class _Placer:
         merged into it apply at one position."""
         if self.incoming is None:
             self.incoming = {}
-            for n in self.nodes[:self.wire_count]:
-                for _, c in subschemas(n):
+            for edges in self.wire_edges:
+                for _, c in edges:
                     self.incoming[c] = self.incoming.get(c, 0) + 1
         return w < self.wire_count and w != self.root_w and self.incoming.get(w, 0) == 1
 
@@ -193,9 +201,9 @@ class _Placer:
             r, rn, nullable = found, self.nodes[found], True
             keys = set(rn) - _NOT_ASSERTING
         wn = self.nodes[w]
-        if depth > 64 or "bool" in rn or "bool" in wn:
+        if depth > 64 or "bool" in rn or "bool" in wn or w in self.negated:
             return False
-        if not keys <= _MERGING or (nullable and keys & {"enum", "const"}):
+        if not keys <= _MERGING or (nullable and keys & _SAID_OF_NULL):
             return False
         typed = _merged_type(wn, rn, nullable)
         if typed is None:
@@ -242,6 +250,10 @@ class _Placer:
                 self.named.pop(w, None)
         if "required" in keys:
             wn["required"] = list(dict.fromkeys([*wn.get("required", []), *rn["required"]]))
+        if "allOf" in keys:
+            wn["allOf"] = [*wn.get("allOf", []), *rn["allOf"]]
+        if "oneOf" in keys:
+            self.merged_one.add(w)  # (`_exclusive_as_any` looks at it too)
         for k in keys & (_MERGING - _MERGED_APART):
             wn[k] = rn[k]
         wn.pop("int4", None)
@@ -344,7 +356,17 @@ class _Placer:
                     raise _Bail
                 self.place(self.edge(wa, "items", items), rn["items"], codec.items)
             return
-        if isinstance(codec, (AnyOfCodec, MapCodec)):
+        if isinstance(codec, AnyOfCodec):
+            t = self.translate(r, codec, w)
+            wn = self.nodes[w]
+            if set(wn) - _NOT_ASSERTING == {"anyOf"} and set(self.nodes[t]) - _NOT_ASSERTING == {"anyOf"}:
+                # each branch of the translation is one of the wire's and more: it stands
+                # for the wire's union (one union for the walk to try, not two)
+                wn["anyOf"] = list(self.nodes[t]["anyOf"])
+                return
+            self.join(w, t)
+            return
+        if isinstance(codec, MapCodec):
             self.join(w, self.translate(r, codec, w))
             return
         raise _Bail  # JSON text, tuples
@@ -571,15 +593,23 @@ class _Placer:
             null = None
         else:
             raise _Bail
-        out: list[int] = []
+        # the tests against earlier branches first: they read the wire branches as they
+        # are, before any translation below merges into them
+        rows: list[tuple[int, Codec, list[int]]] = []
         for i, (b, part) in enumerate(zip(wires, parts, strict=True)):
             b = self.edge(w, ("anyOf", i), b)
             earlier = [self.unlike(e, b) for e in wires[:i]]
             if any(x is False for x in earlier):
                 continue  # every value of this branch meets one before it: never decoded so
-            out.append(self.new({"path": [], "allOf": [
-                b, *[x for x in earlier if isinstance(x, int) and x is not True],
-                self.translate(r, part, b, depth + 1)]}))
+            rows.append((b, part, [x for x in earlier if not isinstance(x, bool)]))
+        out: list[int] = []
+        for b, part, said in rows:
+            said = [*said, self.translate(r, part, b, depth + 1)]
+            # what the branch adds said by the wire branch's own keywords where it can be
+            # (the walk then meets one node); not where a `not` reads the branch alone
+            if self.private(b):
+                said = [x for x in said if not self.merge(b, x, 0)]
+            out.append(self.new({"path": [], "allOf": [b, *said]}) if said else b)
         if null is not None:  # a null decodes to itself, which the residual judges
             out.append(self.new({"path": [], "allOf": [null, r]}))
         return out
@@ -595,12 +625,23 @@ class _Placer:
         to the tape). False: no value of ``b`` fails ``e``; else ``not: e``."""
         found = self._unlike(self.plain(e), self.plain(b))
         if found is None:
+            self.negate(e)
             return self.new({"path": [], "not": e})
         if not found:
             return False
         parts = [self.new({"path": [], "properties": [[k, self.new({"path": [], **t})]]})
                  for k, t in found]
         return parts[0] if len(parts) == 1 else self.new({"path": [], "anyOf": parts})
+
+    def negate(self, e: int) -> None:
+        """Wire node ``e`` and every wire node below it are read by a ``not``: none of them
+        may change (``merge`` and ``join`` leave them)."""
+        todo = [e]
+        while todo:
+            x = todo.pop()
+            if x < self.wire_count and x not in self.negated:
+                self.negated.add(x)
+                todo.extend(c for _, c in self.wire_edges[x])
 
     def plain(self, w: int) -> dict[str, Any]:
         """Wire node ``w`` past ``$ref``-only hops (read, not walked)."""
@@ -706,12 +747,13 @@ class _Placer:
         return self.nullable[r]
 
 
-def _exclusive_as_any(nodes: list[dict[str, Any]], start: int) -> None:
-    """Each ``oneOf`` among the nodes from ``start`` on (the residual's, and those the
-    placement made) whose branches no value meets two of, made an ``anyOf``: the same
-    verdicts, and the walk tries an ``anyOf``'s branches in turn (a ``oneOf`` it cannot
-    decide goes to the tape). The judge's verdicts only: errors come from the two steps."""
-    for i in range(start, len(nodes)):
+def _exclusive_as_any(nodes: list[dict[str, Any]], which: list[int]) -> None:
+    """Each ``oneOf`` among the nodes ``which`` (the residual's, those the placement made,
+    and wire nodes a residual's oneOf was merged into) whose branches no value meets two
+    of, made an ``anyOf``: the same verdicts, and the walk tries an ``anyOf``'s branches in
+    turn (a ``oneOf`` it cannot decide goes to the tape). The judge's verdicts only: errors
+    come from the two steps."""
+    for i in which:
         n = nodes[i]
         branches = n.get("oneOf")
         if not isinstance(branches, list) or not all(
@@ -810,10 +852,13 @@ def _type_set(n: dict[str, Any]) -> set[str] | None:
 # keywords `_Placer.merge` moves into a wire node (each said of one value, alone)
 _MERGING = _SCALAR_ONLY | frozenset({
     "type", "int4", "enum", "const", "minItems", "maxItems", "uniqueItems", "items",
-    "minProperties", "maxProperties", "required", "properties", "additionalProperties"})
+    "minProperties", "maxProperties", "required", "properties", "additionalProperties",
+    "anyOf", "oneOf", "allOf", "not"})
+# those of them a null can fail (`merge` of an optional property's residual: a null passes)
+_SAID_OF_NULL = frozenset({"enum", "const", "anyOf", "oneOf", "allOf", "not"})
 # those merged otherwise than by copying
 _MERGED_APART = frozenset({"type", "int4", "required", "properties", "items",
-                           "additionalProperties"})
+                           "additionalProperties", "allOf"})
 
 
 def _merged_type(w: dict[str, Any], r: dict[str, Any],
@@ -868,7 +913,7 @@ def judge_model(wire: SchemaModel, residual: SchemaModel | None,
             return None
     except (_Bail, RecursionError):
         return None
-    _exclusive_as_any(p.nodes, p.wire_count)
+    _exclusive_as_any(p.nodes, [*sorted(p.merged_one), *range(p.wire_count, len(p.nodes))])
     nodes = list(p.nodes)
     try:
         p.mark_maps(wire.root, codec)
