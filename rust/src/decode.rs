@@ -25,8 +25,9 @@ enum Step {
     Tuple(Vec<(Py<PyString>, usize)>),
     Wrap(Py<PyString>, usize),
     /// (does the wire value match this branch, child) per branch: the first that matches
-    /// and decodes
-    AnyOf(Vec<(Check, usize)>),
+    /// and decodes; and per branch its node in the wire's numbering, which the judge
+    /// programs keep (`u32::MAX`: not known), by which `fuse` finds the branch the walk took
+    AnyOf(Vec<(Check, usize)>, Vec<u32>),
     /// JSON text: a string parsed into its value (strict, as `_core.loads`)
     Json,
     /// the codec's own decode
@@ -127,6 +128,7 @@ impl Decoder {
                 }
                 "anyof" => {
                     let mut branches = Vec::new();
+                    let mut nodes = Vec::new();
                     for p in t.get_item(1)?.cast::<PyList>().map_err(|_| bad("anyof"))?.iter() {
                         let p = p.cast::<PyTuple>().map_err(|_| bad("anyof branch"))?;
                         let m = p.get_item(0)?;
@@ -135,8 +137,10 @@ impl Decoder {
                             Err(_) => Check::Call(m.unbind()),
                         };
                         branches.push((check, idx(p.get_item(1)?)?));
+                        let node: i64 = if p.len() > 2 { p.get_item(2)?.extract()? } else { -1 };
+                        nodes.push(u32::try_from(node).unwrap_or(u32::MAX));
                     }
-                    Step::AnyOf(branches)
+                    Step::AnyOf(branches, nodes)
                 }
                 "json" => Step::Json,
                 "py" => Step::Py(t.get_item(1)?.unbind()),
@@ -221,13 +225,36 @@ impl Decoder {
         let mut any_post = false;
         let mut whole = vec![true; self.steps.len()]; // Obj steps the walk fully serves
         let mut seen: std::collections::HashSet<(u32, usize)> = std::collections::HashSet::new();
-        // the step reading the container at a place of step `s`
+        // the step reading the container at a place of step `s` (a union's: each branch's,
+        // by the conjunction the walk took, `branch`)
         let plain = |s: usize| -> usize {
             match &self.steps[s] {
-                Step::Obj(..) | Step::Arr(_) => s,
+                Step::Obj(..) | Step::Arr(_) | Step::AnyOf(..) => s,
                 _ if s < self.wire.len() && self.wire[s] != NONE => self.wire[s],
                 _ => KEEP,
             }
+        };
+        // per union step, per branch: the conjunction of the branch's own node in `p` by
+        // kind (objects, arrays), where the union's checks are nodes numbered as `p`'s
+        let mut own: std::collections::HashMap<usize, Vec<[Option<Vec<u32>>; 2]>> = std::collections::HashMap::new();
+        for (i, st) in self.steps.iter().enumerate() {
+            let Step::AnyOf(_, nodes) = st else { continue };
+            if nodes.iter().any(|&x| x as usize >= p.nodes.len()) {
+                continue;
+            }
+            let flat = |node: u32, kind: u8| {
+                let mut c = crate::program::Conj::default();
+                p.flatten(node, kind, &mut c, 0, &mut |_, _, _| Err(crate::program::Tape::Judge)).ok().map(|_| c.nodes().to_vec())
+            };
+            own.insert(i, nodes.iter().map(|&x| [flat(x, T_OBJ), flat(x, T_ARR)]).collect());
+        }
+        // the branch of union step `s` a value the walk took by conjunction `c` decodes by:
+        // the first whose own conjunction `c` holds (the walk takes a union's branches in
+        // order, each saying it is not an earlier one where it would also meet that)
+        let branch = |s: usize, c: &[u32], slot: usize| -> Option<usize> {
+            let Step::AnyOf(bs, _) = &self.steps[s] else { return None };
+            let rows = own.get(&s)?;
+            rows.iter().position(|r| r[slot].as_ref().is_some_and(|o| o.iter().all(|x| c.contains(x)))).map(|i| bs[i].1)
         };
         // the walk's step at a place of step `s` (+1; 0: none)
         let post = |s: usize| -> u32 { self.shallow.get(s).filter(|&&x| x != NONE).map_or(0, |&x| x as u32 + 1) };
@@ -239,7 +266,7 @@ impl Decoder {
         // a place of step `s` whose container the walk does not build by one node
         let mut miss = |whole: &mut Vec<bool>, s: usize, kind: u8| {
             rough = true;
-            if s != KEEP && matches!((&self.steps[s], kind), (Step::Obj(..), T_OBJ) | (Step::Arr(_), T_ARR)) {
+            if s != KEEP && matches!((&self.steps[s], kind), (Step::Obj(..), T_OBJ) | (Step::Arr(_), T_ARR) | (Step::AnyOf(..), _)) {
                 whole[s] = false;
             }
         };
@@ -252,17 +279,39 @@ impl Decoder {
             }
             for (slot, kind) in [(0, T_OBJ), (1, T_ARR)] {
                 let nd = &p.nodes[n as usize];
-                let c = match conj_of(p, n, kind) {
-                    Some(c) => c,
+                let conjs: Vec<Vec<u32>> = match conj_of(p, n, kind) {
+                    Some(c) => vec![c],
                     None if nd.accept & kind == 0 => continue,
-                    None => {
-                        // an object worked out per value, or judged on the tape: unmarked
-                        if matches!(p.flat[n as usize][crate::program::kind_index(kind)], crate::program::Flat::Dynamic | crate::program::Flat::Union(_)) {
-                            return None;
+                    None if matches!(p.flat[n as usize][crate::program::kind_index(kind)], crate::program::Flat::Dynamic | crate::program::Flat::Union(_)) => {
+                        // a union the walk works out per value: each conjunction it may take
+                        // (a oneOf it cannot take in turn, or too many: unmarked)
+                        let mut list: Vec<Vec<u32>> = Vec::new();
+                        match p.each_choice(n, kind, &mut |_, _, _| Ok(None), &mut |c| {
+                            list.push(c.nodes().to_vec());
+                            list.len() > 64
+                        }) {
+                            Ok(false) => list,
+                            _ => return None,
                         }
+                    }
+                    None => {
+                        // judged on the tape
                         miss(&mut whole, s, kind);
                         continue;
                     }
+                };
+                for c in conjs {
+                // (a union's place: the step of the branch this conjunction is)
+                let s = if s != KEEP && matches!(self.steps[s], Step::AnyOf(..)) {
+                    match branch(s, &c, slot) {
+                        Some(b) => plain(b),
+                        None => {
+                            miss(&mut whole, s, kind);
+                            KEEP
+                        }
+                    }
+                } else {
+                    s
                 };
                 // the node the walk builds the container by, and (an object walked against
                 // several nodes, `Direct::objects`) the others, whose members' nodes meet the
@@ -349,6 +398,7 @@ impl Decoder {
                         }
                     }
                 }
+                }
             }
         }
         let plain_light = self.light(&whole, false);
@@ -375,6 +425,10 @@ impl Decoder {
                 Step::Obj(_, same) => *same && whole[i],
                 Step::Json => posts,
                 Step::Map(..) | Step::Wrap(..) | Step::Tuple(_) => posts && self.wire.get(i).is_some_and(|&w| w != usize::MAX),
+                // a union whose every place the walk took by a branch's conjunction
+                // (`fuse`), its branches read as containers (the walk runs no step on a
+                // union's member as a whole)
+                Step::AnyOf(bs, _) => whole[i] && bs.iter().all(|(_, c)| matches!(self.steps[*c], Step::Id | Step::Obj(..) | Step::Arr(_))),
                 _ => false,
             })
             .collect();
@@ -386,6 +440,7 @@ impl Decoder {
                 }
                 let ok = match st {
                     Step::Obj(props, _) => props.iter().all(|&(_, _, _, c)| light[c]),
+                    Step::AnyOf(bs, _) => bs.iter().all(|&(_, c)| light[c]),
                     Step::Arr(c) => light[*c],
                     Step::Map(..) | Step::Wrap(..) | Step::Tuple(_) => light[self.wire[i]],
                     _ => true,
@@ -603,7 +658,7 @@ impl Decoder {
                 }
                 self.run(py, *child, x, depth + 1, fresh, valid)
             }
-            Step::AnyOf(branches) => {
+            Step::AnyOf(branches, _) => {
                 // the branches the value may meet, in order (a Python check always may)
                 let may = |check: &Check| match check {
                     Check::Node(p, node) => p.get().may_be(v, *node),
@@ -621,8 +676,9 @@ impl Decoder {
                     }
                 }
                 if valid && count == 1 {
-                    // known to meet one branch, and one is left: that one, unjudged
-                    return self.run(py, last, v, depth + 1, false, valid);
+                    // known to meet one branch, and one is left: that one, unjudged (in place
+                    // where the value is fresh: no other branch will read it)
+                    return self.run(py, last, v, depth + 1, fresh, valid);
                 }
                 for (i, (check, child)) in branches.iter().enumerate() {
                     if i < 64 && ruled_out & (1u64 << i) != 0 {

@@ -67,6 +67,10 @@ pub struct Direct<'p, 'a> {
     memo: Option<Box<Memo>>,
     /// values judged on a tape so far (`Program.walk_tapes`, for tests)
     pub taped: u32,
+    /// a branch tried (`attempt`) stopped where a search gave up, not where the value
+    /// fails: a later branch that passes may not be the first the value meets, which the
+    /// decode's union step asks for, so the value is not tidy (the decode runs whole)
+    unsure: bool,
 }
 
 /// A union worked out in this text (`Direct::unions`).
@@ -305,7 +309,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             Some((f, d)) => (&f.absent, &f.posts, Some(d)),
             None => (&[], &[], None),
         };
-        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None, taped: 0 }
+        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None, taped: 0, unsure: false }
     }
 
     /// The decode's step `s` (`Fused::posts`) run on a value just built (its reference
@@ -329,6 +333,9 @@ impl<'p, 'a> Direct<'p, 'a> {
         if self.i != self.src.len() {
             release(v);
             return Err(Stop);
+        }
+        if self.unsure {
+            self.tidy = false;
         }
         Ok(v)
     }
@@ -658,6 +665,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         if let Some(n) = n {
             let mut v = Val::new(self.p, &self.doc, false);
             if !v.node(n, 0) {
+                self.unsure |= self.trying > 0 && v.fatal.is_some();
                 return Err(Stop);
             }
         }
@@ -717,6 +725,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         for &n in c {
             let mut val = Val::new(self.p, &self.doc, false);
             if !(if whole { val.node(n, 0) } else { val.own(n, 0) }) {
+                self.unsure |= self.trying > 0 && val.fatal.is_some();
                 release(v);
                 return Err(Stop);
             }
@@ -751,8 +760,12 @@ impl<'p, 'a> Direct<'p, 'a> {
                 nd.enum_.is_some() || nd.const_.is_some()
             });
             for &n in c {
-                if scalar_verdict(self.p, &self.doc, n, tok) != Some(true) {
-                    return Err(Stop);
+                match scalar_verdict(self.p, &self.doc, n, tok) {
+                    Some(true) => {}
+                    found => {
+                        self.unsure |= self.trying > 0 && found.is_none();
+                        return Err(Stop);
+                    }
                 }
             }
         }

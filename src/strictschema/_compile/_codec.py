@@ -7,6 +7,8 @@ is ``IDENTITY``. ``decode`` assumes its input already matches the wire schema (v
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -421,16 +423,32 @@ def _checker(matches: Callable[[Any], bool]) -> Any:
     return found if found is not None else matches
 
 
-def core_decoder(root: Codec) -> Any:
+def core_decoder(root: Codec, wire: Any = None) -> Any:
     """The codec as the core's ``Decoder`` (None when it changes nothing): objects, arrays,
     maps, tuples, wrappers, references, anyOf branches (found by their wire check) and JSON
-    text are steps of a plan."""
+    text are steps of a plan. ``wire``: the wire schema's model, whose numbering the judge
+    programs keep; each anyOf branch then names its node there (-1: not found, or not
+    alone), by which the walk that took a branch's node takes its decode too."""
     if root.identity:
         return None
     from .._core import Decoder
 
     steps: list[tuple[Any, ...]] = []
     index: dict[int, int] = {}
+    branches: dict[str, int] | None = None
+
+    def branch_node(schema: Any) -> int:
+        nonlocal branches
+        if wire is None:
+            return -1
+        if branches is None:  # each union branch of the wire model, by its text
+            branches = {}
+            for n in wire.nodes:
+                for k in n.get("anyOf", ()) if isinstance(n, dict) else ():
+                    key = json.dumps(wire.raw[k], sort_keys=True, default=repr)
+                    branches[key] = k if branches.get(key, k) == k else -1
+        key = json.dumps(getattr(schema, "_branch", None), sort_keys=True, default=repr)
+        return branches.get(key, -1)
 
     def step(ref: Codec) -> int:
         c = resolved(ref) or ref  # past 64 hops: the reference decodes itself ("py")
@@ -455,7 +473,8 @@ def core_decoder(root: Codec) -> Any:
         elif isinstance(c, WrapCodec):
             steps[at] = ("wrap", c.key, step(c.inner))
         elif isinstance(c, AnyOfCodec):  # the branch found by its wire check, decoded here
-            steps[at] = ("anyof", [(_checker(wire), step(bc)) for wire, _, bc in c.branches])
+            steps[at] = ("anyof", [(_checker(m), step(bc), branch_node(m))
+                                   for m, _, bc in c.branches])
         elif isinstance(c, JsonTextCodec):  # parsed by the core (its decode's loads)
             steps[at] = ("json",)
         else:  # any other codec: its own decode

@@ -385,10 +385,12 @@ class Compiled:
                 two_steps = self._two_steps()
                 one = self._judge_validator()
                 if one is not None:  # one pass decides; the two steps explain a refusal
-                    vj = Judge(one._program, core_decoder(self._codec), two_steps).route()
+                    vj = Judge(one._program, core_decoder(self._codec, wire_v._model),
+                               two_steps).route()
                 else:  # the wire pass and the decode, then the residual on the value
                     residual = self._residual_validator()
-                    vj = Judge(wire_v._program, core_decoder(self._codec), two_steps,
+                    vj = Judge(wire_v._program, core_decoder(self._codec, wire_v._model),
+                               two_steps,
                                None if residual is None else residual._program).route()
             self._vj = vj
             object.__setattr__(self, "validate_json", vj)
