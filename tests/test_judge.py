@@ -674,3 +674,25 @@ def test_a_union_the_walk_took_is_decoded_as_it_was_built(name: str) -> None:
     if name == "requirements":
         assert c._vj.__self__.share[0]  # light: a tidy value needs no decode
     _agreement(c)()
+
+
+def test_a_definition_shared_by_optional_and_required_properties_is_judged() -> None:
+    """A draft-04 definition used by a required property and by an optional one (sent as
+    ``anyOf: [definition, null]``): the residual the two contexts place on the shared
+    wire definition is alike (equal nodes of the residual, each context its own): one
+    judge for both."""
+    schema = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+              "definitions": {"f": {"type": "object", "properties": {
+                  "n": {"type": "integer"}, "s": {"type": "string"}}, "required": ["n"]}},
+              "properties": {"a": {"$ref": "#/definitions/f"}, "b": {"$ref": "#/definitions/f"}},
+              "required": ["a"]}
+    c = strictschema.compile(schema)
+    assert c._residual_validator() is not None and c._judge_validator() is not None
+    for value in ({"a": {"n": 1}}, {"a": {"n": 1, "s": "x"}, "b": {"n": -2}}):
+        text = json.dumps(c.encode(value))
+        assert c.validate_json(text) == value == c._two_steps()(text)
+    for bad in ('{"a":{"n":1.0,"s":null},"b":null}', '{"a":{"n":1,"s":null},"b":{"n":2.0,"s":null}}'):
+        assert not c._judge_validator().is_valid_json(bad)
+        with pytest.raises(ValidationError):
+            c.validate_json(bad)
+    _agreement(c)()

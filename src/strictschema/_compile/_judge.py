@@ -310,8 +310,8 @@ class _Placer:
         self.passed.add(w)
         seen = self.placed.get(w)
         if seen is not None:
-            if seen == (r, id(codec)):
-                return  # recursion: placed already
+            if seen[1] == id(codec) and _alike(self.nodes, seen[0], r):
+                return  # recursion, or a residual alike from another context: placed already
             raise _Bail  # one wire position, two residuals
         self.placed[w] = (r, id(codec))
         if codec is IDENTITY:
