@@ -69,6 +69,10 @@ pub struct Fused {
     pub root: u32,
     /// a tidy value the walk built with this share needs no decode
     pub light: bool,
+    /// some union's objects are built by the branch the walk took (`Decoder::fuse`): a
+    /// value that is not tidy is built again as the text has it before it is decoded (the
+    /// union's decode picks its branch by the wire value)
+    pub mapped: bool,
 }
 
 struct Fail;
@@ -217,6 +221,16 @@ impl Decoder {
     /// would serve two different steps (or one and a place that keeps its nulls), or the
     /// program does not fix which node that is.
     pub fn fuse(&self, py: Python<'_>, p: &Program, root: u32) -> Option<Fused> {
+        // a union taken by a branch's steps leaves a value only that branch's decode may
+        // see: where the decode would run anyway (not light), unions are left alone
+        match self.fuse_with(py, p, root, true) {
+            Some(f) if f.mapped && !f.light => self.fuse_with(py, p, root, false),
+            found => found,
+        }
+    }
+
+    /// `fuse`; `map`: the walk takes the decode of unions too (`Fused::mapped`).
+    fn fuse_with(&self, py: Python<'_>, p: &Program, root: u32, map: bool) -> Option<Fused> {
         const KEEP: usize = usize::MAX; // a place whose nulls stay (identity, or not a plain step)
         const NONE: usize = usize::MAX;
         let mut tag: Vec<[usize; 2]> = vec![[usize::MAX - 1; 2]; p.nodes.len()];
@@ -239,7 +253,7 @@ impl Decoder {
         let mut own: std::collections::HashMap<usize, Vec<[Option<Vec<u32>>; 2]>> = std::collections::HashMap::new();
         for (i, st) in self.steps.iter().enumerate() {
             let Step::AnyOf(_, nodes) = st else { continue };
-            if nodes.iter().any(|&x| x as usize >= p.nodes.len()) {
+            if !map || nodes.iter().any(|&x| x as usize >= p.nodes.len()) {
                 continue;
             }
             let flat = |node: u32, kind: u8| {
@@ -251,10 +265,13 @@ impl Decoder {
         // the branch of union step `s` a value the walk took by conjunction `c` decodes by:
         // the first whose own conjunction `c` holds (the walk takes a union's branches in
         // order, each saying it is not an earlier one where it would also meet that)
+        let mapped = std::cell::Cell::new(false);
         let branch = |s: usize, c: &[u32], slot: usize| -> Option<usize> {
             let Step::AnyOf(bs, _) = &self.steps[s] else { return None };
             let rows = own.get(&s)?;
-            rows.iter().position(|r| r[slot].as_ref().is_some_and(|o| o.iter().all(|x| c.contains(x)))).map(|i| bs[i].1)
+            let found = rows.iter().position(|r| r[slot].as_ref().is_some_and(|o| o.iter().all(|x| c.contains(x)))).map(|i| bs[i].1);
+            mapped.set(mapped.get() || found.is_some());
+            found
         };
         // the walk's step at a place of step `s` (+1; 0: none)
         let post = |s: usize| -> u32 { self.shallow.get(s).filter(|&&x| x != NONE).map_or(0, |&x| x as u32 + 1) };
@@ -406,9 +423,9 @@ impl Decoder {
         if !light || rough || !(any_post || root_post != 0) {
             // (a place the walk may not serve: the decode does those steps, all of them)
             posts.clear();
-            return Some(Fused { absent, posts, root: 0, light: plain_light });
+            return Some(Fused { absent, posts, root: 0, light: plain_light, mapped: mapped.get() });
         }
-        Some(Fused { absent, posts, root: root_post, light })
+        Some(Fused { absent, posts, root: root_post, light, mapped: mapped.get() })
     }
 
     /// Whether the decode has nothing left to do on a tidy value the walk built with its

@@ -1045,7 +1045,7 @@ impl Judge {
                 }
             }
             // walked with steps the decode cannot take again: built as the text has it
-            Ok((v, _, true)) if !f.posts.is_empty() => {
+            Ok((v, _, true)) if !f.posts.is_empty() || f.mapped => {
                 drop(v);
                 let mut slot = None;
                 let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
