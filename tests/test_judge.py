@@ -737,3 +737,31 @@ def test_unions_are_decoded_in_one_call_in_order_or_not(schema: Any) -> None:
             assert judge.validate_json(t) == two_steps(t), t
         assert not calls, calls
     check()
+
+
+def test_branches_a_closed_object_tells_apart_need_no_not() -> None:
+    """Wire branches that are closed objects, each requiring a name the other lacks, meet
+    no value together: "not an earlier branch" says nothing there (no ``not``, which sends
+    a value to the tape), and the verdicts stay the two steps'."""
+    from strictschema._compile._judge import _apart
+
+    nodes: list[dict[str, Any]] = [
+        {"type": "object", "properties": [["a", 2]], "required": ["a"], "additionalProperties": 3},
+        {"type": "object", "properties": [["b", 2]], "required": ["b"]},
+        {"type": "string"}, {"bool": False}]
+    assert _apart(nodes, 0, 1) and _apart(nodes, 1, 0)
+    nodes[0] = {**nodes[0], "type": ["object", "string"]}  # a string meets both
+    assert not _apart(nodes, 0, 1)
+    schema = {"type": "object", "properties": {"v": {"type": "array", "items": {"anyOf": [
+        {"type": "object", "properties": {"a": {"type": "string"}, "n": {"type": "integer"}},
+         "required": ["a"], "not": {"required": ["zz"]}},
+        {"type": "object", "properties": {"b": {"type": "integer"}, "c": {"type": "string"}},
+         "required": ["b"]}]}}}, "required": ["v"]}
+    c = strictschema.compile(schema)
+    one = c._judge_validator()
+    assert one is not None
+    assert not [n for n in one._model.nodes if "not" in n and set(n) <= {"path", "not"}]
+    for value in ({"v": [{"a": "x"}, {"b": 1}, {"b": 2, "c": "s"}, {"a": "y", "n": 3}]},):
+        text = json.dumps(c.encode(value))
+        assert c.validate_json(text) == value == c._two_steps()(text)
+    _agreement(c)()

@@ -622,7 +622,10 @@ class _Placer:
         requirements over optional properties, or for a union told apart by a tag), that
         is some property holding a type or string ``b`` allows there and ``e`` does not:
         ``properties``, type lists and enums, which the walk takes (``not`` sends the value
-        to the tape). False: no value of ``b`` fails ``e``; else ``not: e``."""
+        to the tape). False: no value of ``b`` fails ``e``; True: none meets it (``_apart``);
+        else ``not: e``."""
+        if _apart(self.nodes, e, b):
+            return True  # no value of b meets e: nothing to say
         found = self._unlike(self.plain(e), self.plain(b))
         if found is None:
             self.negate(e)
@@ -780,15 +783,22 @@ def _plain(nodes: list[dict[str, Any]], i: int) -> dict[str, Any]:
 
 
 def _apart(nodes: list[dict[str, Any]], a: int, b: int) -> bool:
-    """Whether no value meets both nodes (False when unsure): their types share none, or
-    both require a property whose allowed values (``enum``/``const`` of strings, booleans
-    and null) share none."""
+    """Whether no value meets both nodes (False when unsure): their types share none, one
+    is a closed object lacking a name the other requires, or both require a property whose
+    allowed values (``enum``/``const`` of strings, booleans and null) share none."""
     na, nb = _plain(nodes, a), _plain(nodes, b)
     if "bool" in na or "bool" in nb:
         return na.get("bool") is False or nb.get("bool") is False
     ta, tb = _kinds(na), _kinds(nb)
     if ta is not None and tb is not None and not ta & tb:
         return True
+    # a closed object (nothing but objects) refuses a name the other requires
+    for x, y in ((na, nb), (nb, na)):
+        ap = x.get("additionalProperties")
+        if (_kinds(x) == {"object"} and isinstance(ap, int) and "patternProperties" not in x
+                and nodes[ap].get("bool") is False
+                and set(y.get("required", ())) - {k for k, _ in x.get("properties", ())}):
+            return True
     pa, pb = dict(na.get("properties", ())), dict(nb.get("properties", ()))
     for k in set(na.get("required", ())) & set(nb.get("required", ())):
         if k in pa and k in pb:
