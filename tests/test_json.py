@@ -221,3 +221,25 @@ def test_decode_error_message_names_the_path_once(raw: bytes) -> None:
     with pytest.raises(DecodeError) as info:
         loads(raw)
     assert str(info.value).count(" - at ") == 1
+
+
+@pytest.mark.parametrize("text", [
+    "true", " false ", "null", "0", "-0", "12", "-123456789012345678", "1234567890123456789",
+    "01", "1.5", "1e3", '"a"', '"\\u0041"', '"é"', '""', '"a', "[1]", "{}", "tru", "-",
+    "\t7\n", '"\x01"', '"a"b"', "--1"])
+def test_json_text_decoded_by_the_core_is_the_strict_parse(text: str) -> None:
+    """JSON text inside a value (``JsonTextCodec``) decoded by the core's plan: plain
+    scalars take a shortcut past the parser, which must not change a verdict or a value."""
+    import json
+
+    from strictschema._core import Decoder
+
+    decoder = Decoder([("json",)], 0)
+    try:
+        want = json.loads(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            decoder.decode(text)
+        return
+    got = decoder.decode(text)
+    assert got == want and type(got) is type(want)

@@ -743,6 +743,9 @@ impl Decoder {
                     return Err(Fail);
                 }
                 let src = std::slice::from_raw_parts(p as *const u8, size as usize);
+                if let Some(x) = json_scalar(src) {
+                    return Ok(x);
+                }
                 let mut d = crate::parse::Doc::new(src);
                 if crate::parse::parse(&mut d).is_err() {
                     return Err(Fail); // the codec's decode says what is wrong
@@ -757,6 +760,41 @@ impl Decoder {
                 }
                 Ok(r)
             }
+        }
+    }
+}
+
+/// JSON text that is a plain scalar — `true`, `false`, `null`, an integer of up to 18
+/// digits, or a string with no escape — as its value, without a document (map values sent
+/// as JSON text are mostly such); None for anything else (the parser takes it, and says
+/// what is wrong). `src` is a Python str's UTF-8.
+unsafe fn json_scalar(src: &[u8]) -> Option<*mut ffi::PyObject> {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let start = src.iter().position(|b| !ws(b))?;
+    let end = src.len() - src.iter().rev().position(|b| !ws(b))?;
+    let t = &src[start..end];
+    let own = |o: *mut ffi::PyObject| {
+        ffi::Py_INCREF(o);
+        Some(o)
+    };
+    match t {
+        b"true" => own(ffi::Py_True()),
+        b"false" => own(ffi::Py_False()),
+        b"null" => own(ffi::Py_None()),
+        [b'"', inner @ .., b'"'] => {
+            if inner.iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20) {
+                return None;
+            }
+            Some(crate::new_str(inner, inner.is_ascii()))
+        }
+        _ => {
+            let digits = t.strip_prefix(b"-").unwrap_or(t);
+            let plain = !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) && (digits[0] != b'0' || digits.len() == 1);
+            if !plain {
+                return None;
+            }
+            let n: i64 = std::str::from_utf8(t).ok()?.parse().ok()?;
+            Some(ffi::PyLong_FromLongLong(n))
         }
     }
 }
