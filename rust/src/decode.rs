@@ -318,103 +318,103 @@ impl Decoder {
                     }
                 };
                 for c in conjs {
-                // (a union's place: the step of the branch this conjunction is)
-                let s = if s != KEEP && matches!(self.steps[s], Step::AnyOf(..)) {
-                    match branch(s, &c, slot) {
-                        Some(b) => plain(b),
-                        None => {
-                            miss(&mut whole, s, kind);
-                            KEEP
+                    // (a union's place: the step of the branch this conjunction is)
+                    let s = if s != KEEP && matches!(self.steps[s], Step::AnyOf(..)) {
+                        match branch(s, &c, slot) {
+                            Some(b) => plain(b),
+                            None => {
+                                miss(&mut whole, s, kind);
+                                KEEP
+                            }
                         }
-                    }
-                } else {
-                    s
-                };
-                // the node the walk builds the container by, and (an object walked against
-                // several nodes, `Direct::objects`) the others, whose members' nodes meet the
-                // same steps
-                let (shape, others): (u32, Vec<u32>) = match shape_of(p, &c, kind) {
-                    Shape::Walk(Some(x)) => (x, Vec::new()),
-                    Shape::Fail => continue,
-                    Shape::Many if kind == T_OBJ => match lead_of(p, &c) {
-                        Some(l) => (l, c.iter().copied().filter(|&o| o != l && p.nodes[o as usize].has_obj).collect()),
-                        None => {
+                    } else {
+                        s
+                    };
+                    // the node the walk builds the container by, and (an object walked against
+                    // several nodes, `Direct::objects`) the others, whose members' nodes meet the
+                    // same steps
+                    let (shape, others): (u32, Vec<u32>) = match shape_of(p, &c, kind) {
+                        Shape::Walk(Some(x)) => (x, Vec::new()),
+                        Shape::Fail => continue,
+                        Shape::Many if kind == T_OBJ => match lead_of(p, &c) {
+                            Some(l) => (l, c.iter().copied().filter(|&o| o != l && p.nodes[o as usize].has_obj).collect()),
+                            None => {
+                                miss(&mut whole, s, kind);
+                                continue;
+                            }
+                        },
+                        _ => {
                             miss(&mut whole, s, kind);
                             continue;
                         }
-                    },
-                    _ => {
-                        miss(&mut whole, s, kind);
-                        continue;
+                    };
+                    // another node's member nodes under `name` (its property, else its
+                    // additionalProperties)
+                    let also = |name: &[u8]| -> Vec<u32> {
+                        others
+                            .iter()
+                            .filter_map(|&o| {
+                                let on = &p.nodes[o as usize];
+                                on.prop_index(name).map(|i| on.properties[i].1).or(on.additional_properties)
+                            })
+                            .collect()
+                    };
+                    let t = &mut tag[shape as usize][slot];
+                    if *t == usize::MAX - 1 {
+                        *t = s;
+                    } else if *t != s {
+                        return None;
                     }
-                };
-                // another node's member nodes under `name` (its property, else its
-                // additionalProperties)
-                let also = |name: &[u8]| -> Vec<u32> {
-                    others
-                        .iter()
-                        .filter_map(|&o| {
-                            let on = &p.nodes[o as usize];
-                            on.prop_index(name).map(|i| on.properties[i].1).or(on.additional_properties)
-                        })
-                        .collect()
-                };
-                let t = &mut tag[shape as usize][slot];
-                if *t == usize::MAX - 1 {
-                    *t = s;
-                } else if *t != s {
-                    return None;
-                }
-                let sn = &p.nodes[shape as usize];
-                let mut mark = |posts: &mut Vec<Box<[u32]>>, at: usize, step: u32| {
-                    if step != 0 {
-                        let row = &mut posts[shape as usize];
-                        if row.is_empty() {
-                            *row = vec![0; sn.properties.len() + 1].into_boxed_slice();
+                    let sn = &p.nodes[shape as usize];
+                    let mut mark = |posts: &mut Vec<Box<[u32]>>, at: usize, step: u32| {
+                        if step != 0 {
+                            let row = &mut posts[shape as usize];
+                            if row.is_empty() {
+                                *row = vec![0; sn.properties.len() + 1].into_boxed_slice();
+                            }
+                            row[at] = step;
+                            any_post = true;
                         }
-                        row[at] = step;
-                        any_post = true;
-                    }
-                };
-                match (&self.steps.get(s), kind) {
-                    (Some(Step::Obj(props, _)), T_OBJ) => {
-                        let mut bits = vec![0u64; sn.properties.len().div_ceil(64)];
-                        for (k, (name, child, _)) in sn.properties.iter().enumerate() {
-                            let step = props.iter().find(|(w, _, _, _)| w.bind(py).to_str().map_or(false, |w| w.as_bytes() == &**name));
-                            let at = match step {
-                                Some((_, _, mode, cs)) => {
-                                    if *mode == 1 {
-                                        bits[k / 64] |= 1u64 << (k % 64);
+                    };
+                    match (&self.steps.get(s), kind) {
+                        (Some(Step::Obj(props, _)), T_OBJ) => {
+                            let mut bits = vec![0u64; sn.properties.len().div_ceil(64)];
+                            for (k, (name, child, _)) in sn.properties.iter().enumerate() {
+                                let step = props.iter().find(|(w, _, _, _)| w.bind(py).to_str().map_or(false, |w| w.as_bytes() == &**name));
+                                let at = match step {
+                                    Some((_, _, mode, cs)) => {
+                                        if *mode == 1 {
+                                            bits[k / 64] |= 1u64 << (k % 64);
+                                        }
+                                        mark(&mut posts, k, post(*cs));
+                                        plain(*cs)
                                     }
-                                    mark(&mut posts, k, post(*cs));
-                                    plain(*cs)
-                                }
-                                None => KEEP,
-                            };
-                            todo.push((*child, at));
-                            todo.extend(also(name).into_iter().map(|x| (x, at)));
+                                    None => KEEP,
+                                };
+                                todo.push((*child, at));
+                                todo.extend(also(name).into_iter().map(|x| (x, at)));
+                            }
+                            absent[shape as usize] = bits.into_boxed_slice();
+                            if let Some(ap) = sn.additional_properties {
+                                todo.push((ap, KEEP));
+                            }
                         }
-                        absent[shape as usize] = bits.into_boxed_slice();
-                        if let Some(ap) = sn.additional_properties {
-                            todo.push((ap, KEEP));
+                        (Some(Step::Arr(cs)), T_ARR) => {
+                            mark(&mut posts, sn.properties.len(), post(*cs));
+                            for &x in sn.prefix_items.iter().chain(sn.items.iter()) {
+                                todo.push((x, plain(*cs)));
+                            }
                         }
-                    }
-                    (Some(Step::Arr(cs)), T_ARR) => {
-                        mark(&mut posts, sn.properties.len(), post(*cs));
-                        for &x in sn.prefix_items.iter().chain(sn.items.iter()) {
-                            todo.push((x, plain(*cs)));
-                        }
-                    }
-                    _ => {
-                        for (name, child, _) in &sn.properties {
-                            todo.push((*child, KEEP));
-                            todo.extend(also(name).into_iter().map(|x| (x, KEEP)));
-                        }
-                        for &x in sn.additional_properties.iter().chain(sn.prefix_items.iter()).chain(sn.items.iter()) {
-                            todo.push((x, KEEP));
+                        _ => {
+                            for (name, child, _) in &sn.properties {
+                                todo.push((*child, KEEP));
+                                todo.extend(also(name).into_iter().map(|x| (x, KEEP)));
+                            }
+                            for &x in sn.additional_properties.iter().chain(sn.prefix_items.iter()).chain(sn.items.iter()) {
+                                todo.push((x, KEEP));
+                            }
                         }
                     }
-                }
                 }
             }
         }

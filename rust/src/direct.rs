@@ -170,8 +170,9 @@ impl Shape {
         match self {
             Shape::Walk(None) => 0,
             Shape::Walk(Some(_)) => 1,
-            Shape::Tape | Shape::Many => 2,
+            Shape::Tape => 2,
             Shape::Fail => 3,
+            Shape::Many => 4,
         }
     }
 }
@@ -206,9 +207,14 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
         return if c.iter().any(|&n| p.nodes[n as usize].properties.len() > 256) { Shape::Tape } else { Shape::Many };
     }
     if let Some(s) = shape {
+        let nd = &p.nodes[s as usize];
+        // an object node with picks, alone too, is walked by `objects`, which keeps which
+        // members are null (`object` keeps nothing of the kind for the others)
+        if kind == T_OBJ && nd.picks.is_some() {
+            return Shape::Many;
+        }
         // uniqueItems is compared in the walk for arrays of strings only (their text
         // without escapes is their value); other arrays go to the tape
-        let nd = &p.nodes[s as usize];
         if nd.unique_items && (!nd.prefix_items.is_empty() || nd.items.map_or(true, |i| p.nodes[i as usize].accept != T_STR)) {
             return Shape::Tape;
         }
@@ -231,7 +237,8 @@ pub fn lead_of(p: &Program, c: &[u32]) -> Option<u32> {
 }
 
 /// An object node's required names (`seen`: the properties met; `nulls`: those of them
-/// that are null, kept where the node has `picks`), counts and picks.
+/// that are null, which `objects` keeps: a node with `picks` is walked there), counts and
+/// picks.
 #[inline(always)]
 fn holds(nd: &Node, seen: &[u64], nulls: &[u64], count: u64) -> bool {
     nd.required_mask.iter().zip(seen.iter()).all(|(r, s)| s & r == *r)
@@ -323,6 +330,7 @@ impl<'p, 'a> Direct<'p, 'a> {
     }
 
     /// The whole text against `node`: the value (null when not building), or Stop.
+    #[inline(always)]
     pub fn run(&mut self, node: u32) -> R {
         if self.p.dynamic || self.src.len() >= u32::MAX as usize || self.src.starts_with(b"\xef\xbb\xbf") {
             return Err(Stop);
@@ -688,6 +696,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         0 => Shape::Walk(None),
                         1 => Shape::Walk(Some(*n)),
                         2 => Shape::Tape,
+                        4 => Shape::Many,
                         _ => Shape::Fail,
                     },
                     _ => shape_of(self.p, c, kind),
@@ -1099,8 +1108,6 @@ impl<'p, 'a> Direct<'p, 'a> {
             &mut seen_big
         };
         let unknown_base = self.unknown.len();
-        let track = nd.is_some_and(|nd| nd.picks.is_some());
-        let mut nulls = [0u64; 4];
         let dict = if !self.make {
             std::ptr::null_mut()
         } else if nprops > 5 {
@@ -1143,9 +1150,6 @@ impl<'p, 'a> Direct<'p, 'a> {
                             return Err(Stop);
                         }
                         seen[w] |= bit;
-                        if track && self.src.get(self.i) == Some(&b'n') {
-                            nulls[w] |= bit;
-                        }
                         let (_, child, id) = nd.unwrap().properties[k];
                         let x = self.value(child)?;
                         (v, drop) = self.member_share(absent, posts, k, x)?;
@@ -1178,7 +1182,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         self.unknown.truncate(unknown_base);
         let ok = r.is_ok()
             && match nd {
-                Some(nd) => holds(nd, seen, &nulls, count),
+                Some(nd) => holds(nd, seen, &[], count),
                 None => true,
             };
         if !ok {
