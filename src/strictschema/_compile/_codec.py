@@ -8,7 +8,6 @@ is ``IDENTITY``. ``decode`` assumes its input already matches the wire schema (v
 from __future__ import annotations
 
 import json
-
 from collections.abc import Callable, Mapping
 from typing import Any
 

@@ -383,14 +383,13 @@ class Compiled:
                 from .._core import Judge
 
                 two_steps = self._two_steps()
+                decoder = core_decoder(self._codec, wire_v._model)
                 one = self._judge_validator()
                 if one is not None:  # one pass decides; the two steps explain a refusal
-                    vj = Judge(one._program, core_decoder(self._codec, wire_v._model),
-                               two_steps).route()
+                    vj = Judge(one._program, decoder, two_steps).route()
                 else:  # the wire pass and the decode, then the residual on the value
                     residual = self._residual_validator()
-                    vj = Judge(wire_v._program, core_decoder(self._codec, wire_v._model),
-                               two_steps,
+                    vj = Judge(wire_v._program, decoder, two_steps,
                                None if residual is None else residual._program).route()
             self._vj = vj
             object.__setattr__(self, "validate_json", vj)

@@ -121,10 +121,13 @@ class _Placer:
         self.translated: dict[tuple[int, int, int], int] = {}
         self.not_null: int | None = None
         self.root_w = wire.root
-        self.incoming: dict[int, int] | None = None  # wire node -> edges to it (`private`)
         self.merged_one: set[int] = set()  # wire nodes a residual's oneOf was merged into
         # the wire's edges as loaded (merges add edges, which are not placements)
         self.wire_edges = [subschemas(n) for n in self.nodes[:off]]
+        self.incoming: dict[int, int] = {}  # wire node -> edges to it (`private`)
+        for edges in self.wire_edges:
+            for _, c in edges:
+                self.incoming[c] = self.incoming.get(c, 0) + 1
         # wire nodes a `not` of an earlier branch reads (`negate`): never changed
         self.negated: set[int] = set()
 
@@ -171,11 +174,6 @@ class _Placer:
     def private(self, w: int) -> bool:
         """Whether wire node ``w`` is reached by one edge only (not the root): keywords
         merged into it apply at one position."""
-        if self.incoming is None:
-            self.incoming = {}
-            for edges in self.wire_edges:
-                for _, c in edges:
-                    self.incoming[c] = self.incoming.get(c, 0) + 1
         return w < self.wire_count and w != self.root_w and self.incoming.get(w, 0) == 1
 
     def merge(self, w: int, r: int, depth: int) -> bool:
@@ -213,7 +211,7 @@ class _Placer:
                 return False
         if "additionalProperties" in keys and not (
                 "object" not in (_type_set(wn) or {"object"})
-                or self.closed(rn) and self.closed(wn)
+                or _closed(self.nodes, rn) and _closed(self.nodes, wn)
                 and {k for k, _ in wn.get("properties", [])}
                 <= {k for k, _ in rn.get("properties", [])}):
             return False
@@ -229,7 +227,7 @@ class _Placer:
             elif "items" in wn:
                 whole = False
         if "properties" in keys:
-            named = {k: int(i) for k, i in reversed(wn.get("properties", []))}
+            named = self.names_of(w)
             for name, rc in rn["properties"]:
                 child = named.get(name)
                 if child is None:
@@ -259,11 +257,6 @@ class _Placer:
         wn.pop("int4", None)
         wn.update(typed)
         return True
-
-    def closed(self, n: dict[str, Any]) -> bool:
-        """``additionalProperties: false``"""
-        ap = n.get("additionalProperties")
-        return isinstance(ap, int) and self.nodes[ap].get("bool") is False
 
     def asserting(self, r: int) -> int | None:
         """Residual node ``r`` with hops followed (a lone ``ref`` or one-part ``allOf``);
@@ -626,7 +619,7 @@ class _Placer:
         else ``not: e``."""
         if _apart(self.nodes, e, b):
             return True  # no value of b meets e: nothing to say
-        found = self._unlike(self.plain(e), self.plain(b))
+        found = self._unlike(_plain(self.nodes, e), _plain(self.nodes, b))
         if found is None:
             self.negate(e)
             return self.new({"path": [], "not": e})
@@ -646,15 +639,6 @@ class _Placer:
                 self.negated.add(x)
                 todo.extend(c for _, c in self.wire_edges[x])
 
-    def plain(self, w: int) -> dict[str, Any]:
-        """Wire node ``w`` past ``$ref``-only hops (read, not walked)."""
-        for _ in range(64):
-            n = self.nodes[w]
-            if set(n) - _NOT_ASSERTING != {"ref"}:
-                return n
-            w = n["ref"]
-        return {}
-
     def _unlike(self, e: dict[str, Any],
                 b: dict[str, Any]) -> list[tuple[str, dict[str, Any]]] | None:
         """``unlike``'s witnesses: (property, what ``b`` allows there that ``e`` does not:
@@ -662,9 +646,8 @@ class _Placer:
         None where that does not decide."""
         shape = {"type", "properties", "required", "additionalProperties"}
         for n in (e, b):
-            ap = n.get("additionalProperties")
             if (set(n) - _NOT_ASSERTING - {"int4"} != shape or n.get("type") != "object"
-                    or not isinstance(ap, int) or self.nodes[ap].get("bool") is not False
+                    or not _closed(self.nodes, n)
                     or sorted(n["required"]) != sorted(k for k, _ in n["properties"])):
                 return None
         pe, pb = dict(e["properties"]), dict(b["properties"])
@@ -731,12 +714,16 @@ class _Placer:
         finally:
             self.walked, self.passed = walked, passed
 
-    def prop(self, w: int, name: str) -> int:
+    def names_of(self, w: int) -> dict[str, int]:
+        """Wire node ``w``'s properties by name (the first of a name given twice)."""
         named = self.named.get(w)
         if named is None:
-            named = self.named[w] = {}
-            for k, i in reversed(self.nodes[w].get("properties", [])):
-                named[k] = int(i)
+            named = self.named[w] = {
+                k: int(i) for k, i in reversed(self.nodes[w].get("properties", []))}
+        return named
+
+    def prop(self, w: int, name: str) -> int:
+        named = self.names_of(w)
         if name not in named:
             raise _Bail
         return self.edge(w, ("properties", name), named[name])
@@ -773,7 +760,7 @@ def _exclusive_as_any(nodes: list[dict[str, Any]], which: list[int]) -> None:
 
 
 def _plain(nodes: list[dict[str, Any]], i: int) -> dict[str, Any]:
-    """Node ``i`` past ``$ref``-only hops."""
+    """Node ``i`` past ``$ref``-only hops (read, not walked)."""
     for _ in range(64):
         n = nodes[i]
         if set(n) - _NOT_ASSERTING != {"ref"}:
@@ -794,9 +781,7 @@ def _apart(nodes: list[dict[str, Any]], a: int, b: int) -> bool:
         return True
     # a closed object (nothing but objects) refuses a name the other requires
     for x, y in ((na, nb), (nb, na)):
-        ap = x.get("additionalProperties")
-        if (_kinds(x) == {"object"} and isinstance(ap, int) and "patternProperties" not in x
-                and nodes[ap].get("bool") is False
+        if (_kinds(x) == {"object"} and _closed(nodes, x) and "patternProperties" not in x
                 and set(y.get("required", ())) - {k for k, _ in x.get("properties", ())}):
             return True
     pa, pb = dict(na.get("properties", ())), dict(nb.get("properties", ()))
@@ -806,6 +791,12 @@ def _apart(nodes: list[dict[str, Any]], a: int, b: int) -> bool:
             if va is not None and vb is not None and not va & vb:
                 return True
     return False
+
+
+def _closed(nodes: list[dict[str, Any]], n: dict[str, Any]) -> bool:
+    """``additionalProperties: false``"""
+    ap = n.get("additionalProperties")
+    return isinstance(ap, int) and nodes[ap].get("bool") is False
 
 
 def _kinds(n: dict[str, Any]) -> set[str] | None:
@@ -876,12 +867,11 @@ def _merged_type(w: dict[str, Any], r: dict[str, Any],
     """``type`` (and ``int4``) of a node meaning both nodes' (``r``'s taking null in where
     ``nullable``); None where nothing would pass."""
     def kinds(n: dict[str, Any]) -> tuple[set[str], bool]:
-        t = n.get("type")
-        ts = set(_TYPES | {"integer"}) if t is None else {t} if isinstance(t, str) else set(t)
-        if "number" in ts:
-            ts.add("integer")
+        ts = _kinds(n)
+        if ts is None:
+            return set(_TYPES | {"integer"}), False
         # draft 4's integer refuses 1.0: where the node's integers are not all numbers
-        return ts, bool(n.get("int4")) and "number" not in ts and t is not None
+        return ts, bool(n.get("int4")) and "number" not in ts
     (wt, w4), (rt, r4) = kinds(w), kinds(r)
     if nullable:
         rt.add("null")
@@ -895,7 +885,7 @@ def _merged_type(w: dict[str, Any], r: dict[str, Any],
         out["int4"] = True
     if both >= _TYPES:
         return out if "type" not in w else {"type": w["type"], **out}
-    out["type"] = sorted(both)[0] if len(both) == 1 else sorted(both)
+    out["type"] = min(both) if len(both) == 1 else sorted(both)
     return out
 
 
