@@ -230,7 +230,7 @@ pub fn lead_of(p: &Program, c: &[u32]) -> Option<u32> {
     let objs = || c.iter().copied().filter(|&n| p.nodes[n as usize].has_obj);
     objs().find(|&l| {
         let nd = &p.nodes[l as usize];
-        nd.additional_properties.is_some_and(|a| p.nodes[a as usize].boolean == Some(false))
+        p.closed(nd)
             && nd.pattern_properties.is_empty()
             && objs().all(|o| o == l || p.nodes[o as usize].properties.iter().all(|(k, _, _)| nd.prop_index(k).is_some()))
     })

@@ -412,7 +412,7 @@ impl Program {
             if !nd.has_obj {
                 continue;
             }
-            let closed = nd.additional_properties.is_some_and(|a| p.nodes[a as usize].boolean == Some(false));
+            let closed = p.closed(nd);
             let need: u32 = nd.required_mask.iter().map(|w| w.count_ones()).sum();
             let mut found = 0u32;
             let (mut pos, mut k, mut x): (ffi::Py_ssize_t, *mut ffi::PyObject, *mut ffi::PyObject) = (0, std::ptr::null_mut(), std::ptr::null_mut());

@@ -247,6 +247,16 @@ impl Node {
     pub fn prop(&self, key: &[u8]) -> Option<u32> {
         self.prop_index(key).map(|i| self.properties[i].1)
     }
+    /// `prop_map`, for more than 8 properties (the first of a name given twice)
+    fn index_properties(&mut self) {
+        if self.properties.len() > 8 {
+            let mut m: FxMap<Box<[u8]>, u32> = FxMap::default();
+            for (i, (k, _, _)) in self.properties.iter().enumerate() {
+                m.entry(k.clone()).or_insert(i as u32);
+            }
+            self.prop_map = Some(m);
+        }
+    }
 }
 
 pub struct Resource {
@@ -392,6 +402,12 @@ fn bound(v: &JVal) -> Option<Limit> {
 }
 
 impl Program {
+    /// `additionalProperties: false`: no name but the node's properties (and patterns)
+    #[inline]
+    pub fn closed(&self, nd: &Node) -> bool {
+        nd.additional_properties.is_some_and(|a| self.nodes[a as usize].boolean == Some(false))
+    }
+
     pub fn from_model(model: &[u8]) -> Result<Program, ModelError> {
         let mut doc = Doc::new(model);
         if let Err(e) = parse(&mut doc) {
@@ -519,7 +535,7 @@ impl Program {
         }
         let nd = &self.nodes[i];
         // (additionalProperties false: a name the object cannot have; its error stays that)
-        let refused = nd.additional_properties.is_some_and(|a| self.nodes[a as usize].boolean == Some(false));
+        let refused = self.closed(nd);
         if refused || !nd.pattern_properties.is_empty() || nd.properties.len() + missing.len() > 256 || (nd.additional_properties.is_none() && unevaluated) {
             return false;
         }
@@ -533,13 +549,7 @@ impl Program {
         let nd = &mut self.nodes[i];
         nd.properties.extend(missing.into_iter().map(|k| (k, schema, u32::MAX)));
         nd.has_obj = true;
-        if nd.properties.len() > 8 {
-            let mut m: FxMap<Box<[u8]>, u32> = FxMap::default();
-            for (j, (k, _, _)) in nd.properties.iter().enumerate() {
-                m.entry(k.clone()).or_insert(j as u32);
-            }
-            nd.prop_map = Some(m);
-        }
+        nd.index_properties();
         true
     }
 
@@ -859,7 +869,7 @@ impl Program {
             self.flatten(b, kind, c, hops + 1, disc)?;
         }
         if let Some(pk) = &nd.picks {
-            // settled at the object's end (`Direct::object`); other kinds now
+            // settled at the object's end (`Direct::objects`); other kinds now
             if kind != T_OBJ && pk.iter().any(|u| !u.others) {
                 return Err(Tape::Fail);
             }
@@ -921,7 +931,7 @@ impl Program {
                 continue;
             }
             let o = &self.nodes[self.through_refs(b)? as usize];
-            let closed = o.additional_properties.is_some_and(|a| self.nodes[a as usize].boolean == Some(false));
+            let closed = self.closed(o);
             if o.dclass != D_PLAIN || o.accept != T_OBJ || !closed || o.ref_.is_some() || !o.all_of.is_empty() || !o.any_of.is_empty() || !o.one_of.is_empty() {
                 return None;
             }
@@ -1167,13 +1177,7 @@ impl Program {
                             n.properties.push((name, idx(&pair[1])?, u32::MAX));
                         }
                     }
-                    if n.properties.len() > 8 {
-                        let mut m: FxMap<Box<[u8]>, u32> = FxMap::default();
-                        for (i, (k, _, _)) in n.properties.iter().enumerate() {
-                            m.entry(k.clone()).or_insert(i as u32);
-                        }
-                        n.prop_map = Some(m);
-                    }
+                    n.index_properties();
                     n.has_obj = true
                 }
                 "patternProperties" => {

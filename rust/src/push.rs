@@ -98,7 +98,7 @@ fn node_free(nd: &Node, exact: bool) -> u8 {
 }
 
 fn closed(p: &crate::program::Program, nd: &Node) -> bool {
-    nd.pattern_properties.is_empty() && nd.additional_properties.is_some_and(|ad| p.nodes[ad as usize].boolean == Some(false))
+    nd.pattern_properties.is_empty() && p.closed(nd)
 }
 
 /// The bit of `SetInfo::starts` for a value starting as `bits`.

@@ -866,7 +866,7 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
             present_big = vec![false; nd.properties.len()];
         }
         if need_members {
-            let add_false = nd.additional_properties.is_some_and(|a| p.nodes[a as usize].boolean == Some(false));
+            let add_false = p.closed(nd);
             let mut extra: Vec<String> = Vec::new();
             let mut i = t + 1;
             while i < end {
