@@ -92,6 +92,16 @@ SCHEMAS: dict[str, Any] = {
         {"$ref": "#/$defs/p", "properties": {"k": {"type": "string"}, "v": {"type": "null"}}}]},
         "$defs": {"p": {"type": "object", "properties": {"k": {}, "v": {"type": ["integer", "null"]}},
                         "additionalProperties": False}}},
+    # two array nodes met at once ($ref beside items): each one's keywords hold, item by item
+    "two-arrays": {"$ref": "#/$defs/base", "type": "array", "maxItems": 3,
+                   "items": {"type": "integer", "minimum": 0},
+                   "$defs": {"base": {"type": "array", "minItems": 1,
+                                      "prefixItems": [{"type": "integer", "maximum": 5}],
+                                      "items": {"maximum": 10}}}},
+    "two-arrays-of-objects": {"type": "array", "items": {"$ref": "#/$defs/p", "required": ["k"]},
+                              "allOf": [{"items": {"properties": {"k": {"maxLength": 2}}}}],
+                              "$defs": {"p": {"type": "object", "properties": {
+                                  "k": {"type": "string"}}, "additionalProperties": False}}},
     # tags and keys alike in length and end bytes (what the walk's union cache compares first)
     "look-alike-tags": {"type": "array", "items": {"anyOf": [
         {"type": "object", "properties": {"t": {"const": "rxo"}, "n": {"type": "integer"}},
@@ -361,6 +371,22 @@ CASES: list[tuple[str, str]] = [
     ("true", '{"a": [1, 2.5, "x", null, true, {"b": {}}]}'),
     ("true", '{"a": 1, "a": 2}'),
     ("false", '1'),
+    ("two-arrays", '[1, 2]'),
+    ("two-arrays", '[5, 10, 0]'),
+    ("two-arrays", '[]'),
+    ("two-arrays", '[6]'),
+    ("two-arrays", '[1, 11]'),
+    ("two-arrays", '[1, -1]'),
+    ("two-arrays", '[1, 2, 3, 4]'),
+    ("two-arrays", '[1, 2.5]'),
+    ("two-arrays", '[1, "x"]'),
+    ("two-arrays", '{"a": 1}'),
+    ("two-arrays-of-objects", '[{"k": "ab"}, {"k": ""}]'),
+    ("two-arrays-of-objects", '[]'),
+    ("two-arrays-of-objects", '[{"k": "abc"}]'),
+    ("two-arrays-of-objects", '[{}]'),
+    ("two-arrays-of-objects", '[{"k": "a", "j": 1}]'),
+    ("two-arrays-of-objects", '[{"k": "a", "k": "b"}]'),
     ("picks-one", '[{"r": 1, "w": null, "h": null}, {"w": 2, "h": 3.5}, {"r": 0, "h": null}]'),
     ("picks-one", '[{"r": 1, "w": 2, "h": 3}]'),
     ("picks-one", '[{"r": null, "w": 2, "h": null}]'),
@@ -758,6 +784,13 @@ def test_unions_of_requirements_are_settled_by_the_walk() -> None:
     assert len(valid) >= 2
     for text in valid:
         assert v._program.walk_tapes(text) == 0, text
+    # arrays met by several array nodes at once are walked item by item
+    for name in ("two-arrays", "two-arrays-of-objects"):
+        v = Validator(SCHEMAS[name])
+        valid = [t for n, t in CASES if n == name and _valid(v, t)]
+        assert len(valid) >= 2, name
+        for text in valid:
+            assert v._program.walk_tapes(text) == 0, (name, text)
     # a union the walk cannot settle alone goes to the tape (so the count means something)
     v = Validator(SCHEMAS["picks-closed"])
     assert v._program.walk_tapes('{"a": 1}') == 1

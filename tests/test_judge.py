@@ -734,9 +734,86 @@ def test_unions_are_decoded_in_one_call_in_order_or_not(schema: Any) -> None:
     def check(value: Any) -> None:
         text = json.dumps(value)
         for t in (text, json.dumps(_reversed(value))):
-            assert judge.validate_json(t) == two_steps(t), t
+            assert json.dumps(judge.validate_json(t)) == json.dumps(two_steps(t)), t
         assert not calls, calls
     check()
+
+
+ORDERED = {"type": "object", "required": ["a", "m", "o"], "properties": {
+    "a": {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "string"}},
+          "required": ["x", "y"]},
+    "m": {"type": "object", "additionalProperties": {"type": "integer"}},
+    "o": {"type": "object", "properties": {"p": {"type": "integer"}, "q": {"type": "integer"}}}}}
+
+
+def test_members_out_of_the_schemas_order_decode_as_the_two_steps_do() -> None:
+    """The decode builds a renamed or trimmed object in its schema's order: the walk puts
+    one whose members came in another order in that order as it builds it, so the value
+    stays tidy (the decode runs in place, or not at all) and is the two steps' value, order
+    included; an object the decode keeps as it is (``a``) keeps the text's order."""
+    from itertools import permutations
+
+    c = strictschema.compile(ORDERED)
+    members = {"a": ['"x": 1, "y": "s"', '"y": "s", "x": 1'], "m": ['[{"key": "k", "value": 2}]'],
+               "o": ['"p": 2, "q": null', '"q": null, "p": 2', '"q": 3, "p": null']}
+    c.validate_json('{"a": {"x": 1, "y": "s"}, "m": [], "o": {"p": null, "q": null}}')
+    judge = c._vj.__self__
+    seen = 0
+    for order in permutations("amo"):
+        for a in members["a"]:
+            for o in members["o"]:
+                parts = {"a": "{" + a + "}", "m": members["m"][0], "o": "{" + o + "}"}
+                text = "{" + ", ".join(f'"{k}": {parts[k]}' for k in order) + "}"
+                got = c.validate_json(text)
+                assert json.dumps(got) == json.dumps(c._two_steps()(text)), text
+                assert list(got) == ["a", "m", "o"] and list(got["a"]) == (
+                    ["x", "y"] if a.startswith('"x"') else ["y", "x"])
+                assert judge.tidy(text) is True, text
+                seen += 1
+    assert seen == 36
+
+
+MAPS = {"type": "object", "required": ["m", "n", "o"], "properties": {
+    "m": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+    "n": {"type": "object", "additionalProperties": {
+        "type": "object", "additionalProperties": {"type": "string"}}, "maxProperties": 3},
+    "o": {"type": "array", "items": {"type": "object", "additionalProperties": {}}}}}
+
+
+@pytest.mark.parametrize("text", [
+    '{"m": [{"key": "a", "value": 1}, {"key": "b", "value": 2}], "n": [], "o": []}',
+    ('{"m": [{"value": 1, "key": "a"}], "n": [{"key": "x", "value": [{"key": "y", "value": "z"}]}],'
+     ' "o": [[{"key": "j", "value": "{\\"q\\": [1, {}]}"}], []]}'),
+    ('{"m": [{"key": "\u00e9", "value": 0}, {"key": "b\\u00e9", "value": 3}],'
+     ' "n": [{"key": "x", "value": []}], "o": [[{"key": "k", "value": "null"}]]}'),
+    '{"m": [], "n": [{"key": "a", "value": []}, {"key": "b", "value": []}], "o": [[], [], []]}',
+    '{"m": [{"key": "a", "value": 1}, {"key": "a", "value": 2}], "n": [], "o": []}',
+    '{"m": [{"key": "a", "value": -1}], "n": [], "o": []}',
+    '{"m": [{"key": "a"}], "n": [], "o": []}',
+    '{"m": [{"key": "a", "value": 1, "value": 1}], "n": [], "o": []}',
+    '{"m": [{"key": "a", "value": 1, "x": 1}], "n": [], "o": []}',
+    '{"m": [{"key": 1, "value": 1}], "n": [], "o": []}',
+    '{"m": [{"key": "\\u0061", "value": 1}, {"key": "a", "value": 1}], "n": [], "o": []}',
+    '{"m": [], "n": [{"key": "x", "value": [{"key": "y", "value": 1}]}], "o": []}',
+    '{"m": [], "n": [], "o": [[{"key": "j", "value": "{nope"}]]}',
+    '{"m": [[]], "n": [], "o": []}',
+])
+def test_map_entries_are_built_into_their_object_as_the_two_steps_do(text: str) -> None:
+    """Maps on the wire are lists of ``{key, value}`` entries: the walk builds the object
+    they decode to as it meets them (each value with its own decode: a nested map, JSON
+    text), and what it refuses (a key twice, even spelled with an escape, a member too many
+    or missing, a value the source refuses) the two steps refuse with the same errors."""
+    c = strictschema.compile(MAPS)
+    try:
+        expected: Any = c._two_steps()(text)
+    except (ValidationError, strictschema.DecodeError) as exc:
+        with pytest.raises(type(exc)) as info:
+            c.validate_json(text)
+        assert str(info.value) == str(exc)
+        return
+    got = c.validate_json(text)
+    assert json.dumps(got) == json.dumps(expected)
+    assert c._vj.__self__.tidy(text) is True
 
 
 def test_branches_a_closed_object_tells_apart_need_no_not() -> None:

@@ -57,10 +57,19 @@ pub struct Decoder {
 }
 
 /// The walk's share of a decode (`Decoder::fuse`), which it takes as it builds the value.
+pub const ORDERED: u8 = 1;
+pub const AS_IS: u8 = 2;
+
 #[derive(Default)]
 pub struct Fused {
     /// per node: the properties whose wire null decodes to absent (left out of the dict)
     pub absent: Vec<Box<[u64]>>,
+    /// per node (empty: none), how its object's decode orders the dict: `ORDERED` in the
+    /// node's property order (an object the walk built out of that order is put in order
+    /// and stays tidy), `AS_IS` as the walk built it (the decode is the identity there:
+    /// order and keys the node does not name leave it tidy); 0 not known (either makes the
+    /// object not tidy)
+    pub ordered: Vec<u8>,
     /// per node (empty: nothing): per property, then for the items, the step (+1; 0:
     /// none) the walk runs on the value it built there (`Decoder::shallow`); only when
     /// that leaves the decode nothing to do on a tidy value (`light`)
@@ -236,6 +245,8 @@ impl Decoder {
         let mut tag: Vec<[usize; 2]> = vec![[usize::MAX - 1; 2]; p.nodes.len()];
         let mut absent: Vec<Box<[u64]>> = vec![Box::new([]); p.nodes.len()];
         let mut posts: Vec<Box<[u32]>> = vec![Box::new([]); p.nodes.len()];
+        const MIXED: u8 = 3; // reached by the identity and by other steps
+        let mut ordered = vec![0u8; p.nodes.len()];
         let mut any_post = false;
         let mut whole = vec![true; self.steps.len()]; // Obj steps the walk fully serves
         let mut seen: std::collections::HashSet<(u32, usize)> = std::collections::HashSet::new();
@@ -243,7 +254,7 @@ impl Decoder {
         // by the conjunction the walk took, `branch`)
         let plain = |s: usize| -> usize {
             match &self.steps[s] {
-                Step::Obj(..) | Step::Arr(_) | Step::AnyOf(..) => s,
+                Step::Obj(..) | Step::Arr(_) | Step::AnyOf(..) | Step::Id => s,
                 _ if s < self.wire.len() && self.wire[s] != NONE => self.wire[s],
                 _ => KEEP,
             }
@@ -336,6 +347,11 @@ impl Decoder {
                     let (shape, others): (u32, Vec<u32>) = match shape_of(p, &c, kind) {
                         Shape::Walk(Some(x)) => (x, Vec::new()),
                         Shape::Fail => continue,
+                        // (several array nodes: the first builds, as `Direct::arrays`)
+                        Shape::Many if kind == T_ARR => {
+                            let mut arrs = c.iter().copied().filter(|&o| p.nodes[o as usize].has_arr);
+                            (arrs.next().unwrap_or(c[0]), arrs.collect())
+                        }
                         Shape::Many if kind == T_OBJ => match lead_of(p, &c) {
                             Some(l) => (l, c.iter().copied().filter(|&o| o != l && p.nodes[o as usize].has_obj).collect()),
                             None => {
@@ -359,10 +375,13 @@ impl Decoder {
                             })
                             .collect()
                     };
+                    // (the identity's places keep their nulls as others do)
+                    let ident = matches!(self.steps.get(s), Some(Step::Id));
                     let t = &mut tag[shape as usize][slot];
+                    let ts = if ident { KEEP } else { s };
                     if *t == usize::MAX - 1 {
-                        *t = s;
-                    } else if *t != s {
+                        *t = ts;
+                    } else if *t != ts {
                         return None;
                     }
                     let sn = &p.nodes[shape as usize];
@@ -379,9 +398,17 @@ impl Decoder {
                     match (&self.steps.get(s), kind) {
                         (Some(Step::Obj(props, _)), T_OBJ) => {
                             let mut bits = vec![0u64; sn.properties.len().div_ceil(64)];
+                            // (the decode's order is the node's where the steps it names
+                            // come in the node's order)
+                            let mut last = 0;
+                            let mut in_order = true;
                             for (k, (name, child, _)) in sn.properties.iter().enumerate() {
-                                let step = props.iter().find(|(w, _, _, _)| w.bind(py).to_str().map_or(false, |w| w.as_bytes() == &**name));
-                                let at = match step {
+                                let step = props.iter().position(|(w, _, _, _)| w.bind(py).to_str().map_or(false, |w| w.as_bytes() == &**name));
+                                if let Some(j) = step {
+                                    in_order &= j >= last;
+                                    last = j;
+                                }
+                                let at = match step.map(|j| &props[j]) {
                                     Some((_, _, mode, cs)) => {
                                         if *mode == 1 {
                                             bits[k / 64] |= 1u64 << (k % 64);
@@ -395,27 +422,46 @@ impl Decoder {
                                 todo.extend(also(name).into_iter().map(|x| (x, at)));
                             }
                             absent[shape as usize] = bits.into_boxed_slice();
+                            ordered[shape as usize] = if in_order { ORDERED } else { MIXED };
                             if let Some(ap) = sn.additional_properties {
                                 todo.push((ap, KEEP));
                             }
                         }
                         (Some(Step::Arr(cs)), T_ARR) => {
                             mark(&mut posts, sn.properties.len(), post(*cs));
-                            for &x in sn.prefix_items.iter().chain(sn.items.iter()) {
-                                todo.push((x, plain(*cs)));
+                            for &o in std::iter::once(&shape).chain(others.iter()) {
+                                let on = &p.nodes[o as usize];
+                                for &x in on.prefix_items.iter().chain(on.items.iter()) {
+                                    todo.push((x, plain(*cs)));
+                                }
                             }
                         }
                         _ => {
+                            // (what the identity reaches is the identity's)
+                            let at = if ident { s } else { KEEP };
+                            if slot == 0 {
+                                let o = &mut ordered[shape as usize];
+                                *o = if ident && (*o == 0 || *o == AS_IS) { AS_IS } else { MIXED };
+                            }
                             for (name, child, _) in &sn.properties {
-                                todo.push((*child, KEEP));
-                                todo.extend(also(name).into_iter().map(|x| (x, KEEP)));
+                                todo.push((*child, at));
+                                todo.extend(also(name).into_iter().map(|x| (x, at)));
                             }
                             for &x in sn.additional_properties.iter().chain(sn.prefix_items.iter()).chain(sn.items.iter()) {
-                                todo.push((x, KEEP));
+                                todo.push((x, at));
+                            }
+                            for &o in others.iter().filter(|_| kind == T_ARR) {
+                                let on = &p.nodes[o as usize];
+                                todo.extend(on.prefix_items.iter().chain(on.items.iter()).map(|&x| (x, at)));
                             }
                         }
                     }
                 }
+            }
+        }
+        for o in ordered.iter_mut() {
+            if *o == MIXED {
+                *o = 0;
             }
         }
         let plain_light = self.light(&whole, false);
@@ -423,9 +469,9 @@ impl Decoder {
         if !light || rough || !(any_post || root_post != 0) {
             // (a place the walk may not serve: the decode does those steps, all of them)
             posts.clear();
-            return Some(Fused { absent, posts, root: 0, light: plain_light, mapped: mapped.get() });
+            return Some(Fused { absent, ordered, posts, root: 0, light: plain_light, mapped: mapped.get() });
         }
-        Some(Fused { absent, posts, root: root_post, light, mapped: mapped.get() })
+        Some(Fused { absent, ordered, posts, root: root_post, light, mapped: mapped.get() })
     }
 
     /// Whether the decode has nothing left to do on a tidy value the walk built with its
@@ -486,6 +532,16 @@ impl Decoder {
                 }
                 None
             }
+        }
+    }
+
+    /// Whether step `s` (+1, as `Fused::posts` names it) makes one object of map entries
+    /// whose values are decoded already, and if so whether a repeated key keeps the last
+    /// value (`Direct::entries` builds that object as it walks the entries).
+    pub fn map_post(&self, s: u32) -> Option<bool> {
+        match self.steps.get((s as usize).wrapping_sub(1)) {
+            Some(Step::Map(c, last_wins)) if matches!(self.steps[*c], Step::Id) => Some(*last_wins),
+            _ => None,
         }
     }
 

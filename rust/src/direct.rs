@@ -20,7 +20,7 @@ use pyo3::types::PyString;
 
 use crate::parse::{self, Doc, Parser, Span, Tok, MAX_DEPTH};
 use crate::program::*;
-use crate::decode::{Decoder, Fused};
+use crate::decode::{Decoder, Fused, AS_IS, ORDERED};
 use crate::validate::{scalar_verdict, Val};
 use crate::{build, key_str, new_str, scalar, _PyDict_NewPresized, _PyDict_SetItem_KnownHash};
 
@@ -52,6 +52,8 @@ pub struct Direct<'p, 'a> {
     /// per node, the properties whose null the decode makes absent: left out of the dict
     /// when building (`decode::Decoder::fuse`; empty: none)
     absent: &'p [Box<[u64]>],
+    /// per node: how its decode orders the dict (`Fused::ordered`)
+    ordered: &'p [u8],
     /// per node, the decode's steps run on the members and items built (`Fused::posts`),
     /// and the decoder they are steps of
     posts: &'p [Box<[u32]>],
@@ -191,20 +193,22 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
             return Shape::Fail;
         }
         if (kind == T_OBJ && nd.has_obj) || (kind == T_ARR && nd.has_arr) {
-            if shape.is_some() {
-                // several object nodes are walked together; several array nodes go to
-                // the tape
-                if kind != T_OBJ {
-                    return Shape::Tape;
-                }
-                many = true;
-            }
+            // several object or array nodes are walked together (`objects`, `arrays`)
+            many |= shape.is_some();
             shape = Some(n);
         }
     }
     if many {
-        // (up to 256 properties a node: the bits `objects` keeps)
-        return if c.iter().any(|&n| p.nodes[n as usize].properties.len() > 256) { Shape::Tape } else { Shape::Many };
+        // (up to 256 properties a node: the bits `objects` keeps; `arrays` compares no
+        // items)
+        let tape = if kind == T_OBJ {
+            c.iter().any(|&n| p.nodes[n as usize].properties.len() > 256)
+        } else {
+            let mut by = c.iter().filter_map(|&n| p.nodes[n as usize].unique_by.as_deref());
+            let first = by.next();
+            c.iter().any(|&n| p.nodes[n as usize].unique_items) || by.any(|k| Some(k) != first)
+        };
+        return if tape { Shape::Tape } else { Shape::Many };
     }
     if let Some(s) = shape {
         let nd = &p.nodes[s as usize];
@@ -220,6 +224,36 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
         }
     }
     Shape::Walk(shape)
+}
+
+/// Array node `s` as map entries the walk may build straight into their object
+/// (`Direct::entries`): its items, and nothing else, meet one plain closed object node
+/// with the properties `key` and `value`, both required, and no other keyword an entry
+/// could break. (entry node, index of `key`, index of `value`)
+fn entry_of(p: &Program, s: u32) -> Option<(u32, usize, usize)> {
+    let nd = &p.nodes[s as usize];
+    let e = nd.items?;
+    let en = &p.nodes[e as usize];
+    let plain = nd.prefix_items.is_empty()
+        && !nd.unique_items
+        && en.solo
+        && en.shape1[0] == 1
+        && en.types & !128 == T_OBJ
+        && en.properties.len() == 2
+        && en.required_idx.len() == 2
+        && en.required_idx.iter().all(|&i| (i as usize) < 2)
+        && en.required_idx[0] != en.required_idx[1]
+        && p.closed(en)
+        && en.pattern_properties.is_empty()
+        && en.min_properties.is_none()
+        && en.max_properties.is_none()
+        && en.picks.is_none();
+    if !plain {
+        return None;
+    }
+    let k = en.properties.iter().position(|(n, _, _)| &**n == b"key")?;
+    let v = en.properties.iter().position(|(n, _, _)| &**n == b"value")?;
+    Some((e, k, v))
 }
 
 /// Of several object nodes an object is walked against (`Shape::Many`), the one that
@@ -312,11 +346,11 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// `share`: build with the decode's share (`decode::Decoder::fuse`; none: nothing).
     #[inline]
     pub fn new(p: &'p Program, src: &'a [u8], make: bool, share: Option<(&'p Fused, &'p Decoder)>, names: &'p [Py<PyString>], keys: &'p FxMap<Box<[u8]>, u32>, members: &'p FxMap<Box<[u8]>, Py<PyString>>) -> Self {
-        let (absent, posts, dec): (&[Box<[u64]>], &[Box<[u32]>], _) = match share {
-            Some((f, d)) => (&f.absent, &f.posts, Some(d)),
-            None => (&[], &[], None),
+        let (absent, ordered, posts, dec): (&[Box<[u64]>], &[u8], &[Box<[u32]>], _) = match share {
+            Some((f, d)) => (&f.absent, &f.ordered, &f.posts, Some(d)),
+            None => (&[], &[], &[], None),
         };
-        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None, taped: 0, unsure: false }
+        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, ordered, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None, taped: 0, unsure: false }
     }
 
     /// The decode's step `s` (`Fused::posts`) run on a value just built (its reference
@@ -708,7 +742,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                             return Err(Stop);
                         }
                         self.depth += 1;
-                        let r = self.objects(c);
+                        let r = if kind == T_OBJ { self.objects(c) } else { self.arrays(c) };
                         self.depth -= 1;
                         return r;
                     }
@@ -905,18 +939,20 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                 }
                 let item_at = self.i;
-                let v = match shape {
-                    Some(s) => {
-                        let nd = &p.nodes[s as usize];
-                        let child = if count < nd.prefix_items.len() { Some(nd.prefix_items[count]) } else { nd.items };
-                        match child {
+                let child = shape.and_then(|s| {
+                    let nd = &p.nodes[s as usize];
+                    if count < nd.prefix_items.len() { Some(nd.prefix_items[count]) } else { nd.items }
+                });
+                let v = match child.and_then(|ch| self.map_entries(ch, post)) {
+                    Some(r) => r?,
+                    None => {
+                        let v = match child {
                             Some(ch) => self.value(ch)?,
                             None => self.tape(None)?,
-                        }
+                        };
+                        if post != 0 { self.post(post, v)? } else { v }
                     }
-                    None => self.tape(None)?,
                 };
-                let v = if post != 0 { self.post(post, v)? } else { v };
                 if self.make {
                     self.items.push(v);
                 }
@@ -1098,6 +1134,11 @@ impl<'p, 'a> Direct<'p, 'a> {
             Some(s) if self.make && !self.posts.is_empty() => &self.posts[s as usize],
             _ => &[],
         };
+        let ordered = match shape {
+            Some(s) if self.make => self.ordered.get(s as usize).copied().unwrap_or(0),
+            _ => 0,
+        };
+        let mut disorder = false;
         // which properties were seen (duplicates stop the walk)
         let mut seen_small = [0u64; 4];
         let mut seen_big: Vec<u64> = Vec::new();
@@ -1129,8 +1170,11 @@ impl<'p, 'a> Direct<'p, 'a> {
                     Some(nd) if next < nprops && same(&nd.properties[next].0, key) => Some(next),
                     Some(nd) => {
                         let k = nd.prop_index(key);
-                        if k.map_or(true, |k| k < next) {
-                            self.tidy = false;
+                        match k {
+                            Some(k) if k >= next => {}
+                            _ if ordered == AS_IS => {}
+                            Some(_) if ordered == ORDERED => disorder = true,
+                            _ => self.tidy = false,
                         }
                         k
                     }
@@ -1151,8 +1195,13 @@ impl<'p, 'a> Direct<'p, 'a> {
                         }
                         seen[w] |= bit;
                         let (_, child, id) = nd.unwrap().properties[k];
-                        let x = self.value(child)?;
-                        (v, drop) = self.member_share(absent, posts, k, x)?;
+                        (v, drop) = match self.map_entries(child, posts.get(k).copied().unwrap_or(0)) {
+                            Some(r) => (r?, false),
+                            None => {
+                                let x = self.value(child)?;
+                                self.member_share(absent, posts, k, x)?
+                            }
+                        };
                         kobj = self.names[id as usize].as_ptr();
                     }
                     None => {
@@ -1189,7 +1238,262 @@ impl<'p, 'a> Direct<'p, 'a> {
             release(dict);
             return Err(Stop);
         }
+        if disorder && self.tidy {
+            return Ok(unsafe { self.in_order(dict, nd.unwrap()) });
+        }
         Ok(dict)
+    }
+
+    /// `dict` (taken) built again with the properties of `nd` in its order, then any other
+    /// keys as they came: the order the decode builds an object in (`Fused::ordered`).
+    #[inline(never)]
+    unsafe fn in_order(&self, dict: *mut ffi::PyObject, nd: &Node) -> *mut ffi::PyObject {
+        let mut items: Vec<(usize, *mut ffi::PyObject, *mut ffi::PyObject)> = Vec::new();
+        let (mut pos, mut k, mut v) = (0, std::ptr::null_mut(), std::ptr::null_mut());
+        while ffi::PyDict_Next(dict, &mut pos, &mut k, &mut v) != 0 {
+            let mut n = 0;
+            let b = ffi::PyUnicode_AsUTF8AndSize(k, &mut n);
+            let at = if b.is_null() {
+                ffi::PyErr_Clear();
+                None
+            } else {
+                nd.prop_index(std::slice::from_raw_parts(b as *const u8, n as usize))
+            };
+            items.push((at.unwrap_or(usize::MAX), k, v));
+        }
+        items.sort_by_key(|x| x.0); // stable: the others keep their order
+        let out = if items.len() > 5 { _PyDict_NewPresized(items.len() as ffi::Py_ssize_t) } else { ffi::PyDict_New() };
+        for (_, k, v) in items {
+            ffi::PyDict_SetItem(out, k, v);
+        }
+        ffi::Py_DECREF(dict);
+        out
+    }
+
+    /// The value at node `n` whose decode share is step `post` (+1): where that step makes
+    /// one object of map entries and `n` is an array node of entries, the object built
+    /// straight (`entries`); None otherwise (the caller walks the value and runs the step).
+    #[inline(always)]
+    fn map_entries(&mut self, n: u32, post: u32) -> Option<R> {
+        if post == 0 || self.src.get(self.i) != Some(&b'[') {
+            return None;
+        }
+        self.map_entries_at(n, post)
+    }
+
+    #[inline(never)]
+    fn map_entries_at(&mut self, n: u32, post: u32) -> Option<R> {
+        let p = self.p;
+        let last_wins = self.dec?.map_post(post)?;
+        let s = match &p.flat[n as usize][kind_index(T_ARR)] {
+            _ if p.nodes[n as usize].solo => n,
+            Flat::Conj(c) if c.len() == 1 => c[0],
+            _ => return None,
+        };
+        if p.nodes[s as usize].shape1[1] != 1 {
+            return None;
+        }
+        let (e, k, v) = entry_of(p, s)?;
+        if self.depth + 1 >= MAX_DEPTH {
+            return Some(Err(Stop));
+        }
+        self.depth += 1;
+        let r = self.entries(s, e, (k, v), last_wins);
+        self.depth -= 1;
+        Some(r)
+    }
+
+    /// Map entries (`[{"key": k, "value": v}, ...]` at array node `s`, entry node `e`
+    /// whose properties `kv` are those two) built straight into the object their decode
+    /// makes (`Decoder::map_post`), each value with its own decode share: no entry dict and
+    /// no list. A key given twice stops the walk unless the map keeps the last value (and
+    /// no `uniqueBy` is there).
+    fn entries(&mut self, s: u32, e: u32, kv: (usize, usize), last_wins: bool) -> R {
+        let p = self.p;
+        let (nd, en) = (&p.nodes[s as usize], &p.nodes[e as usize]);
+        let absent: &[u64] = self.absent.get(e as usize).map_or(&[], |a| &a[..]);
+        let posts: &[u32] = self.posts.get(e as usize).map_or(&[], |a| &a[..]);
+        let unique = !last_wins || nd.unique_by.is_some();
+        self.i += 1;
+        let dict = unsafe { ffi::PyDict_New() };
+        let mut count: u64 = 0;
+        let mut kv_objs = [std::ptr::null_mut::<ffi::PyObject>(); 2];
+        let depth = self.depth;
+        self.ws();
+        let r: Result<(), Stop> = (|| {
+            if self.src.get(self.i) == Some(&b']') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                if self.src.get(self.i) != Some(&b'{') || self.depth + 1 >= MAX_DEPTH {
+                    return Err(Stop);
+                }
+                self.depth += 1;
+                self.i += 1;
+                if self.empty_object() {
+                    return Err(Stop);
+                }
+                loop {
+                    let ksp = self.member_key()?;
+                    let key = self.doc.bytes(ksp);
+                    let (at, j) = if same(&en.properties[kv.0].0, key) {
+                        (kv.0, 0)
+                    } else if same(&en.properties[kv.1].0, key) {
+                        (kv.1, 1)
+                    } else {
+                        return Err(Stop);
+                    };
+                    if !kv_objs[j].is_null() {
+                        return Err(Stop);
+                    }
+                    let node = en.properties[at].1;
+                    let shared = match self.map_entries(node, posts.get(at).copied().unwrap_or(0)) {
+                        Some(r) => (r?, false),
+                        None => {
+                            let x = self.value(node)?;
+                            self.member_share(absent, posts, at, x)?
+                        }
+                    };
+                    match shared {
+                        (x, false) => kv_objs[j] = x,
+                        (x, true) => {
+                            release(x);
+                            return Err(Stop);
+                        }
+                    }
+                    if !self.more_members()? {
+                        break;
+                    }
+                }
+                self.depth -= 1;
+                let [k, v] = kv_objs;
+                if k.is_null() || v.is_null() || unsafe { ffi::PyUnicode_Check(k) } == 0 || (unique && unsafe { ffi::PyDict_Contains(dict, k) } != 0) {
+                    return Err(Stop);
+                }
+                unsafe {
+                    ffi::PyDict_SetItem(dict, k, v);
+                }
+                kv_objs.iter_mut().for_each(|o| release(std::mem::replace(o, std::ptr::null_mut())));
+                count += 1;
+                self.ws();
+                match self.src.get(self.i) {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    Some(b']') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    _ => return Err(Stop),
+                }
+            }
+        })();
+        self.depth = depth;
+        kv_objs.iter().for_each(|&o| release(o));
+        if r.is_err() || !nd.min_items.map_or(true, |m| count >= m) || !nd.max_items.map_or(true, |m| count <= m) {
+            release(dict);
+            return Err(Stop);
+        }
+        Ok(dict)
+    }
+
+    /// `[` ... `]` against every array node of `c` (`Shape::Many`: a compiled schema's wire
+    /// node beside its residual): each item meets what every node asks of it at its index
+    /// (`prefixItems`, else `items`), and each node's counts hold. The items are built with
+    /// the first node's decode share (`decode::Decoder::fuse` takes the same node).
+    fn arrays(&mut self, c: &[u32]) -> R {
+        let p = self.p;
+        let mut shapes = [0u32; CONJ];
+        let mut ns = 0;
+        for &n in c {
+            if p.nodes[n as usize].has_arr {
+                shapes[ns] = n;
+                ns += 1;
+            }
+        }
+        let shapes = &shapes[..ns];
+        // (map entries: one key name among them, `shape_of`)
+        let by = shapes.iter().find_map(|&n| p.nodes[n as usize].unique_by.as_deref());
+        let mut keys_seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+        let post = match shapes.first() {
+            Some(&l) if self.make && !self.posts.is_empty() => self.posts[l as usize].last().copied().unwrap_or(0),
+            _ => 0,
+        };
+        self.i += 1;
+        let base = self.items.len();
+        let mut count: usize = 0;
+        self.ws();
+        let r: Result<(), Stop> = (|| {
+            if self.src.get(self.i) == Some(&b']') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                if let Some(key) = by {
+                    // map entries: the key must be the entry's first member, and new
+                    match (self.src[self.i], self.first_member()) {
+                        (b'{', Some((k, Some(v)))) if k == key => {
+                            if !keys_seen.insert(v) {
+                                return Err(Stop);
+                            }
+                        }
+                        _ => return Err(Stop),
+                    }
+                }
+                let mut kids = [0u32; CONJ];
+                let mut nk = 0;
+                for &s in shapes {
+                    let nd = &p.nodes[s as usize];
+                    if let Some(ch) = nd.prefix_items.get(count).copied().or(nd.items) {
+                        kids[nk] = ch;
+                        nk += 1;
+                    }
+                }
+                let v = match nk {
+                    0 => self.tape(None)?,
+                    1 => self.value(kids[0])?,
+                    _ => self.value_all(&kids[..nk])?,
+                };
+                let v = if post != 0 { self.post(post, v)? } else { v };
+                if self.make {
+                    self.items.push(v);
+                }
+                count += 1;
+                self.ws();
+                match self.src.get(self.i) {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    Some(b']') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    _ => return Err(Stop),
+                }
+            }
+        })();
+        let ok = r.is_ok()
+            && shapes.iter().all(|&s| {
+                let nd = &p.nodes[s as usize];
+                nd.min_items.map_or(true, |m| count as u64 >= m) && nd.max_items.map_or(true, |m| count as u64 <= m)
+            });
+        if !ok {
+            unsafe { decref_all(&mut self.items, base) };
+            return Err(Stop);
+        }
+        if !self.make {
+            return Ok(std::ptr::null_mut());
+        }
+        unsafe {
+            let list = ffi::PyList_New(count as ffi::Py_ssize_t);
+            for (k, o) in self.items.drain(base..).enumerate() {
+                ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, o);
+            }
+            Ok(list)
+        }
     }
 
     /// A member's value against several nodes (`objects`): their conjunction, walked; the
@@ -1236,6 +1540,8 @@ impl<'p, 'a> Direct<'p, 'a> {
         // the node whose order, absent nulls and decode steps the object takes (`lead_of`);
         // without one it is not tidy
         let lead = if self.make { lead_of(p, shapes) } else { None };
+        let ordered = lead.map_or(0, |l| self.ordered.get(l as usize).copied().unwrap_or(0));
+        let mut disorder = false;
         let (absent, posts): (&[u64], &[u32]) = match lead {
             Some(l) => (
                 self.absent.get(l as usize).map_or(&[], |a| &a[..]),
@@ -1271,7 +1577,12 @@ impl<'p, 'a> Direct<'p, 'a> {
                         Some(k) => {
                             if Some(s) == lead {
                                 if k < next[j] {
-                                    self.tidy = false; // out of the lead's order
+                                    // out of the lead's order
+                                    match ordered {
+                                        AS_IS => {}
+                                        ORDERED => disorder = true,
+                                        _ => self.tidy = false,
+                                    }
                                 }
                                 at = Some(k);
                             }
@@ -1334,6 +1645,9 @@ impl<'p, 'a> Direct<'p, 'a> {
         if !ok {
             release(dict);
             return Err(Stop);
+        }
+        if let (true, true, Some(l)) = (disorder, self.tidy, lead) {
+            return Ok(unsafe { self.in_order(dict, &p.nodes[l as usize]) });
         }
         Ok(dict)
     }

@@ -996,6 +996,14 @@ impl Judge {
         (self.fused.light, !self.fused.posts.is_empty())
     }
 
+    /// For tests: whether the walk built `data`'s value tidy with the decode's share (the
+    /// decode then runs in place or not at all); None where the walk did not build it.
+    fn tidy(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
+        let share = self.decoder.as_ref().map(|d| (&self.fused, d.get()));
+        let (_, tidy, walked) = self.program.get().checked_tidy(py, data, None, share)?;
+        Ok(walked.then_some(tidy))
+    }
+
     /// `validate_json` as a builtin of one argument bound to this judge (`ROUTES`): what
     /// `Compiled.validate_json` is.
     fn route<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
