@@ -799,7 +799,7 @@ impl Decoder {
                     return Err(Fail);
                 }
                 let src = std::slice::from_raw_parts(p as *const u8, size as usize);
-                if let Some(x) = json_scalar(src) {
+                if let Some(x) = json_scalar(src).or_else(|| crate::direct::loads(src)) {
                     return Ok(x);
                 }
                 let mut d = crate::parse::Doc::new(src);

@@ -336,6 +336,22 @@ pub fn conj_of(p: &Program, n: u32, kind: u8) -> Option<Vec<u32>> {
     }
 }
 
+/// Strict JSON text -> its value, parsed and built in one pass (`Direct::any`): None where
+/// the text is not JSON, or past what the walk takes (the strict parse then says what is
+/// wrong, or takes it).
+pub unsafe fn loads(src: &[u8]) -> Option<*mut ffi::PyObject> {
+    let (p, keys, members) = (Program::empty(), FxMap::default(), FxMap::default());
+    let mut w = Direct::new(&p, src, true, None, &[], &keys, &members);
+    w.ws();
+    let v = w.any().ok()?;
+    w.ws();
+    if w.i != src.len() {
+        release(v);
+        return None;
+    }
+    Some(v)
+}
+
 unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
     for o in v.drain(from..) {
         ffi::Py_XDECREF(o);
@@ -761,6 +777,102 @@ impl<'p, 'a> Direct<'p, 'a> {
         }
     }
 
+    /// A value no node constrains, parsed and built in one go: what a tape would build, with
+    /// the strict parse's refusals (a key given twice, a document too deep); an object in it
+    /// leaves the value untidy, as on a tape. (Building nothing, a container goes to the tape.)
+    fn any(&mut self) -> R {
+        let Some(&b) = self.src.get(self.i) else { return Err(Stop) };
+        let kind = kind_of(b);
+        if kind != T_OBJ && kind != T_ARR {
+            return if kind == 0 { Err(Stop) } else { self.scalar(&[], kind) };
+        }
+        if !self.make {
+            // (the tape's parse finds repeated keys however many there are)
+            return self.tape(None);
+        }
+        if self.depth + 1 >= MAX_DEPTH {
+            return Err(Stop);
+        }
+        self.depth += 1;
+        self.i += 1;
+        let r = if kind == T_OBJ { self.any_members() } else { self.any_items() };
+        self.depth -= 1;
+        r
+    }
+
+    fn any_members(&mut self) -> R {
+        self.tidy = false;
+        let base = self.unknown.len();
+        let dict = if self.make { unsafe { ffi::PyDict_New() } } else { std::ptr::null_mut() };
+        let r: Result<(), Stop> = (|| {
+            if self.empty_object() {
+                return Ok(());
+            }
+            loop {
+                let ksp = self.member_key()?;
+                self.unknown_key(ksp, base)?;
+                let v = self.any()?;
+                if self.make {
+                    let kobj = unsafe { key_str(self.doc.bytes(ksp), ksp.ascii()) };
+                    self.put(dict, None, false, v, kobj)?;
+                }
+                if !self.more_members()? {
+                    return Ok(());
+                }
+            }
+        })();
+        self.unknown.truncate(base);
+        if r.is_err() {
+            release(dict);
+            return Err(Stop);
+        }
+        Ok(dict)
+    }
+
+    fn any_items(&mut self) -> R {
+        let base = self.items.len();
+        self.ws();
+        let r: Result<(), Stop> = (|| {
+            if self.src.get(self.i) == Some(&b']') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                let v = self.any()?;
+                if self.make {
+                    self.items.push(v);
+                }
+                self.ws();
+                match self.src.get(self.i) {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    Some(b']') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    _ => return Err(Stop),
+                }
+            }
+        })();
+        if r.is_err() {
+            unsafe { decref_all(&mut self.items, base) };
+            return Err(Stop);
+        }
+        if !self.make {
+            return Ok(std::ptr::null_mut());
+        }
+        unsafe {
+            let n = self.items.len() - base;
+            let list = ffi::PyList_New(n as ffi::Py_ssize_t);
+            for (k, o) in self.items.drain(base..).enumerate() {
+                ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, o);
+            }
+            Ok(list)
+        }
+    }
+
     /// A value parsed onto the tape and judged against each node of `c` there: by its own
     /// keywords (a container meeting a conjunction), or `whole` (`value_all`'s kids).
     fn tape_all(&mut self, c: &[u32], whole: bool) -> R {
@@ -948,7 +1060,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     None => {
                         let v = match child {
                             Some(ch) => self.value(ch)?,
-                            None => self.tape(None)?,
+                            None => self.any()?,
                         };
                         if post != 0 { self.post(post, v)? } else { v }
                     }
@@ -1210,7 +1322,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         let child = nd.and_then(|nd| nd.additional_properties);
                         let r = match child {
                             Some(ch) => self.value(ch),
-                            None => self.tape(None),
+                            None => self.any(),
                         };
                         v = match r {
                             Ok(v) => v,
@@ -1452,7 +1564,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                 }
                 let v = match nk {
-                    0 => self.tape(None)?,
+                    0 => self.any()?,
                     1 => self.value(kids[0])?,
                     _ => self.value_all(&kids[..nk])?,
                 };
@@ -1614,7 +1726,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     _ => std::ptr::null_mut(),
                 };
                 let v = match nk {
-                    0 => self.tape(None),
+                    0 => self.any(),
                     1 => self.value(kids[0]),
                     _ => self.value_all(&kids[..nk]),
                 };

@@ -1078,6 +1078,9 @@ impl Judge {
 #[pyfunction]
 fn loads(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let src = unsafe { input_bytes(data)? };
+    if let Some(v) = unsafe { direct::loads(src) } {
+        return Ok(unsafe { Bound::from_owned_ptr(py, v).unbind() });
+    }
     let mut d = Doc::new(src);
     d.toks.reserve(src.len() / 8 + 4);
     if let Err(e) = parse::parse(&mut d) {

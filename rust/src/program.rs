@@ -404,6 +404,11 @@ fn bound(v: &JVal) -> Option<Limit> {
 impl Program {
     /// `additionalProperties: false`: no name but the node's properties (and patterns)
     #[inline]
+    /// A program of no node (what `direct::loads` walks untyped values with).
+    pub fn empty() -> Program {
+        Program { nodes: Vec::new(), flat: Vec::new(), root: 0, resources: Vec::new(), patterns: Vec::new(), dynamic: false, names: Vec::new(), disc_keys: Vec::new(), by_value: FxMap::default() }
+    }
+
     pub fn closed(&self, nd: &Node) -> bool {
         nd.additional_properties.is_some_and(|a| self.nodes[a as usize].boolean == Some(false))
     }
