@@ -133,6 +133,37 @@ def test_one_of_that_may_match_twice_is_kept() -> None:
     assert c._acceptor()(b'{"v": 1}') is not True
 
 
+SHAPES = {"type": "object", "required": ["dimensions"], "additionalProperties": False,
+          "properties": {"dimensions": {"type": "object", "oneOf": [
+              {"required": ["radius"], "properties": {"radius": {"type": "number"}}},
+              {"required": ["length", "width"], "properties": {
+                  "length": {"type": "number"}, "width": {"type": "number"}}},
+              {"required": ["base", "height"], "properties": {
+                  "base": {"type": "number"}, "height": {"type": "number"}}}]}}}
+
+
+def test_one_of_each_wire_branch_meets_once_is_proven() -> None:
+    """Open branches that may overlap in the source, compiled to closed wire branches:
+    each wire branch implies one source branch and, lacking a key each other one
+    requires, refutes the rest, so exactly one holds: the oneOf is not left to check."""
+    assert "oneOf" not in json.dumps(residual(SHAPES))
+    c = strictschema.compile(SHAPES)
+    assert c.validate_json('{"dimensions": {"radius": 5.0}}') == {"dimensions": {"radius": 5.0}}
+    assert _agree(c, 100) > 20
+    # a wire branch that meets two source branches (the second's keys include the
+    # first's): the oneOf stays, and refuses what meets both
+    nested = {"type": "object", "required": ["d"], "additionalProperties": False,
+              "properties": {"d": {"type": "object", "oneOf": [
+                  {"required": ["a"], "properties": {"a": {"type": "number"}}},
+                  {"required": ["a", "b"], "properties": {"a": {"type": "number"},
+                                                          "b": {"type": "string"}}}]}}}
+    assert "oneOf" in json.dumps(residual(nested))
+    c = strictschema.compile(nested)
+    with pytest.raises(ValidationError):
+        c.validate_json('{"d": {"a": 1, "b": "x"}}')
+    assert _agree(c, 100) > 20
+
+
 def test_recursive_residual_follows_the_recursion() -> None:
     schema = {"$defs": {"Node": {"type": "object", "properties": {
         "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},

@@ -286,10 +286,10 @@ class _Residual:
     def alternatives(self, kw: str, branches: list[int], facts: Facts, nonnull: bool) -> bool:
         """Whether ``anyOf``/``oneOf`` holds for every value the facts allow: each wire
         alternative implies one of the branches (and, for ``oneOf``, the branches are
-        pairwise disjoint, so exactly one holds)."""
-        if kw == "oneOf" and not all(self.apart(a, b) for j, a in enumerate(branches)
-                                     for b in branches[j + 1:]):
-            return False
+        pairwise disjoint, or each wire alternative implies one and refutes the others, so
+        exactly one holds)."""
+        apart = kw != "oneOf" or all(self.apart(a, b) for j, a in enumerate(branches)
+                                     for b in branches[j + 1:])
         options = [facts]
         for f in facts:
             alts = self.wire[f].get("anyOf")
@@ -298,8 +298,29 @@ class _Residual:
                 rest = tuple(g for g in facts if g != f)
                 options = [tuple(self.facts(b, nonnull)) + rest for b in live]
                 break
-        return all(any(self.node(b, o, IDENTITY, nonnull) is None for b in branches)
-                   for o in options)
+        for o in options:
+            held = [b for b in branches if self.node(b, o, IDENTITY, nonnull) is None]
+            if not held or not apart and (len(held) > 1 or not all(
+                    self.refuted(b, o, nonnull) for b in branches if b not in held)):
+                return False
+        return True
+
+    def refuted(self, b: int, facts: Facts, nonnull: bool) -> bool:
+        """Whether no value the facts allow meets source node ``b`` (conservative: False
+        when unsure): its types and theirs are apart, or the value is an object that a
+        closed wire node keeps from having a key ``b`` requires."""
+        nb = self.src[self.deref(b)]
+        if "bool" in nb:
+            return nb["bool"] is False
+        tb, tf = _types_of(nb), self.types(facts, nonnull)
+        if tf is None:
+            return False
+        if tb is not None and not tb & tf:
+            return True
+        return tf == {"object"} and any(
+            self.closed(f) and any(not self.wire_props((f,), name)
+                                   for name in nb.get("required", ()))
+            for f in facts)
 
     def apart(self, a: int, b: int) -> bool:
         """Whether no value matches both source nodes (conservative: False when unsure)."""
