@@ -24,6 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 FEW = settings(max_examples=40, deadline=None, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 ONCE = settings(database=None, max_examples=100)
+# (the same draws each run: "several kinds were drawn" is then a fact of the strategy, not
+# of one run's luck; 40 random draws on ui_tree.json once gave three kinds)
+FEW_FIXED = settings(FEW, derandomize=True)
 
 ALL_KINDS = {
     "type": "object",
@@ -107,7 +110,7 @@ def test_wire_mutants_are_rejected_at_their_path(name: str) -> None:
     validator = Validator(c.schema)
     kinds_seen = set()
 
-    @FEW
+    @FEW_FIXED
     @given(mutants(c))
     def check(m: Mutant) -> None:
         kinds_seen.add(m.kind)
