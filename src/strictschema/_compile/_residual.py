@@ -290,37 +290,50 @@ class _Residual:
         exactly one holds)."""
         apart = kw != "oneOf" or all(self.apart(a, b) for j, a in enumerate(branches)
                                      for b in branches[j + 1:])
-        options = [facts]
-        for f in facts:
-            alts = self.wire[f].get("anyOf")
-            if alts is not None:
-                live = [b for b in alts if not (nonnull and _is_null_only(self.wire[b]))]
-                rest = tuple(g for g in facts if g != f)
-                options = [tuple(self.facts(b, nonnull)) + rest for b in live]
-                break
-        for o in options:
+        for o in self.options(facts, nonnull) or [facts]:
             held = [b for b in branches if self.node(b, o, IDENTITY, nonnull) is None]
             if not held or not apart and (len(held) > 1 or not all(
                     self.refuted(b, o, nonnull) for b in branches if b not in held)):
                 return False
         return True
 
-    def refuted(self, b: int, facts: Facts, nonnull: bool) -> bool:
+    def options(self, facts: Facts, nonnull: bool) -> list[Facts] | None:
+        """The facts split by the first wire ``anyOf`` among them: per live branch, the
+        facts with that branch's own (None: no such union)."""
+        for f in facts:
+            alts = self.wire[f].get("anyOf")
+            if alts is not None:
+                live = [b for b in alts if not (nonnull and _is_null_only(self.wire[b]))]
+                rest = tuple(g for g in facts if g != f)
+                return [tuple(self.facts(b, nonnull)) + rest for b in live]
+        return None
+
+    def refuted(self, b: int, facts: Facts, nonnull: bool, depth: int = 0) -> bool:
         """Whether no value the facts allow meets source node ``b`` (conservative: False
-        when unsure): its types and theirs are apart, or the value is an object that a
-        closed wire node keeps from having a key ``b`` requires."""
+        when unsure): its types or values and theirs are apart, or the value is an object
+        that a closed wire node keeps from having a key ``b`` requires, or one whose key the
+        wire requires has a value ``b``'s property there refutes."""
         nb = self.src[self.deref(b)]
         if "bool" in nb:
             return nb["bool"] is False
+        if any(_values_apart(nb, self.wire[f]) for f in facts):
+            return True
         tb, tf = _types_of(nb), self.types(facts, nonnull)
         if tf is None:
             return False
         if tb is not None and not tb & tf:
             return True
-        return tf == {"object"} and any(
-            self.closed(f) and any(not self.wire_props((f,), name)
-                                   for name in nb.get("required", ()))
-            for f in facts)
+        if tf != {"object"}:
+            return False
+        if any(self.closed(f) and any(not self.wire_props((f,), name)
+                                      for name in nb.get("required", ()))
+               for f in facts):
+            return True
+        required = {k for f in facts for k in self.wire[f].get("required", ())}
+        return depth < 8 and any(
+            name in required and (kids := self.wire_props(facts, name)) and self.refuted(
+                sub, tuple(x for k in kids for x in self.facts(k, False)), False, depth + 1)
+            for name, sub in nb.get("properties", ()))
 
     def apart(self, a: int, b: int) -> bool:
         """Whether no value matches both source nodes (conservative: False when unsure)."""
@@ -330,7 +343,7 @@ class _Residual:
         ta, tb = _types_of(na), _types_of(nb)
         if ta is not None and tb is not None and not (ta & tb):
             return True
-        return self.excludes(na, nb) or self.excludes(nb, na)
+        return _values_apart(na, nb) or self.excludes(na, nb) or self.excludes(nb, na)
 
     def excludes(self, a: dict[str, Any], b: dict[str, Any]) -> bool:
         """``a`` is a closed object and ``b`` requires an object key that ``a`` cannot
@@ -409,6 +422,17 @@ class _Residual:
     # -- one keyword, proven by the wire facts or not -------------------------------------
     def covered(self, kw: str, value: Any, n: dict[str, Any], facts: Facts, codec: Codec,
                 nonnull: bool) -> bool:
+        """Whether the wire facts imply keyword ``kw`` (with ``value``) of source node
+        ``n`` for every value they allow: by themselves, or in each branch of a wire union
+        among them."""
+        if self.covered_by(kw, value, n, facts, codec, nonnull):
+            return True
+        options = self.options(facts, nonnull) if kw in ("type", "required") else None
+        return bool(options) and all(self.covered_by(kw, value, n, o, codec, nonnull)
+                                     for o in options or ())
+
+    def covered_by(self, kw: str, value: Any, n: dict[str, Any], facts: Facts,
+                   codec: Codec, nonnull: bool) -> bool:
         if kw == "type":
             have = self.types(facts, nonnull)
             want = {value} if isinstance(value, str) else set(value) if isinstance(
@@ -483,6 +507,15 @@ class _Residual:
         anchors = [{name: self.keep(t) for name, t in r.get("dynamic", {}).items()}
                    if dynamic else {} for r in source.resources]
         return submodel(self.out.__getitem__, root, anchors)
+
+
+def _values_apart(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Both nodes list their values (``const``, ``enum``) and no value is in both."""
+    va = [a["const"]] if "const" in a else a.get("enum")
+    vb = [b["const"]] if "const" in b else b.get("enum")
+    if not isinstance(va, list) or not isinstance(vb, list):
+        return False
+    return not any(_json_eq(x, y) for x in va for y in vb)
 
 
 def _types_of(n: dict[str, Any]) -> frozenset[str] | None:
