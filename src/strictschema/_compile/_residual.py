@@ -39,7 +39,16 @@ from __future__ import annotations
 from typing import Any
 
 from .._schema._model import SchemaModel, renumbered, submodel
-from ._codec import IDENTITY, ArrayCodec, Codec, MapCodec, ObjectCodec, WrapCodec, resolved
+from ._codec import (
+    IDENTITY,
+    AnyOfCodec,
+    ArrayCodec,
+    Codec,
+    MapCodec,
+    ObjectCodec,
+    WrapCodec,
+    resolved,
+)
 from ._nodes import json_equal as _json_eq
 
 __all__ = ["residual_model"]
@@ -187,6 +196,8 @@ class _Residual:
             return None if n["bool"] else self.keep(i)
         if set(n) <= _NOT_ASSERTING:
             return None
+        if isinstance(codec, AnyOfCodec) and facts and _WHOLE.isdisjoint(n):
+            return self.union(i, facts, codec, nonnull)
         if not facts or not _WHOLE.isdisjoint(n) or not (
                 codec is IDENTITY or isinstance(codec, (ObjectCodec, ArrayCodec, MapCodec))):
             return self.keep(i)
@@ -214,8 +225,8 @@ class _Residual:
                          is not None]
                 if parts:
                     out["allOf"] = parts
-            elif kw in ("anyOf", "oneOf") and codec is IDENTITY:
-                if not self.alternatives(kw, value, facts, nonnull):
+            elif kw in ("anyOf", "oneOf") and (codec is IDENTITY or isinstance(codec, ObjectCodec)):
+                if not self.alternatives(kw, value, facts, codec, nonnull):
                     out[kw] = [self.keep(x) for x in value]
             elif not self.covered(kw, value, n, facts, codec, nonnull):
                 out[kw] = self.kept_value(kw, value)
@@ -229,6 +240,31 @@ class _Residual:
         if set(out) <= _NOT_ASSERTING:
             return None
         return self.new(out)
+
+    def union(self, i: int, facts: Facts, codec: AnyOfCodec, nonnull: bool) -> int | None:
+        """Source node ``i`` where the codec decodes a value by the first wire branch it
+        matches (the codec's branches in the wire's order, and a null branch the wire adds
+        for an optional property, which decodes to itself): proven (None) where it holds,
+        through each branch's codec, for every value of that branch; else kept whole."""
+        for f in facts:
+            wires = self.wire[f].get("anyOf")
+            if not isinstance(wires, list):
+                continue
+            parts = [c for _, _, c in codec.branches]
+            null = None
+            if len(wires) == len(parts) + 1 and _is_null_only(self.wire[wires[-1]]):
+                null, wires = wires[-1], wires[:-1]
+            if len(wires) != len(parts):
+                break
+            rest = tuple(g for g in facts if g != f)
+            through = list(zip(wires, parts, strict=True))
+            if null is not None and not nonnull:
+                through.append((null, IDENTITY))
+            if all(self.node(i, tuple(self.facts(b, nonnull)) + rest, part, nonnull) is None
+                   for b, part in through):
+                return None
+            break
+        return self.keep(i)
 
     def kept_value(self, kw: str, value: Any) -> Any:
         """A keyword's value as written, its subschemas copied whole."""
@@ -283,15 +319,19 @@ class _Residual:
         return any(self.wire[f].get("pattern") == pattern
                    for f in self.entry_facts(facts, "key"))
 
-    def alternatives(self, kw: str, branches: list[int], facts: Facts, nonnull: bool) -> bool:
-        """Whether ``anyOf``/``oneOf`` holds for every value the facts allow: each wire
-        alternative implies one of the branches (and, for ``oneOf``, the branches are
-        pairwise disjoint, or each wire alternative implies one and refutes the others, so
-        exactly one holds)."""
+    def alternatives(self, kw: str, branches: list[int], facts: Facts, codec: Codec,
+                     nonnull: bool) -> bool:
+        """Whether ``anyOf``/``oneOf`` holds for every value the facts allow, decoded
+        through ``codec``: each wire alternative implies one of the branches (and, for
+        ``oneOf``, the branches are pairwise disjoint, or, the codec keeping the value as it
+        is, each wire alternative implies one and refutes the others, so exactly one
+        holds)."""
         apart = kw != "oneOf" or all(self.apart(a, b) for j, a in enumerate(branches)
                                      for b in branches[j + 1:])
+        if not apart and codec is not IDENTITY:
+            return False
         for o in self.options(facts, nonnull) or [facts]:
-            held = [b for b in branches if self.node(b, o, IDENTITY, nonnull) is None]
+            held = [b for b in branches if self.node(b, o, codec, nonnull) is None]
             if not held or not apart and (len(held) > 1 or not all(
                     self.refuted(b, o, nonnull) for b in branches if b not in held)):
                 return False
@@ -427,7 +467,7 @@ class _Residual:
         among them."""
         if self.covered_by(kw, value, n, facts, codec, nonnull):
             return True
-        options = self.options(facts, nonnull) if kw in ("type", "required") else None
+        options = self.options(facts, nonnull)
         return bool(options) and all(self.covered_by(kw, value, n, o, codec, nonnull)
                                      for o in options or ())
 
