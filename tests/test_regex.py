@@ -335,7 +335,9 @@ def test_core_agrees_with_regress(pattern: str, a: str, b: str) -> None:
     ecma = _oracle(pattern)
     assume(ecma is not None)
     rx = compile_pattern(pattern)
-    for text in (a, b, a + b, a * 3):
+    # (texts of at most 16 characters: the oracle backtracks without bound, and a corpus
+    # pattern with nested quantifiers once ran it for minutes on a 36-character text)
+    for text in (a, b, (a + b)[:16], (a * 3)[:16]):
         try:
             got = rx.search(text)
         except UnsafePatternError:
