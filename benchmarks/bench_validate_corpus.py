@@ -104,9 +104,11 @@ def main() -> int:
                 "rs": lambda rs=rs, raw=raw: rs.is_valid(orjson.loads(raw)),
             }, dict.fromkeys(("orjson", "wire", "compiled", "rs"), args.budget), rounds=5)
             floor = t["orjson"]
+            lossy = not (c._codec.identity and c._residual_validator() is None)
             rows.append({"file": name, "id": sid, "bytes": len(raw), "wire": t["wire"] / floor,
                          "compiled": t["compiled"] / floor, "rs": t["rs"] / floor,
-                         "escapes": b"\\" in raw})
+                         "escapes": b"\\" in raw, "lossy": lossy,
+                         "apart": lossy and c._judge_validator() is None})
     if not rows:
         print("no case")
         return 1
@@ -125,6 +127,9 @@ def main() -> int:
         "no escapes in the text": lambda r: not r["escapes"],
         "escapes in the text": lambda r: r["escapes"],
     }
+    print(f"compiled: {sum(r['lossy'] for r in rows)} decoded or residual-checked, "
+          f"{sum(r['apart'] for r in rows)} of them with a residual no wire position takes "
+          f"(judged on the decoded value)")
     print(f"{'group':24} {'cases':>6} {'wire':>7} {'rs':>7} {'faster':>7} {'wire/rs':>8}")
     for label, keep in groups.items():
         g = [r for r in rows if keep(r)]
@@ -141,8 +146,8 @@ def main() -> int:
     checks = [
         (f"wire faster than rs on {faster / len(rows):.1%} of the schemas (target >= 95 %)",
          faster >= 0.95 * len(rows)),
-        (f"compiled (more work than rs: decoded, residual checked) faster than rs on "
-         f"{faster_c / len(rows):.1%} of the schemas (target >= 95 %)",
+        ((f"compiled (more work than rs: decoded, residual checked) faster than rs on "
+          f"{faster_c / len(rows):.1%} of the schemas (target >= 95 %)"),
          faster_c >= 0.95 * len(rows)),
         (f"geometric mean of wire / rs {geo:.2f} (target <= 0.70)", geo <= 0.70),
         (f"median of compiled {med['compiled']:.2f}x orjson.loads (target <= 1.50x)",
