@@ -833,8 +833,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         let base = self.items.len();
         self.ws();
         let r: Result<(), Stop> = (|| {
-            if self.src.get(self.i) == Some(&b']') {
-                self.i += 1;
+            if self.empty_array() {
                 return Ok(());
             }
             loop {
@@ -842,17 +841,8 @@ impl<'p, 'a> Direct<'p, 'a> {
                 if self.make {
                     self.items.push(v);
                 }
-                self.ws();
-                match self.src.get(self.i) {
-                    Some(b',') => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    Some(b']') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    _ => return Err(Stop),
+                if !self.more_items()? {
+                    return Ok(());
                 }
             }
         })();
@@ -863,14 +853,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         if !self.make {
             return Ok(std::ptr::null_mut());
         }
-        unsafe {
-            let n = self.items.len() - base;
-            let list = ffi::PyList_New(n as ffi::Py_ssize_t);
-            for (k, o) in self.items.drain(base..).enumerate() {
-                ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, o);
-            }
-            Ok(list)
-        }
+        Ok(self.take_list(base))
     }
 
     /// A value parsed onto the tape and judged against each node of `c` there: by its own
@@ -888,6 +871,8 @@ impl<'p, 'a> Direct<'p, 'a> {
         Ok(v)
     }
 
+    /// (inlined where it is called: the walk's hottest path, `meet`, keeps it in line)
+    #[inline(always)]
     fn scalar(&mut self, c: &[u32], kind: u8) -> R {
         let start = self.i;
         let tok = match kind {
@@ -1034,8 +1019,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         };
         self.ws();
         let r: Result<(), Stop> = (|| {
-            if self.src.get(self.i) == Some(&b']') {
-                self.i += 1;
+            if self.empty_array() {
                 return Ok(());
             }
             loop {
@@ -1076,17 +1060,8 @@ impl<'p, 'a> Direct<'p, 'a> {
                     }
                 }
                 count += 1;
-                self.ws();
-                match self.src.get(self.i) {
-                    Some(b',') => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    Some(b']') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    _ => return Err(Stop),
+                if !self.more_items()? {
+                    return Ok(());
                 }
             }
         })();
@@ -1105,13 +1080,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         if !self.make {
             return Ok(std::ptr::null_mut());
         }
-        unsafe {
-            let list = ffi::PyList_New(count as ffi::Py_ssize_t);
-            for (k, o) in self.items.drain(base..).enumerate() {
-                ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, o);
-            }
-            Ok(list)
-        }
+        Ok(self.take_list(base))
     }
 
     /// Past an object's `{`: whether it closes at once (the walk then past its `}`).
@@ -1139,6 +1108,46 @@ impl<'p, 'a> Direct<'p, 'a> {
         self.i += 1;
         self.ws();
         Ok(ksp)
+    }
+
+    /// After an item: true at a `,` (more to come), false at the `]` (taken).
+    #[inline(always)]
+    fn more_items(&mut self) -> Result<bool, Stop> {
+        self.ws();
+        match self.src.get(self.i) {
+            Some(b',') => {
+                self.i += 1;
+                self.ws();
+                Ok(true)
+            }
+            Some(b']') => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => Err(Stop),
+        }
+    }
+
+    /// At an array's first item: whether it is `]` (taken).
+    #[inline(always)]
+    fn empty_array(&mut self) -> bool {
+        if self.src.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return true;
+        }
+        false
+    }
+
+    /// The items built from `base` on, as a list (taken from `items`).
+    #[inline(always)]
+    fn take_list(&mut self, base: usize) -> *mut ffi::PyObject {
+        unsafe {
+            let list = ffi::PyList_New((self.items.len() - base) as ffi::Py_ssize_t);
+            for (k, o) in self.items.drain(base..).enumerate() {
+                ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, o);
+            }
+            list
+        }
     }
 
     /// After a member: true at a comma (the walk then at the next key), false at the
@@ -1282,11 +1291,12 @@ impl<'p, 'a> Direct<'p, 'a> {
                     Some(nd) if next < nprops && same(&nd.properties[next].0, key) => Some(next),
                     Some(nd) => {
                         let k = nd.prop_index(key);
-                        match k {
-                            Some(k) if k >= next => {}
-                            _ if ordered == AS_IS => {}
-                            Some(_) if ordered == ORDERED => disorder = true,
-                            _ => self.tidy = false,
+                        if k.map_or(true, |k| k < next) {
+                            match (k, ordered) {
+                                (_, AS_IS) => {}
+                                (Some(_), ORDERED) => disorder = true,
+                                _ => self.tidy = false,
+                            }
                         }
                         k
                     }
@@ -1307,12 +1317,10 @@ impl<'p, 'a> Direct<'p, 'a> {
                         }
                         seen[w] |= bit;
                         let (_, child, id) = nd.unwrap().properties[k];
-                        (v, drop) = match self.map_entries(child, posts.get(k).copied().unwrap_or(0)) {
-                            Some(r) => (r?, false),
-                            None => {
-                                let x = self.value(child)?;
-                                self.member_share(absent, posts, k, x)?
-                            }
+                        (v, drop) = if absent.is_empty() && posts.is_empty() {
+                            (self.value(child)?, false)
+                        } else {
+                            self.shared_member(child, absent, posts, k)?
                         };
                         kobj = self.names[id as usize].as_ptr();
                     }
@@ -1382,6 +1390,18 @@ impl<'p, 'a> Direct<'p, 'a> {
         out
     }
 
+    /// Property `k`'s value at node `n`, built with its decode share (`absent`, `posts`: the
+    /// object node's rows): a map's entries built straight into their object, else the
+    /// value walked and `member_share`. (Out of line: the plain walk has no share.)
+    #[inline(never)]
+    fn shared_member(&mut self, n: u32, absent: &[u64], posts: &[u32], k: usize) -> Result<(*mut ffi::PyObject, bool), Stop> {
+        if let Some(r) = self.map_entries(n, posts.get(k).copied().unwrap_or(0)) {
+            return Ok((r?, false));
+        }
+        let x = self.value(n)?;
+        self.member_share(absent, posts, k, x)
+    }
+
     /// The value at node `n` whose decode share is step `post` (+1): where that step makes
     /// one object of map entries and `n` is an array node of entries, the object built
     /// straight (`entries`); None otherwise (the caller walks the value and runs the step).
@@ -1433,8 +1453,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         let depth = self.depth;
         self.ws();
         let r: Result<(), Stop> = (|| {
-            if self.src.get(self.i) == Some(&b']') {
-                self.i += 1;
+            if self.empty_array() {
                 return Ok(());
             }
             loop {
@@ -1459,15 +1478,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     if !kv_objs[j].is_null() {
                         return Err(Stop);
                     }
-                    let node = en.properties[at].1;
-                    let shared = match self.map_entries(node, posts.get(at).copied().unwrap_or(0)) {
-                        Some(r) => (r?, false),
-                        None => {
-                            let x = self.value(node)?;
-                            self.member_share(absent, posts, at, x)?
-                        }
-                    };
-                    match shared {
+                    match self.shared_member(en.properties[at].1, absent, posts, at)? {
                         (x, false) => kv_objs[j] = x,
                         (x, true) => {
                             release(x);
@@ -1488,17 +1499,8 @@ impl<'p, 'a> Direct<'p, 'a> {
                 }
                 kv_objs.iter_mut().for_each(|o| release(std::mem::replace(o, std::ptr::null_mut())));
                 count += 1;
-                self.ws();
-                match self.src.get(self.i) {
-                    Some(b',') => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    Some(b']') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    _ => return Err(Stop),
+                if !self.more_items()? {
+                    return Ok(());
                 }
             }
         })();
@@ -1538,8 +1540,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         let mut count: usize = 0;
         self.ws();
         let r: Result<(), Stop> = (|| {
-            if self.src.get(self.i) == Some(&b']') {
-                self.i += 1;
+            if self.empty_array() {
                 return Ok(());
             }
             loop {
@@ -1573,17 +1574,8 @@ impl<'p, 'a> Direct<'p, 'a> {
                     self.items.push(v);
                 }
                 count += 1;
-                self.ws();
-                match self.src.get(self.i) {
-                    Some(b',') => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    Some(b']') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    _ => return Err(Stop),
+                if !self.more_items()? {
+                    return Ok(());
                 }
             }
         })();
@@ -1599,13 +1591,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         if !self.make {
             return Ok(std::ptr::null_mut());
         }
-        unsafe {
-            let list = ffi::PyList_New(count as ffi::Py_ssize_t);
-            for (k, o) in self.items.drain(base..).enumerate() {
-                ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, o);
-            }
-            Ok(list)
-        }
+        Ok(self.take_list(base))
     }
 
     /// A member's value against several nodes (`objects`): their conjunction, walked; the
