@@ -382,16 +382,21 @@ def test_residual_keywords_beside_properties_are_translated_onto_the_wire(name: 
 def test_json_text_is_decoded_by_the_core_in_the_one_call() -> None:
     """An any-value property travels as JSON text; ``compiled.validate_json`` parses it in
     the core, strictly (a repeated key, broken text or a lone surrogate is refused with the
-    codec's own error, at the property)."""
-    c = strictschema.compile({"type": "object", "properties": {"free": {}},
+    codec's own error, at the property). The walk loads it from the output's bytes as it
+    meets it (the value is tidy: no decode after), escapes and all, a required property's
+    and an optional one's (whose wire null decodes to absent) alike."""
+    c = strictschema.compile({"type": "object", "properties": {"free": {}, "opt": {}},
                               "required": ["free"], "additionalProperties": False})
-    for value in ({"a": [1, {"b": None}], "c": "é"}, [1, 2.5, "x"], None, 10**30, "s"):
-        text = json.dumps({"free": json.dumps(value)})
-        assert c.validate_json(text) == {"free": value}
-        assert c.validate_json(text) == c._two_steps()(text)
-    for inner in ('{"a": 1, "a": 2}', "{", "[1,]", '"\\ud800"', "NaN"):
+    for value in ({"a": [1, {"b": None}], "c": "é"}, [1, 2.5, "x"], None, 10**30, "s",
+                  {"q": "\"\\\u2028\U0001F600", "k\u00e9": [True, False, -0.5e-3]}):
+        for opt in (None, json.dumps(value, ensure_ascii=False)):
+            text = json.dumps({"free": json.dumps(value), "opt": opt})
+            expected = {"free": value} if opt is None else {"free": value, "opt": value}
+            assert c.validate_json(text) == expected == c._two_steps()(text)
+            assert c._vj.__self__.tidy(text) is True, text
+    for inner in ('{"a": 1, "a": 2}', "{", "[1,]", '"\\ud800"', "NaN", '{"a": 1} x', ""):
         with pytest.raises(ValidationError) as info:
-            c.validate_json(json.dumps({"free": inner}))
+            c.validate_json(json.dumps({"free": inner, "opt": None}))
         assert info.value.errors[0].location == ("free",)
 
 

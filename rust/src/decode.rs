@@ -535,6 +535,12 @@ impl Decoder {
         }
     }
 
+    /// Whether step `s` (+1, as `Fused::posts` names it) parses JSON text (`Direct::json_text`
+    /// reads it from the output's bytes, with no `str` between).
+    pub fn json_post(&self, s: u32) -> bool {
+        matches!(self.steps.get((s as usize).wrapping_sub(1)), Some(Step::Json))
+    }
+
     /// Whether step `s` (+1, as `Fused::posts` names it) makes one object of map entries
     /// whose values are decoded already, and if so whether a repeated key keeps the last
     /// value (`Direct::entries` builds that object as it walks the entries).
@@ -824,7 +830,7 @@ impl Decoder {
 /// digits, or a string with no escape — as its value, without a document (map values sent
 /// as JSON text are mostly such); None for anything else (the parser takes it, and says
 /// what is wrong). `src` is a Python str's UTF-8.
-unsafe fn json_scalar(src: &[u8]) -> Option<*mut ffi::PyObject> {
+pub(crate) unsafe fn json_scalar(src: &[u8]) -> Option<*mut ffi::PyObject> {
     let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
     let start = src.iter().position(|b| !ws(b))?;
     let end = src.len() - src.iter().rev().position(|b| !ws(b))?;

@@ -1039,7 +1039,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     let nd = &p.nodes[s as usize];
                     if count < nd.prefix_items.len() { Some(nd.prefix_items[count]) } else { nd.items }
                 });
-                let v = match child.and_then(|ch| self.map_entries(ch, post)) {
+                let v = match child.and_then(|ch| self.decoded_value(ch, post)) {
                     Some(r) => r?,
                     None => {
                         let v = match child {
@@ -1391,26 +1391,47 @@ impl<'p, 'a> Direct<'p, 'a> {
     }
 
     /// Property `k`'s value at node `n`, built with its decode share (`absent`, `posts`: the
-    /// object node's rows): a map's entries built straight into their object, else the
-    /// value walked and `member_share`. (Out of line: the plain walk has no share.)
+    /// object node's rows): built decoded (`decoded_value`), else walked and `member_share`.
+    /// (Out of line: the plain walk has no share.)
     #[inline(never)]
     fn shared_member(&mut self, n: u32, absent: &[u64], posts: &[u32], k: usize) -> Result<(*mut ffi::PyObject, bool), Stop> {
-        if let Some(r) = self.map_entries(n, posts.get(k).copied().unwrap_or(0)) {
+        if let Some(r) = self.decoded_value(n, posts.get(k).copied().unwrap_or(0)) {
             return Ok((r?, false));
         }
         let x = self.value(n)?;
         self.member_share(absent, posts, k, x)
     }
 
-    /// The value at node `n` whose decode share is step `post` (+1): where that step makes
-    /// one object of map entries and `n` is an array node of entries, the object built
-    /// straight (`entries`); None otherwise (the caller walks the value and runs the step).
+    /// The value at node `n` whose decode share is step `post` (+1), built decoded where the
+    /// walk can build it so: map entries straight into the object they make (`entries`),
+    /// JSON text straight from the output's bytes (`json_text`); None otherwise (the caller
+    /// walks the value and runs the step).
     #[inline(always)]
-    fn map_entries(&mut self, n: u32, post: u32) -> Option<R> {
-        if post == 0 || self.src.get(self.i) != Some(&b'[') {
+    fn decoded_value(&mut self, n: u32, post: u32) -> Option<R> {
+        match self.src.get(self.i) {
+            _ if post == 0 => None,
+            Some(&b'[') => self.map_entries_at(n, post),
+            Some(&b'"') => self.json_text(n, post),
+            _ => None,
+        }
+    }
+
+    /// A string at a plain string node `n` whose decode step `post` parses it as JSON text:
+    /// its value loaded straight from the string's bytes (no `str` made and read again);
+    /// None where the node checks more than the kind, or the step is another. Text that is
+    /// not JSON stops the walk, as the step would.
+    #[inline(never)]
+    fn json_text(&mut self, n: u32, post: u32) -> Option<R> {
+        let nd = &self.p.nodes[n as usize];
+        if !(nd.solo && nd.types & !(128 | T_NULL) == T_STR && nd.quick & T_STR != 0 && self.dec?.json_post(post)) {
             return None;
         }
-        self.map_entries_at(n, post)
+        let sp = match self.string() {
+            Ok(sp) => sp,
+            Err(s) => return Some(Err(s)),
+        };
+        let text = self.doc.bytes(sp);
+        Some(unsafe { crate::decode::json_scalar(text).or_else(|| loads(text)) }.ok_or(Stop))
     }
 
     #[inline(never)]
