@@ -1113,6 +1113,13 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// After an item: true at a `,` (more to come), false at the `]` (taken).
     #[inline(always)]
     fn more_items(&mut self) -> Result<bool, Stop> {
+        self.more(b']')
+    }
+
+    /// After a member or an item: true at a comma (the walk then at the next one), false at
+    /// the container's `close` (past it).
+    #[inline(always)]
+    fn more(&mut self, close: u8) -> Result<bool, Stop> {
         self.ws();
         match self.src.get(self.i) {
             Some(b',') => {
@@ -1120,7 +1127,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 self.ws();
                 Ok(true)
             }
-            Some(b']') => {
+            Some(&b) if b == close => {
                 self.i += 1;
                 Ok(false)
             }
@@ -1154,19 +1161,7 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// closing brace (past it).
     #[inline(always)]
     fn more_members(&mut self) -> Result<bool, Stop> {
-        self.ws();
-        match self.src.get(self.i) {
-            Some(b',') => {
-                self.i += 1;
-                self.ws();
-                Ok(true)
-            }
-            Some(b'}') => {
-                self.i += 1;
-                Ok(false)
-            }
-            _ => Err(Stop),
-        }
+        self.more(b'}')
     }
 
     /// A key no property names, in verdict mode: a repeat among the object's such keys
