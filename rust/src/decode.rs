@@ -10,7 +10,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
-use crate::direct::{conj_of, lead_of, shape_of, Shape};
+use crate::direct::{conj_of, lead_of, reads, shape_of, Shape};
 use crate::program::{Program, T_ARR, T_OBJ};
 
 enum Step {
@@ -56,10 +56,12 @@ pub struct Decoder {
     shallow: Vec<usize>,
 }
 
-/// The walk's share of a decode (`Decoder::fuse`), which it takes as it builds the value.
+/// `Fused::ordered`: the decode builds the object's dict in its node's property order.
 pub const ORDERED: u8 = 1;
+/// `Fused::ordered`: the decode keeps the object's dict as the walk built it.
 pub const AS_IS: u8 = 2;
 
+/// The walk's share of a decode (`Decoder::fuse`), which it takes as it builds the value.
 #[derive(Default)]
 pub struct Fused {
     /// per node: the properties whose wire null decodes to absent (left out of the dict)
@@ -349,7 +351,7 @@ impl Decoder {
                         Shape::Fail => continue,
                         // (several array nodes: the first builds, as `Direct::arrays`)
                         Shape::Many if kind == T_ARR => {
-                            let mut arrs = c.iter().copied().filter(|&o| p.nodes[o as usize].has_arr);
+                            let mut arrs = c.iter().copied().filter(|&o| reads(&p.nodes[o as usize], T_ARR));
                             (arrs.next().unwrap_or(c[0]), arrs.collect())
                         }
                         Shape::Many if kind == T_OBJ => match lead_of(p, &c) {
@@ -805,7 +807,7 @@ impl Decoder {
                     return Err(Fail);
                 }
                 let src = std::slice::from_raw_parts(p as *const u8, size as usize);
-                if let Some(x) = json_scalar(src).or_else(|| crate::direct::loads(src)) {
+                if let Some(x) = crate::direct::loads(src) {
                     return Ok(x);
                 }
                 let mut d = crate::parse::Doc::new(src);
@@ -822,41 +824,6 @@ impl Decoder {
                 }
                 Ok(r)
             }
-        }
-    }
-}
-
-/// JSON text that is a plain scalar — `true`, `false`, `null`, an integer of up to 18
-/// digits, or a string with no escape — as its value, without a document (map values sent
-/// as JSON text are mostly such); None for anything else (the parser takes it, and says
-/// what is wrong). `src` is a Python str's UTF-8.
-pub(crate) unsafe fn json_scalar(src: &[u8]) -> Option<*mut ffi::PyObject> {
-    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-    let start = src.iter().position(|b| !ws(b))?;
-    let end = src.len() - src.iter().rev().position(|b| !ws(b))?;
-    let t = &src[start..end];
-    let own = |o: *mut ffi::PyObject| {
-        ffi::Py_INCREF(o);
-        Some(o)
-    };
-    match t {
-        b"true" => own(ffi::Py_True()),
-        b"false" => own(ffi::Py_False()),
-        b"null" => own(ffi::Py_None()),
-        [b'"', inner @ .., b'"'] => {
-            if inner.iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20) {
-                return None;
-            }
-            Some(crate::new_str(inner, inner.is_ascii()))
-        }
-        _ => {
-            let digits = t.strip_prefix(b"-").unwrap_or(t);
-            let plain = !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) && (digits[0] != b'0' || digits.len() == 1);
-            if !plain {
-                return None;
-            }
-            let n: i64 = std::str::from_utf8(t).ok()?.parse().ok()?;
-            Some(ffi::PyLong_FromLongLong(n))
         }
     }
 }

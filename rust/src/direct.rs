@@ -179,6 +179,24 @@ impl Shape {
     }
 }
 
+/// Whether node `nd` has keywords about containers of kind `kind` (`T_OBJ`, `T_ARR`).
+#[inline(always)]
+pub fn reads(nd: &Node, kind: u8) -> bool {
+    (kind == T_OBJ && nd.has_obj) || (kind == T_ARR && nd.has_arr)
+}
+
+/// The nodes of conjunction `c` with keywords about containers of kind `kind`, in order
+/// (what `objects` and `arrays` walk against; `decode::Decoder::fuse` takes the same).
+fn containers(p: &Program, c: &[u32], kind: u8) -> ([u32; CONJ], usize) {
+    let mut out = [0u32; CONJ];
+    let mut n = 0;
+    for &x in c.iter().filter(|&&x| reads(&p.nodes[x as usize], kind)) {
+        out[n] = x;
+        n += 1;
+    }
+    (out, n)
+}
+
 /// The one place that decides `Shape` (the walk, and the decode it shares: `decode.rs`).
 #[inline]
 pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
@@ -192,7 +210,7 @@ pub fn shape_of(p: &Program, c: &[u32], kind: u8) -> Shape {
         if nd.types != 0 && nd.types & kind == 0 {
             return Shape::Fail;
         }
-        if (kind == T_OBJ && nd.has_obj) || (kind == T_ARR && nd.has_arr) {
+        if reads(nd, kind) {
             // several object or array nodes are walked together (`objects`, `arrays`)
             many |= shape.is_some();
             shape = Some(n);
@@ -281,6 +299,28 @@ fn holds(nd: &Node, seen: &[u64], nulls: &[u64], count: u64) -> bool {
         && nd.picks.as_ref().map_or(true, |pk| pk.iter().all(|u| u.hold(seen, nulls)))
 }
 
+/// A member out of its node's order (`named`: a property; else a key the node does not
+/// name), by how the node's decode orders the dict (`Fused::ordered`): true where the walk
+/// puts the dict in order at its end; where the decode keeps the walk's dict nothing is
+/// owed; else the value is not `tidy`.
+#[inline(always)]
+fn misplaced(ordered: u8, named: bool, tidy: &mut bool) -> bool {
+    match ordered {
+        AS_IS => false,
+        ORDERED if named => true,
+        _ => {
+            *tidy = false;
+            false
+        }
+    }
+}
+
+/// An array node's `minItems` and `maxItems` for `count` items.
+#[inline(always)]
+fn length_holds(nd: &Node, count: u64) -> bool {
+    nd.min_items.map_or(true, |m| count >= m) && nd.max_items.map_or(true, |m| count <= m)
+}
+
 /// A reference taken (none for null).
 #[inline]
 fn retain(v: *mut ffi::PyObject) {
@@ -336,10 +376,13 @@ pub fn conj_of(p: &Program, n: u32, kind: u8) -> Option<Vec<u32>> {
     }
 }
 
-/// Strict JSON text -> its value, parsed and built in one pass (`Direct::any`): None where
-/// the text is not JSON, or past what the walk takes (the strict parse then says what is
-/// wrong, or takes it).
+/// Strict JSON text -> its value, parsed and built in one pass (`Direct::any`; a plain
+/// scalar without a walk: `scalar_text`): None where the text is not JSON, or past what
+/// the walk takes (the strict parse then says what is wrong, or takes it).
 pub unsafe fn loads(src: &[u8]) -> Option<*mut ffi::PyObject> {
+    if let Some(x) = scalar_text(src) {
+        return Some(x);
+    }
     let (p, keys, members) = (Program::empty(), FxMap::default(), FxMap::default());
     let mut w = Direct::new(&p, src, true, None, &[], &keys, &members);
     w.ws();
@@ -350,6 +393,45 @@ pub unsafe fn loads(src: &[u8]) -> Option<*mut ffi::PyObject> {
         return None;
     }
     Some(v)
+}
+
+/// JSON text that is a plain scalar — `true`, `false`, `null`, an integer of up to 18
+/// digits, or a UTF-8 string with no escape — as its value (map values sent as JSON text
+/// are mostly such); None for anything else.
+unsafe fn scalar_text(src: &[u8]) -> Option<*mut ffi::PyObject> {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let start = src.iter().position(|b| !ws(b))?;
+    let end = src.len() - src.iter().rev().position(|b| !ws(b))?;
+    let t = &src[start..end];
+    let own = |o: *mut ffi::PyObject| {
+        ffi::Py_INCREF(o);
+        Some(o)
+    };
+    match t {
+        b"true" => own(ffi::Py_True()),
+        b"false" => own(ffi::Py_False()),
+        b"null" => own(ffi::Py_None()),
+        [b'"', inner @ .., b'"'] => {
+            if inner.iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20) {
+                return None;
+            }
+            let ascii = inner.is_ascii();
+            // (bytes that are not UTF-8: the strict parse says where)
+            if !ascii && std::str::from_utf8(inner).is_err() {
+                return None;
+            }
+            Some(new_str(inner, ascii))
+        }
+        _ => {
+            let digits = t.strip_prefix(b"-").unwrap_or(t);
+            let plain = !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) && (digits[0] != b'0' || digits.len() == 1);
+            if !plain {
+                return None;
+            }
+            let n: i64 = std::str::from_utf8(t).ok()?.parse().ok()?;
+            Some(ffi::PyLong_FromLongLong(n))
+        }
+    }
 }
 
 unsafe fn decref_all(v: &mut Vec<*mut ffi::PyObject>, from: usize) {
@@ -800,28 +882,24 @@ impl<'p, 'a> Direct<'p, 'a> {
         r
     }
 
+    /// (`any`'s, building: the dict finds a repeated key, `put`)
     fn any_members(&mut self) -> R {
         self.tidy = false;
-        let base = self.unknown.len();
-        let dict = if self.make { unsafe { ffi::PyDict_New() } } else { std::ptr::null_mut() };
+        let dict = unsafe { ffi::PyDict_New() };
         let r: Result<(), Stop> = (|| {
             if self.empty_object() {
                 return Ok(());
             }
             loop {
                 let ksp = self.member_key()?;
-                self.unknown_key(ksp, base)?;
                 let v = self.any()?;
-                if self.make {
-                    let kobj = unsafe { key_str(self.doc.bytes(ksp), ksp.ascii()) };
-                    self.put(dict, None, false, v, kobj)?;
-                }
+                let kobj = unsafe { key_str(self.doc.bytes(ksp), ksp.ascii()) };
+                self.put(dict, None, false, v, kobj)?;
                 if !self.more_members()? {
                     return Ok(());
                 }
             }
         })();
-        self.unknown.truncate(base);
         if r.is_err() {
             release(dict);
             return Err(Stop);
@@ -829,6 +907,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         Ok(dict)
     }
 
+    /// (`any`'s, building)
     fn any_items(&mut self) -> R {
         let base = self.items.len();
         self.ws();
@@ -838,9 +917,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             }
             loop {
                 let v = self.any()?;
-                if self.make {
-                    self.items.push(v);
-                }
+                self.items.push(v);
                 if !self.more_items()? {
                     return Ok(());
                 }
@@ -849,9 +926,6 @@ impl<'p, 'a> Direct<'p, 'a> {
         if r.is_err() {
             unsafe { decref_all(&mut self.items, base) };
             return Err(Stop);
-        }
-        if !self.make {
-            return Ok(std::ptr::null_mut());
         }
         Ok(self.take_list(base))
     }
@@ -1024,15 +1098,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             }
             loop {
                 if let Some(key) = shape.and_then(|s| p.nodes[s as usize].unique_by.as_deref()) {
-                    // map entries: the key must be the entry's first member, and new
-                    match (self.src[self.i], self.first_member()) {
-                        (b'{', Some((k, Some(v)))) if k == key => {
-                            if !keys_seen.insert(v) {
-                                return Err(Stop);
-                            }
-                        }
-                        _ => return Err(Stop),
-                    }
+                    self.new_entry_key(key, &mut keys_seen)?;
                 }
                 let item_at = self.i;
                 let child = shape.and_then(|s| {
@@ -1069,7 +1135,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             && match shape {
                 Some(s) => {
                     let nd = &p.nodes[s as usize];
-                    nd.min_items.map_or(true, |m| count as u64 >= m) && nd.max_items.map_or(true, |m| count as u64 <= m)
+                    length_holds(nd, count as u64)
                 }
                 None => true,
             };
@@ -1131,6 +1197,16 @@ impl<'p, 'a> Direct<'p, 'a> {
                 self.i += 1;
                 Ok(false)
             }
+            _ => Err(Stop),
+        }
+    }
+
+    /// At a map entry (`uniqueBy: key`): the key must be the entry's first member, and not
+    /// one of `seen` (its text as written).
+    #[inline(always)]
+    fn new_entry_key(&self, key: &[u8], seen: &mut std::collections::HashSet<&'a [u8]>) -> Result<(), Stop> {
+        match (self.src[self.i], self.first_member()) {
+            (b'{', Some((k, Some(v)))) if k == key && seen.insert(v) => Ok(()),
             _ => Err(Stop),
         }
     }
@@ -1287,11 +1363,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                     Some(nd) => {
                         let k = nd.prop_index(key);
                         if k.map_or(true, |k| k < next) {
-                            match (k, ordered) {
-                                (_, AS_IS) => {}
-                                (Some(_), ORDERED) => disorder = true,
-                                _ => self.tidy = false,
-                            }
+                            disorder |= misplaced(ordered, k.is_some(), &mut self.tidy);
                         }
                         k
                     }
@@ -1426,7 +1498,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             Err(s) => return Some(Err(s)),
         };
         let text = self.doc.bytes(sp);
-        Some(unsafe { crate::decode::json_scalar(text).or_else(|| loads(text)) }.ok_or(Stop))
+        Some(unsafe { loads(text) }.ok_or(Stop))
     }
 
     #[inline(never)]
@@ -1522,7 +1594,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         })();
         self.depth = depth;
         kv_objs.iter().for_each(|&o| release(o));
-        if r.is_err() || !nd.min_items.map_or(true, |m| count >= m) || !nd.max_items.map_or(true, |m| count <= m) {
+        if r.is_err() || !length_holds(nd, count) {
             release(dict);
             return Err(Stop);
         }
@@ -1535,14 +1607,7 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// the first node's decode share (`decode::Decoder::fuse` takes the same node).
     fn arrays(&mut self, c: &[u32]) -> R {
         let p = self.p;
-        let mut shapes = [0u32; CONJ];
-        let mut ns = 0;
-        for &n in c {
-            if p.nodes[n as usize].has_arr {
-                shapes[ns] = n;
-                ns += 1;
-            }
-        }
+        let (shapes, ns) = containers(p, c, T_ARR);
         let shapes = &shapes[..ns];
         // (map entries: one key name among them, `shape_of`)
         let by = shapes.iter().find_map(|&n| p.nodes[n as usize].unique_by.as_deref());
@@ -1561,15 +1626,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             }
             loop {
                 if let Some(key) = by {
-                    // map entries: the key must be the entry's first member, and new
-                    match (self.src[self.i], self.first_member()) {
-                        (b'{', Some((k, Some(v)))) if k == key => {
-                            if !keys_seen.insert(v) {
-                                return Err(Stop);
-                            }
-                        }
-                        _ => return Err(Stop),
-                    }
+                    self.new_entry_key(key, &mut keys_seen)?;
                 }
                 let mut kids = [0u32; CONJ];
                 let mut nk = 0;
@@ -1598,7 +1655,7 @@ impl<'p, 'a> Direct<'p, 'a> {
         let ok = r.is_ok()
             && shapes.iter().all(|&s| {
                 let nd = &p.nodes[s as usize];
-                nd.min_items.map_or(true, |m| count as u64 >= m) && nd.max_items.map_or(true, |m| count as u64 <= m)
+                length_holds(nd, count as u64)
             });
         if !ok {
             unsafe { decref_all(&mut self.items, base) };
@@ -1642,14 +1699,7 @@ impl<'p, 'a> Direct<'p, 'a> {
     /// object is not tidy and keeps its nulls: the decode does all of its share.
     fn objects(&mut self, c: &[u32]) -> R {
         let p = self.p;
-        let mut shapes = [0u32; CONJ];
-        let mut ns = 0;
-        for &n in c {
-            if p.nodes[n as usize].has_obj {
-                shapes[ns] = n;
-                ns += 1;
-            }
-        }
+        let (shapes, ns) = containers(p, c, T_OBJ);
         let shapes = &shapes[..ns];
         // the node whose order, absent nulls and decode steps the object takes (`lead_of`);
         // without one it is not tidy
@@ -1691,12 +1741,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                         Some(k) => {
                             if Some(s) == lead {
                                 if k < next[j] {
-                                    // out of the lead's order
-                                    match ordered {
-                                        AS_IS => {}
-                                        ORDERED => disorder = true,
-                                        _ => self.tidy = false,
-                                    }
+                                    disorder |= misplaced(ordered, true, &mut self.tidy);
                                 }
                                 at = Some(k);
                             }
