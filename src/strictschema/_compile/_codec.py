@@ -8,7 +8,7 @@ is ``IDENTITY``. ``decode`` assumes its input already matches the wire schema (v
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .._errors import DecodeError, ErrorDetail, ValidationError
@@ -312,6 +312,22 @@ class AnyOfCodec(Codec):
 
     def __repr__(self) -> str:
         return f"AnyOfCodec({[c for _, _, c in self.branches]!r})"
+
+
+def wire_branches(codec: AnyOfCodec, wires: list[int], nodes: Sequence[dict[str, Any]]
+                  ) -> tuple[list[tuple[int, Codec]], int | None] | None:
+    """The wire union (``wires``, node numbers into ``nodes``) a union codec decodes by,
+    each branch paired with its codec (the compiler keeps the codec's branches in the
+    wire's order), and the ``{"type": "null"}`` branch the wire adds for an optional
+    property, which decodes to itself (None: none). None where the two do not line up."""
+    parts = [c for _, _, c in codec.branches]
+    null = None
+    if len(wires) == len(parts) + 1 and nodes[wires[-1]].get("type") == "null" \
+            and set(nodes[wires[-1]]) - {"path", "res", "refAlone", "int4"} == {"type"}:
+        null, wires = wires[-1], wires[:-1]
+    if len(wires) != len(parts):
+        return None
+    return list(zip(wires, parts, strict=True)), null
 
 
 class RefCodec(Codec):

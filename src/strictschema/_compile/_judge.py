@@ -58,6 +58,7 @@ from ._codec import (
     ObjectCodec,
     WrapCodec,
     resolved,
+    wire_branches,
 )
 
 __all__ = ["judge_model"]
@@ -575,21 +576,17 @@ class _Placer:
         wires = wn.get("anyOf")
         if set(wn) - _NOT_ASSERTING != {"anyOf"} or not isinstance(wires, list):
             raise _Bail
-        parts = [c for _, _, c in codec.branches]
-        if len(parts) > 64:
+        if len(codec.branches) > 64:
             raise _Bail  # each branch excludes those before it: quadratic in the branches
-        if len(wires) == len(parts) + 1 and self.nodes[wires[-1]].get("type") == "null" \
-                and set(self.nodes[wires[-1]]) - _NOT_ASSERTING == {"type"}:
-            null = wires[-1]
-            wires = wires[:-1]
-        elif len(wires) == len(parts):
-            null = None
-        else:
+        found = wire_branches(codec, wires, self.nodes)
+        if found is None:
             raise _Bail
+        pairs, null = found
+        wires = [b for b, _ in pairs]
         # the tests against earlier branches first: they read the wire branches as they
         # are, before any translation below merges into them
         rows: list[tuple[int, Codec, list[int]]] = []
-        for i, (b, part) in enumerate(zip(wires, parts, strict=True)):
+        for i, (b, part) in enumerate(pairs):
             b = self.edge(w, ("anyOf", i), b)
             earlier = [self.unlike(e, b) for e in wires[:i]]
             if any(x is False for x in earlier):

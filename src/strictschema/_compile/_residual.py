@@ -48,6 +48,7 @@ from ._codec import (
     ObjectCodec,
     WrapCodec,
     resolved,
+    wire_branches,
 )
 from ._nodes import json_equal as _json_eq
 
@@ -243,21 +244,18 @@ class _Residual:
 
     def union(self, i: int, facts: Facts, codec: AnyOfCodec, nonnull: bool) -> int | None:
         """Source node ``i`` where the codec decodes a value by the first wire branch it
-        matches (the codec's branches in the wire's order, and a null branch the wire adds
-        for an optional property, which decodes to itself): proven (None) where it holds,
-        through each branch's codec, for every value of that branch; else kept whole."""
+        matches (``wire_branches``; a null branch decodes to itself): proven (None) where it
+        holds, through each branch's codec, for every value of that branch; else kept
+        whole."""
         for f in facts:
             wires = self.wire[f].get("anyOf")
             if not isinstance(wires, list):
                 continue
-            parts = [c for _, _, c in codec.branches]
-            null = None
-            if len(wires) == len(parts) + 1 and _is_null_only(self.wire[wires[-1]]):
-                null, wires = wires[-1], wires[:-1]
-            if len(wires) != len(parts):
+            found = wire_branches(codec, wires, self.wire)
+            if found is None:
                 break
+            through, null = found
             rest = tuple(g for g in facts if g != f)
-            through = list(zip(wires, parts, strict=True))
             if null is not None and not nonnull:
                 through.append((null, IDENTITY))
             if all(self.node(i, tuple(self.facts(b, nonnull)) + rest, part, nonnull) is None
