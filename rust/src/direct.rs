@@ -923,11 +923,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 }
             }
         })();
-        if r.is_err() {
-            unsafe { decref_all(&mut self.items, base) };
-            return Err(Stop);
-        }
-        Ok(self.take_list(base))
+        self.end_list(r.is_ok(), base)
     }
 
     /// A value parsed onto the tape and judged against each node of `c` there: by its own
@@ -1139,14 +1135,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 }
                 None => true,
             };
-        if !ok {
-            unsafe { decref_all(&mut self.items, base) };
-            return Err(Stop);
-        }
-        if !self.make {
-            return Ok(std::ptr::null_mut());
-        }
-        Ok(self.take_list(base))
+        self.end_list(ok, base)
     }
 
     /// Past an object's `{`: whether it closes at once (the walk then past its `}`).
@@ -1221,15 +1210,24 @@ impl<'p, 'a> Direct<'p, 'a> {
         false
     }
 
-    /// The items built from `base` on, as a list (taken from `items`).
+    /// An array's end: where `ok`, the items built from `base` on as a list (taken from
+    /// `items`; nothing where the walk builds nothing), else they are let go and the walk
+    /// stops.
     #[inline(always)]
-    fn take_list(&mut self, base: usize) -> *mut ffi::PyObject {
+    fn end_list(&mut self, ok: bool, base: usize) -> R {
+        if !ok {
+            unsafe { decref_all(&mut self.items, base) };
+            return Err(Stop);
+        }
+        if !self.make {
+            return Ok(std::ptr::null_mut());
+        }
         unsafe {
             let list = ffi::PyList_New((self.items.len() - base) as ffi::Py_ssize_t);
             for (k, o) in self.items.drain(base..).enumerate() {
                 ffi::PyList_SET_ITEM(list, k as ffi::Py_ssize_t, o);
             }
-            list
+            Ok(list)
         }
     }
 
@@ -1657,14 +1655,7 @@ impl<'p, 'a> Direct<'p, 'a> {
                 let nd = &p.nodes[s as usize];
                 length_holds(nd, count as u64)
             });
-        if !ok {
-            unsafe { decref_all(&mut self.items, base) };
-            return Err(Stop);
-        }
-        if !self.make {
-            return Ok(std::ptr::null_mut());
-        }
-        Ok(self.take_list(base))
+        self.end_list(ok, base)
     }
 
     /// A member's value against several nodes (`objects`): their conjunction, walked; the
