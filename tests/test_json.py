@@ -128,6 +128,28 @@ def test_errors_after_an_escape(text: bytes, message: str) -> None:
         loads(text)
 
 
+@given(st.text(), st.booleans())
+def test_any_string_decodes_like_json(s: str, ensure_ascii: bool) -> None:
+    """Escaped strings are decoded a word at a time (stored whole, the end moved past the
+    plain bytes): any text, escaped either way, comes back the same."""
+    text = json.dumps(s, ensure_ascii=ensure_ascii).encode("utf-8", "surrogatepass")
+    if any(0xD800 <= ord(c) < 0xE000 for c in s):  # a lone surrogate: refused
+        with pytest.raises(DecodeError):
+            loads(text)
+    else:
+        assert loads(text) == s
+
+
+@pytest.mark.parametrize(("text", "position"), [
+    (b'"\\nabcdefghij\xc3\xa9\xff"', 14), (b'"\\"\xe2\x82"', 3), (b'"\\u00e9ab\x80"', 9),
+])
+def test_bad_utf8_after_an_escape_is_refused_where_it_is(text: bytes, position: int) -> None:
+    """(positions count characters: é is one)"""
+    with pytest.raises(DecodeError, match="UTF-8") as info:
+        loads(text)
+    assert info.value.position == position
+
+
 def test_invalid_utf8_is_refused() -> None:
     with pytest.raises(DecodeError, match="UTF-8"):
         loads(b'"\xff"')

@@ -539,84 +539,145 @@ impl<'d, 'a> Parser<'d, 'a> {
             Some(&b) if b < 0x20 => return self.err("control character in a string (must be escaped)", i),
             Some(_) => {} // a backslash
         }
-        // slow path: decode into scratch, the runs between escapes found by `scan_plain`
+        // slow path: decode into scratch, eight bytes at a time: each word is stored whole
+        // and the end moved past its plain bytes only (no copy call per run between escapes).
+        // Non-ASCII text is checked as UTF-8 a run at a time: a run ends at an ASCII byte, so
+        // no character straddles two runs.
+        if !plain_ascii {
+            if let Err(e) = std::str::from_utf8(&src[start..at]) {
+                return self.err("invalid UTF-8 in a string", start + e.valid_up_to());
+            }
+        }
         let out_start = self.doc.scratch.len();
-        let mut run = start;
-        // whether the run [run, i) is all ASCII (no UTF-8 check needed)
-        let mut run_ascii = plain_ascii;
-        loop {
+        let out = &mut self.doc.scratch;
+        out.reserve(at - start + 64);
+        // SAFETY: reserved above; `len` counts the bytes written
+        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr().add(start), out.as_mut_ptr().add(out_start), at - start) };
+        let mut len = out_start + (at - start);
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let r: Result<Span, (&'static str, usize)> = loop {
+            if out.capacity() - len < 16 {
+                // SAFETY: bytes up to `len` were written
+                unsafe { out.set_len(len) };
+                out.reserve(256);
+            }
             let Some(&b) = src.get(i) else {
-                return self.err("unterminated string", self.i);
+                break Err(("unterminated string", self.i));
             };
-            if b < 0x20 {
-                return self.err("control character in a string (must be escaped)", i);
-            }
-            let piece = &src[run..i];
-            if !run_ascii && std::str::from_utf8(piece).is_err() {
-                return self.err("invalid UTF-8 in a string", run + utf8_error_at(piece));
-            }
-            self.doc.scratch.extend_from_slice(piece);
             if b == b'"' {
                 self.i = i + 1;
-                let l = self.doc.scratch.len() - out_start;
-                return Ok(Span { s: out_start as u32, l: l as u32, f: 1 | if ascii { 2 } else { 0 } });
+                break Ok(Span { s: out_start as u32, l: (len - out_start) as u32, f: 1 | if ascii { 2 } else { 0 } });
             }
-            // a backslash
-            let esc_at = i;
-            let Some(&e) = src.get(i + 1) else {
-                return self.err("unterminated string", self.i);
-            };
-            i += 2;
-            let ch: Option<u8> = match e {
-                b'"' => Some(b'"'),
-                b'\\' => Some(b'\\'),
-                b'/' => Some(b'/'),
-                b'b' => Some(8),
-                b'f' => Some(12),
-                b'n' => Some(b'\n'),
-                b'r' => Some(b'\r'),
-                b't' => Some(b'\t'),
-                b'u' => {
-                    let Some(u) = hex4(src, i) else {
-                        return self.err("invalid \\u escape", esc_at);
-                    };
-                    i += 4;
-                    let cp: u32 = if (0xD800..0xDC00).contains(&u) {
-                        let lo = if src.get(i) == Some(&b'\\') && src.get(i + 1) == Some(&b'u') {
-                            hex4(src, i + 2)
-                        } else {
-                            None
+            if b == b'\\' {
+                let esc_at = i;
+                let Some(&e) = src.get(i + 1) else {
+                    break Err(("unterminated string", self.i));
+                };
+                i += 2;
+                let ch = match e {
+                    b'"' => b'"',
+                    b'\\' => b'\\',
+                    b'/' => b'/',
+                    b'b' => 8,
+                    b'f' => 12,
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    b'u' => {
+                        let Some(u) = hex4(src, i) else {
+                            break Err(("invalid \\u escape", esc_at));
                         };
-                        match lo {
-                            Some(lo) if (0xDC00..0xE000).contains(&lo) => {
-                                i += 6;
-                                0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
+                        i += 4;
+                        let cp: u32 = if (0xD800..0xDC00).contains(&u) {
+                            let lo = if src.get(i) == Some(&b'\\') && src.get(i + 1) == Some(&b'u') {
+                                hex4(src, i + 2)
+                            } else {
+                                None
+                            };
+                            match lo {
+                                Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                                    i += 6;
+                                    0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
+                                }
+                                _ => break Err(("lone surrogate in a string", esc_at)),
                             }
-                            _ => return self.err("lone surrogate in a string", esc_at),
-                        }
-                    } else if (0xDC00..0xE000).contains(&u) {
-                        return self.err("lone surrogate in a string", esc_at);
-                    } else {
-                        u
-                    };
-                    let c = char::from_u32(cp).unwrap();
-                    if !c.is_ascii() {
-                        ascii = false;
+                        } else if (0xDC00..0xE000).contains(&u) {
+                            break Err(("lone surrogate in a string", esc_at));
+                        } else {
+                            u
+                        };
+                        let c = char::from_u32(cp).unwrap();
+                        ascii &= c.is_ascii();
+                        let mut buf = [0u8; 4];
+                        let enc = c.encode_utf8(&mut buf).as_bytes();
+                        // SAFETY: 16 bytes free (checked above)
+                        unsafe { std::ptr::copy_nonoverlapping(enc.as_ptr(), out.as_mut_ptr().add(len), enc.len()) };
+                        len += enc.len();
+                        continue;
                     }
-                    let mut buf = [0u8; 4];
-                    self.doc.scratch.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                    None
-                }
-                _ => return self.err("invalid escape in a string", esc_at),
-            };
-            if let Some(ch) = ch {
-                self.doc.scratch.push(ch);
+                    _ => break Err(("invalid escape in a string", esc_at)),
+                };
+                // SAFETY: 16 bytes free (checked above)
+                unsafe { *out.as_mut_ptr().add(len) = ch };
+                len += 1;
+                continue;
             }
-            run = i;
-            let (next, a) = scan_plain(src, i);
-            i = next;
-            run_ascii = a;
-            ascii &= a;
+            if b < 0x20 {
+                break Err(("control character in a string (must be escaped)", i));
+            }
+            if b >= 0x80 {
+                let end = scan_str(src, i);
+                if let Err(e) = std::str::from_utf8(&src[i..end]) {
+                    break Err(("invalid UTF-8 in a string", i + e.valid_up_to()));
+                }
+                ascii = false;
+                let n = end - i;
+                if out.capacity() - len < n {
+                    // SAFETY: bytes up to `len` were written
+                    unsafe { out.set_len(len) };
+                    out.reserve(n + 64);
+                }
+                // SAFETY: reserved
+                unsafe { std::ptr::copy_nonoverlapping(src.as_ptr().add(i), out.as_mut_ptr().add(len), n) };
+                len += n;
+                i = end;
+                continue;
+            }
+            if i + 8 > src.len() {
+                // a plain byte near the end of the input
+                // SAFETY: 16 bytes free (checked above)
+                unsafe { *out.as_mut_ptr().add(len) = b };
+                len += 1;
+                i += 1;
+                continue;
+            }
+            // plain ASCII: a word at a time, stored whole, the end moved past its plain bytes
+            while i + 8 <= src.len() && out.capacity() - len >= 8 {
+                let w = u64::from_le_bytes(src[i..i + 8].try_into().unwrap());
+                // SAFETY: 8 bytes free (checked just above)
+                unsafe { std::ptr::write_unaligned(out.as_mut_ptr().add(len) as *mut u64, w) };
+                let q = w ^ (LO * b'"' as u64);
+                let bs = w ^ (LO * b'\\' as u64);
+                let stop = ((q.wrapping_sub(LO) & !q) | (bs.wrapping_sub(LO) & !bs) | w.wrapping_sub(LO * 0x20) | w) & HI;
+                if stop != 0 {
+                    let k = (stop.trailing_zeros() / 8) as usize;
+                    len += k;
+                    i += k;
+                    break;
+                }
+                len += 8;
+                i += 8;
+            }
+        };
+        // SAFETY: bytes up to `len` were written
+        unsafe { out.set_len(len) };
+        match r {
+            Ok(sp) => Ok(sp),
+            Err((msg, at)) => {
+                self.doc.scratch.truncate(out_start);
+                self.err(msg, at)
+            }
         }
     }
 }
