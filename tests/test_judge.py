@@ -340,6 +340,25 @@ _TRANSLATED = {
             "p": {"type": "object", "properties": {"x": {"type": "integer"}}}},
          "required": ["k"]}]}},
         "required": ["v"]},
+    # draft-04 `dependencies` of names: "a absent or b there", a null decoding to absent;
+    # a name the decoded object never has leaves "c absent"
+    "dependent": {"type": "object", "additionalProperties": False, "properties": {
+        "a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "boolean"}},
+        "dependentRequired": {"a": ["b"], "c": ["zzz"]}},
+    # a pattern's schema said of the properties whose names it matches
+    "patterns": {"type": "object", "additionalProperties": False, "properties": {
+        "p_a": {"type": "integer"}, "p_b": {"type": "integer"}, "x": {"type": "string"}},
+        "patternProperties": {"^p_": {"not": {"const": 13}}},
+        "anyOf": [{"required": ["p_a"]}, {"required": ["x"]}]},
+    # listed values beside an object codec (none an object: they decode to themselves)
+    "listed": {"type": "object", "additionalProperties": False, "properties": {"v": {"anyOf": [
+        {"type": "object", "properties": {"k": {"type": "integer"}}, "additionalProperties": False},
+        {"type": "boolean", "enum": [False]}]}}, "required": ["v"]},
+    # a map beside an array in a union: sent wrapped ({"map_entries": [...]})
+    "wrapped": {"type": "object", "properties": {"v": {"anyOf": [
+        {"type": "array", "items": {"type": "integer"}},
+        {"type": "object", "additionalProperties": {"type": "integer"}, "maxProperties": 2}]}},
+        "required": ["v"]},
     # an array whose items must be unique once decoded, beside its length
     "array": {"type": "object", "properties": {"xs": {
         "type": "array", "items": {"type": "object", "properties": {"k": {"type": "string"}}},
@@ -368,6 +387,12 @@ def test_residual_keywords_beside_properties_are_translated_onto_the_wire(name: 
     assert c._residual_validator() is not None
     assert c._judge_validator() is not None
     _agreement(c)()
+    if name == "dependent":
+        assert c.validate_json('{"a":"x","b":1,"c":null}') == {"a": "x", "b": 1}
+        assert c.validate_json('{"a":null,"b":null,"c":null}') == {}
+        for text in ('{"a":"x","b":null,"c":null}', '{"a":null,"b":null,"c":true}'):
+            with pytest.raises(ValidationError):
+                c.validate_json(text)
     if name == "map":
         ok, bad, big = ('{"m":[{"key":"a","value":1},{"key":"z","value":5}]}',
                         '{"m":[{"key":"a","value":1},{"key":"z","value":13}]}',

@@ -54,8 +54,10 @@ from ._codec import (
     AnyOfCodec,
     ArrayCodec,
     Codec,
+    JsonTextCodec,
     MapCodec,
     ObjectCodec,
+    PropertySpec,
     WrapCodec,
     resolved,
     wire_branches,
@@ -360,10 +362,10 @@ class _Placer:
                 return
             self.join(w, t)
             return
-        if isinstance(codec, MapCodec):
+        if isinstance(codec, (MapCodec, JsonTextCodec)):
             self.join(w, self.translate(r, codec, w))
             return
-        raise _Bail  # JSON text, tuples
+        raise _Bail  # tuples
 
     def translate(self, r: int, ref: Codec, w: int, depth: int = 0) -> int:
         """A node that accepts a wire value at wire node ``w`` exactly when residual node
@@ -377,8 +379,12 @@ class _Placer:
         branch, "this branch and none before it, and the residual through its codec". Other
         keywords and codecs: no translation (``_Bail``)."""
         codec = _resolved(ref)
-        if codec is IDENTITY:
-            return r
+        if codec is IDENTITY or "bool" in self.nodes[r] or self.asserting(r) is None:
+            return r  # (true or false, or checking nothing: whatever the decode makes)
+        if isinstance(codec, WrapCodec) and depth <= 64:
+            # the value sits under the wrapper's one key (which the wire requires)
+            t = self.translate(r, codec.inner, self.prop(self.target(w), codec.key), depth + 1)
+            return self.new({"path": [], "required": [codec.key], "properties": [[codec.key, t]]})
         if depth > 64 or not isinstance(codec, (ObjectCodec, ArrayCodec, AnyOfCodec, MapCodec)):
             raise _Bail
         if isinstance(codec, MapCodec) and codec.last_wins:
@@ -403,15 +409,26 @@ class _Placer:
         out.update({k: n[k] for k in keys & (_SCALAR_ONLY | other)})
         out.update(self.applicators(n, codec, w, depth))
         common = {"type", "int4", "anyOf", "oneOf", "allOf", "not", "if", "then", "else",
-                  "ref"} | _SCALAR_ONLY | other
+                  "ref", "enum", "const"} | _SCALAR_ONLY | other
+        # listed values with no container of the codec's kind: what the codec decodes is
+        # none of them, what it leaves alone is itself
+        kind = dict if isinstance(codec, ObjectCodec) else list
+        for k in keys & {"enum", "const"}:
+            if any(isinstance(m, kind) for m in (n[k] if k == "enum" else [n[k]])):
+                raise _Bail
+            out[k] = n[k]
         if isinstance(codec, ObjectCodec):
             if not keys <= common | {"properties", "required", "additionalProperties",
-                                     "minProperties"}:
+                                     "minProperties", "dependentRequired",
+                                     "patternProperties"}:
                 raise _Bail
             specs = {p.name: p for p in codec.props}
             if "minProperties" in n:
                 out["allOf"] = [*out.get("allOf", []),
                                 *self.some_member(n["minProperties"], codec)]
+            if "dependentRequired" in n:
+                out["allOf"] = [*out.get("allOf", []),
+                                *self.dependent_required(n["dependentRequired"], specs)]
             where: dict[str, list[int]] = {}
             required: list[str] = []
             for name in n.get("required", []):
@@ -431,10 +448,20 @@ class _Placer:
                 if spec.mode == "optional":  # a wire null decodes to no property
                     t = self.or_null(t)
                 where.setdefault(spec.wire_name, []).append(t)
+            # the decoded keys are the codec's names: a pattern's schema is said of the
+            # properties whose names it matches (known now), additionalProperties of those
+            # neither the residual's properties nor its patterns name
+            named = {name for name, _ in n.get("properties", [])}
+            for pattern, rc in n.get("patternProperties", []):
+                for spec in codec.props:
+                    if not _matches(pattern, spec.name):
+                        continue
+                    named.add(spec.name)
+                    t = self.translate(rc, spec.codec, self.prop(wo, spec.wire_name), depth + 1)
+                    if spec.mode == "optional":
+                        t = self.or_null(t)
+                    where.setdefault(spec.wire_name, []).append(t)
             if "additionalProperties" in n:
-                # the decoded keys are the codec's names: those the residual's properties
-                # leave out meet additionalProperties
-                named = {name for name, _ in n.get("properties", [])}
                 for spec in codec.props:
                     if spec.name in named:
                         continue
@@ -462,6 +489,33 @@ class _Placer:
                                               self.edge(wa, "items", items), depth + 1)
         self.nodes[at] = out
         return at
+
+    def dependent_required(self, deps: Any, specs: dict[str, PropertySpec]) -> list[int]:
+        """``dependentRequired`` of the decoded object, said of the wire value (nodes that
+        must all hold): "``a`` absent, or every ``b`` there", where a property is there
+        once decoded when its wire value is there and, for one whose wire null decodes to
+        absent (``optional``), not null. A ``b`` the decoded object never has leaves only
+        "``a`` absent"; an ``a`` it never has, nothing. Not an object: it holds."""
+        out = []
+        for a, needs in deps:
+            spec = specs.get(a)
+            if spec is None:
+                continue
+            # "a absent": null or no member where null decodes to absent, else no member
+            gone = self.new({"path": [], "type": "null"}) if spec.mode == "optional" else \
+                self.new({"path": [], "bool": False})
+            absent = self.new({"path": [], "properties": [[spec.wire_name, gone]]})
+            wanted = [specs.get(b) for b in needs]
+            if any(b is None for b in wanted):
+                out.append(absent)
+                continue
+            there: dict[str, Any] = {"path": [], "required": [b.wire_name for b in wanted if b]}
+            nulls = [[b.wire_name, self.not_null_node()] for b in wanted
+                     if b is not None and b.mode == "optional"]
+            if nulls:
+                there["properties"] = nulls
+            out.append(self.new({"path": [], "anyOf": [absent, self.new(there)]}))
+        return out
 
     def some_member(self, least: Any, codec: ObjectCodec) -> list[int]:
         """``minProperties`` of the decoded object, said of the wire value (nodes that
@@ -732,6 +786,16 @@ class _Placer:
                 self.null = self.new({"path": [], "type": "null"})
             self.nullable[r] = self.new({"path": [], "anyOf": [self.null, r]})
         return self.nullable[r]
+
+
+def _matches(pattern: str, name: str) -> bool:
+    """Whether ECMA-262 ``pattern`` finds a match in ``name`` (no answer: ``_Bail``)."""
+    from .._validate._regex import compile_pattern
+
+    try:
+        return compile_pattern(pattern).search(name)
+    except (ValueError, RuntimeError) as exc:  # an unsafe or invalid pattern: no placement
+        raise _Bail from exc
 
 
 def _exclusive_as_any(nodes: list[dict[str, Any]], which: list[int]) -> None:
