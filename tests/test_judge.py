@@ -345,6 +345,21 @@ _TRANSLATED = {
     "dependent": {"type": "object", "additionalProperties": False, "properties": {
         "a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "boolean"}},
         "dependentRequired": {"a": ["b"], "c": ["zzz"]}},
+    # draft-04 `dependencies` of a schema: "a absent, or the object meets it"
+    "dependent-schema": {"type": "object", "additionalProperties": False, "properties": {
+        "a": {"type": "string"}, "b": {"type": "integer"}},
+        "dependentSchemas": {"a": {"properties": {"b": {"minimum": 3}}, "required": ["b"]}}},
+    # at most so many members once decoded: none where those always there are too many,
+    # the optional ones null where those fill it
+    "maxprops": {"type": "object", "required": ["v", "o"], "properties": {
+        "v": {"anyOf": [
+            {"type": "object", "additionalProperties": False, "required": ["a", "b"],
+             "properties": {"a": {"type": "string"}, "b": {"type": "integer"},
+                            "c": {"type": "boolean"}}},
+            {"type": "boolean"}], "not": {"maxProperties": 1}},
+        "o": {"type": "object", "additionalProperties": False, "required": ["a"],
+              "properties": {"a": {"type": "string"}, "c": {"type": "boolean"}},
+              "maxProperties": 1}}},
     # a pattern's schema said of the properties whose names it matches
     "patterns": {"type": "object", "additionalProperties": False, "properties": {
         "p_a": {"type": "integer"}, "p_b": {"type": "integer"}, "x": {"type": "string"}},
@@ -354,11 +369,31 @@ _TRANSLATED = {
     "listed": {"type": "object", "additionalProperties": False, "properties": {"v": {"anyOf": [
         {"type": "object", "properties": {"k": {"type": "integer"}}, "additionalProperties": False},
         {"type": "boolean", "enum": [False]}]}}, "required": ["v"]},
+    # listed values beside a map (neither an object nor an array among them)
+    "map-listed": {"type": "object", "additionalProperties": False, "properties": {"m": {
+        "anyOf": [{"type": "object", "additionalProperties": {"type": "integer"}},
+                  {"type": "boolean", "enum": [False]}]}}, "required": ["m"]},
     # a map beside an array in a union: sent wrapped ({"map_entries": [...]})
     "wrapped": {"type": "object", "properties": {"v": {"anyOf": [
         {"type": "array", "items": {"type": "integer"}},
         {"type": "object", "additionalProperties": {"type": "integer"}, "maxProperties": 2}]}},
         "required": ["v"]},
+    # a map of JSON text values whose type the residual says: the text's first character
+    "json-type": {"type": "object", "properties": {"m": {
+        "type": "object", "patternProperties": {"^a": {}}, "additionalProperties": False,
+        "allOf": [{"additionalProperties": {"type": "string"}}]}}, "required": ["m"]},
+    "json-types": {"type": "object", "properties": {"m": {
+        "type": "object", "additionalProperties": {},
+        "anyOf": [{"additionalProperties": {"type": ["string", "boolean"]}},
+                  {"maxProperties": 0}]}}, "required": ["m"]},
+    # a union behind a reference, beside the null of an optional property
+    "ref-union": {"type": "object", "additionalProperties": False, "properties": {
+        "u": {"$ref": "#/$defs/u"}, "k": {"type": "string"}}, "required": ["k"],
+        "$defs": {"u": {"oneOf": [
+            {"type": "object", "additionalProperties": False, "properties": {
+                "mode": {"enum": ["custom"]}, "name": {"type": "string"}}},
+            {"type": "object", "additionalProperties": False, "required": ["mode", "id"],
+             "properties": {"mode": {"enum": ["reference"]}, "id": {"type": "string"}}}]}}},
     # an array whose items must be unique once decoded, beside its length
     "array": {"type": "object", "properties": {"xs": {
         "type": "array", "items": {"type": "object", "properties": {"k": {"type": "string"}}},
@@ -387,6 +422,11 @@ def test_residual_keywords_beside_properties_are_translated_onto_the_wire(name: 
     assert c._residual_validator() is not None
     assert c._judge_validator() is not None
     _agreement(c)()
+    if name == "json-type":
+        assert c.validate_json('{"m":[{"key":"a1","value":" \\"x\\""}]}') == {"m": {"a1": "x"}}
+        for text in ('{"m":[{"key":"a1","value":"1"}]}', '{"m":[{"key":"a1","value":"[]"}]}'):
+            with pytest.raises(ValidationError):
+                c.validate_json(text)
     if name == "dependent":
         assert c.validate_json('{"a":"x","b":1,"c":null}') == {"a": "x", "b": 1}
         assert c.validate_json('{"a":null,"b":null,"c":null}') == {}

@@ -315,19 +315,37 @@ class AnyOfCodec(Codec):
 
 
 def wire_branches(codec: AnyOfCodec, wires: list[int], nodes: Sequence[dict[str, Any]]
-                  ) -> tuple[list[tuple[int, Codec]], int | None] | None:
+                  ) -> tuple[list[tuple[int, Codec]], int | None, list[int]] | None:
     """The wire union (``wires``, node numbers into ``nodes``) a union codec decodes by,
     each branch paired with its codec (the compiler keeps the codec's branches in the
-    wire's order), and the ``{"type": "null"}`` branch the wire adds for an optional
-    property, which decodes to itself (None: none). None where the two do not line up."""
+    wire's order), the ``{"type": "null"}`` branch the wire adds for an optional
+    property, which decodes to itself (None: none), and the way down to the branches
+    where they are not ``wires`` themselves: a union behind references beside that null
+    (``anyOf: [{$ref: union}, null]``), as ``[wires[0], ..., the union's node]`` ([]:
+    none). None where the two do not line up."""
     parts = [c for _, _, c in codec.branches]
-    null = None
-    if len(wires) == len(parts) + 1 and nodes[wires[-1]].get("type") == "null" \
-            and set(nodes[wires[-1]]) - {"path", "res", "refAlone", "int4"} == {"type"}:
-        null, wires = wires[-1], wires[:-1]
+    plain = {"path", "res", "refAlone", "int4"}
+    last = nodes[wires[-1]] if wires else {}
+    null = wires[-1] if last.get("type") == "null" and set(last) - plain == {"type"} else None
+    if null is not None and len(wires) == len(parts) + 1:
+        wires = wires[:-1]
+    elif null is not None and len(wires) == 2 and len(parts) > 1:
+        way = [wires[0]]
+        for _ in range(64):
+            n = nodes[way[-1]]
+            if set(n) - plain != {"ref"}:
+                break
+            way.append(n["ref"])
+        inner = nodes[way[-1]].get("anyOf")
+        if set(nodes[way[-1]]) - plain != {"anyOf"} or not isinstance(inner, list) \
+                or len(inner) != len(parts):
+            return None
+        return list(zip(inner, parts, strict=True)), null, way
+    else:
+        null = None
     if len(wires) != len(parts):
         return None
-    return list(zip(wires, parts, strict=True)), null
+    return list(zip(wires, parts, strict=True)), null, []
 
 
 class RefCodec(Codec):

@@ -381,6 +381,8 @@ class _Placer:
         codec = _resolved(ref)
         if codec is IDENTITY or "bool" in self.nodes[r] or self.asserting(r) is None:
             return r  # (true or false, or checking nothing: whatever the decode makes)
+        if isinstance(codec, JsonTextCodec):
+            return self.json_text_type(r, w)
         if isinstance(codec, WrapCodec) and depth <= 64:
             # the value sits under the wrapper's one key (which the wire requires)
             t = self.translate(r, codec.inner, self.prop(self.target(w), codec.key), depth + 1)
@@ -419,16 +421,25 @@ class _Placer:
             out[k] = n[k]
         if isinstance(codec, ObjectCodec):
             if not keys <= common | {"properties", "required", "additionalProperties",
-                                     "minProperties", "dependentRequired",
-                                     "patternProperties"}:
+                                     "minProperties", "maxProperties", "dependentRequired",
+                                     "dependentSchemas", "patternProperties"}:
                 raise _Bail
             specs = {p.name: p for p in codec.props}
             if "minProperties" in n:
                 out["allOf"] = [*out.get("allOf", []),
                                 *self.some_member(n["minProperties"], codec)]
+            if "maxProperties" in n:
+                out["allOf"] = [*out.get("allOf", []),
+                                *self.most_members(n["maxProperties"], codec)]
             if "dependentRequired" in n:
                 out["allOf"] = [*out.get("allOf", []),
                                 *self.dependent_required(n["dependentRequired"], specs)]
+            for name, rs in n.get("dependentSchemas", []):
+                # "name absent, or the object meets the schema" (never there: nothing)
+                spec = specs.get(name)
+                if spec is not None:
+                    out["allOf"] = [*out.get("allOf", []), self.new({"path": [], "anyOf": [
+                        self.absent(spec), self.translate(rs, codec, w, depth + 1)]})]
             where: dict[str, list[int]] = {}
             required: list[str] = []
             for name in n.get("required", []):
@@ -490,6 +501,33 @@ class _Placer:
         self.nodes[at] = out
         return at
 
+    def json_text_type(self, r: int, w: int) -> int:
+        """``translate`` for JSON text at a wire string: a residual of ``type`` alone (no
+        integer), behind lone references, said of the text by its first character past
+        white space (the decode's strict parse refuses whatever else is wrong with the
+        text). Other keywords: no translation (``_Bail``)."""
+        a = self.asserting(r)
+        n = self.nodes[r if a is None else a]
+        keys = {k for k in set(n) - _NOT_ASSERTING - {"int4"} if not (
+            k in ("additionalProperties", "items") and isinstance(n[k], int)
+            and self.asserting(n[k]) is None)}  # (subschemas that check nothing)
+        if keys != {"type"} or self.nodes[self.target(w)].get("type") != "string":
+            raise _Bail
+        types = set(n["type"] if isinstance(n["type"], list) else [n["type"]])
+        first = {"object": "{", "array": "\\[", "string": '"', "boolean": "tf",
+                 "null": "n", "number": "0-9\\-"}
+        if not types <= set(first):
+            raise _Bail  # (an integer's text: 1.0 is one)
+        chars = "".join(first[t] for t in sorted(types))
+        return self.new({"path": [], "pattern": f"^[\\t\\n\\r ]*[{chars}]"})
+
+    def absent(self, spec: PropertySpec) -> int:
+        """A wire object whose decode lacks ``spec``'s property: null or no member where a
+        null decodes to absent, else no member."""
+        gone = self.new({"path": [], "type": "null"}) if spec.mode == "optional" else \
+            self.new({"path": [], "bool": False})
+        return self.new({"path": [], "properties": [[spec.wire_name, gone]]})
+
     def dependent_required(self, deps: Any, specs: dict[str, PropertySpec]) -> list[int]:
         """``dependentRequired`` of the decoded object, said of the wire value (nodes that
         must all hold): "``a`` absent, or every ``b`` there", where a property is there
@@ -501,10 +539,7 @@ class _Placer:
             spec = specs.get(a)
             if spec is None:
                 continue
-            # "a absent": null or no member where null decodes to absent, else no member
-            gone = self.new({"path": [], "type": "null"}) if spec.mode == "optional" else \
-                self.new({"path": [], "bool": False})
-            absent = self.new({"path": [], "properties": [[spec.wire_name, gone]]})
+            absent = self.absent(spec)
             wanted = [specs.get(b) for b in needs]
             if any(b is None for b in wanted):
                 out.append(absent)
@@ -536,6 +571,27 @@ class _Placer:
                       "properties": [[p.wire_name, self.not_null_node()]]})
             for p in codec.props] + [self.not_object_node()]})]
 
+    def most_members(self, most: Any, codec: ObjectCodec) -> list[int]:
+        """``maxProperties`` of the decoded object, said of the wire value (nodes that must
+        all hold): its members are the properties always there (``required``, ``default``,
+        ``nullable``) and those of the others that are (not null, where a null decodes to
+        absent). Nothing where every property fits; no object where those always there
+        are too many; every other one absent where they fill it; else no translation. Not
+        an object: it holds."""
+        if isinstance(most, bool) or not isinstance(most, int):
+            raise _Bail
+        always = sum(p.mode in ("required", "default", "nullable") for p in codec.props)
+        if len(codec.props) <= most:
+            return []
+        if always > most:
+            return [self.not_object_node()]
+        if always < most:
+            raise _Bail
+        gone = [[p.wire_name, self.new({"path": [], "type": "null"} if p.mode == "optional"
+                                       else {"path": [], "bool": False})]
+                for p in codec.props if p.mode not in ("required", "default", "nullable")]
+        return [self.new({"path": [], "properties": gone})]
+
     def applicators(self, n: dict[str, Any], codec: Codec, w: int,
                     depth: int) -> dict[str, Any]:
         """``translate`` of a node's applicators: each subschema translated alike."""
@@ -558,9 +614,16 @@ class _Placer:
         if not keys <= ({"type", "int4", "anyOf", "oneOf", "allOf", "not", "if", "then",
                          "else", "ref", "properties", "patternProperties",
                          "additionalProperties", "required", "propertyNames",
-                         "minProperties", "maxProperties"} | _SCALAR_ONLY | _ARRAY_ONLY):
+                         "minProperties", "maxProperties", "enum", "const"}
+                        | _SCALAR_ONLY | _ARRAY_ONLY):
             raise _Bail
         out: dict[str, Any] = {k: n[k] for k in ("path", "res", "int4") if k in n}
+        # listed values with neither an object (what the entries decode to) nor an array
+        # (what the wire sends them as) among them: the same verdicts said as they are
+        for k in keys & {"enum", "const"}:
+            if any(isinstance(m, (dict, list)) for m in (n[k] if k == "enum" else [n[k]])):
+                raise _Bail
+            out[k] = n[k]
         out.update({k: n[k] for k in keys & _SCALAR_ONLY})
         if "type" in n:
             types = set(n["type"] if isinstance(n["type"], list) else [n["type"]])
@@ -635,7 +698,13 @@ class _Placer:
         found = wire_branches(codec, wires, self.nodes)
         if found is None:
             raise _Bail
-        pairs, null = found
+        pairs, null, way = found
+        if way:  # the union behind references, beside the null: walked down to it
+            at = self.edge(w, ("anyOf", 0), way[0])
+            for nxt in way[1:]:
+                at = self.edge(at, "ref", nxt)
+            null = self.edge(w, ("anyOf", 1), null) if null is not None else None
+            w = at
         wires = [b for b, _ in pairs]
         # the tests against earlier branches first: they read the wire branches as they
         # are, before any translation below merges into them

@@ -254,7 +254,7 @@ class _Residual:
             found = wire_branches(codec, wires, self.wire)
             if found is None:
                 break
-            through, null = found
+            through, null, _way = found
             rest = tuple(g for g in facts if g != f)
             if null is not None and not nonnull:
                 through.append((null, IDENTITY))
