@@ -384,7 +384,13 @@ pub unsafe fn loads(src: &[u8]) -> Option<*mut ffi::PyObject> {
         return Some(x);
     }
     let (p, keys, members) = (Program::empty(), FxMap::default(), FxMap::default());
-    let mut w = Direct::new(&p, src, true, None, &[], &keys, &members);
+    loads_with(&p, &keys, &members, src)
+}
+
+/// `loads` under a walk's program and maps (none of which an untyped value reads: no
+/// program of its own made and dropped per text).
+unsafe fn loads_with(p: &Program, keys: &FxMap<Box<[u8]>, u32>, members: &FxMap<Box<[u8]>, Py<PyString>>, src: &[u8]) -> Option<*mut ffi::PyObject> {
+    let mut w = Direct::new(p, src, true, None, &[], keys, members);
     w.ws();
     let v = w.any().ok()?;
     w.ws();
@@ -1496,7 +1502,8 @@ impl<'p, 'a> Direct<'p, 'a> {
             Err(s) => return Some(Err(s)),
         };
         let text = self.doc.bytes(sp);
-        Some(unsafe { loads(text) }.ok_or(Stop))
+        let v = unsafe { scalar_text(text).or_else(|| loads_with(self.p, self.keys, self.members, text)) };
+        Some(v.ok_or(Stop))
     }
 
     #[inline(never)]

@@ -205,10 +205,33 @@ extern "C" {
 
 const KEY_CACHE: usize = 2048;
 
-thread_local! {
-    /// object keys the schema does not name: recent ones reused (their hash is cached in
-    /// the string object), direct-mapped by a hash of their bytes
-    static KEYS: std::cell::RefCell<Vec<(Box<[u8]>, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+/// Object keys the schema does not name: recent ones reused (their hash is cached in the
+/// string object), direct-mapped by a hash of their bytes.
+struct KeyCache(std::cell::UnsafeCell<Vec<(Box<[u8]>, usize)>>);
+
+// SAFETY: read and written only by `key_str`, which makes Python objects and so runs with
+// the GIL held (the module does not declare itself free-threaded): one thread at a time.
+unsafe impl Sync for KeyCache {}
+
+static KEYS: KeyCache = KeyCache(std::cell::UnsafeCell::new(Vec::new()));
+
+/// A hash of a short key's bytes, eight at a time.
+#[inline(always)]
+fn key_hash(b: &[u8]) -> u64 {
+    let mut h = 0x9e37_79b9_7f4a_7c15u64 ^ b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        h = (h ^ u64::from_le_bytes(c.try_into().unwrap())).wrapping_mul(0x5851_f42d_4c95_7f2d);
+        h ^= h >> 29;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(0x5851_f42d_4c95_7f2d);
+        h ^= h >> 29;
+    }
+    h
 }
 
 /// A Python str for an object key (ASCII keys up to 64 bytes come from the cache).
@@ -217,28 +240,25 @@ pub(crate) unsafe fn key_str(b: &[u8], ascii: bool) -> *mut ffi::PyObject {
     if !ascii || b.len() > 64 {
         return new_str(b, ascii);
     }
-    let h = b.iter().fold(0xcbf29ce484222325u64, |h, &c| (h ^ c as u64).wrapping_mul(0x100000001b3));
-    let slot = (h as usize) & (KEY_CACHE - 1);
-    let hit = KEYS.try_with(|k| {
-        let mut k = k.borrow_mut();
-        if k.is_empty() {
-            k.resize(KEY_CACHE, (Box::from(&b""[..]), 0));
-        }
-        let (kb, obj) = &k[slot];
-        if *obj != 0 && program::same(kb, b) {
-            let o = *obj as *mut ffi::PyObject;
-            ffi::Py_XINCREF(o);
-            return o;
-        }
-        let o = new_str(b, true);
-        ffi::Py_XINCREF(o); // the cache's reference
-        let old = std::mem::replace(&mut k[slot], (Box::from(b), o as usize));
-        if old.1 != 0 {
-            ffi::Py_XDECREF(old.1 as *mut ffi::PyObject);
-        }
-        o
-    });
-    hit.unwrap_or_else(|_| new_str(b, true))
+    let slot = (key_hash(b) as usize) & (KEY_CACHE - 1);
+    // SAFETY: the GIL is held (see `KeyCache`); no reference outlives this call
+    let k = &mut *KEYS.0.get();
+    if k.is_empty() {
+        k.resize(KEY_CACHE, (Box::from(&b""[..]), 0));
+    }
+    let (kb, obj) = &k[slot];
+    if *obj != 0 && program::same(kb, b) {
+        let o = *obj as *mut ffi::PyObject;
+        ffi::Py_XINCREF(o);
+        return o;
+    }
+    let o = new_str(b, true);
+    ffi::Py_XINCREF(o); // the cache's reference
+    let old = std::mem::replace(&mut k[slot], (Box::from(b), o as usize));
+    if old.1 != 0 {
+        ffi::Py_XDECREF(old.1 as *mut ffi::PyObject);
+    }
+    o
 }
 
 thread_local! {
