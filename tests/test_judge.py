@@ -360,6 +360,11 @@ _TRANSLATED = {
         "o": {"type": "object", "additionalProperties": False, "required": ["a"],
               "properties": {"a": {"type": "string"}, "c": {"type": "boolean"}},
               "maxProperties": 1}}},
+    # unique items once decoded: unique on the wire, the items' codec one to one
+    "unique": {"type": "object", "required": ["xs"], "properties": {"xs": {
+        "type": "array", "uniqueItems": True, "maxItems": 4, "items": {
+            "type": "object", "additionalProperties": False, "properties": {
+                "k": {"type": "string", "enum": ["a", "b"]}, "n": {"type": "integer"}}}}}},
     # a pattern's schema said of the properties whose names it matches
     "patterns": {"type": "object", "additionalProperties": False, "properties": {
         "p_a": {"type": "integer"}, "p_b": {"type": "integer"}, "x": {"type": "string"}},
@@ -386,6 +391,11 @@ _TRANSLATED = {
         "type": "object", "additionalProperties": {},
         "anyOf": [{"additionalProperties": {"type": ["string", "boolean"]}},
                   {"maxProperties": 0}]}}, "required": ["m"]},
+    # a union of an object and null: its two branches, the null one among them
+    "or-null": {"type": "object", "required": ["v"], "properties": {"v": {"oneOf": [
+        {"type": "object", "additionalProperties": False, "properties": {
+            "a": {"type": "string", "minLength": 2}}},
+        {"type": "null"}]}}},
     # a union behind a reference, beside the null of an optional property
     "ref-union": {"type": "object", "additionalProperties": False, "properties": {
         "u": {"$ref": "#/$defs/u"}, "k": {"type": "string"}}, "required": ["k"],
@@ -427,6 +437,11 @@ def test_residual_keywords_beside_properties_are_translated_onto_the_wire(name: 
         for text in ('{"m":[{"key":"a1","value":"1"}]}', '{"m":[{"key":"a1","value":"[]"}]}'):
             with pytest.raises(ValidationError):
                 c.validate_json(text)
+    if name == "unique":
+        assert c.validate_json('{"xs":[{"k":"a","n":null},{"k":null,"n":null}]}') == {
+            "xs": [{"k": "a"}, {}]}
+        with pytest.raises(ValidationError):
+            c.validate_json('{"xs":[{"k":"a","n":null},{"n":null,"k":"a"}]}')
     if name == "dependent":
         assert c.validate_json('{"a":"x","b":1,"c":null}') == {"a": "x", "b": 1}
         assert c.validate_json('{"a":null,"b":null,"c":null}') == {}

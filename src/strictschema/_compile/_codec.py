@@ -329,19 +329,18 @@ def wire_branches(codec: AnyOfCodec, wires: list[int], nodes: Sequence[dict[str,
     null = wires[-1] if last.get("type") == "null" and set(last) - plain == {"type"} else None
     if null is not None and len(wires) == len(parts) + 1:
         wires = wires[:-1]
-    elif null is not None and len(wires) == 2 and len(parts) > 1:
-        way = [wires[0]]
-        for _ in range(64):
-            n = nodes[way[-1]]
-            if set(n) - plain != {"ref"}:
-                break
-            way.append(n["ref"])
-        inner = nodes[way[-1]].get("anyOf")
-        if set(nodes[way[-1]]) - plain != {"anyOf"} or not isinstance(inner, list) \
-                or len(inner) != len(parts):
-            return None
-        return list(zip(inner, parts, strict=True)), null, way
     else:
+        if null is not None and len(wires) == 2 and len(parts) > 1:
+            way = [wires[0]]
+            for _ in range(64):
+                n = nodes[way[-1]]
+                if set(n) - plain != {"ref"}:
+                    break
+                way.append(n["ref"])
+            inner = nodes[way[-1]].get("anyOf")
+            if set(nodes[way[-1]]) - plain == {"anyOf"} and isinstance(inner, list) \
+                    and len(inner) == len(parts):
+                return list(zip(inner, parts, strict=True)), null, way
         null = None
     if len(wires) != len(parts):
         return None

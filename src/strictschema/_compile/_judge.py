@@ -488,9 +488,15 @@ class _Placer:
                     [name, ts[0] if len(ts) == 1 else self.new({"path": [], "allOf": ts})]
                     for name, ts in where.items()]
         else:
-            if not keys <= common | {"items", "minItems", "maxItems"}:
+            if not keys <= common | {"items", "minItems", "maxItems", "uniqueItems"}:
                 raise _Bail
             out.update({k: n[k] for k in ("minItems", "maxItems") if k in n})
+            if n.get("uniqueItems") is True:
+                # two items equal on the wire exactly when their decodes are: the items'
+                # codec maps wire values one to one
+                if not _one_to_one(codec.items):
+                    raise _Bail
+                out["uniqueItems"] = True
             if "items" in n:
                 wa = self.target(w)
                 items = self.nodes[wa].get("items")
@@ -855,6 +861,30 @@ class _Placer:
                 self.null = self.new({"path": [], "type": "null"})
             self.nullable[r] = self.new({"path": [], "anyOf": [self.null, r]})
         return self.nullable[r]
+
+
+def _one_to_one(ref: Codec) -> bool:
+    """Whether ``ref`` decodes different wire values (that its wire schema accepts) to
+    different values: itself; objects whose properties' codecs do (a null that decodes to
+    absent is told apart by the wire's required key); arrays whose items' codec does; not
+    JSON text (``1`` and `` 1``), maps (entries in another order), unions (two branches may
+    meet)."""
+    seen: set[int] = set()
+    todo = [ref]
+    while todo:
+        codec = _resolved(todo.pop())
+        if codec is IDENTITY or id(codec) in seen:
+            continue
+        seen.add(id(codec))
+        if isinstance(codec, ObjectCodec):
+            todo.extend(p.codec for p in codec.props)
+        elif isinstance(codec, ArrayCodec):
+            todo.append(codec.items)
+        elif isinstance(codec, WrapCodec):
+            todo.append(codec.inner)
+        else:
+            return False
+    return True
 
 
 def _matches(pattern: str, name: str) -> bool:
