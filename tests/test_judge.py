@@ -391,6 +391,13 @@ _TRANSLATED = {
         "type": "object", "additionalProperties": {},
         "anyOf": [{"additionalProperties": {"type": ["string", "boolean"]}},
                   {"maxProperties": 0}]}}, "required": ["m"]},
+    # JSON text whose value the residual checks beyond its type: the core parses the
+    # string and judges its value (`jsonText`)
+    "json-value": {"type": "object", "properties": {"m": {
+        "type": "object", "patternProperties": {"^a": {}}, "additionalProperties": False,
+        "allOf": [{"additionalProperties": {"anyOf": [
+            {"type": "array", "items": {"type": "integer", "minimum": 0}, "maxItems": 3},
+            {"enum": ["x", {"k": 1}]}]}}]}}, "required": ["m"]},
     # a union of an object and null: its two branches, the null one among them
     "or-null": {"type": "object", "required": ["v"], "properties": {"v": {"oneOf": [
         {"type": "object", "additionalProperties": False, "properties": {
@@ -437,6 +444,17 @@ def test_residual_keywords_beside_properties_are_translated_onto_the_wire(name: 
         for text in ('{"m":[{"key":"a1","value":"1"}]}', '{"m":[{"key":"a1","value":"[]"}]}'):
             with pytest.raises(ValidationError):
                 c.validate_json(text)
+    if name == "json-value":
+        entries = '{{"m":[{{"key":"a1","value":{}}}]}}'.format
+        for text, value in (('"[1, 2]"', [1, 2]), ('"\\"x\\""', "x"), ('"{\\"k\\": 1}"', {"k": 1})):
+            assert c.validate_json(entries(text)) == {"m": {"a1": value}}
+        one = c._judge_validator()
+        for text in ('"[1, -2]"', '"[1,2,3,4]"', '"\\"y\\""', '"{\\"k\\": 2}"', '"[1,"'):
+            assert not one.is_valid_json(entries(text))
+            with pytest.raises(ValidationError):
+                c.validate_json(entries(text))
+        assert list(one.iter_errors(json.loads(entries('"[1, -2]"'))))  # (the tape judge's)
+        assert not list(one.iter_errors(json.loads(entries('"[1, 2]"'))))
     if name == "unique":
         assert c.validate_json('{"xs":[{"k":"a","n":null},{"k":null,"n":null}]}') == {
             "xs": [{"k": "a"}, {}]}
@@ -600,19 +618,41 @@ def test_translated_residuals_use_keywords_the_walk_takes() -> None:
 
 
 def test_a_residual_with_no_placement_is_judged_on_the_decoded_value_in_the_core() -> None:
-    """What the wire cannot carry and no wire position can take (a constraint on the
-    value of JSON text): one core call still walks the text, decodes and judges the
+    """What no wire position can take (at least two members once decoded, each property's
+    null decoding to absent): one core call still walks the text, decodes and judges the
     residual on the value; a value the residual refuses gets the two steps' errors."""
+    c = strictschema.compile({"type": "object", "properties": {
+        "o": {"type": "object", "additionalProperties": False, "minProperties": 2,
+              "properties": {"a": {"type": "string"}, "b": {"type": "string"},
+                             "c": {"type": "string"}}},
+        "n": {"type": "integer"}}, "required": ["o", "n"], "additionalProperties": False})
+    assert c._residual_validator() is not None and c._judge_validator() is None
+    for o in ({"a": "x", "b": "y"}, {"a": "x", "b": "y", "c": "z"}):
+        text = json.dumps(c.encode({"o": o, "n": 1}))
+        assert c.validate_json(text) == {"o": o, "n": 1} == c._two_steps()(text)
+    assert type(c._vj.__self__).__name__ == "Judge"  # the core's route, not the two steps
+    for o in ({"a": "x"}, {}):
+        text = json.dumps(c.encode({"o": o, "n": 1}))
+        with pytest.raises(ValidationError) as one:
+            c.validate_json(text)
+        with pytest.raises(ValidationError) as two:
+            c._two_steps()(text)
+        assert one.value.errors == two.value.errors and one.value.errors
+
+
+def test_json_text_values_are_judged_in_the_one_pass() -> None:
+    """A constraint on the value of JSON text (`jsonText`): the core parses the string and
+    judges its value in the same pass; the verdicts and errors are the two steps'."""
     c = strictschema.compile({"type": "object", "properties": {
         "free": {"not": {"type": "array"}}, "n": {"type": "integer"}},
         "required": ["free", "n"], "additionalProperties": False})
-    assert c._residual_validator() is not None and c._judge_validator() is None
+    assert c._residual_validator() is not None and c._judge_validator() is not None
     for free in ({"a": 1, "b": None}, "s", 3):
         text = json.dumps({"free": json.dumps(free), "n": 1})
         assert c.validate_json(text) == {"free": free, "n": 1} == c._two_steps()(text)
-    assert type(c._vj.__self__).__name__ == "Judge"  # the core's route, not the two steps
     for free in ([1, 2], []):
         text = json.dumps({"free": json.dumps(free), "n": 1})
+        assert not c._judge_validator().is_valid_json(text)
         with pytest.raises(ValidationError) as one:
             c.validate_json(text)
         with pytest.raises(ValidationError) as two:

@@ -76,6 +76,9 @@ pub struct Node {
     pub max_length: Option<u64>,
     pub pattern: Option<usize>,
     pub format: Option<Format>,
+    /// `jsonText` (the judge's own keyword): a string, parsed strictly as JSON, whose
+    /// value this node accepts (the residual of a value the wire sends as JSON text)
+    pub json_text: Option<u32>,
     pub prefix_items: Vec<u32>,
     pub items: Option<u32>,
     pub contains: Option<u32>,
@@ -1204,6 +1207,10 @@ impl Program {
                 "propertyNames" => {
                     n.property_names = Some(idx(x)?);
                     n.has_obj = true
+                }
+                "jsonText" => {
+                    n.json_text = Some(idx(x)?);
+                    n.has_str = true
                 }
                 "required" => {
                     n.required = x.as_arr().unwrap_or(&[]).iter().filter_map(|s| s.as_str()).map(|s| s.as_bytes().to_vec().into_boxed_slice()).collect();

@@ -207,10 +207,31 @@ pub fn scalar_verdict(p: &Program, d: &Doc<'_>, n: u32, tok: Tok) -> Option<bool
                     Err(SearchError::Limit) => return None,
                 }
             }
-            Some(nd.format.map_or(true, |f| f.check(d.str(sp))))
+            if nd.format.is_some_and(|f| !f.check(d.str(sp))) {
+                return Some(false);
+            }
+            match nd.json_text {
+                Some(j) => json_text_meets(p, d.bytes(sp), j),
+                None => Some(true),
+            }
         }
         _ => Some(true),
     }
+}
+
+/// Whether `text` parses (strictly) as JSON to a value node `j` accepts (`jsonText`); None
+/// where a pattern search inside gave up.
+pub fn json_text_meets(p: &Program, text: &[u8], j: u32) -> Option<bool> {
+    let mut doc = Doc::new(text);
+    if crate::parse::parse(&mut doc).is_err() {
+        return Some(false);
+    }
+    let mut v = Val::new(p, &doc, false);
+    let ok = v.run(j);
+    if v.fatal.is_some() {
+        return None;
+    }
+    Some(ok)
 }
 
 impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
@@ -641,6 +662,17 @@ impl<'p, 'd, 'a> Val<'p, 'd, 'a> {
                 if let Some(f) = nd.format {
                     if !f.check(self.d.str(sp)) {
                         fail!(self, ok, n, "format", format!("{} is not a valid {}", self.render(t), quote(f.name())));
+                    }
+                }
+                if let Some(j) = nd.json_text {
+                    match json_text_meets(p, self.d.bytes(sp), j) {
+                        Some(true) => {}
+                        Some(false) => fail!(self, ok, n, "jsonText", format!("{} is not JSON text of a value its schema accepts", self.render(t))),
+                        None => {
+                            let msg = format!("a pattern exceeded its backtracking limit in the JSON text at {}", crate::paths::json_path(&self.instance_path()));
+                            self.set_fatal(msg, n, "jsonText");
+                            return false;
+                        }
                     }
                 }
             }

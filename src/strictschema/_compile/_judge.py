@@ -382,7 +382,7 @@ class _Placer:
         if codec is IDENTITY or "bool" in self.nodes[r] or self.asserting(r) is None:
             return r  # (true or false, or checking nothing: whatever the decode makes)
         if isinstance(codec, JsonTextCodec):
-            return self.json_text_type(r, w)
+            return self.json_text(r, w)
         if isinstance(codec, WrapCodec) and depth <= 64:
             # the value sits under the wrapper's one key (which the wire requires)
             t = self.translate(r, codec.inner, self.prop(self.target(w), codec.key), depth + 1)
@@ -506,6 +506,18 @@ class _Placer:
                                               self.edge(wa, "items", items), depth + 1)
         self.nodes[at] = out
         return at
+
+    def json_text(self, r: int, w: int) -> int:
+        """``translate`` for JSON text at a wire string: its type alone said of the text
+        (``json_text_type``), else ``jsonText: r``, the core's own keyword: the string,
+        parsed strictly as JSON, is a value ``r`` accepts (the decode's own parse)."""
+        try:
+            return self.json_text_type(r, w)
+        except _Bail:
+            pass
+        if self.nodes[self.target(w)].get("type") != "string":
+            raise _Bail
+        return self.new({"path": [], "jsonText": r})
 
     def json_text_type(self, r: int, w: int) -> int:
         """``translate`` for JSON text at a wire string: a residual of ``type`` alone (no
