@@ -133,6 +133,9 @@ class _Placer:
                 self.incoming[c] = self.incoming.get(c, 0) + 1
         # wire nodes a `not` of an earlier branch reads (`negate`): never changed
         self.negated: set[int] = set()
+        # unions and map entries the translation is inside (`first_branch`,
+        # `map_entries`): no `jsonText` there (`json_text`)
+        self.unions = 0
 
     def edge(self, parent: int, key: Any, child: int) -> int:
         self.walked.add((parent, key))
@@ -515,7 +518,9 @@ class _Placer:
             return self.json_text_type(r, w)
         except _Bail:
             pass
-        if self.nodes[self.target(w)].get("type") != "string":
+        if self.unions or self.nodes[self.target(w)].get("type") != "string":
+            # (inside a union the walk tries branch by branch, and map entries go to the
+            # tape, each parsing the text again: slower than judging the decoded value)
             raise _Bail
         return self.new({"path": [], "jsonText": r})
 
@@ -659,7 +664,11 @@ class _Placer:
                              "required": ["key"]})
 
         def value_meets(s: int) -> int:
-            t = self.translate(s, codec.value, value_at, depth + 1)
+            self.unions += 1  # (under `if`: the walk sends the entries to the tape)
+            try:
+                t = self.translate(s, codec.value, value_at, depth + 1)
+            finally:
+                self.unions -= 1
             return self.new({"path": [], "properties": [["value", t]]})
 
         each: list[int] = []  # what every entry meets
@@ -727,15 +736,24 @@ class _Placer:
         # the tests against earlier branches first: they read the wire branches as they
         # are, before any translation below merges into them
         rows: list[tuple[int, Codec, list[int]]] = []
+        negated = len(self.negated)
         for i, (b, part) in enumerate(pairs):
             b = self.edge(w, ("anyOf", i), b)
             earlier = [self.unlike(e, b) for e in wires[:i]]
             if any(x is False for x in earlier):
                 continue  # every value of this branch meets one before it: never decoded so
             rows.append((b, part, [x for x in earlier if not isinstance(x, bool)]))
+        if way and len(self.negated) > negated:
+            # a shared union told apart by `not`: the walk would judge its values on the
+            # tape, slower than the residual on the decoded value
+            raise _Bail
         out: list[int] = []
         for b, part, said in rows:
-            said = [*said, self.translate(r, part, b, depth + 1)]
+            self.unions += 1
+            try:
+                said = [*said, self.translate(r, part, b, depth + 1)]
+            finally:
+                self.unions -= 1
             # what the branch adds said by the wire branch's own keywords where it can be
             # (the walk then meets one node); not where a `not` reads the branch alone
             if self.private(b):
