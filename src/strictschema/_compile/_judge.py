@@ -544,12 +544,15 @@ class _Placer:
         chars = "".join(first[t] for t in sorted(types))
         return self.new({"path": [], "pattern": f"^[\\t\\n\\r ]*[{chars}]"})
 
+    def gone(self, spec: PropertySpec) -> int:
+        """What ``spec``'s wire member may be when its decode lacks the property: null where
+        a null decodes to absent, else nothing (no member)."""
+        return self.new({"path": [], "type": "null"} if spec.mode == "optional" else
+                        {"path": [], "bool": False})
+
     def absent(self, spec: PropertySpec) -> int:
-        """A wire object whose decode lacks ``spec``'s property: null or no member where a
-        null decodes to absent, else no member."""
-        gone = self.new({"path": [], "type": "null"}) if spec.mode == "optional" else \
-            self.new({"path": [], "bool": False})
-        return self.new({"path": [], "properties": [[spec.wire_name, gone]]})
+        """A wire object whose decode lacks ``spec``'s property."""
+        return self.new({"path": [], "properties": [[spec.wire_name, self.gone(spec)]]})
 
     def dependent_required(self, deps: Any, specs: dict[str, PropertySpec]) -> list[int]:
         """``dependentRequired`` of the decoded object, said of the wire value (nodes that
@@ -610,10 +613,9 @@ class _Placer:
             return [self.not_object_node()]
         if always < most:
             raise _Bail
-        gone = [[p.wire_name, self.new({"path": [], "type": "null"} if p.mode == "optional"
-                                       else {"path": [], "bool": False})]
-                for p in codec.props if p.mode not in ("required", "default", "nullable")]
-        return [self.new({"path": [], "properties": gone})]
+        return [self.new({"path": [], "properties": [
+            [p.wire_name, self.gone(p)] for p in codec.props
+            if p.mode not in ("required", "default", "nullable")]})]
 
     def applicators(self, n: dict[str, Any], codec: Codec, w: int,
                     depth: int) -> dict[str, Any]:
