@@ -634,6 +634,26 @@ def test_a_residual_with_no_placement_is_judged_on_the_decoded_value_in_the_core
     _refused_alike(c, [json.dumps(c.encode({"o": o, "n": 1})) for o in ({"a": "x"}, {})])
 
 
+@pytest.mark.parametrize("profile", ["anthropic", "gemini", "llguidance"])
+def test_min_properties_over_properties_a_profile_keeps_optional(profile: str) -> None:
+    """A profile that keeps optional properties optional on the wire (``maybe``): an object
+    with none of them has no member once decoded, so ``minProperties: 1`` refuses it in the
+    one pass as in the two steps (the placement read such a property as always there and
+    passed it)."""
+    c = strictschema.compile({"type": "object", "required": ["o"], "additionalProperties": False,
+                              "properties": {"o": {
+                                  "type": "object", "additionalProperties": False,
+                                  "minProperties": 1, "properties": {
+                                      "a": {"type": "string"},
+                                      "b": {"not": {"type": "null"}}}}}}, profile=profile)
+    assert {p.mode for p in c._codec.props[0].codec.props} == {"maybe"}
+    assert c._judge_validator() is not None
+    _refused_alike(c, ['{"o":{}}'])
+    assert c.validate_json('{"o":{"a":"x"}}') == {"o": {"a": "x"}}
+    assert c.validate_json('{"o":{"b":"[1]"}}') == {"o": {"b": [1]}}
+    _agreement(c)()
+
+
 def _refused_alike(c: Any, texts: list[str]) -> None:
     """Each text refused by the one pass with the two steps' errors (some)."""
     for text in texts:

@@ -581,20 +581,24 @@ class _Placer:
     def some_member(self, least: Any, codec: ObjectCodec) -> list[int]:
         """``minProperties`` of the decoded object, said of the wire value (nodes that
         must all hold): the object's members are the codec's properties but those whose
-        wire null decodes to absent. At most 1: nothing where a property is always there,
+        wire null decodes to absent and those a profile keeps optional that are not sent
+        (``maybe``). At most 1: nothing where a property is always there,
         else "some such property is there and not null" (type lists, which the walk
         takes); more than 1: no translation. Not an object: it holds."""
         if isinstance(least, bool) or not isinstance(least, int) or least <= 0:
             return []
         if least > 1:
             raise _Bail
-        if any(p.mode != "optional" for p in codec.props):
+        if any(p.mode in ("required", "default", "nullable") for p in codec.props):
             return []
         if not codec.props:
             return [self.not_object_node()]
+        # there: a member, not null where a null decodes to absent (`maybe`: absent stays
+        # absent, a null is a member)
         return [self.new({"path": [], "anyOf": [
-            self.new({"path": [], "required": [p.wire_name],
-                      "properties": [[p.wire_name, self.not_null_node()]]})
+            self.new({"path": [], "required": [p.wire_name], **(
+                {"properties": [[p.wire_name, self.not_null_node()]]}
+                if p.mode == "optional" else {})})
             for p in codec.props] + [self.not_object_node()]})]
 
     def most_members(self, most: Any, codec: ObjectCodec) -> list[int]:
