@@ -405,9 +405,8 @@ unsafe fn loads_with(p: &Program, keys: &FxMap<Box<[u8]>, u32>, members: &FxMap<
 /// digits, or a UTF-8 string with no escape — as its value (map values sent as JSON text
 /// are mostly such); None for anything else.
 unsafe fn scalar_text(src: &[u8]) -> Option<*mut ffi::PyObject> {
-    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-    let start = src.iter().position(|b| !ws(b))?;
-    let end = src.len() - src.iter().rev().position(|b| !ws(b))?;
+    let start = src.iter().position(|&b| !is_ws(b))?;
+    let end = src.len() - src.iter().rev().position(|&b| !is_ws(b))?;
     let t = &src[start..end];
     let own = |o: *mut ffi::PyObject| {
         ffi::Py_INCREF(o);
