@@ -66,6 +66,8 @@ from ._codec import (
 __all__ = ["judge_model"]
 
 _NOT_ASSERTING = frozenset({"path", "res", "refAlone"})
+# property modes (`PropertySpec.mode`) whose property every decoded object has
+_ALWAYS = frozenset({"required", "default", "nullable"})
 # every JSON type ("number" takes in the integers)
 _TYPES = frozenset({"array", "boolean", "null", "number", "object", "string"})
 _SCALAR_ONLY = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
@@ -589,7 +591,7 @@ class _Placer:
             return []
         if least > 1:
             raise _Bail
-        if any(p.mode in ("required", "default", "nullable") for p in codec.props):
+        if any(p.mode in _ALWAYS for p in codec.props):
             return []
         if not codec.props:
             return [self.not_object_node()]
@@ -610,7 +612,7 @@ class _Placer:
         an object: it holds."""
         if isinstance(most, bool) or not isinstance(most, int):
             raise _Bail
-        always = sum(p.mode in ("required", "default", "nullable") for p in codec.props)
+        always = sum(p.mode in _ALWAYS for p in codec.props)
         if len(codec.props) <= most:
             return []
         if always > most:
@@ -619,7 +621,7 @@ class _Placer:
             raise _Bail
         return [self.new({"path": [], "properties": [
             [p.wire_name, self.gone(p)] for p in codec.props
-            if p.mode not in ("required", "default", "nullable")]})]
+            if p.mode not in _ALWAYS]})]
 
     def applicators(self, n: dict[str, Any], codec: Codec, w: int,
                     depth: int) -> dict[str, Any]:
