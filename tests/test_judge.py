@@ -411,6 +411,11 @@ _TRANSLATED = {
                 "mode": {"enum": ["custom"]}, "name": {"type": "string"}}},
             {"type": "object", "additionalProperties": False, "required": ["mode", "id"],
              "properties": {"mode": {"enum": ["reference"]}, "id": {"type": "string"}}}]}}},
+    # patterns over an object the wire closes on its names (the identity codec): each
+    # pattern's schema said of the names it matches, merged into those members
+    "closed-patterns": {"type": "object", "required": ["p_a", "x", "n"], "properties": {
+        "p_a": {"type": "integer"}, "x": {"type": "string"}, "n": {"type": "integer"}},
+        "patternProperties": {"^p_": {"minimum": 3}, "^n": {"maximum": 9}}},
     # an array whose items must be unique once decoded, beside its length
     "array": {"type": "object", "properties": {"xs": {
         "type": "array", "items": {"type": "object", "properties": {"k": {"type": "string"}}},
@@ -615,6 +620,25 @@ def test_translated_residuals_use_keywords_the_walk_takes() -> None:
         for value in values:
             text = json.dumps(c.encode(value))
             assert c.validate_json(text) == value == c._codec.decode(json.loads(text)), text
+
+
+def test_patterns_over_a_closed_object_merge_into_its_members() -> None:
+    """An object the wire closes on its names has no member a pattern could find but
+    those: the residual's ``patternProperties`` become bounds on the members it names
+    (merged there, so the walk meets one node per member and no value goes to the tape)."""
+    c = strictschema.compile(_TRANSLATED["closed-patterns"])
+    assert c._codec.identity and c._residual_validator() is not None
+    model = c._judge_validator()._model
+    root = model.nodes[model.root]
+    assert "allOf" not in root and "patternProperties" not in root
+    members = {k: model.nodes[i] for k, i in root["properties"]}
+    assert members["p_a"].get("minimum") == 3 and members["n"].get("maximum") == 9
+    assert set(members["x"]) - {"path", "res"} == {"type"}
+    for text, ok in (('{"p_a":3,"x":"s","n":9}', True), ('{"p_a":2,"x":"s","n":9}', False),
+                     ('{"p_a":3,"x":"s","n":10}', False)):
+        assert c._judge_validator().is_valid_json(text) is ok, text
+        assert (c._acceptor()(text) is True) is ok, text
+    _agreement(c)()
 
 
 def test_a_residual_with_no_placement_is_judged_on_the_decoded_value_in_the_core() -> None:

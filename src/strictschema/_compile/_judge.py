@@ -209,6 +209,11 @@ class _Placer:
         wn = self.nodes[w]
         if depth > 64 or "bool" in rn or "bool" in wn or w in self.negated:
             return False
+        if keys & {"patternProperties", "additionalProperties"}:
+            closed = self.named_members(w, r)
+            if closed is not None:
+                r, rn = closed, self.nodes[closed]
+                keys = set(rn) - _NOT_ASSERTING
         if not keys <= _MERGING or (nullable and keys & _SAID_OF_NULL):
             return False
         typed = _merged_type(wn, rn, nullable)
@@ -265,6 +270,35 @@ class _Placer:
         wn.pop("int4", None)
         wn.update(typed)
         return True
+
+    def named_members(self, w: int, r: int) -> int | None:
+        """Residual node ``r`` with its ``patternProperties`` and ``additionalProperties``
+        said as ``properties``, where wire node ``w`` closes its objects on the names it
+        lists (``additionalProperties: false``, no patterns): an object that meets ``w``
+        has no other member, so each pattern's schema applies to the listed names it
+        matches (known now, ECMA-262) and ``additionalProperties`` to those neither named
+        nor matched. None where ``w`` is not so closed."""
+        wn, rn = self.nodes[w], self.nodes[r]
+        ap = wn.get("additionalProperties")
+        if ("patternProperties" in wn or not isinstance(ap, int)
+                or self.nodes[ap].get("bool") is not False):
+            return None
+        parts: dict[str, list[int]] = {}
+        for name, _ in wn.get("properties", []):
+            mine = [int(c) for k, c in rn.get("properties", []) if k == name]
+            matched = [int(c) for pattern, c in rn.get("patternProperties", [])
+                       if _matches(pattern, name)]
+            if not (mine or matched) and "additionalProperties" in rn:
+                matched = [rn["additionalProperties"]]
+            if mine or matched:
+                parts[name] = [*mine, *matched]
+        out = {k: v for k, v in rn.items()
+               if k not in ("properties", "patternProperties", "additionalProperties")}
+        if parts:
+            out["properties"] = [
+                [k, cs[0] if len(cs) == 1 else self.new({"path": [], "allOf": cs})]
+                for k, cs in parts.items()]
+        return self.new(out)
 
     def asserting(self, r: int) -> int | None:
         """Residual node ``r`` with hops followed (a lone ``ref`` or one-part ``allOf``);
