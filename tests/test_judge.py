@@ -44,10 +44,26 @@ def _judge(residual: Any) -> Validator | None:
     return v
 
 
-def test_a_shared_definition_with_one_context_walked_gets_no_judge() -> None:
-    """The residual constrains T's ``x`` under ``a`` only; placing it in T would check it
-    under ``b`` too."""
-    assert _judge({"properties": {"a": {"properties": {"x": {"maxLength": 2}}}}}) is None
+def test_a_shared_definition_with_one_context_walked_is_copied_for_the_other() -> None:
+    """The residual constrains T's ``x`` under ``a`` only; placed in T it would check it
+    under ``b`` too, so ``b``'s reference turns to a copy of T as the wire was loaded."""
+    judge = _judge({"properties": {"a": {"properties": {"x": {"maxLength": 2}}}}})
+    assert judge is not None
+    assert judge.is_valid_json('{"a": {"x": "ab"}, "b": {"x": "cde"}}')
+    assert not judge.is_valid_json('{"a": {"x": "abc"}, "b": {"x": "cd"}}')
+    assert not judge.is_valid_json('{"a": {"x": "ab"}, "b": {"x": 1}}')
+
+
+def test_a_shared_definition_reached_again_from_inside_gets_no_copy() -> None:
+    """The root reached again from inside (a context the placement did not walk) is not
+    copied: no judge."""
+    wire = {"type": "object", "properties": {"x": {"type": "string"}, "c": {"anyOf": [
+        {"$ref": "#"}, {"type": "null"}]}}, "required": ["x", "c"],
+        "additionalProperties": False}
+    codec = ObjectCodec([PropertySpec("x", IDENTITY, mode="required"),
+                         PropertySpec("c", IDENTITY, mode="required")])
+    assert judge_model(_model(wire), _model({"properties": {"x": {"maxLength": 2}}}),
+                       codec) is None
 
 
 def test_a_shared_definition_with_every_context_alike_is_judged() -> None:
@@ -62,8 +78,13 @@ def test_a_shared_definition_with_every_context_alike_is_judged() -> None:
 def test_a_position_under_its_own_reference_is_judged_there() -> None:
     """A residual beside ``a``'s reference goes on ``a``'s own (unshared) node."""
     judge = _judge({"properties": {"a": {"minProperties": 1}}})
-    # ObjectCodec under a: minProperties cannot move through it
-    assert judge is None
+    # T's decode always has x: "at least one member" holds, said on a's node; T, only
+    # read, stays one node for both contexts
+    assert judge is not None
+    model = judge._model
+    assert model.nodes[model.nodes[1]["ref"]] is model.nodes[model.nodes[2]["ref"]]
+    assert judge.is_valid_json('{"a": {"x": "s"}, "b": {"x": "t"}}')
+    assert not judge.is_valid_json('{"a": {"x": "s"}, "b": {}}')
     codec = ObjectCodec([PropertySpec("a", IDENTITY, mode="required"),
                          PropertySpec("b", IDENTITY, mode="required")])
     model = judge_model(_model(WIRE), _model({"properties": {"a": {"not": {"required": ["y"]}}}}),
@@ -416,6 +437,23 @@ _TRANSLATED = {
     "closed-patterns": {"type": "object", "required": ["p_a", "x", "n"], "properties": {
         "p_a": {"type": "integer"}, "x": {"type": "string"}, "n": {"type": "integer"}},
         "patternProperties": {"^p_": {"minimum": 3}, "^n": {"maximum": 9}}},
+    # a union under an optional property: the wire's null decodes to no property, which
+    # the residual does not check (it is no branch's value)
+    "optional-union": {"type": "object", "properties": {"e": {"anyOf": [
+        {"type": "object", "properties": {"g": {"type": "string"}}},
+        {"type": "object", "additionalProperties": {"type": "string"}}]}}},
+    # a union translated under one branch of the residual's oneOf: what it says of the
+    # union's branches holds under that branch only (nothing merges into the wire's own)
+    "union-in-branch": {
+        "type": "object", "required": ["A"], "additionalProperties": False, "properties": {
+            "A": {"type": "object", "additionalProperties": False, "required": ["T", "F"],
+                  "properties": {"T": {"enum": ["x", "y"]}, "F": {"anyOf": [
+                      {"type": ["object", "null"], "properties": {"k": {"enum": ["a"]}},
+                       "required": ["k"]},
+                      {"type": ["object", "null"], "required": ["k"], "properties": {
+                          "k": {"enum": ["b"]}, "n": {"type": "integer"}}}]}},
+                  "oneOf": [{"properties": {"T": {"enum": ["x"]}}},
+                            {"properties": {"T": {"enum": ["y"]}, "F": {"type": "object"}}}]}}},
     # an array whose items must be unique once decoded, beside its length
     "array": {"type": "object", "properties": {"xs": {
         "type": "array", "items": {"type": "object", "properties": {"k": {"type": "string"}}},
@@ -620,6 +658,23 @@ def test_translated_residuals_use_keywords_the_walk_takes() -> None:
         for value in values:
             text = json.dumps(c.encode(value))
             assert c.validate_json(text) == value == c._codec.decode(json.loads(text)), text
+
+
+def test_the_judge_takes_a_null_where_the_two_steps_do() -> None:
+    """A null the decode reads as an absent property, or that a union's branch takes where
+    the residual asks more of that branch only under another tag: the judge's own verdict
+    (not only the route's, which would ask the two steps after a refusal) is the two
+    steps'."""
+    c = strictschema.compile(_TRANSLATED["optional-union"])
+    assert c._judge_validator().is_valid_json('{"e":null}')
+    assert c.validate_json('{"e":null}') == {}
+    c = strictschema.compile(_TRANSLATED["union-in-branch"])
+    one = c._judge_validator()
+    for text, ok in (('{"A":{"T":"x","F":null}}', True), ('{"A":{"T":"y","F":null}}', False),
+                     ('{"A":{"T":"y","F":{"k":"a"}}}', True),
+                     ('{"A":{"T":"x","F":{"k":"b","n":1}}}', True)):
+        assert one.is_valid_json(text) is ok, text
+        assert (c._acceptor()(text) is True) is ok, text
 
 
 def test_patterns_over_a_closed_object_merge_into_its_members() -> None:

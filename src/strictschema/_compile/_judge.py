@@ -21,9 +21,11 @@ position's ``allOf``. What each codec step allows:
 - ``$ref`` codecs: followed on both sides.
 
 A wire node can be shared (a definition used in several places). A residual placed in or
-below it would then apply in every place, so each node the placement passes through must
-be reached only by edges the placement walked, and each with the same residual: otherwise
-there is no judge.
+below it would then apply in every place, so an edge the placement did not walk (a context
+where it placed nothing) is turned to a copy of the node as the wire was loaded, where the
+placement changed the node or one below it (``sound``); a node reached by two edges it
+walked gets one residual, the same from both. A `not` that tells a union's branch from an
+earlier one reads a copy of that branch as loaded wherever the placement changed it.
 
 Where the residual says more than that (``required``, applicators over requirements, a
 map's members, keys and size, a union the codec decodes by its first matching wire branch),
@@ -46,6 +48,7 @@ otherwise.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from .._schema._model import SchemaModel, renumbered, subschemas
@@ -117,7 +120,7 @@ class _Placer:
             self.root_r = residual.root + off
         self.marked: set[tuple[int, int]] = set()
         self.wire_count = off
-        self.placed: dict[int, tuple[int, int]] = {}
+        self.placed: dict[int, tuple[int, int, bool]] = {}
         self.null: int | None = None
         self.nullable: dict[int, int] = {}
         self.walked: set[tuple[int, Any]] = set()  # (parent, edge) pairs walked
@@ -133,11 +136,17 @@ class _Placer:
         for edges in self.wire_edges:
             for _, c in edges:
                 self.incoming[c] = self.incoming.get(c, 0) + 1
-        # wire nodes a `not` of an earlier branch reads (`negate`): never changed
-        self.negated: set[int] = set()
+        self.loaded = wire.nodes  # the wire's nodes as loaded (`as_loaded`)
+        # the `not`s of an earlier wire branch (`unlike`): they read it as loaded
+        self.nots: list[int] = []
+        self.told: set[int] = set()  # the wire branches they read
         # unions and map entries the translation is inside (`first_branch`,
         # `map_entries`): no `jsonText` there (`json_text`)
         self.unions = 0
+        # translations said under a disjunction or a negation (a residual's anyOf, oneOf,
+        # not, if, a property's "null or", a map entry's key): nothing they say may merge
+        # into a wire node, which holds for every value (`first_branch`, `held`)
+        self.cond = 0
 
     def edge(self, parent: int, key: Any, child: int) -> int:
         self.walked.add((parent, key))
@@ -146,18 +155,51 @@ class _Placer:
 
     def sound(self, root: int) -> bool:
         """Every wire node walked through is reached by walked edges only (the wire's own:
-        those a merge adds, a `not` of a wire branch, read nodes no placement changes)."""
+        those a merge adds, a `not` of a wire branch, read nodes no placement changes).
+        An edge the placement did not walk (a context where it placed nothing: another
+        use of a shared definition) is turned to a copy of its node as the wire was loaded
+        (``as_loaded``); False where that cannot be (the root reached again from inside,
+        a node reached by walked and unwalked edges from one parent, a copy too large)."""
         incoming: dict[int, list[tuple[int, Any]]] = {}
         for i, edges in enumerate(self.wire_edges):
             for e, c in edges:
                 incoming.setdefault(c, []).append((i, e))
-        for x in self.passed:
-            if x >= self.wire_count:
+        # the wire nodes the placement changed, and those that reach one (`dirty`): only
+        # those read otherwise than as loaded
+        dirty = {i for i in range(self.wire_count) if self.nodes[i] != self.loaded[i]}
+        todo = list(dirty)
+        while todo:
+            for p, _ in incoming.get(todo.pop(), ()):
+                if p not in dirty:
+                    dirty.add(p)
+                    todo.append(p)
+        copies = 0
+        for n in self.nots:  # a `not` of a wire branch the placement changed: of a copy
+            e = self.nodes[n]["not"]
+            if e in dirty:
+                copy = self.as_loaded(e)
+                copies += 1
+                if copy is None or copies > 64:
+                    return False
+                self.nodes[n]["not"] = copy
+        for x in sorted(self.passed):
+            if x >= self.wire_count or x not in dirty:
                 continue
             if x == root and incoming.get(x):
                 return False  # the root reached again from inside: a context not walked
-            if any(e not in self.walked for e in incoming.get(x, ())):
+            edges = incoming.get(x, [])
+            parents = {p for p, e in edges if (p, e) not in self.walked}
+            if not parents:
+                continue
+            if any(p in parents for p, e in edges if (p, e) in self.walked):
                 return False
+            copy = self.as_loaded(x)
+            copies += 1
+            if copy is None or copies > 64:
+                return False
+            for p in parents:
+                self.nodes[p] = renumbered(self.nodes[p], _to(x, copy))
+                self.named.pop(p, None)
         return True
 
     def new(self, node: dict[str, Any]) -> int:
@@ -168,8 +210,6 @@ class _Placer:
         """Residual node ``r`` applies to the wire value at node ``w`` as it is: its
         keywords merged into ``w`` where they can be (``merge``), else joined as a whole."""
         n = self.nodes[w]
-        if w in self.negated:
-            raise _Bail  # a `not` reads it as the wire has it
         if n.get("bool") is True:  # a true schema cannot take keywords: replace it
             self.nodes[w] = {"path": n.get("path", []), "allOf": [r]}
             return
@@ -207,7 +247,7 @@ class _Placer:
             r, rn, nullable = found, self.nodes[found], True
             keys = set(rn) - _NOT_ASSERTING
         wn = self.nodes[w]
-        if depth > 64 or "bool" in rn or "bool" in wn or w in self.negated:
+        if depth > 64 or "bool" in rn or "bool" in wn:
             return False
         if keys & {"patternProperties", "additionalProperties"}:
             closed = self.named_members(w, r)
@@ -319,9 +359,10 @@ class _Placer:
 
     def target(self, w: int) -> int:
         """The wire node that holds a position's keywords: ref-only hops followed, and the
-        one branch of a nullable ``anyOf`` that is not null."""
+        one branch of a nullable ``anyOf`` that is not null, read as the wire was loaded
+        (what a placement merged into a hop applies there, beside what it leads to)."""
         for _ in range(64):
-            n = self.nodes[w]
+            n = self.loaded[w] if w < self.wire_count else self.nodes[w]
             keys = set(n) - _NOT_ASSERTING
             if keys == {"ref"}:
                 w = self.edge(w, "ref", n["ref"])
@@ -335,7 +376,10 @@ class _Placer:
             return w
         raise _Bail
 
-    def place(self, w: int, r: int, ref: Codec) -> None:
+    def place(self, w: int, r: int, ref: Codec, gone_null: bool = False) -> None:
+        """Residual node ``r`` placed at wire node ``w``, whose value ``ref`` decodes;
+        ``gone_null``: a wire null there decodes to no property (an optional property's),
+        which no residual checks."""
         codec = _resolved(ref)
         found = self.asserting(r)
         if found is None:
@@ -345,10 +389,14 @@ class _Placer:
         self.passed.add(w)
         seen = self.placed.get(w)
         if seen is not None:
-            if seen[1] == id(codec) and _alike(self.nodes, seen[0], r):
+            if seen[1:] == (id(codec), gone_null) and _alike(self.nodes, seen[0], r):
                 return  # recursion, or a residual alike from another context: placed already
             raise _Bail  # one wire position, two residuals
-        self.placed[w] = (r, id(codec))
+        self.placed[w] = (r, id(codec), gone_null)
+
+        def said(t: int) -> int:  # a translation, a null passing where it decodes to absent
+            return self.or_null(t) if gone_null else t
+
         if codec is IDENTITY:
             self.join(w, r)
             return
@@ -359,7 +407,7 @@ class _Placer:
             if set(rn) - _NOT_ASSERTING != {"properties"}:
                 # other keywords (required, anyOf of requirements, ...): said of the wire
                 # value at this position, all together
-                self.join(w, self.translate(r, codec, w))
+                self.join(w, said(self.held(r, codec, w, 0, gone_null)))
                 return
             wo = self.target(w)
             specs = {p.name: p for p in codec.props}
@@ -372,14 +420,12 @@ class _Placer:
                     # a wire null decodes to no property: the residual checks the others
                     self.place(child, self.or_null(rc), IDENTITY)
                     continue
-                # (an object or array codec under an optional property: its residual is
-                # properties / items / lengths only, which a null passes)
-                self.place(child, rc, spec.codec)
+                self.place(child, rc, spec.codec, spec.mode == "optional")
             return
         if isinstance(codec, ArrayCodec):
             keys = set(rn) - _NOT_ASSERTING
             if not keys <= {"items", "minItems", "maxItems"}:
-                self.join(w, self.translate(r, codec, w))
+                self.join(w, said(self.held(r, codec, w, 0, gone_null)))
                 return
             wa = self.target(w)
             lengths: dict[str, Any] = {k: rn[k] for k in ("minItems", "maxItems") if k in rn}
@@ -392,17 +438,21 @@ class _Placer:
                 self.place(self.edge(wa, "items", items), rn["items"], codec.items)
             return
         if isinstance(codec, AnyOfCodec):
-            t = self.translate(r, codec, w)
             wn = self.nodes[w]
-            if set(wn) - _NOT_ASSERTING == {"anyOf"} and set(self.nodes[t]) - _NOT_ASSERTING == {"anyOf"}:
+            union = set(wn) - _NOT_ASSERTING == {"anyOf"}
+            # (where the translation stands for the wire's union, a null has a branch of
+            # its own there: what merges into the wire's branches holds for the others)
+            t = self.held(r, codec, w, 0, gone_null and not union)
+            if union and set(self.nodes[t]) - _NOT_ASSERTING == {"anyOf"}:
                 # each branch of the translation is one of the wire's and more: it stands
                 # for the wire's union (one union for the walk to try, not two)
-                wn["anyOf"] = list(self.nodes[t]["anyOf"])
+                wn["anyOf"] = [*([self.null_node()] if gone_null else []),
+                               *self.nodes[t]["anyOf"]]
                 return
-            self.join(w, t)
+            self.join(w, said(t))
             return
         if isinstance(codec, (MapCodec, JsonTextCodec)):
-            self.join(w, self.translate(r, codec, w))
+            self.join(w, said(self.held(r, codec, w, 0, gone_null)))
             return
         raise _Bail  # tuples
 
@@ -478,7 +528,7 @@ class _Placer:
                 spec = specs.get(name)
                 if spec is not None:
                     out["allOf"] = [*out.get("allOf", []), self.new({"path": [], "anyOf": [
-                        self.absent(spec), self.translate(rs, codec, w, depth + 1)]})]
+                        self.absent(spec), self.held(rs, codec, w, depth + 1)]})]
             where: dict[str, list[int]] = {}
             required: list[str] = []
             for name in n.get("required", []):
@@ -494,7 +544,8 @@ class _Placer:
                 spec = specs.get(name)
                 if spec is None:
                     continue  # the decoder never produces this key
-                t = self.translate(rc, spec.codec, self.prop(wo, spec.wire_name), depth + 1)
+                t = self.held(rc, spec.codec, self.prop(wo, spec.wire_name), depth + 1,
+                              spec.mode == "optional")
                 if spec.mode == "optional":  # a wire null decodes to no property
                     t = self.or_null(t)
                 where.setdefault(spec.wire_name, []).append(t)
@@ -507,7 +558,8 @@ class _Placer:
                     if not _matches(pattern, spec.name):
                         continue
                     named.add(spec.name)
-                    t = self.translate(rc, spec.codec, self.prop(wo, spec.wire_name), depth + 1)
+                    t = self.held(rc, spec.codec, self.prop(wo, spec.wire_name), depth + 1,
+                                  spec.mode == "optional")
                     if spec.mode == "optional":
                         t = self.or_null(t)
                     where.setdefault(spec.wire_name, []).append(t)
@@ -515,8 +567,9 @@ class _Placer:
                 for spec in codec.props:
                     if spec.name in named:
                         continue
-                    t = self.translate(n["additionalProperties"], spec.codec,
-                                       self.prop(wo, spec.wire_name), depth + 1)
+                    t = self.held(n["additionalProperties"], spec.codec,
+                                  self.prop(wo, spec.wire_name), depth + 1,
+                                  spec.mode == "optional")
                     if spec.mode == "optional":
                         t = self.or_null(t)
                     where.setdefault(spec.wire_name, []).append(t)
@@ -663,11 +716,19 @@ class _Placer:
         out: dict[str, Any] = {}
         for k in ("anyOf", "oneOf", "allOf"):
             if k in n:
-                out[k] = [self.translate(b, codec, w, depth + 1) for b in n[k]]
+                out[k] = [self.held(b, codec, w, depth + 1, k != "allOf") for b in n[k]]
         for k in ("not", "if", "then", "else", "ref"):
             if k in n:
-                out[k] = self.translate(n[k], codec, w, depth + 1)
+                out[k] = self.held(n[k], codec, w, depth + 1, k != "ref")
         return out
+
+    def held(self, r: int, codec: Codec, w: int, depth: int, cond: bool = True) -> int:
+        """``translate``, said where ``cond`` under a disjunction or a negation (``cond``)."""
+        self.cond += cond
+        try:
+            return self.translate(r, codec, w, depth)
+        finally:
+            self.cond -= cond
 
     def map_entries(self, n: dict[str, Any], keys: set[str], codec: MapCodec, w: int,
                     depth: int) -> dict[str, Any]:
@@ -708,7 +769,7 @@ class _Placer:
         def value_meets(s: int) -> int:
             self.unions += 1  # (under `if`: the walk sends the entries to the tape)
             try:
-                t = self.translate(s, codec.value, value_at, depth + 1)
+                t = self.held(s, codec.value, value_at, depth + 1)
             finally:
                 self.unions -= 1
             return self.new({"path": [], "properties": [["value", t]]})
@@ -778,14 +839,14 @@ class _Placer:
         # the tests against earlier branches first: they read the wire branches as they
         # are, before any translation below merges into them
         rows: list[tuple[int, Codec, list[int]]] = []
-        negated = len(self.negated)
+        told = len(self.told)
         for i, (b, part) in enumerate(pairs):
             b = self.edge(w, ("anyOf", i), b)
             earlier = [self.unlike(e, b) for e in wires[:i]]
             if any(x is False for x in earlier):
                 continue  # every value of this branch meets one before it: never decoded so
             rows.append((b, part, [x for x in earlier if not isinstance(x, bool)]))
-        if way and len(self.negated) > negated:
+        if way and len(self.told) > told:
             # a shared union told apart by `not`: the walk would judge its values on the
             # tape, slower than the residual on the decoded value
             raise _Bail
@@ -798,7 +859,7 @@ class _Placer:
                 self.unions -= 1
             # what the branch adds said by the wire branch's own keywords where it can be
             # (the walk then meets one node); not where a `not` reads the branch alone
-            if self.private(b):
+            if self.private(b) and not self.cond:
                 said = [x for x in said if not self.merge(b, x, 0)]
             out.append(self.new({"path": [], "allOf": [b, *said]}) if said else b)
         if null is not None:  # a null decodes to itself, which the residual judges
@@ -819,23 +880,35 @@ class _Placer:
             return True  # no value of b meets e: nothing to say
         found = self._unlike(_plain(self.nodes, e), _plain(self.nodes, b))
         if found is None:
-            self.negate(e)
-            return self.new({"path": [], "not": e})
+            self.told.add(e)
+            self.nots.append(self.new({"path": [], "not": e}))
+            return self.nots[-1]
         if not found:
             return False
         parts = [self.new({"path": [], "properties": [[k, self.new({"path": [], **t})]]})
                  for k, t in found]
         return parts[0] if len(parts) == 1 else self.new({"path": [], "anyOf": parts})
 
-    def negate(self, e: int) -> None:
-        """Wire node ``e`` and every wire node below it are read by a ``not``: none of them
-        may change (``merge`` and ``join`` leave them)."""
-        todo = [e]
-        while todo:
-            x = todo.pop()
-            if x < self.wire_count and x not in self.negated:
-                self.negated.add(x)
-                todo.extend(c for _, c in self.wire_edges[x])
+    def as_loaded(self, e: int) -> int | None:
+        """A copy of wire node ``e`` and every node below it as the wire was loaded, for a
+        `not` to read while the placement changes the wire's own (a residual merged into a
+        branch an earlier one is told apart from, another use of a shared definition);
+        None past 256 nodes or where a dynamic reference would look for its anchor from
+        the copy."""
+        order, seen = [e], {e}
+        for x in order:  # (grows as it goes)
+            if "dynamicRef" in self.loaded[x]:
+                return None
+            for _, c in subschemas(self.loaded[x]):
+                if c not in seen:
+                    if len(seen) >= 256:
+                        return None
+                    seen.add(c)
+                    order.append(c)
+        base = len(self.nodes)
+        ids = {x: base + k for k, x in enumerate(order)}
+        self.nodes += [renumbered(self.loaded[x], ids.__getitem__) for x in order]
+        return ids[e]
 
     def _unlike(self, e: dict[str, Any],
                 b: dict[str, Any]) -> list[tuple[str, dict[str, Any]]] | None:
@@ -926,13 +999,21 @@ class _Placer:
             raise _Bail
         return self.edge(w, ("properties", name), named[name])
 
+    def null_node(self) -> int:
+        if self.null is None:
+            self.null = self.new({"path": [], "type": "null"})
+        return self.null
+
     def or_null(self, r: int) -> int:
         """A node for ``anyOf: [null, r]`` (one per ``r``)."""
         if r not in self.nullable:
-            if self.null is None:
-                self.null = self.new({"path": [], "type": "null"})
-            self.nullable[r] = self.new({"path": [], "anyOf": [self.null, r]})
+            self.nullable[r] = self.new({"path": [], "anyOf": [self.null_node(), r]})
         return self.nullable[r]
+
+
+def _to(old: int, new: int) -> Callable[[int], int]:
+    """Node numbers with ``old`` turned to ``new``."""
+    return lambda i: new if i == old else i
 
 
 def _one_to_one(ref: Codec) -> bool:
