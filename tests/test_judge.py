@@ -4,13 +4,15 @@ verdict, exact or absent."""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import strictschema
-from strictschema import ValidationError, Validator
+from _corpus import SUBSETS
+from strictschema import StrictSchemaError, UnsafePatternError, ValidationError, Validator
 from strictschema._compile._codec import IDENTITY, ObjectCodec, PropertySpec, RefCodec
 from strictschema._compile._judge import judge_model
 
@@ -1077,3 +1079,50 @@ def test_branches_a_closed_object_tells_apart_need_no_not() -> None:
         text = json.dumps(c.encode(value))
         assert c.validate_json(text) == value == c._two_steps()(text)
     _agreement(c)()
+
+
+@pytest.mark.parametrize("subset", SUBSETS)
+def test_the_judge_decides_labelled_outputs_as_the_two_steps_do(subset: str,
+                                                                 corpus_dir: Path) -> None:
+    """The corpus's labelled outputs (valid and not), sent on the wire: the judge's own
+    verdict is the two steps' (wire check, decode, residual check) wherever there is a
+    judge. The route asks the two steps after any refusal, so a judge that refuses too
+    much only shows as time; this finds it."""
+    schemas = {}
+    with (corpus_dir / "schemas" / f"{subset}.jsonl").open() as fh:
+        for line in fh:
+            rec = json.loads(line)
+            schemas[rec["id"]] = rec["schema"]
+    judged = 0
+    with (corpus_dir / "instances" / f"{subset}.jsonl").open() as fh:
+        records = [json.loads(line) for line in fh]  # (every one: 40 s on the full corpus)
+    for rec in records:
+        if rec["id"] not in schemas:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                c = strictschema.compile(schemas[rec["id"]])
+                one, res, wire_v = (c._judge_validator(), c._residual_validator(),
+                                    c._validators()[0])
+        except (StrictSchemaError, RecursionError):
+            continue  # refused: test_corpus_compile says which and why
+        if one is None or one is wire_v:
+            continue
+        for test in rec["tests"]:
+            try:
+                raw = json.dumps(c.encode(test["data"]))
+            except Exception:  # noqa: BLE001, S112 - not representable on the wire
+                continue
+            try:
+                two = wire_v.is_valid_json(raw)
+                if two:
+                    try:
+                        two = res is None or res.is_valid(c._codec.decode(json.loads(raw)))
+                    except ValidationError:
+                        two = False
+                assert one.is_valid_json(raw) is two, (subset, rec["id"], raw[:300])
+            except UnsafePatternError:
+                continue
+            judged += 1
+    assert judged or subset in ("Github_trivial",), subset
