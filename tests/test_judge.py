@@ -1126,3 +1126,33 @@ def test_the_judge_decides_labelled_outputs_as_the_two_steps_do(subset: str,
                 continue
             judged += 1
     assert judged or subset in ("Github_trivial",), subset
+
+
+def test_the_first_output_chooses_the_residual_apart_where_the_judge_would_tape_it() -> None:
+    """A residual ``not`` over the whole object: the judge's pass judges the whole output on
+    a tape (parsed again, judged node by node), so ``compiled.validate_json`` takes the wire
+    pass, the decode and the residual on the value instead; where the judge tapes nothing it
+    stays. Either way the verdicts and values are the two steps'."""
+    taped = strictschema.compile({
+        "type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"}},
+        "required": ["a"], "not": {"properties": {"a": {"const": "x"}}, "required": ["a"]}})
+    one = taped._judge_validator()
+    assert one is not None
+    assert one._program.taped_share('{"a":"y","b":1}') == 1.0
+    assert one._program.taped_share('{"a":') is None  # not JSON: no sign either way
+    assert taped.validate_json('{"a":"y","b":null}') == {"a": "y"}
+    assert taped.validate_json.__self__.apart
+    with pytest.raises(ValidationError):
+        taped.validate_json('{"a":"x","b":null}')
+    plain = strictschema.compile({
+        "type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "integer"}},
+        "required": ["a"], "minProperties": 1})
+    assert plain._judge_validator()._program.taped_share('{"a":"y","b":null}') == 0.0
+    assert plain.validate_json('{"a":"y","b":null}') == {"a": "y"}
+    assert not plain.validate_json.__self__.apart
+    # a refused first output gives no sign: the judge stays
+    refused = strictschema.compile(taped._source.schema)
+    with pytest.raises(ValidationError):
+        refused.validate_json('{"a":"x","b":null}')
+    assert not refused.validate_json.__self__.apart
+    _agreement(taped)()

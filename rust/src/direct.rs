@@ -69,6 +69,8 @@ pub struct Direct<'p, 'a> {
     memo: Option<Box<Memo>>,
     /// values judged on a tape so far (`Program.walk_tapes`, for tests)
     pub taped: u32,
+    /// the bytes of the values it judged on a tape (a value taped again counts again)
+    pub taped_bytes: usize,
     /// a branch tried (`attempt`) stopped where a search gave up, not where the value
     /// fails: a later branch that passes may not be the first the value meets, which the
     /// decode's union step asks for, so the value is not tidy (the decode runs whole)
@@ -453,7 +455,7 @@ impl<'p, 'a> Direct<'p, 'a> {
             Some((f, d)) => (&f.absent, &f.ordered, &f.posts, Some(d)),
             None => (&[], &[], &[], None),
         };
-        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, ordered, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None, taped: 0, unsure: false }
+        Direct { p, src, i: 0, doc: Doc::lazy(src), depth: 0, make, names, keys, members, items: Vec::new(), unknown: Vec::new(), tidy: true, absent, ordered, posts, dec, unions: Vec::new(), spent: 0, trying: 0, memo: None, taped: 0, taped_bytes: 0, unsure: false }
     }
 
     /// The decode's step `s` (`Fused::posts`) run on a value just built (its reference
@@ -804,7 +806,10 @@ impl<'p, 'a> Direct<'p, 'a> {
         self.doc.toks.clear();
         self.doc.pooled();
         match parse::parse_value_at(&mut self.doc, self.i, self.depth) {
-            Ok(end) => self.i = end,
+            Ok(end) => {
+                self.taped_bytes += end - self.i;
+                self.i = end
+            }
             Err(_) => return Err(Stop),
         }
         if let Some(n) = n {

@@ -811,6 +811,22 @@ impl Program {
         Ok(w.run(node).ok().map(|_| w.taped))
     }
 
+    /// The bytes of values the one-pass walk judged on a tape on its way over `data`
+    /// (verdict only; a value tried again counts again), per byte of `data`: what the
+    /// walk spends beyond its own pass (1 where the tape judge takes the whole text);
+    /// None where the walk stops (`data` is refused, or is not JSON).
+    #[pyo3(signature = (data, node=None))]
+    fn taped_share(&self, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Option<f64>> {
+        let mut slot = None;
+        let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+        let node = self.start(node)?;
+        if self.prog.dynamic {
+            return Ok(Some(1.0));
+        }
+        let mut w = direct::Direct::new(&self.prog, src, false, None, &self.names, &self.keys, &self.members);
+        Ok(w.run(node).ok().map(|_| w.taped_bytes as f64 / src.len().max(1) as f64))
+    }
+
     /// JSON text -> the verdict, building nothing.
     #[pyo3(signature = (data, node=None))]
     fn is_valid_json(&self, py: Python<'_>, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<bool> {
@@ -1011,6 +1027,12 @@ impl Judge {
 
     /// What the walk takes of the decode (`decode::Fused`): whether a tidy value it built
     /// needs no decode, and whether it runs decode steps on the values it builds.
+    /// Whether the residual is judged apart, on the decoded value (`residual`).
+    #[getter]
+    fn apart(&self) -> bool {
+        self.residual.is_some()
+    }
+
     #[getter]
     fn share(&self) -> (bool, bool) {
         (self.fused.light, !self.fused.posts.is_empty())
