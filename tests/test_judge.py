@@ -787,6 +787,22 @@ def test_objects_beside_their_residual_keep_the_wire_nodes_order_and_decode_shar
             c.validate_json(bad)
 
 
+def test_unions_written_alike_in_two_places_take_their_decode_in_the_walk() -> None:
+    """Two properties with the same union (their branches alike as text): each union's
+    branches are found where the codec meets the wire, not by their text (which names two
+    nodes), so the walk decodes both as it builds (light) and picks each value's branch."""
+    u = {"anyOf": [{"type": "object", "properties": {"a": {"type": "string"},
+                                                      "b": {"type": "integer"}}},
+                   {"type": "array", "items": {"type": "string"}}]}
+    c = strictschema.compile({"type": "object", "properties": {"x": u, "y": u},
+                              "required": ["x", "y"]})
+    for value in ({"x": {"a": "s"}, "y": ["q"]}, {"x": ["q"], "y": {"b": 3}},
+                  {"x": {}, "y": {"a": "t", "b": 1}}):
+        text = json.dumps(c.encode(value))
+        assert c.validate_json(text) == value == c._two_steps()(text), text
+    assert c._vj.__self__.share[0]
+
+
 def test_a_residual_said_of_one_value_is_merged_into_the_wire_node() -> None:
     """Draft-04 integers (which refuse ``1.0``) at the root, under an optional property and
     in array items: the residual's keywords go into the wire nodes themselves (the walk

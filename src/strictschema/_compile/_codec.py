@@ -455,6 +455,72 @@ def _checker(matches: Callable[[Any], bool]) -> Any:
     return found if found is not None else matches
 
 
+def _branch_nodes(root: Codec, nodes: Sequence[dict[str, Any]], at: int
+                  ) -> dict[int, list[int] | None]:
+    """Each union codec's wire branches (node numbers, in the codec's order), found by
+    walking the codec down the wire model from ``at`` as the placement does (properties by
+    their wire names, items, a map's entry values, a wrapper's key, references followed);
+    None for a union met at two places with different branches, or not lined up."""
+    plain = {"path", "res", "refAlone", "int4"}
+
+    def hops(w: int, nullable: bool) -> int:
+        for _ in range(64):
+            n = nodes[w]
+            keys = set(n) - plain
+            if keys == {"ref"}:
+                w = n["ref"]
+                continue
+            if nullable and keys == {"anyOf"}:
+                live = [b for b in n["anyOf"] if nodes[b].get("type") != "null"]
+                if len(live) == 1:
+                    w = live[0]
+                    continue
+            return w
+        return w
+
+    def member(w: int, name: str) -> int | None:
+        for k, c in nodes[w].get("properties", []):
+            if k == name:
+                return int(c)
+        return None
+
+    out: dict[int, list[int] | None] = {}
+    seen: set[tuple[int, int]] = set()
+    todo: list[tuple[Codec, int]] = [(root, at)]
+    while todo and len(seen) < 100_000:
+        ref, w = todo.pop()
+        c = resolved(ref)
+        if c is None or c.identity or (id(c), w) in seen:
+            continue
+        seen.add((id(c), w))
+        if isinstance(c, AnyOfCodec):
+            u = hops(w, False)
+            wires = nodes[u].get("anyOf")
+            found = (wire_branches(c, list(wires), nodes)
+                     if set(nodes[u]) - plain == {"anyOf"} and isinstance(wires, list)
+                     else None)
+            if found is None or found[2]:
+                out[id(c)] = None
+                continue
+            bs = [b for b, _ in found[0]]
+            out[id(c)] = bs if out.get(id(c), bs) == bs else None
+            todo += [(part, b) for b, part in found[0]]
+            continue
+        t = hops(w, True)
+        if isinstance(c, ObjectCodec):
+            todo += [(p.codec, m) for p in c.props
+                     if (m := member(t, p.wire_name)) is not None]
+        elif isinstance(c, ArrayCodec) and isinstance(nodes[t].get("items"), int):
+            todo.append((c.items, nodes[t]["items"]))
+        elif isinstance(c, MapCodec) and isinstance(nodes[t].get("items"), int):
+            value = member(hops(nodes[t]["items"], True), "value")
+            if value is not None:
+                todo.append((c.value, value))
+        elif isinstance(c, WrapCodec) and (m := member(t, c.key)) is not None:
+            todo.append((c.inner, m))
+    return out
+
+
 def core_decoder(root: Codec, wire: Any = None) -> Any:
     """The codec as the core's ``Decoder`` (None when it changes nothing): objects, arrays,
     maps, tuples, wrappers, references, anyOf branches (found by their wire check) and JSON
@@ -468,6 +534,7 @@ def core_decoder(root: Codec, wire: Any = None) -> Any:
     steps: list[tuple[Any, ...]] = []
     index: dict[int, int] = {}
     branches: dict[str, int] | None = None
+    placed = {} if wire is None else _branch_nodes(root, wire.nodes, wire.root)
 
     def branch_node(schema: Any) -> int:
         nonlocal branches
@@ -505,8 +572,10 @@ def core_decoder(root: Codec, wire: Any = None) -> Any:
         elif isinstance(c, WrapCodec):
             steps[at] = ("wrap", c.key, step(c.inner))
         elif isinstance(c, AnyOfCodec):  # the branch found by its wire check, decoded here
-            steps[at] = ("anyof", [(_checker(m), step(bc), branch_node(m))
-                                   for m, _, bc in c.branches])
+            found = placed.get(id(c))
+            steps[at] = ("anyof", [(_checker(m), step(bc),
+                                    branch_node(m) if found is None else found[i])
+                                   for i, (m, _, bc) in enumerate(c.branches)])
         elif isinstance(c, JsonTextCodec):  # parsed by the core (its decode's loads)
             steps[at] = ("json",)
         else:  # any other codec: its own decode
