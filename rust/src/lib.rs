@@ -382,6 +382,20 @@ impl Program {
     }
 
     /// The verdict on `src`, building nothing; not JSON or a search that gave up: false.
+    /// The verdict-only walk over `data`: None where the tape judge takes the whole text
+    /// (dynamic references); else, where the walk got through, the values it judged on a
+    /// tape and their bytes per byte of `data` (`walk_tapes`, `taped_share`).
+    fn tapes(&self, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Option<Option<(u32, f64)>>> {
+        let mut slot = None;
+        let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
+        let node = self.start(node)?;
+        if self.prog.dynamic {
+            return Ok(None);
+        }
+        let mut w = direct::Direct::new(&self.prog, src, false, None, &self.names, &self.keys, &self.members);
+        Ok(Some(w.run(node).ok().map(|_| (w.taped, w.taped_bytes as f64 / src.len().max(1) as f64))))
+    }
+
     fn verdict_only(&self, src: &[u8], root: u32) -> bool {
         if self.direct(src, root, false).is_some() {
             return true;
@@ -801,14 +815,7 @@ impl Program {
     /// `data` (verdict only); None where it stopped and the tape judge took the whole text.
     #[pyo3(signature = (data, node=None))]
     fn walk_tapes(&self, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Option<u32>> {
-        let mut slot = None;
-        let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
-        let node = self.start(node)?;
-        if self.prog.dynamic {
-            return Ok(None);
-        }
-        let mut w = direct::Direct::new(&self.prog, src, false, None, &self.names, &self.keys, &self.members);
-        Ok(w.run(node).ok().map(|_| w.taped))
+        Ok(self.tapes(data, node)?.and_then(|t| t.map(|(n, _)| n)))
     }
 
     /// The bytes of values the one-pass walk judged on a tape on its way over `data`
@@ -817,14 +824,10 @@ impl Program {
     /// None where the walk stops (`data` is refused, or is not JSON).
     #[pyo3(signature = (data, node=None))]
     fn taped_share(&self, data: &Bound<'_, PyAny>, node: Option<u32>) -> PyResult<Option<f64>> {
-        let mut slot = None;
-        let src = unsafe { input_bytes(as_text(data, &mut slot)?)? };
-        let node = self.start(node)?;
-        if self.prog.dynamic {
-            return Ok(Some(1.0));
-        }
-        let mut w = direct::Direct::new(&self.prog, src, false, None, &self.names, &self.keys, &self.members);
-        Ok(w.run(node).ok().map(|_| w.taped_bytes as f64 / src.len().max(1) as f64))
+        Ok(match self.tapes(data, node)? {
+            None => Some(1.0),
+            Some(t) => t.map(|(_, share)| share),
+        })
     }
 
     /// JSON text -> the verdict, building nothing.
