@@ -1172,3 +1172,29 @@ def test_the_first_output_chooses_the_residual_apart_where_the_judge_would_tape_
         refused.validate_json('{"a":"x","b":null}')
     assert not refused.validate_json.__self__.apart
     _agreement(taped)()
+
+
+def test_a_map_the_wire_sends_as_entries_alone_gets_its_residual_on_the_entries() -> None:
+    """Draft-04 integers as a map's values, the map always there: the wire sends only the
+    entries' array at that place, so what the residual says of every value merges into the
+    entry's ``value`` node (no union of "not an array, or entries that...": the walk meets
+    one node per value and builds the dict as it goes)."""
+    c = strictschema.compile({
+        "$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+        "properties": {"m": {"type": "object", "additionalProperties": {"type": "integer"}},
+                       "n": {"type": "integer"}},
+        "required": ["m", "n"]})
+    model = c._judge_validator()._model
+    root = model.nodes[model.root]
+    m = model.nodes[dict(root["properties"])["m"]]
+    assert m.get("type") == "array" and "allOf" not in m and m.get("uniqueBy") == "key"
+    entry = model.nodes[m["items"]]
+    assert model.nodes[dict(entry["properties"])["value"]].get("int4")
+    for text, ok in (('{"m":[{"key":"a","value":1}],"n":2}', True),
+                     ('{"m":[{"key":"a","value":1.0}],"n":2}', False),
+                     ('{"m":[{"key":"a","value":1},{"key":"a","value":2}],"n":2}', False),
+                     ('{"m":[],"n":2.0}', False)):
+        assert c._judge_validator().is_valid_json(text) is ok, text
+        assert (c._acceptor()(text) is True) is ok, text
+    assert c.validate_json('{"m":[{"key":"a","value":1}],"n":2}') == {"m": {"a": 1}, "n": 2}
+    _agreement(c)()

@@ -800,13 +800,22 @@ class _Placer:
             each.append(self.new({"path": [], "properties": [["key", n["propertyNames"]]]}))
         parts: list[int] = []
         if each:
-            parts.append(self.new({"path": [], "items": self.new({"path": [], "allOf": each})}))
+            parts.append(self.new({"path": [], "items": each[0] if len(each) == 1 else
+                                   self.new({"path": [], "allOf": each})}))
         for name in n.get("required", []):
             parts.append(self.new({"path": [], "contains": key_is({"const": name})}))
         for k, to in (("minProperties", "minItems"), ("maxProperties", "maxItems")):
             if k in n:
                 parts.append(self.new({"path": [], to: n[k]}))
-        if parts:  # said of the entries: of wire arrays only (told apart by their kind)
+        if parts and _type_set(self.nodes[wa]) == {"array"}:
+            # the wire sends nothing but the entries here: said of them as they are (an
+            # `items` alone stays a keyword of the node, which merges into the wire's)
+            first = self.nodes[parts[0]]
+            if len(parts) == 1 and set(first) - {"path"} == {"items"} and "items" not in out:
+                out["items"] = first["items"]
+            else:
+                out["allOf"] = [*out.get("allOf", []), *parts]
+        elif parts:  # said of the entries: of wire arrays only (told apart by their kind)
             out["allOf"] = [*out.get("allOf", []), self.new({"path": [], "anyOf": [
                 self.new({"path": [], "type": sorted(_TYPES - {"array"})}),
                 self.new({"path": [], "type": "array", "allOf": parts})]})]
