@@ -206,6 +206,20 @@ def test_thirty_thousand_optional_properties_compile() -> None:
         c.validate_json('{"p7": -1}')
 
 
+def test_thirty_thousand_properties_with_a_pattern_the_profile_does_not_send() -> None:
+    """A pattern's bounds over 30,000 listed names (mistral sends no patternProperties):
+    the judge says them of the names the pattern matches, one pass over the names (it
+    compared every name with every name before: minutes)."""
+    schema = {**WIDE, "patternProperties": {"^p1": {"maximum": 100}}}
+    c = strictschema.compile(schema, profile="mistral")
+    assert c.validate_json('{"p1": 100, "p29998": 3}') == {"p1": 100, "p29998": 3}
+    assert c.validate_json('{"p2": 101}') == {"p2": 101}
+    for text in ('{"p1": 101}', '{"p19999": 101}', '{"p2": -1}'):
+        with pytest.raises(ValidationError):
+            c.validate_json(text)
+    assert c._judge_validator() is not None  # one pass, the pattern said per member
+
+
 ENUM = [{"id": i, "name": f"n{i}", "tags": [i % 7, "x"], "w": i / 4} for i in range(3000)]
 
 

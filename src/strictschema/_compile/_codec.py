@@ -478,11 +478,12 @@ def _branch_nodes(root: Codec, nodes: Sequence[dict[str, Any]], at: int
             return w
         return w
 
+    named: dict[int, dict[str, int]] = {}
+
     def member(w: int, name: str) -> int | None:
-        for k, c in nodes[w].get("properties", []):
-            if k == name:
-                return int(c)
-        return None
+        if w not in named:  # (by name: a wide object is no square of its width)
+            named[w] = {k: int(c) for k, c in reversed(nodes[w].get("properties", []))}
+        return named[w].get(name)
 
     out: dict[int, list[int] | None] = {}
     seen: set[tuple[int, int]] = set()

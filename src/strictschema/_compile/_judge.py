@@ -324,8 +324,11 @@ class _Placer:
                 or self.nodes[ap].get("bool") is not False):
             return None
         parts: dict[str, list[int]] = {}
+        own: dict[str, list[int]] = {}  # (by name: a wide object is no square of its width)
+        for k, c in rn.get("properties", []):
+            own.setdefault(k, []).append(int(c))
         for name, _ in wn.get("properties", []):
-            mine = [int(c) for k, c in rn.get("properties", []) if k == name]
+            mine = own.get(name, [])
             matched = [int(c) for pattern, c in rn.get("patternProperties", [])
                        if _matches(pattern, name)]
             if not (mine or matched) and "additionalProperties" in rn:
