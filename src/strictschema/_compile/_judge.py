@@ -139,6 +139,7 @@ class _Placer:
         self.loaded = wire.nodes  # the wire's nodes as loaded (`as_loaded`)
         # the `not`s of an earlier wire branch (`unlike`): they read it as loaded
         self.nots: list[int] = []
+        self.not_of: set[int] = set()  # (the same, as a set)
         self.told: set[int] = set()  # the wire branches they read
         # unions and map entries the translation is inside (`first_branch`,
         # `map_entries`): no `jsonText` there (`json_text`)
@@ -166,7 +167,8 @@ class _Placer:
                 incoming.setdefault(c, []).append((i, e))
         # the wire nodes the placement changed, and those that reach one (`dirty`): only
         # those read otherwise than as loaded
-        dirty = {i for i in range(self.wire_count) if self.nodes[i] != self.loaded[i]}
+        dirty = {i for i in range(self.wire_count)
+                 if not _same(self.nodes[i], self.loaded[i])}
         todo = list(dirty)
         while todo:
             for p, _ in incoming.get(todo.pop(), ()):
@@ -236,6 +238,8 @@ class _Placer:
         Only keywords the two nodes do not both hold merge, but for ``type`` (the
         intersection), ``required`` (the union) and equal values; ``additionalProperties``
         only where ``w`` takes no objects or closes on fewer names already."""
+        if r in self.not_of:
+            return False  # a `not` of an earlier branch stays a node (`sound` may copy its e)
         rn = self.nodes[r]
         keys = set(rn) - _NOT_ASSERTING
         nullable = False
@@ -894,6 +898,7 @@ class _Placer:
         if found is None:
             self.told.add(e)
             self.nots.append(self.new({"path": [], "not": e}))
+            self.not_of.add(self.nots[-1])
             return self.nots[-1]
         if not found:
             return False
@@ -1021,6 +1026,17 @@ class _Placer:
         if r not in self.nullable:
             self.nullable[r] = self.new({"path": [], "anyOf": [self.null_node(), r]})
         return self.nullable[r]
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two nodes say the same (a ``type`` list in another order is the same)."""
+    if a == b:
+        return True
+    if set(a) != set(b) or not isinstance(a.get("type"), list):
+        return False
+    return ({k: v for k, v in a.items() if k != "type"}
+            == {k: v for k, v in b.items() if k != "type"}
+            and isinstance(b.get("type"), list) and sorted(a["type"]) == sorted(b["type"]))
 
 
 def _to(old: int, new: int) -> Callable[[int], int]:
