@@ -13,7 +13,13 @@ import pytest
 import strictschema
 from _corpus import SUBSETS
 from strictschema import StrictSchemaError, UnsafePatternError, ValidationError, Validator
-from strictschema._compile._codec import IDENTITY, ObjectCodec, PropertySpec, RefCodec
+from strictschema._compile._codec import (
+    IDENTITY,
+    AnyOfCodec,
+    ObjectCodec,
+    PropertySpec,
+    RefCodec,
+)
 from strictschema._compile._judge import judge_model
 
 HERE = Path(__file__).resolve().parent
@@ -1198,3 +1204,31 @@ def test_a_map_the_wire_sends_as_entries_alone_gets_its_residual_on_the_entries(
         assert (c._acceptor()(text) is True) is ok, text
     assert c.validate_json('{"m":[{"key":"a","value":1}],"n":2}') == {"m": {"a": 1}, "n": 2}
     _agreement(c)()
+
+
+def test_a_not_of_an_earlier_branch_reads_it_as_loaded() -> None:
+    """Two overlapping wire branches; the residual bounds ``a`` under the first branch's
+    decode only (the second decodes ``a`` as ``z``). ``{"a": 1}`` meets both, so the decode
+    takes the first, whose residual refuses it. The second branch's "not the first" must
+    read the first as the wire has it: read with the first's residual merged in, it would
+    pass ``{"a": 1}`` (it did, between 83874c2 and db95faf)."""
+    wire = {"type": "object", "required": ["v"], "properties": {"v": {"anyOf": [
+        {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]},
+        {"type": "object", "properties": {"a": {"type": "integer"}, "c": {"type": "string"}},
+         "required": ["a"]}]}}}
+    b0, b1 = (Validator(b) for b in wire["properties"]["v"]["anyOf"])
+    union = AnyOfCodec([
+        (b0.is_valid, lambda _: True, ObjectCodec([PropertySpec("a", IDENTITY)])),
+        (b1.is_valid, lambda _: True, ObjectCodec([
+            PropertySpec("z", IDENTITY, wire_name="a"), PropertySpec("c", IDENTITY, "maybe")]))])
+    codec = ObjectCodec([PropertySpec("v", union)])
+    residual = {"properties": {"v": {"properties": {"a": {"minimum": 5}}}}}
+    found = judge_model(_model(wire), _model(residual), codec)
+    assert found is not None
+    judge = Validator.__new__(Validator)
+    judge._setup(Validator._trusted(wire)._source, (wire, None, True), found[0])
+    check = Validator(residual)
+    for text in ('{"v": {"a": 1}}', '{"v": {"a": 7}}', '{"v": {"a": 1, "c": "s"}}',
+                 '{"v": {"a": 9, "c": "s"}}'):
+        two = check.is_valid(codec.decode(json.loads(text)))
+        assert judge.is_valid_json(text) is two, text
