@@ -132,15 +132,15 @@ class _Placer:
         self.merged_one: set[int] = set()  # wire nodes a residual's oneOf was merged into
         # the wire's edges as loaded (merges add edges, which are not placements)
         self.wire_edges = [subschemas(n) for n in self.nodes[:off]]
-        self.incoming: dict[int, int] = {}  # wire node -> edges to it (`private`)
-        for edges in self.wire_edges:
-            for _, c in edges:
-                self.incoming[c] = self.incoming.get(c, 0) + 1
+        # wire node -> the (parent, edge) pairs that reach it as loaded (`private`, `sound`)
+        self.incoming: dict[int, list[tuple[int, Any]]] = {}
+        for i, edges in enumerate(self.wire_edges):
+            for e, c in edges:
+                self.incoming.setdefault(c, []).append((i, e))
         self.loaded = wire.nodes  # the wire's nodes as loaded (`as_loaded`)
-        # the `not`s of an earlier wire branch (`unlike`): they read it as loaded
-        self.nots: list[int] = []
-        self.not_of: set[int] = set()  # (the same, as a set)
-        self.told: set[int] = set()  # the wire branches they read
+        # each `not` of an earlier wire branch (`unlike`) -> the branch, which it reads as
+        # loaded
+        self.nots: dict[int, int] = {}
         # unions and map entries the translation is inside (`first_branch`,
         # `map_entries`): no `jsonText` there (`json_text`)
         self.unions = 0
@@ -161,10 +161,7 @@ class _Placer:
         use of a shared definition) is turned to a copy of its node as the wire was loaded
         (``as_loaded``); False where that cannot be (the root reached again from inside,
         a node reached by walked and unwalked edges from one parent, a copy too large)."""
-        incoming: dict[int, list[tuple[int, Any]]] = {}
-        for i, edges in enumerate(self.wire_edges):
-            for e, c in edges:
-                incoming.setdefault(c, []).append((i, e))
+        incoming = self.incoming
         # the wire nodes the placement changed, and those that reach one (`dirty`): only
         # those read otherwise than as loaded
         dirty = {i for i in range(self.wire_count)
@@ -176,9 +173,8 @@ class _Placer:
                     dirty.add(p)
                     todo.append(p)
         copies = 0
-        for n in self.nots:  # a `not` of a wire branch the placement changed: of a copy
-            e = self.nodes[n]["not"]
-            if e in dirty:
+        for n, e in self.nots.items():  # a `not` of a wire branch the placement changed:
+            if e in dirty:  # of a copy
                 copy = self.as_loaded(e)
                 copies += 1
                 if copy is None or copies > 64:
@@ -224,7 +220,7 @@ class _Placer:
     def private(self, w: int) -> bool:
         """Whether wire node ``w`` is reached by one edge only (not the root): keywords
         merged into it apply at one position."""
-        return w < self.wire_count and w != self.root_w and self.incoming.get(w, 0) == 1
+        return w < self.wire_count and w != self.root_w and len(self.incoming.get(w, ())) == 1
 
     def merge(self, w: int, r: int, depth: int) -> bool:
         """Residual node ``r`` said of wire node ``w``'s value as keywords of ``w`` itself,
@@ -238,7 +234,7 @@ class _Placer:
         Only keywords the two nodes do not both hold merge, but for ``type`` (the
         intersection), ``required`` (the union) and equal values; ``additionalProperties``
         only where ``w`` takes no objects or closes on fewer names already."""
-        if r in self.not_of:
+        if r in self.nots:
             return False  # a `not` of an earlier branch stays a node (`sound` may copy its e)
         rn = self.nodes[r]
         keys = set(rn) - _NOT_ASSERTING
@@ -855,14 +851,14 @@ class _Placer:
         # the tests against earlier branches first: they read the wire branches as they
         # are, before any translation below merges into them
         rows: list[tuple[int, Codec, list[int]]] = []
-        told = len(self.told)
+        told = len(set(self.nots.values()))
         for i, (b, part) in enumerate(pairs):
             b = self.edge(w, ("anyOf", i), b)
             earlier = [self.unlike(e, b) for e in wires[:i]]
             if any(x is False for x in earlier):
                 continue  # every value of this branch meets one before it: never decoded so
             rows.append((b, part, [x for x in earlier if not isinstance(x, bool)]))
-        if way and len(self.told) > told:
+        if way and len(set(self.nots.values())) > told:
             # a shared union told apart by `not`: the walk would judge its values on the
             # tape, slower than the residual on the decoded value
             raise _Bail
@@ -896,10 +892,9 @@ class _Placer:
             return True  # no value of b meets e: nothing to say
         found = self._unlike(_plain(self.nodes, e), _plain(self.nodes, b))
         if found is None:
-            self.told.add(e)
-            self.nots.append(self.new({"path": [], "not": e}))
-            self.not_of.add(self.nots[-1])
-            return self.nots[-1]
+            n = self.new({"path": [], "not": e})
+            self.nots[n] = e
+            return n
         if not found:
             return False
         parts = [self.new({"path": [], "properties": [[k, self.new({"path": [], **t})]]})
