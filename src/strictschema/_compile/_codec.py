@@ -314,6 +314,30 @@ class AnyOfCodec(Codec):
         return f"AnyOfCodec({[c for _, _, c in self.branches]!r})"
 
 
+# model keywords that say nothing of a value (a node of these and one more is that one)
+_PLAIN = frozenset({"path", "res", "refAlone", "int4"})
+
+
+def _hops(nodes: Sequence[dict[str, Any]], w: int, nullable: bool = False) -> list[int]:
+    """The nodes from ``w`` through reference-only nodes (and, ``nullable``, the one
+    branch of an ``anyOf`` that is not null), up to 64 hops: ``[w, ..., the node that holds
+    the position's keywords]``."""
+    way = [w]
+    for _ in range(64):
+        n = nodes[way[-1]]
+        keys = set(n) - _PLAIN
+        if keys == {"ref"}:
+            way.append(n["ref"])
+            continue
+        if nullable and keys == {"anyOf"}:
+            live = [b for b in n["anyOf"] if nodes[b].get("type") != "null"]
+            if len(live) == 1:
+                way.append(live[0])
+                continue
+        break
+    return way
+
+
 def wire_branches(codec: AnyOfCodec, wires: list[int], nodes: Sequence[dict[str, Any]]
                   ) -> tuple[list[tuple[int, Codec]], int | None, list[int]] | None:
     """The wire union (``wires``, node numbers into ``nodes``) a union codec decodes by,
@@ -324,21 +348,15 @@ def wire_branches(codec: AnyOfCodec, wires: list[int], nodes: Sequence[dict[str,
     (``anyOf: [{$ref: union}, null]``), as ``[wires[0], ..., the union's node]`` ([]:
     none). None where the two do not line up."""
     parts = [c for _, _, c in codec.branches]
-    plain = {"path", "res", "refAlone", "int4"}
     last = nodes[wires[-1]] if wires else {}
-    null = wires[-1] if last.get("type") == "null" and set(last) - plain == {"type"} else None
+    null = wires[-1] if last.get("type") == "null" and set(last) - _PLAIN == {"type"} else None
     if null is not None and len(wires) == len(parts) + 1:
         wires = wires[:-1]
     else:
         if null is not None and len(wires) == 2 and len(parts) > 1:
-            way = [wires[0]]
-            for _ in range(64):
-                n = nodes[way[-1]]
-                if set(n) - plain != {"ref"}:
-                    break
-                way.append(n["ref"])
+            way = _hops(nodes, wires[0])
             inner = nodes[way[-1]].get("anyOf")
-            if set(nodes[way[-1]]) - plain == {"anyOf"} and isinstance(inner, list) \
+            if set(nodes[way[-1]]) - _PLAIN == {"anyOf"} and isinstance(inner, list) \
                     and len(inner) == len(parts):
                 return list(zip(inner, parts, strict=True)), null, way
         null = None
@@ -461,23 +479,6 @@ def _branch_nodes(root: Codec, nodes: Sequence[dict[str, Any]], at: int
     walking the codec down the wire model from ``at`` as the placement does (properties by
     their wire names, items, a map's entry values, a wrapper's key, references followed);
     None for a union met at two places with different branches, or not lined up."""
-    plain = {"path", "res", "refAlone", "int4"}
-
-    def hops(w: int, nullable: bool) -> int:
-        for _ in range(64):
-            n = nodes[w]
-            keys = set(n) - plain
-            if keys == {"ref"}:
-                w = n["ref"]
-                continue
-            if nullable and keys == {"anyOf"}:
-                live = [b for b in n["anyOf"] if nodes[b].get("type") != "null"]
-                if len(live) == 1:
-                    w = live[0]
-                    continue
-            return w
-        return w
-
     named: dict[int, dict[str, int]] = {}
 
     def member(w: int, name: str) -> int | None:
@@ -495,10 +496,10 @@ def _branch_nodes(root: Codec, nodes: Sequence[dict[str, Any]], at: int
             continue
         seen.add((id(c), w))
         if isinstance(c, AnyOfCodec):
-            u = hops(w, False)
+            u = _hops(nodes, w)[-1]
             wires = nodes[u].get("anyOf")
             found = (wire_branches(c, list(wires), nodes)
-                     if set(nodes[u]) - plain == {"anyOf"} and isinstance(wires, list)
+                     if set(nodes[u]) - _PLAIN == {"anyOf"} and isinstance(wires, list)
                      else None)
             if found is None or found[2]:
                 out[id(c)] = None
@@ -507,14 +508,14 @@ def _branch_nodes(root: Codec, nodes: Sequence[dict[str, Any]], at: int
             out[id(c)] = bs if out.get(id(c), bs) == bs else None
             todo += [(part, b) for b, part in found[0]]
             continue
-        t = hops(w, True)
+        t = _hops(nodes, w, nullable=True)[-1]
         if isinstance(c, ObjectCodec):
             todo += [(p.codec, m) for p in c.props
                      if (m := member(t, p.wire_name)) is not None]
         elif isinstance(c, ArrayCodec) and isinstance(nodes[t].get("items"), int):
             todo.append((c.items, nodes[t]["items"]))
         elif isinstance(c, MapCodec) and isinstance(nodes[t].get("items"), int):
-            value = member(hops(nodes[t]["items"], True), "value")
+            value = member(_hops(nodes, nodes[t]["items"], nullable=True)[-1], "value")
             if value is not None:
                 todo.append((c.value, value))
         elif isinstance(c, WrapCodec) and (m := member(t, c.key)) is not None:
