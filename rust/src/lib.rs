@@ -381,7 +381,6 @@ impl Program {
         Ok(d)
     }
 
-    /// The verdict on `src`, building nothing; not JSON or a search that gave up: false.
     /// The verdict-only walk over `data`: None where the tape judge takes the whole text
     /// (dynamic references); else, where the walk got through, the values it judged on a
     /// tape and their bytes per byte of `data` (`walk_tapes`, `taped_share`).
@@ -396,6 +395,7 @@ impl Program {
         Ok(Some(w.run(node).ok().map(|_| (w.taped, w.taped_bytes as f64 / src.len().max(1) as f64))))
     }
 
+    /// The verdict on `src`, building nothing; not JSON or a search that gave up: false.
     fn verdict_only(&self, src: &[u8], root: u32) -> bool {
         if self.direct(src, root, false).is_some() {
             return true;
@@ -1028,14 +1028,14 @@ impl Judge {
         Ok(Judge { program, decoder, explain, residual, fused })
     }
 
-    /// What the walk takes of the decode (`decode::Fused`): whether a tidy value it built
-    /// needs no decode, and whether it runs decode steps on the values it builds.
     /// Whether the residual is judged apart, on the decoded value (`residual`).
     #[getter]
     fn apart(&self) -> bool {
         self.residual.is_some()
     }
 
+    /// What the walk takes of the decode (`decode::Fused`): whether a tidy value it built
+    /// needs no decode, and whether it runs decode steps on the values it builds.
     #[getter]
     fn share(&self) -> (bool, bool) {
         (self.fused.light, !self.fused.posts.is_empty())
