@@ -21,6 +21,7 @@ __all__ = ["Compiled", "compile"]
 
 _UNSET: Any = object()
 
+
 def _tapes_much(one: Any, raw: Any) -> bool:
     """Whether judge ``one``'s pass over ``raw`` judges a tenth or more of its bytes on a
     tape (all of them where its walk gives the text to the tape judge; no sign either way
