@@ -9,8 +9,10 @@ ask for ``full_corpus_dir`` and are skipped, with the reason, when it is not set
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "jsonschemabench"
 ENV = "STRICTSCHEMA_CORPUS"
@@ -35,3 +37,13 @@ def stride(corpus: Path, full_every: int, sample_every: int = 1) -> int:
     """Every ``sample_every``-th record of the sample, every ``full_every``-th of the full
     benchmark."""
     return sample_every if is_sample(corpus) else full_every
+
+
+def schemas_by_id(corpus: Path, subset: str) -> dict[str, Any]:
+    """A subset's schemas by their record id."""
+    out = {}
+    with (corpus / "schemas" / f"{subset}.jsonl").open() as fh:
+        for line in fh:
+            rec = json.loads(line)
+            out[rec["id"]] = rec["schema"]
+    return out

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 import strictschema
-from _corpus import SUBSETS, stride
+from _corpus import SUBSETS, schemas_by_id, stride
 from _helpers import only_nulls_added
 from strictschema._compile._check import check_strict
 from strictschema._compile._merge import json_equal
@@ -59,10 +59,7 @@ def test_corpus_compiles_or_refuses_cleanly(corpus_dir: Path, every: int, subset
 def test_corpus_labelled_outputs_roundtrip(corpus_dir: Path, every: int) -> None:
     schemas = {}
     for subset in SUBSETS:
-        with open(corpus_dir / "schemas" / f"{subset}.jsonl") as f:
-            for line in f:
-                rec = json.loads(line)
-                schemas[rec["id"]] = rec["schema"]
+        schemas.update(schemas_by_id(corpus_dir, subset))
     stats: Counter[str] = Counter()
     for subset in SUBSETS:
         with open(corpus_dir / "instances" / f"{subset}.jsonl") as f:

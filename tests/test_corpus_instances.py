@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from _corpus import SUBSETS
+from _corpus import SUBSETS, schemas_by_id
 from strictschema import SchemaError, UnsafePatternError, Validator
 
 ASSERTED = {"date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6",
@@ -53,11 +53,7 @@ def _oracle(schema: object):
 
 
 def _run(corpus: Path, subset: str, every: int) -> dict[str, int]:
-    schemas = {}
-    with (corpus / "schemas" / f"{subset}.jsonl").open() as fh:
-        for line in fh:
-            rec = json.loads(line)
-            schemas[rec["id"]] = rec["schema"]
+    schemas = schemas_by_id(corpus, subset)
     counts = dict.fromkeys(["instances", "oracle_agrees", "agree", "format_only",
                             "unsafe_pattern", "schema_refused", "compiled", "fallback"], 0)
     wrong: list[str] = []

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import strictschema
-from _corpus import SUBSETS
+from _corpus import SUBSETS, schemas_by_id
 from strictschema import StrictSchemaError, UnsafePatternError, ValidationError, Validator
 from strictschema._compile._codec import (
     IDENTITY,
@@ -1110,11 +1110,7 @@ def test_the_judge_decides_labelled_outputs_as_the_two_steps_do(subset: str,
     verdict is the two steps' (wire check, decode, residual check) wherever there is a
     judge. The route asks the two steps after any refusal, so a judge that refuses too
     much only shows as time; this finds it."""
-    schemas = {}
-    with (corpus_dir / "schemas" / f"{subset}.jsonl").open() as fh:
-        for line in fh:
-            rec = json.loads(line)
-            schemas[rec["id"]] = rec["schema"]
+    schemas = schemas_by_id(corpus_dir, subset)
     judged = 0
     with (corpus_dir / "instances" / f"{subset}.jsonl").open() as fh:
         records = [json.loads(line) for line in fh]  # (every one: 40 s on the full corpus)
